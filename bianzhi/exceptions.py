@@ -1,0 +1,20 @@
+"""ApplicationError: a rule of the domain was broken. Services raise it; views and the API show its message."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    def __init__(self, message: str, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = drf_exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, ApplicationError):
+        exc = drf_exceptions.ValidationError(detail={"message": exc.message, "extra": exc.extra})
+    return exception_handler(exc, context)

@@ -1,0 +1,155 @@
+"""A believable demo city: the municipal level and two counties, their units, a campaign under way.
+
+Idempotent: units and accounts are matched by code and username, the campaign by year and name, and
+answers are only added to a campaign that has none.
+"""
+
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from bianzhi.models import Quota, Unit, User
+from evaluations.models import Campaign
+from evaluations.services import campaign_advance, campaign_create
+from surveys.services import satisfaction_form_issue, survey_response_submit
+
+CITY = "市本级"
+COUNTIES = ("东湖县", "西山区")
+PG, MASS, INST = Unit.Kind.PARTY_GOVERNMENT, Unit.Kind.MASS_ORGANIZATION, Unit.Kind.PUBLIC_INSTITUTION
+
+# (code, name, short name, kind, supervising department code, approved, actual)
+MUNICIPAL_UNITS = [
+    ("M001", "中共临川市委办公室", "市委办", PG, None, 45, 43),
+    ("M002", "临川市人民政府办公室", "市政府办", PG, None, 50, 47),
+    ("M003", "临川市发展和改革委员会", "市发改委", PG, None, 60, 55),
+    ("M004", "临川市教育局", "市教育局", PG, None, 40, 38),
+    ("M005", "临川市财政局", "市财政局", PG, None, 55, 54),
+    ("M006", "临川市人力资源和社会保障局", "市人社局", PG, None, 48, 41),
+    ("M007", "临川市自然资源局", "市自然资源局", PG, None, 52, 50),
+    ("M008", "临川市生态环境局", "市生态环境局", PG, None, 38, 30),
+    ("M009", "临川市住房和城乡建设局", "市住建局", PG, None, 42, 42),
+    ("M010", "临川市交通运输局", "市交通局", PG, None, 36, 33),
+    ("M011", "临川市农业农村局", "市农业农村局", PG, None, 44, 39),
+    ("M012", "临川市卫生健康委员会", "市卫健委", PG, None, 46, 45),
+    ("M013", "临川市市场监督管理局", "市市场监管局", PG, None, 70, 66),
+    ("M014", "临川市审计局", "市审计局", PG, None, 30, 24),
+    ("M015", "临川市统计局", "市统计局", PG, None, 22, 25),  # overstaffed: 超编 3
+    ("M016", "临川市林业和草原局", "市林草局", PG, None, 28, 26),
+    ("M017", "临川市畜牧兽医局", "市畜牧局", PG, None, 20, 18),  # also staffed on institutional quotas
+    ("M018", "临川市人民政府国有资产监督管理委员会", "市国资委", PG, None, 24, 22),
+    ("M019", "临川市总工会", "市总工会", MASS, None, 18, 16),
+    ("M020", "共青团临川市委员会", "团市委", MASS, None, 12, 10),
+    ("M021", "临川市妇女联合会", "市妇联", MASS, None, 12, 11),
+    ("M101", "临川市疾病预防控制中心", "市疾控中心", INST, "M012", 85, 80),
+    ("M102", "临川市人民医院", "市人民医院", INST, "M012", 420, 402),
+    ("M103", "临川市第一中学", "市一中", INST, "M004", 160, 151),
+    ("M104", "临川市政务服务中心", "市政务中心", INST, "M002", 35, 29),
+    ("M105", "临川市档案馆", "市档案馆", INST, "M001", 18, 12),
+    ("M106", "临川市不动产登记中心", "市不动产中心", INST, "M007", 40, 38),
+    ("M107", "临川市就业服务中心", "市就业中心", INST, "M006", 30, 27),
+]
+COUNTY_UNITS = [
+    ("01", "中共{c}委办公室", "{c}委办", PG, None, 28, 27),
+    ("02", "{c}人民政府办公室", "{c}政府办", PG, None, 30, 26),
+    ("03", "{c}教育局", "{c}教育局", PG, None, 22, 21),
+    ("04", "{c}卫生健康局", "{c}卫健局", PG, None, 20, 17),
+    ("05", "{c}财政局", "{c}财政局", PG, None, 26, 25),
+    ("06", "{c}总工会", "{c}总工会", MASS, None, 8, 7),
+    ("07", "{c}人民医院", "{c}医院", INST, "04", 210, 198),
+]
+INSTITUTIONAL_QUOTA = {"M101": Quota.Kind.INSTITUTIONAL_FULL, "M102": Quota.Kind.INSTITUTIONAL_PARTIAL}
+
+DEMO_PASSWORD = "bianzhi-demo"
+DEMO_ACCOUNTS = [
+    ("admin", "系统管理员", User.Role.ADMIN, None),
+    ("evaluator", "王评估", User.Role.EVALUATOR, None),
+    ("leader", "李主任", User.Role.LEADER, None),
+    ("liaison", "张填报（市教育局）", User.Role.LIAISON, "M004"),
+]
+CAMPAIGN_NAME = "机构编制执行情况和使用效益评估"
+CAMPAIGN_YEAR = 2026
+
+
+class Command(BaseCommand):
+    help = "建立演示数据：临川市市本级和两个县区的单位、编制、账号，以及一项进行中的评估活动。"
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        rng = random.Random(2026)
+        units = self._units()
+        accounts = self._accounts(units)
+        campaign = self._campaign(units, accounts["evaluator"], rng)
+        self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{len(units)} 个单位，评估活动“{campaign}”。"))
+        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for username, name, role, _unit in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:10} {User.Role(role).label} {name}")
+
+    def _units(self) -> dict[str, Unit]:
+        rows = [(code, name, short, kind, sup, a, b, CITY, Unit.Level.MUNICIPAL) for code, name, short, kind, sup, a, b in MUNICIPAL_UNITS]
+        for n, county in enumerate(COUNTIES, start=1):
+            for suffix, name, short, kind, sup, a, b in COUNTY_UNITS:
+                code = f"C{n}{suffix}"
+                rows.append((code, name.format(c=county), short.format(c=county[:2]), kind,
+                             f"C{n}{sup}" if sup else None, a, b, county, Unit.Level.COUNTY))
+        units: dict[str, Unit] = {}
+        for code, name, short, kind, sup, approved, actual, region, level in rows:
+            unit, _created = Unit.objects.update_or_create(
+                code=code,
+                defaults={"name": name, "short_name": short, "kind": kind, "level": level, "region": region,
+                          "parent": units.get(sup) if sup else None},
+            )
+            units[code] = unit
+            quota_kind = {PG: Quota.Kind.ADMINISTRATIVE, MASS: Quota.Kind.ADMINISTRATIVE}.get(
+                kind, INSTITUTIONAL_QUOTA.get(code, Quota.Kind.INSTITUTIONAL_FULL)
+            )
+            Quota.objects.update_or_create(unit=unit, kind=quota_kind, defaults={"approved": approved, "actual": actual})
+            if kind != INST:
+                Quota.objects.update_or_create(unit=unit, kind=Quota.Kind.SERVICE_WORKER, defaults={"approved": 3, "actual": 2})
+        # 党政机关使用事业编制: the animal-husbandry bureau keeps six people on institutional quotas.
+        Quota.objects.update_or_create(
+            unit=units["M017"], kind=Quota.Kind.INSTITUTIONAL_FULL, defaults={"approved": 6, "actual": 6}
+        )
+        return units
+
+    def _accounts(self, units: dict[str, Unit]) -> dict[str, User]:
+        accounts = {}
+        for username, name, role, unit_code in DEMO_ACCOUNTS:
+            user, created = User.objects.update_or_create(
+                username=username,
+                defaults={"first_name": name, "role": role, "unit": units.get(unit_code),
+                          "is_staff": role == User.Role.ADMIN, "is_superuser": role == User.Role.ADMIN},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            accounts[username] = user
+        return accounts
+
+    def _campaign(self, units: dict[str, Unit], evaluator: User, rng: random.Random) -> Campaign:
+        campaign = Campaign.objects.filter(year=CAMPAIGN_YEAR, name=CAMPAIGN_NAME).first()
+        if campaign is None:
+            in_scope = [u for code, u in units.items() if code.startswith("M") or code.startswith("C1")]
+            campaign = campaign_create(name=CAMPAIGN_NAME, year=CAMPAIGN_YEAR, units=in_scope, actor=evaluator)
+            for _step in range(3):  # 制定方案 → 发布通知 → 部门自评 → 社会调查
+                campaign = campaign_advance(campaign=campaign, actor=evaluator)
+        form = satisfaction_form_issue(campaign=campaign, actor=evaluator)
+        if not form.responses.exists():
+            self._answers(form, rng)
+        return campaign
+
+    def _answers(self, form, rng: random.Random) -> None:
+        """A few hundred answers; each unit has its own leaning, so the rates differ believably."""
+        questions = list(form.questions.all())
+        comments = ["办事很方便，点赞！", "希望进一步简化材料。", "窗口人员态度很好。", "排队时间有点长。", ""]
+        for link in form.links.select_related("target"):
+            leaning = rng.uniform(0.55, 0.95)
+            for _i in range(rng.randint(6, 16)):
+                data = {}
+                for q in questions:
+                    if q.counts_for_satisfaction:
+                        roll = rng.random()
+                        data[q.code] = "satisfied" if roll < leaning else ("basically_satisfied" if roll < leaning + 0.6 * (1 - leaning) else "dissatisfied")
+                    else:
+                        data[q.code] = rng.choice(comments)
+                survey_response_submit(link=link, data=data)

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from bianzhi.api.views import UnitViewSet
+from evaluations.api.views import CampaignViewSet
+
+from . import views
+
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("campaigns/", include("evaluations.urls")),
+    path("", include("surveys.urls")),
+    path("", include("reports.urls")),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("admin/", admin.site.urls),
+]

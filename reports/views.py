@@ -1,0 +1,80 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bianzhi.models import User
+from bianzhi.permissions import office_required, readers_required, role_required
+from evaluations.selectors import campaign_list_for_user, target_get_for_user, target_list_for_user
+from scoring.selectors import target_scores
+
+from .models import Report
+from .selectors import report_get_for_user
+from .services import report_request
+
+
+@office_required
+@require_POST
+def report_request_view(request, target_pk: int):
+    target = target_get_for_user(user=request.user, pk=target_pk)
+    report = report_request(target=target, actor=request.user)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(_status_payload(report), status=202)
+    return redirect(reverse("evaluations:campaign_detail", args=[target.campaign_id]) + f"#target-{target.pk}")
+
+
+def _status_payload(report: Report) -> dict:
+    return {
+        "id": report.pk,
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "progress": report.progress,
+        "status_url": reverse("reports:status", args=[report.pk]),
+        "download_url": reverse("reports:download", args=[report.pk]) if report.status == Report.Status.READY else None,
+    }
+
+
+@login_required
+def report_status(request, pk: int):
+    return JsonResponse(_status_payload(report_get_for_user(user=request.user, pk=pk)))
+
+
+@login_required
+def report_download(request, pk: int):
+    report = report_get_for_user(user=request.user, pk=pk)
+    if report.status != Report.Status.READY or not report.file:
+        raise Http404
+    filename = f"{report.target.campaign.year}-{report.target.unit.name}-评估报告.pdf"
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+@readers_required
+def dashboard(request):
+    """The leaders' view: the latest campaign's units, scores and satisfaction, as a chart and a table."""
+    current = campaign_list_for_user(user=request.user).first()
+    results = sorted(target_scores(campaign=current), key=lambda r: r.score or 0, reverse=True) if current else []
+    chart = {
+        "units": [r.target.unit.short_name or r.target.unit.name for r in results],
+        "scores": [round(r.score, 1) if r.score is not None else None for r in results],
+        "satisfaction": [round(100 * r.satisfaction.rate, 1) if r.satisfaction.rate is not None else None for r in results],
+    }
+    context = {
+        "current": current,
+        "results": results,
+        "chart": chart,
+        "chart_height": 80 + 28 * len(results),
+        "total_responses": sum(r.satisfaction.responses for r in results),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@role_required(User.Role.LIAISON)
+def my_unit(request):
+    """A liaison's home: their own unit in each campaign, and its reports — nothing else."""
+    targets = target_list_for_user(user=request.user).prefetch_related("reports")
+    rows = [
+        (target, target_scores(campaign=target.campaign, targets=target.campaign.targets.filter(pk=target.pk))[0])
+        for target in targets
+    ]
+    return render(request, "reports/my_unit.html", {"unit": request.user.unit, "rows": rows})

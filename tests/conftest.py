@@ -1,0 +1,109 @@
+"""Shared fixtures, and the rule for real services.
+
+A test that needs PostgreSQL, Redis or a Celery worker asks for it through a fixture here. Without the
+service it is skipped with the reason, on a laptop; with REQUIRE_SERVICES=1 (CI) it fails instead.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from bianzhi.models import User
+
+from .factories import UnitFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def service_missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def evaluator(db):
+    return UserFactory(role=User.Role.EVALUATOR)
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(role=User.Role.LEADER)
+
+
+@pytest.fixture
+def liaison(db):
+    return UserFactory(role=User.Role.LIAISON, unit=UnitFactory())
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        service_missing("this test needs PostgreSQL: set DATABASE_URL=postgres://…")
+    return connection
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        service_missing("this test needs Redis: set REDIS_URL=redis://…")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_missing(f"Redis at {url} does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, redis_url, postgres, settings):
+    """A real Celery worker in its own process, on the real broker, against the test database.
+
+    The test database is committed to (transactional_db) so the worker's own connection sees the rows.
+    """
+    from bianzhi.celery import app as celery_app
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bianzhi.settings",
+        "SECRET_KEY": "test-worker",
+        "DATABASE_URL": f"postgres://{db['USER'] or ''}@{db['HOST'] or ''}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+    }
+    if not db["HOST"]:  # the local socket
+        env["DATABASE_URL"] = f"postgres:///{db['NAME']}"
+    previous = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url")}
+    celery_app.conf.update(task_always_eager=False, broker_url=redis_url)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.control.purge()  # tasks a crashed earlier run left behind
+    log = open(Path(settings.PRIVATE_MEDIA_ROOT) / "worker.log", "w+")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "bianzhi", "worker", "-Q", "default,reports",
+         "--pool", "solo", "--concurrency", "1", "-l", "info", "--without-heartbeat", "--without-gossip"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not celery_app.control.ping(timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"the Celery worker did not start:\n{log.read()[-3000:]}")
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        celery_app.conf.update(**previous)
+        log.seek(0)
+        print("---- celery worker log ----\n" + log.read()[-4000:])
+        log.close()
