@@ -181,6 +181,12 @@ if REDIS_URL:
 # ---------------------------------------------------------------------------------------------------------
 # Statistics of an anonymous form are shown only above this many answers.
 SURVEY_MIN_RESPONSES_FOR_STATS = env.int("SURVEY_MIN_RESPONSES_FOR_STATS", default=5)
+# Public forms, per form and address and hour: above the soft limit answers are flagged, above the hard one
+# refused. Generous, because a whole office may sit behind one NAT address.
+SURVEY_IP_SOFT_LIMIT = env.int("SURVEY_IP_SOFT_LIMIT", default=300)
+SURVEY_IP_HARD_LIMIT = env.int("SURVEY_IP_HARD_LIMIT", default=3000)
+# An answer sheet filled faster than this many seconds a question is flagged 作答过快.
+SURVEY_SECONDS_PER_QUESTION = env.float("SURVEY_SECONDS_PER_QUESTION", default=1.5)
 # Base URL printed in QR codes and public links (the public host of the office's intranet).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,4 +1,11 @@
-"""The default service-recipient satisfaction form (服务对象满意度测评表), written from the paper."""
+"""The four forms (表册) as default templates, written from the paper (DOMAIN.md).
+
+Plain data, no Django. A campaign copies a template (services.form_create) and may edit its copy until the
+form opens. Every question says which dimension and indicator it feeds (scoring.indicators codes) and how
+its answer becomes points: `points` maps a choice to its share of full marks; a score counts as score / max.
+"""
+
+from scoring.indicators import DIMENSIONS
 
 SATISFACTION_SCALE = [
     ["satisfied", "满意"],
@@ -7,16 +14,99 @@ SATISFACTION_SCALE = [
 ]
 # 满意率 = (满意 + 基本满意) / valid answers
 SATISFIED_VALUES = frozenset({"satisfied", "basically_satisfied"})
+SATISFACTION_POINTS = {"satisfied": 1, "basically_satisfied": 0.6, "dissatisfied": 0}
+SATISFACTION_RATE_DEFINITION = "满意率 =（满意 + 基本满意）÷ 有效回答数"
+
+FIVE_LEVEL_SCALE = [
+    ["very_good", "很好"],
+    ["good", "较好"],
+    ["fair", "一般"],
+    ["poor", "较差"],
+    ["very_poor", "很差"],
+]
+FIVE_LEVEL_POINTS = {"very_good": 1, "good": 0.8, "fair": 0.6, "poor": 0.4, "very_poor": 0.2}
+
+
+def _satisfaction(code: str, text: str, dimension: str, indicator: str = "") -> dict:
+    return {
+        "code": code, "text": text, "type": "single_choice", "choices": SATISFACTION_SCALE,
+        "points": SATISFACTION_POINTS, "dimension": dimension, "indicator": indicator,
+        "counts_for_satisfaction": True,
+    }
+
+
+def _five_level(code: str, text: str, indicator: str) -> dict:
+    return {
+        "code": code, "text": text, "type": "single_choice", "choices": FIVE_LEVEL_SCALE,
+        "points": FIVE_LEVEL_POINTS, "dimension": indicator.split("_")[0], "indicator": indicator,
+    }
+
 
 SATISFACTION_FORM = {
     "title": "机构编制执行情况和使用效益服务对象满意度测评表",
     "intro": "您好！为了解本单位履行职责、服务群众的情况，请根据您办事的真实感受填写。本表不记名，约需 1 分钟。",
     "questions": [
-        {"code": "duties", "text": "您对该单位履行职责、办理事项的总体情况是否满意？", "dimension": "D6"},
-        {"code": "efficiency", "text": "您对该单位的办事效率是否满意？", "dimension": "D7"},
-        {"code": "attitude", "text": "您对该单位工作人员的服务态度是否满意？", "dimension": "D4"},
-        {"code": "openness", "text": "您对该单位办事流程、办事指南的公开和清晰程度是否满意？", "dimension": "D4"},
-        {"code": "problem_solving", "text": "您反映的问题是否得到了及时解决？", "dimension": "D6"},
+        _satisfaction("duties", "您对该单位履行职责、办理事项的总体情况是否满意？", "D6", "D6_08"),
+        _satisfaction("efficiency", "您对该单位的办事效率是否满意？", "D7", "D7_01"),
+        _satisfaction("attitude", "您对该单位工作人员的服务态度是否满意？", "D4", "D4_04"),
+        _satisfaction("openness", "您对该单位办事流程、办事指南的公开和清晰程度是否满意？", "D4", "D4_02"),
+        _satisfaction("problem_solving", "您反映的问题是否得到了及时解决？", "D6", "D6_09"),
         {"code": "comment", "text": "您对该单位还有什么意见或建议？（选填）", "type": "long_text", "required": False},
     ],
+}
+
+# 测评表 (民主测评): every staff member rates the 8 dimensions; the paper reports "对职能配置满意率达 x%".
+STAFF_ASSESSMENT_FORM = {
+    "title": "机构编制执行情况和使用效益干部职工测评表",
+    "intro": "本测评不记名：测评票只能使用一次，系统不记录填写人、设备、网络地址和填写时刻。请根据本单位实际情况如实评价。",
+    "questions": [
+        *(
+            _satisfaction(f"d{n}", f"您对本单位“{d.name}”情况是否满意？", d.code)
+            for n, d in enumerate(DIMENSIONS, start=1)
+        ),
+        {"code": "comment", "text": "您对本单位机构编制工作还有什么意见或建议？（选填）", "type": "long_text", "required": False},
+    ],
+}
+
+QUESTIONNAIRE_FORM = {
+    "title": "机构编制执行情况和使用效益调查问卷",
+    "intro": "本问卷面向被评估单位干部职工及相关部门，了解机构编制执行和使用情况。问卷不记名，约需 3 分钟。",
+    "questions": [
+        {"code": "respondent", "text": "您的身份是：", "type": "single_choice",
+         "choices": [["staff", "本单位干部职工"], ["related_unit", "相关部门工作人员"], ["other", "其他"]]},
+        _five_level("duty_overlap", "该单位与其他部门之间职责交叉、推诿扯皮的情况如何？（很好 = 几乎没有）", "D1_04"),
+        _five_level("quota_fit", "该单位的编制数量与承担的职责是否相适应？", "D3_01"),
+        _five_level("division_of_work", "该单位内部人员分工是否明晰？", "D4_03"),
+        _five_level("cooperation", "该单位配合相关部门工作的情况如何？", "D5_04"),
+        _five_level("workload", "该单位工作人员的工作量是否饱满？", "D7_02"),
+        {"code": "problems", "text": "您认为该单位在机构编制方面存在哪些问题？（可多选）", "type": "multiple_choice",
+         "required": False, "dimension": "D3",
+         "choices": [["overlap", "职责交叉"], ["understaffed", "人员不足"], ["idle", "人员闲置"],
+                     ["unclear", "分工不清"], ["process", "流程繁琐"], ["other", "其他"]]},
+        {"code": "problems_other", "text": "请说明“其他”问题：", "type": "short_text", "required": False,
+         "show_if_code": "problems", "show_if_values": ["other"]},
+        {"code": "overall", "text": "请对该单位机构编制执行和使用情况打一个总体分（0–10 分，可保留 1 位小数）：",
+         "type": "score", "min_score": 0, "max_score": 10, "decimals": 1, "dimension": "D7", "indicator": "D7_03"},
+        {"code": "suggestion", "text": "您的意见和建议（选填）：", "type": "long_text", "required": False},
+    ],
+}
+
+# 评估表: the evaluators score every indicator 0–10 (one decimal), with a reason.
+EVALUATION_SHEET_FORM = {
+    "title": "机构编制执行情况和使用效益评估表",
+    "intro": "评估组逐项对照“三定”规定和相关材料评分，每项 0–10 分，可保留 1 位小数，并写明评分理由。",
+    "questions": [
+        {"code": indicator.code.lower(), "text": indicator.name + ("（负向指标：失误越多得分越低）" if indicator.negative else ""),
+         "type": "score", "min_score": 0, "max_score": 10, "decimals": 1,
+         "dimension": dimension.code, "indicator": indicator.code}
+        for dimension in DIMENSIONS
+        for indicator in dimension.indicators
+    ],
+}
+
+FORM_TEMPLATES = {
+    "questionnaire": QUESTIONNAIRE_FORM,
+    "evaluation_sheet": EVALUATION_SHEET_FORM,
+    "staff_assessment": STAFF_ASSESSMENT_FORM,
+    "satisfaction": SATISFACTION_FORM,
 }

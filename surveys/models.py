@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,20 @@ from evaluations.models import Campaign, CampaignTarget
 def new_token() -> str:
     """128 random bits, URL-safe: unguessable, so a link is its own credential."""
     return secrets.token_urlsafe(16)
+
+
+def random_id() -> int:
+    """A random positive 63-bit key: unlike a sequence, the id of an answer says nothing about when it came."""
+    return secrets.randbelow(2**63 - 1) + 1
+
+
+# Crockford's base32: no I, L, O, U, so a code read off paper is typed right.
+BALLOT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+BALLOT_CODE_LENGTH = 12  # 60 random bits
+
+
+def new_ballot_code() -> str:
+    return "".join(secrets.choice(BALLOT_ALPHABET) for _i in range(BALLOT_CODE_LENGTH))
 
 
 class Form(TimeStampedModel):
@@ -29,6 +44,21 @@ class Form(TimeStampedModel):
     intro = models.TextField(_("填表说明"), blank=True)
     opens_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+
+    class Combine(models.TextChoices):
+        MEAN = "mean", _("取各评估人员平均分")
+        LEAD = "lead", _("以评估组长裁定为准")
+
+    # The evaluation sheet (评估表) only: how several evaluators' scores of one unit become one.
+    combine = models.CharField(_("多人评分合成方式"), max_length=8, choices=Combine.choices, default=Combine.MEAN)
+    spread_limit = models.DecimalField(
+        _("分差提示阈值"), max_digits=6, decimal_places=2, default=2,
+        help_text=_("同一指标各评估人员打分的最高分与最低分之差超过此值时提示复核"),
+    )
+    lead_evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评估组长"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("表册")
@@ -48,11 +78,26 @@ class Form(TimeStampedModel):
         at = at or timezone.now()
         return self.opens_at <= at and (self.closes_at is None or at < self.closes_at)
 
+    def is_editable(self, at=None) -> bool:
+        """Questions may change until the form opens: nobody has answered a different version."""
+        return (at or timezone.now()) < self.opens_at
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.kind != self.Kind.EVALUATION_SHEET
+
 
 class Question(models.Model):
     class Type(models.TextChoices):
         SINGLE_CHOICE = "single_choice", _("单选")
+        MULTIPLE_CHOICE = "multiple_choice", _("多选")
+        SCORE = "score", _("打分")
+        SHORT_TEXT = "short_text", _("短文本")
         LONG_TEXT = "long_text", _("长文本")
+        FILE = "file", _("附件")
+
+    CHOICE_TYPES = frozenset({Type.SINGLE_CHOICE, Type.MULTIPLE_CHOICE})
+    TEXT_TYPES = frozenset({Type.SHORT_TEXT, Type.LONG_TEXT})
 
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("序号"))
@@ -64,7 +109,17 @@ class Question(models.Model):
     required = models.BooleanField(_("必答"), default=True)
     # Which of the 8 dimensions the answer feeds (scoring.indicators.DIMENSIONS codes).
     dimension = models.CharField(_("评估维度"), max_length=32, blank=True)
+    # ...and which indicator (scoring.indicators.INDICATORS codes).
+    indicator = models.CharField(_("评估指标"), max_length=32, blank=True)
     counts_for_satisfaction = models.BooleanField(_("计入满意率"), default=False)
+    # How an answer becomes points: for choices {value: share of full marks}, for a score its value / max_score.
+    points = models.JSONField(_("计分规则"), default=dict, blank=True)
+    min_score = models.DecimalField(_("最低分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(_("满分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("允许小数位数"), default=0)
+    # Simple show-if: asked only when an earlier question's answer is one of these values.
+    show_if_code = models.SlugField(_("显示条件题目"), max_length=32, blank=True)
+    show_if_values = models.JSONField(_("显示条件选项"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("题目")
@@ -73,6 +128,10 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["form", "code"], name="%(app_label)s_%(class)s_form_code"),
             models.UniqueConstraint(fields=["form", "position"], name="%(app_label)s_%(class)s_form_position"),
+            models.CheckConstraint(
+                condition=~Q(type="score") | Q(min_score__isnull=False, max_score__gt=models.F("min_score")),
+                name="%(app_label)s_%(class)s_score_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +141,10 @@ class Question(models.Model):
     def choice_values(self) -> set[str]:
         return {value for value, _label in self.choices}
 
+    @property
+    def choice_labels(self) -> dict[str, str]:
+        return dict(self.choices)
+
 
 class SurveyLink(TimeStampedModel):
     """A public link (and QR code) to one form for one unit. The token is the only credential."""
@@ -89,25 +152,88 @@ class SurveyLink(TimeStampedModel):
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="links")
     target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="survey_links")
     token = models.CharField(_("令牌"), max_length=43, unique=True, default=new_token, editable=False)
+    # Optional: one link per service window (服务窗口) of the unit; "" is the unit's general link.
+    window = models.CharField(_("服务窗口"), max_length=50, blank=True, default="")
     is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
         verbose_name = _("填报链接")
         verbose_name_plural = _("填报链接")
         constraints = [
-            models.UniqueConstraint(fields=["form", "target"], name="%(app_label)s_%(class)s_form_target"),
+            models.UniqueConstraint(fields=["form", "target", "window"], name="%(app_label)s_%(class)s_form_target_window"),
         ]
 
     def __str__(self) -> str:
         return f"{self.form} · {self.target.unit}"
 
 
-class SurveyResponse(models.Model):
-    """One submitted form. It keeps the day, never the time or who: answers must not lead back to a person."""
+class BallotBox(models.Model):
+    """The one-use ballots of one unit for one anonymous form (测评票, or invitations to a public form).
 
+    Which ballots are spent is kept here as a sorted set of ids, not as a flag on each ballot: a ballot row
+    written in the same transaction as the answer would share its PostgreSQL transaction id (xmin) and its
+    place in the table, and could be joined back to it. This row shows the unit's latest answer, nothing more.
+    The row lock on it is what makes a ballot one-use under concurrency (see services.ballot_spend).
+    """
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="ballot_boxes")
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="ballot_boxes")
+    issued = models.PositiveIntegerField(_("已发放"), default=0)
+    used = models.PositiveIntegerField(_("已使用"), default=0)
+    spent = models.JSONField(_("已使用的票"), default=list, blank=True)
+    # No updated_at: it would record the precise time of the latest answer.
+    created_at = models.DateTimeField(_("首次发放时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("票箱")
+        verbose_name_plural = _("票箱")
+        constraints = [
+            models.UniqueConstraint(fields=["form", "target"], name="%(app_label)s_%(class)s_form_target"),
+            models.CheckConstraint(condition=Q(used__lte=models.F("issued")), name="%(app_label)s_%(class)s_used_le_issued"),
+        ]
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.used / self.issued if self.issued else None
+
+
+class Ballot(models.Model):
+    """One printed ballot: its code is the only credential. Never updated, so it carries no trace of its use."""
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
+    serial = models.PositiveIntegerField(_("序号"))
+    code = models.CharField(_("票码"), max_length=BALLOT_CODE_LENGTH, unique=True, default=new_ballot_code, editable=False)
+
+    class Meta:
+        verbose_name = _("测评票")
+        verbose_name_plural = _("测评票")
+        ordering = ["box", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["box", "serial"], name="%(app_label)s_%(class)s_box_serial"),
+        ]
+
+    @property
+    def display_code(self) -> str:
+        return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+
+
+class SurveyResponse(models.Model):
+    """One submitted form. It keeps the day, never the time or who: answers must not lead back to a person.
+
+    The key is random, so neither the ids nor an ORDER BY id mirror the order in which answers came.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="responses")
     target = models.ForeignKey(CampaignTarget, on_delete=models.PROTECT, related_name="responses")
+    window = models.CharField(_("服务窗口"), max_length=50, blank=True, default="")
     submitted_on = models.DateField(_("提交日期"), default=timezone.localdate)
+    # Quality flags, computed at submission; the inputs (timings, addresses) are not kept.
+    too_fast = models.BooleanField(_("作答过快"), default=False)
+    straight_lined = models.BooleanField(_("全部同一选项"), default=False)
+    busy_network = models.BooleanField(_("同一网络提交过多"), default=False)
+    is_voided = models.BooleanField(_("已作废"), default=False)
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("答卷")
@@ -115,10 +241,20 @@ class SurveyResponse(models.Model):
         indexes = [models.Index(fields=["form", "target"], name="surveys_response_form_target")]
 
 
+    @property
+    def flags(self) -> list[str]:
+        return [str(f.verbose_name) for f in self._meta.fields if f.name in self.FLAG_FIELDS and getattr(self, f.name)]
+
+    FLAG_FIELDS = ("too_fast", "straight_lined", "busy_network")
+
+
 class Answer(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choice = models.CharField(_("选项"), max_length=32, blank=True)
+    choices = models.JSONField(_("多选选项"), default=list, blank=True)
+    number = models.DecimalField(_("分数"), max_digits=8, decimal_places=2, null=True, blank=True)
     text = models.TextField(_("文字"), blank=True)
 
     class Meta:
@@ -128,3 +264,76 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["response", "question"], name="%(app_label)s_%(class)s_response_question"),
         ]
         indexes = [models.Index(fields=["question", "choice"], name="surveys_answer_question_choice")]
+
+
+class SheetEntry(TimeStampedModel):
+    """One evaluator's score of one indicator of one unit on the evaluation sheet (评估表).
+
+    Saved as the evaluator types (a server-side draft) and locked when the lead signs the sheet off.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="sheet_entries")
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="sheet_entries")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sheet_entries")
+    score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2)
+    reason = models.TextField(_("评分理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("评估表评分")
+        verbose_name_plural = _("评估表评分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "target", "evaluator"], name="%(app_label)s_%(class)s_question_target_evaluator"
+            ),
+        ]
+
+
+class SheetSignoff(models.Model):
+    """The lead evaluator's sign-off of one unit's sheet: the combined scores, frozen."""
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="signoffs")
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="sheet_signoffs")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("签署时间"), default=timezone.now)
+    # {question code: combined score as a string}
+    scores = models.JSONField(_("合成得分"), default=dict)
+
+    class Meta:
+        verbose_name = _("评估表签署")
+        verbose_name_plural = _("评估表签署")
+        constraints = [
+            models.UniqueConstraint(fields=["form", "target"], name="%(app_label)s_%(class)s_form_target"),
+        ]
+
+
+def export_upload_to(export: "Export", filename: str) -> str:
+    return f"exports/{export.form.campaign_id}/{filename}"
+
+
+class Export(TimeStampedModel):
+    """An export of a form's answers, written by a worker; the file is private, served through a view."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (xlsx)")
+        CSV = "csv", _("CSV")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        READY = "ready", _("已生成")
+        FAILED = "failed", _("生成失败")
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    file = models.FileField(_("文件"), upload_to=export_upload_to, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("导出")
+        verbose_name_plural = _("导出")

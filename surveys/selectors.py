@@ -1,12 +1,19 @@
-from dataclasses import dataclass
+"""Reads of forms, links, ballots and results, scoped to who may see them."""
 
-from django.db.models import Count, Q
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from evaluations.models import Campaign
+from bianzhi.models import User
+from evaluations.models import Campaign, CampaignTarget
+from scoring.indicators import DIMENSION_NAMES
 
+from . import rules
 from .defaults import SATISFIED_VALUES
-from .models import Answer, Form, SurveyLink, SurveyResponse
+from .models import Answer, Ballot, BallotBox, Form, Question, SheetEntry, SheetSignoff, SurveyLink, SurveyResponse
 
 
 @dataclass(frozen=True)
@@ -18,7 +25,7 @@ class SatisfactionStats:
     @property
     def rate(self) -> float | None:
         """满意率 = (满意 + 基本满意) / valid answers."""
-        return self.satisfied_answers / self.valid_answers if self.valid_answers else None
+        return rules.rate(self.satisfied_answers, self.valid_answers)
 
 
 EMPTY_STATS = SatisfactionStats(responses=0, satisfied_answers=0, valid_answers=0)
@@ -34,34 +41,195 @@ def satisfaction_form_get(*, campaign: Campaign) -> Form | None:
 
 def satisfaction_stats_by_target(*, campaign: Campaign) -> dict[int, SatisfactionStats]:
     """Per unit of the campaign: responses and satisfaction answers. Two queries, whatever the number of units."""
-    responses = dict(
-        SurveyResponse.objects.filter(form__campaign=campaign, form__kind=Form.Kind.SATISFACTION)
-        .values_list("target_id")
-        .annotate(n=Count("id"))
-    )
-    answers = (
-        Answer.objects.filter(
-            question__form__campaign=campaign,
-            question__form__kind=Form.Kind.SATISFACTION,
-            question__counts_for_satisfaction=True,
+    form = satisfaction_form_get(campaign=campaign)
+    if form is None:
+        return {}
+    stats = form_statistics(form=form)
+    return {
+        target_id: SatisfactionStats(
+            responses=unit.responses, satisfied_answers=unit.total.satisfied, valid_answers=unit.total.valid
         )
-        .exclude(choice="")
-        .values("response__target_id")
-        .annotate(valid=Count("id"), satisfied=Count("id", filter=Q(choice__in=SATISFIED_VALUES)))
-    )
-    stats = {
-        row["response__target_id"]: SatisfactionStats(
-            responses=responses.get(row["response__target_id"], 0),
-            satisfied_answers=row["satisfied"],
-            valid_answers=row["valid"],
-        )
-        for row in answers
+        for target_id, unit in stats.units.items()
+        if unit.responses
     }
-    return stats
 
 
 def links_by_target(*, form: Form | None) -> dict[int, SurveyLink]:
+    """The general link (no service window) of each unit."""
     if form is None:
         return {}
-    return {link.target_id: link for link in form.links.all()}
+    return {link.target_id: link for link in form.links.filter(window="")}
 
+
+# --------------------------------------------------------------------------------------------------------
+# Forms for the office
+# --------------------------------------------------------------------------------------------------------
+def form_list_for_user(*, user: User) -> QuerySet[Form]:
+    forms = Form.objects.select_related("campaign")
+    return forms if user.sees_everything else forms.none()
+
+
+def form_get_for_user(*, user: User, pk: int) -> Form:
+    return get_object_or_404(form_list_for_user(user=user), pk=pk)
+
+
+def forms_by_kind(*, campaign: Campaign) -> dict[str, Form]:
+    return {form.kind: form for form in campaign.forms.all()}
+
+
+def form_target_get(*, form: Form, pk: int) -> CampaignTarget:
+    return get_object_or_404(CampaignTarget.objects.select_related("unit"), campaign_id=form.campaign_id, pk=pk)
+
+
+def ballot_boxes_by_target(*, form: Form) -> dict[int, BallotBox]:
+    return {box.target_id: box for box in BallotBox.objects.filter(form=form).defer("spent")}
+
+
+def ballots_for_print(*, form: Form, target: CampaignTarget) -> list[Ballot]:
+    return list(Ballot.objects.filter(box__form=form, box__target=target).order_by("serial"))
+
+
+def responses_for_review(*, form: Form, target: CampaignTarget) -> QuerySet[SurveyResponse]:
+    """A public form's answer sheets of one unit, flagged ones first, for an evaluator to check and void."""
+    return (
+        SurveyResponse.objects.filter(form=form, target=target)
+        .prefetch_related("answers__question")
+        .order_by("-too_fast", "-straight_lined", "-busy_network", "submitted_on", "id")
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Statistics: counted in the database, a fixed number of queries whatever the number of units
+# --------------------------------------------------------------------------------------------------------
+@dataclass
+class Tally:
+    """Choice counts of one question (or a dimension, or a total) and its 满意率."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def satisfied(self) -> int:
+        return sum(n for value, n in self.counts.items() if value in SATISFIED_VALUES)
+
+    @property
+    def rate(self) -> float | None:
+        return rules.rate(self.satisfied, self.valid)
+
+    @property
+    def rate_text(self) -> str:
+        return rules.percent(self.rate)
+
+    def add(self, value: str, n: int) -> None:
+        self.counts[value] = self.counts.get(value, 0) + n
+
+
+@dataclass
+class UnitStats:
+    target: CampaignTarget | None
+    responses: int = 0
+    hidden: bool = False  # fewer answers than the anonymity threshold: nothing is shown
+    questions: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    dimensions: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    total: Tally = field(default_factory=Tally)
+    means: dict[int, float] = field(default_factory=dict)
+
+    def dimension_sentences(self) -> list[str]:
+        """The paper's wording: "对职能配置满意率达 93.5%"."""
+        return [
+            f"对{DIMENSION_NAMES.get(code, code)}满意率达 {tally.rate_text}"
+            for code, tally in sorted(self.dimensions.items())
+            if tally.valid
+        ]
+
+
+@dataclass
+class FormStats:
+    form: Form
+    questions: list[Question]
+    units: dict[int, UnitStats]
+    total: UnitStats
+    min_responses: int
+
+    @property
+    def hidden_units(self) -> int:
+        return sum(1 for u in self.units.values() if u.hidden)
+
+
+def form_statistics(*, form: Form, targets: QuerySet[CampaignTarget] | None = None) -> FormStats:
+    """Per unit and per dimension: counts, distribution, 满意率; and the campaign total. Five queries.
+
+    For the anonymous staff assessment a unit with fewer than SURVEY_MIN_RESPONSES_FOR_STATS answers shows
+    nothing, and is left out of the total too (otherwise total minus the others would give it away).
+    Voided answer sheets are not counted.
+    """
+    if targets is None:
+        targets = CampaignTarget.objects.filter(campaign_id=form.campaign_id)
+    targets = list(targets.select_related("unit"))
+    target_ids = [t.pk for t in targets]
+    questions = list(form.questions.all())
+    by_id = {q.pk: q for q in questions}
+    valid = SurveyResponse.objects.filter(form=form, is_voided=False, target_id__in=target_ids)
+    counts = dict(valid.values_list("target_id").annotate(n=Count("id")).order_by())
+    choice_rows = (
+        Answer.objects.filter(response__in=valid, question__type=Question.Type.SINGLE_CHOICE)
+        .values_list("response__target_id", "question_id", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    mean_rows = (
+        Answer.objects.filter(response__in=valid, question__type=Question.Type.SCORE)
+        .values_list("response__target_id", "question_id")
+        .annotate(mean=Avg("number"))
+        .order_by()
+    )
+    threshold = settings.SURVEY_MIN_RESPONSES_FOR_STATS if form.kind == Form.Kind.STAFF_ASSESSMENT else 0
+    units = {
+        t.pk: UnitStats(target=t, responses=counts.get(t.pk, 0), hidden=counts.get(t.pk, 0) < threshold)
+        for t in targets
+    }
+    total = UnitStats(target=None)
+    for target_id, question_id, choice, n in choice_rows:
+        unit, question = units[target_id], by_id[question_id]
+        if unit.hidden:
+            continue
+        for stats in (unit, total):
+            stats.questions[question_id].add(choice, n)
+            if question.counts_for_satisfaction:
+                stats.dimensions[question.dimension].add(choice, n)
+                stats.total.add(choice, n)
+    for target_id, question_id, mean in mean_rows:
+        if not units[target_id].hidden:
+            units[target_id].means[question_id] = float(mean)
+    total.responses = sum(u.responses for u in units.values() if not u.hidden)
+    for unit in units.values():
+        if unit.hidden:
+            unit.questions, unit.dimensions, unit.total = defaultdict(Tally), defaultdict(Tally), Tally()
+    return FormStats(form=form, questions=questions, units=units, total=total, min_responses=threshold)
+
+
+def comments_for_target(*, form: Form, target: CampaignTarget) -> list[tuple[str, str]]:
+    """Free-text answers of one unit as (question, text), in no particular order; none below the threshold."""
+    valid = SurveyResponse.objects.filter(form=form, target=target, is_voided=False)
+    if form.kind == Form.Kind.STAFF_ASSESSMENT and valid.count() < settings.SURVEY_MIN_RESPONSES_FOR_STATS:
+        return []
+    return list(
+        Answer.objects.filter(response__in=valid, question__type__in=Question.TEXT_TYPES)
+        .exclude(text="")
+        .order_by("question__position", "id")
+        .values_list("question__text", "text")
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Evaluation sheet
+# --------------------------------------------------------------------------------------------------------
+def sheet_entries(*, form: Form, target: CampaignTarget) -> QuerySet[SheetEntry]:
+    return SheetEntry.objects.filter(question__form=form, target=target).select_related("evaluator", "question")
+
+
+def sheet_signoff_get(*, form: Form, target: CampaignTarget) -> SheetSignoff | None:
+    return SheetSignoff.objects.filter(form=form, target=target).select_related("signed_by").first()

@@ -4,8 +4,15 @@ from . import views
 
 app_name = "surveys"
 urlpatterns = [
+    path("f/", views.ballot_enter, name="enter"),
     path("f/<str:token>/", views.fill, name="fill"),
     path("f/<str:token>/thanks/", views.thanks, name="thanks"),
     path("surveys/links/<str:token>/qr.svg", views.link_qr, name="link_qr"),
     path("surveys/campaigns/<int:campaign_pk>/satisfaction/issue/", views.satisfaction_form_issue_view, name="satisfaction_issue"),
+    path("surveys/campaigns/<int:campaign_pk>/forms/", views.campaign_forms, name="campaign_forms"),
+    path("surveys/campaigns/<int:campaign_pk>/forms/create/", views.form_create_view, name="form_create"),
+    path("surveys/forms/<int:pk>/", views.form_detail, name="form_detail"),
+    path("surveys/forms/<int:pk>/questions/<int:question_pk>/", views.question_edit, name="question_edit"),
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/ballots/issue/", views.ballots_issue_view, name="ballots_issue"),
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/ballots/", views.ballots_sheet, name="ballots_sheet"),
 ]

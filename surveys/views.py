@@ -1,28 +1,158 @@
+"""Thin views: parse, fetch through a selector, call one service, render."""
+
+import secrets
+import time
+from itertools import groupby
+
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
-from bianzhi.permissions import office_required
+from bianzhi.permissions import office_required, readers_required
 from evaluations.selectors import campaign_get_for_user
+from scoring.indicators import DIMENSION_NAMES
 
-from .models import SurveyLink
-from .selectors import survey_link_get_by_token
-from .services import satisfaction_form_issue, survey_response_submit
+from . import selectors, services
+from .defaults import SATISFACTION_RATE_DEFINITION
+from .models import Ballot, Form, SurveyLink
+from .services import FormUnavailable
+
+DEVICE_COOKIE = "bz_device"
+STARTED_SALT = "surveys.started"
+UNAVAILABLE_STATUS = {
+    FormUnavailable.UNKNOWN: 404, FormUnavailable.NOT_OPEN: 403, FormUnavailable.CLOSED: 410,
+    FormUnavailable.USED: 410, FormUnavailable.DEVICE: 409, FormUnavailable.BUSY: 429,
+}
+UNAVAILABLE_TITLE = {
+    FormUnavailable.UNKNOWN: "链接无效", FormUnavailable.NOT_OPEN: "尚未开始", FormUnavailable.CLOSED: "已经截止",
+    FormUnavailable.USED: "测评票已使用", FormUnavailable.DEVICE: "已经提交过", FormUnavailable.BUSY: "请稍后再试",
+}
 
 
+# --------------------------------------------------------------------------------------------------------
+# Public pages: /f/<token>/ for a unit's link or a one-use ballot
+# --------------------------------------------------------------------------------------------------------
+def public_url(link: SurveyLink | Ballot) -> str:
+    token = link.token if isinstance(link, SurveyLink) else link.code
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("surveys:fill", args=[token])
+
+
+def _unavailable(request, exc: FormUnavailable):
+    context = {"reason": exc.message, "title": _(UNAVAILABLE_TITLE[exc.reason]), "code": exc.reason}
+    return render(request, "surveys/unavailable.html", context, status=UNAVAILABLE_STATUS[exc.reason])
+
+
+def _resolve(token: str) -> tuple[Form, SurveyLink | None, Ballot | None]:
+    """A token is either a unit's public link or a ballot's code; raises FormUnavailable(UNKNOWN)."""
+    link = SurveyLink.objects.select_related("form__campaign", "target__unit").filter(token=token).first()
+    if link is not None:
+        return link.form, link, None
+    ballot = services.ballot_get(code=token)
+    return ballot.box.form, None, ballot
+
+
+def _elapsed(request) -> float:
+    """Seconds since the form was first shown, from the signed start time; 0 when missing or forged."""
+    try:
+        started = signing.loads(request.POST.get("_started", ""), salt=STARTED_SALT, max_age=7 * 86400)
+        return max(time.time() - float(started), 0.0)
+    except (signing.BadSignature, TypeError, ValueError):
+        return 0.0
+
+
+def _numbered_groups(questions):
+    """One card per dimension: consecutive questions of a dimension share a card."""
+    numbered = list(enumerate(questions, start=1))
+    return [
+        (DIMENSION_NAMES.get(dimension, ""), list(items))
+        for dimension, items in groupby(numbered, key=lambda item: item[1].dimension)
+    ]
+
+
+def fill(request, token: str):
+    """The public form: no account, phone first, works without JavaScript, keeps every answer on an error."""
+    try:
+        form, link, ballot = _resolve(token)
+        if ballot is not None and services.ballot_is_spent(ballot):
+            raise FormUnavailable(FormUnavailable.USED, _("这张测评票已经使用过，每张票只能提交一次。"))
+        if link is not None and not link.is_active:
+            raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
+        services.form_check_open(form)
+    except FormUnavailable as exc:
+        return _unavailable(request, exc)
+    target = link.target if link else ballot.box.target
+    errors: dict[str, list[str]] = {}
+    started = signing.dumps(time.time(), salt=STARTED_SALT)
+    if request.method == "POST":
+        started = request.POST.get("_started") or started
+        try:
+            if ballot is not None:
+                services.ballot_submit(code=ballot.code, data=request.POST)
+            else:
+                services.survey_response_submit(
+                    link=link, data=request.POST, elapsed_seconds=_elapsed(request),
+                    device=request.COOKIES.get(DEVICE_COOKIE), ip=request.META.get("REMOTE_ADDR"),
+                )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except FormUnavailable as exc:
+            return _unavailable(request, exc)
+        else:
+            return redirect("surveys:thanks", token=token)
+    questions = list(form.questions.all())
+    response = render(
+        request,
+        "surveys/fill.html",
+        {
+            "form": form, "target": target, "token": token, "is_ballot": ballot is not None,
+            "groups": _numbered_groups(questions), "numbers": {q.code: n for n, q in enumerate(questions, 1)},
+            "values": request.POST, "errors": errors, "started": started,
+        },
+        status=400 if errors else 200,
+    )
+    if ballot is None and DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 86400, httponly=True,
+                            samesite="Lax", path="/f/")
+    return response
+
+
+def thanks(request, token: str):
+    try:
+        form, link, ballot = _resolve(token)
+    except FormUnavailable as exc:
+        return _unavailable(request, exc)
+    target = link.target if link else ballot.box.target
+    return render(request, "surveys/thanks.html", {"form": form, "target": target, "token": token})
+
+
+def ballot_enter(request):
+    """Type the short code printed on a ballot instead of scanning its QR code."""
+    code = services.ballot_code_normalize(request.GET.get("code", ""))
+    if code:
+        return redirect("surveys:fill", token=code)
+    error = _("请输入测评票上的票码") if "code" in request.GET else ""
+    return render(request, "surveys/enter.html", {"error": error, "typed": request.GET.get("code", "")},
+                  status=400 if error else 200)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The office: issuing forms, links and ballots
+# --------------------------------------------------------------------------------------------------------
 @office_required
 @require_POST
 def satisfaction_form_issue_view(request, campaign_pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
     try:
-        satisfaction_form_issue(campaign=campaign, actor=request.user)
+        services.satisfaction_form_issue(campaign=campaign, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -30,54 +160,138 @@ def satisfaction_form_issue_view(request, campaign_pk: int):
     return redirect("evaluations:campaign_detail", pk=campaign.pk)
 
 
-def public_url(link: SurveyLink) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("surveys:fill", args=[link.token])
-
-
 @office_required
 def link_qr(request, token: str):
-    link = survey_link_get_by_token(token=token)
+    link = selectors.survey_link_get_by_token(token=token)
     svg = segno.make(public_url(link), error="m").svg_inline(scale=6, title=str(link.target.unit))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
-def _unavailable(request, reason: str, status: int):
-    return render(request, "surveys/unavailable.html", {"reason": reason}, status=status)
+@readers_required
+def campaign_forms(request, campaign_pk: int):
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    forms = selectors.forms_by_kind(campaign=campaign)
+    kinds = [(value, label, forms.get(value)) for value, label in Form.Kind.choices]
+    return render(request, "surveys/campaign_forms.html", {"campaign": campaign, "kinds": kinds})
 
 
-def fill(request, token: str):
-    """The public form: no account, phone first, everything typed is kept on an error."""
+@office_required
+@require_POST
+def form_create_view(request, campaign_pk: int):
+    from .forms import ScheduleForm
+
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    schedule = ScheduleForm(request.POST)
+    if not schedule.is_valid():
+        messages.error(request, " ".join(schedule.errors.get("__all__", [])) or _("请检查开始和截止时间"))
+        return redirect("surveys:campaign_forms", campaign_pk=campaign.pk)
     try:
-        link = survey_link_get_by_token(token=token)
-    except Http404:
-        return _unavailable(request, _("链接无效：请核对链接或二维码是否完整。"), 404)
-    if not link.is_active or not link.form.is_open():
-        return _unavailable(request, _("该测评已关闭或尚未开始，感谢您的关注。"), 410)
-    errors: dict[str, list[str]] = {}
+        form = services.form_create(
+            campaign=campaign, kind=request.POST.get("kind", ""), actor=request.user, **schedule.cleaned_data
+        )
+        if form.kind in {Form.Kind.SATISFACTION, Form.Kind.QUESTIONNAIRE}:
+            services.survey_links_issue(form=form, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("surveys:campaign_forms", campaign_pk=campaign.pk)
+    messages.success(request, _("“%(title)s”已创建") % {"title": form.title})
+    return redirect("surveys:form_detail", pk=form.pk)
+
+
+@readers_required
+def form_detail(request, pk: int):
+    from .forms import ScheduleForm
+
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    schedule = ScheduleForm(initial={"opens_at": form.opens_at, "closes_at": form.closes_at})
+    if request.method == "POST" and request.user.is_office_staff:
+        schedule = ScheduleForm(request.POST)
+        if schedule.is_valid():
+            try:
+                services.form_schedule(form=form, actor=request.user, **schedule.cleaned_data)
+            except ApplicationError as exc:
+                schedule.add_error(None, exc.message)
+            else:
+                messages.success(request, _("填报时间已保存"))
+                return redirect("surveys:form_detail", pk=form.pk)
+    targets = form.campaign.targets.select_related("unit")
+    boxes = selectors.ballot_boxes_by_target(form=form)
+    links = selectors.links_by_target(form=form)
+    stats = selectors.form_statistics(form=form)
+    rows = [{"target": t, "box": boxes.get(t.pk), "link": links.get(t.pk), "stats": stats.units[t.pk]} for t in targets]
+    return render(request, "surveys/form_detail.html", {
+        "form": form, "schedule": schedule, "rows": rows, "questions": stats.questions,
+        "editable": form.is_editable(), "stats": stats,
+    })
+
+
+@office_required
+def question_edit(request, pk: int, question_pk: int):
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    question = form.questions.filter(pk=question_pk).first()
+    if question is None:
+        raise Http404
+    error = ""
     if request.method == "POST":
+        changes = {"text": request.POST.get("text", "").strip(), "required": request.POST.get("required") == "on"}
+        if question.choices:
+            lines = [line.strip() for line in request.POST.get("choices", "").splitlines() if line.strip()]
+            changes["choices"] = [line.split("=", 1) if "=" in line else [line, line] for line in lines]
         try:
-            survey_response_submit(link=link, data=request.POST)
-        except ValidationError as exc:
-            errors = exc.message_dict
-        except ApplicationError as exc:
-            return _unavailable(request, exc.message, 410)
+            if not changes["text"]:
+                raise ApplicationError(_("题目不能为空"))
+            services.question_update(question=question, actor=request.user, **changes)
+        except (ApplicationError, ValidationError) as exc:
+            error = getattr(exc, "message", None) or " ".join(exc.messages)
         else:
-            return redirect("surveys:thanks", token=token)
-    questions = list(link.form.questions.all())
-    return render(
-        request,
-        "surveys/fill.html",
-        {
-            "link": link,
-            "form": link.form,
-            "questions": questions,
-            "values": request.POST,
-            "errors": errors,
-        },
-        status=400 if errors else 200,
-    )
+            messages.success(request, _("题目已保存"))
+            return redirect("surveys:form_detail", pk=form.pk)
+    return render(request, "surveys/question_edit.html", {
+        "form": form, "question": question, "error": error, "values": request.POST or None,
+        "choices_text": "\n".join(f"{v}={label}" for v, label in question.choices),
+    }, status=400 if error else 200)
 
 
-def thanks(request, token: str):
-    link = survey_link_get_by_token(token=token)
-    return render(request, "surveys/thanks.html", {"link": link})
+@office_required
+@require_POST
+def ballots_issue_view(request, pk: int, target_pk: int):
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    target = selectors.form_target_get(form=form, pk=target_pk)
+    raw = request.POST.get("count", "").strip()
+    try:
+        count = int(raw) if raw else None
+    except ValueError:
+        messages.error(request, _("发放数量须为整数"))
+        return redirect("surveys:form_detail", pk=form.pk)
+    try:
+        box = services.ballots_issue(form=form, target=target, actor=request.user, count=count)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已为“%(unit)s”发放测评票，累计 %(n)s 张") % {"unit": target.unit.name, "n": box.issued})
+    return redirect("surveys:form_detail", pk=form.pk)
+
+
+def _ballot_slips(form: Form, target) -> list[dict]:
+    return [
+        {"ballot": b, "url": public_url(b), "qr": segno.make(public_url(b), error="m").svg_data_uri(scale=3)}
+        for b in selectors.ballots_for_print(form=form, target=target)
+    ]
+
+
+@office_required
+def ballots_sheet(request, pk: int, target_pk: int):
+    """The ballots of a unit, as an A4 PDF of QR codes with short codes (?format=pdf) or as a list."""
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    target = selectors.form_target_get(form=form, pk=target_pk)
+    context = {"form": form, "target": target, "slips": _ballot_slips(form, target),
+               "enter_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("surveys:enter")}
+    if request.GET.get("format") != "pdf":
+        return render(request, "surveys/ballots_list.html", context)
+    import weasyprint
+
+    html = render_to_string("surveys/pdf/ballots.html", context)
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ballots-{form.pk}-{target.unit.code}.pdf"'
+    return response

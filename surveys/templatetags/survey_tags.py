@@ -7,3 +7,11 @@ register = template.Library()
 def get_item(mapping, key):
     """`values|get_item:code` — look a question's answer or error up by its code."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def get_list(mapping, key):
+    """Every value posted for a field (checkboxes), or [] — so a re-rendered form keeps them all."""
+    if not mapping:
+        return []
+    return mapping.getlist(key) if hasattr(mapping, "getlist") else [mapping.get(key)]

@@ -62,7 +62,7 @@ def test_closed_form_says_so_and_takes_nothing(client, link, method):
     link.form.opens_at = link.form.closes_at - timezone.timedelta(days=7)
     link.form.save()
     response = getattr(client, method)(reverse("surveys:fill", args=[link.token]), ANSWERS)
-    assert response.status_code == 410 and "已关闭" in response.content.decode()
+    assert response.status_code == 410 and "已截止" in response.content.decode()
     assert not SurveyResponse.objects.exists()
 
 
