@@ -33,7 +33,7 @@ UNAVAILABLE_STATUS = {
     FormUnavailable.USED: 410, FormUnavailable.DEVICE: 409, FormUnavailable.BUSY: 429,
 }
 UNAVAILABLE_TITLE = {
-    FormUnavailable.UNKNOWN: "链接无效", FormUnavailable.NOT_OPEN: "尚未开始", FormUnavailable.CLOSED: "已经截止",
+    FormUnavailable.UNKNOWN: "链接无效", FormUnavailable.NOT_OPEN: "尚未开始", FormUnavailable.CLOSED: "已截止",
     FormUnavailable.USED: "测评票已使用", FormUnavailable.DEVICE: "已经提交过", FormUnavailable.BUSY: "请稍后再试",
 }
 
