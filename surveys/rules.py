@@ -61,3 +61,8 @@ def split_multiple(values: Iterable[str], options: Sequence[str]) -> list[int]:
     """Multiple choice as one 0/1 column per option, in the options' order."""
     chosen = set(values)
     return [1 if option in chosen else 0 for option in options]
+
+
+def plain(value: Decimal | None) -> str:
+    """10.00 → "10", 7.50 → "7.5" (never "1E+1")."""
+    return "" if value is None else format(value.normalize(), "f")

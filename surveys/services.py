@@ -211,7 +211,7 @@ def _score(question: Question, raw: str) -> Decimal:
     # Refused, never clamped: a typo must not turn into a plausible score.
     if not question.min_score <= value <= question.max_score:
         raise ValidationError(
-            _("分数须在 %(min)s 至 %(max)s 之间") % {"min": question.min_score.normalize(), "max": question.max_score.normalize()}
+            _("分数须在 %(min)s 至 %(max)s 之间") % {"min": rules.plain(question.min_score), "max": rules.plain(question.max_score)}
         )
     return value
 

@@ -1,5 +1,7 @@
 from django import template
 
+from surveys import rules
+
 register = template.Library()
 
 
@@ -15,3 +17,9 @@ def get_list(mapping, key):
     if not mapping:
         return []
     return mapping.getlist(key) if hasattr(mapping, "getlist") else [mapping.get(key)]
+
+
+@register.filter
+def plain(value):
+    """A Decimal without trailing zeros or exponent: 10.00 → 10."""
+    return rules.plain(value)
