@@ -16,3 +16,7 @@ urlpatterns = [
     path("surveys/forms/<int:pk>/units/<int:target_pk>/ballots/issue/", views.ballots_issue_view, name="ballots_issue"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/ballots/", views.ballots_sheet, name="ballots_sheet"),
 ]
+urlpatterns += [
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/responses/", views.responses_review, name="responses"),
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/responses/<int:response_pk>/void/", views.response_void, name="response_void"),
+]

@@ -295,3 +295,34 @@ def ballots_sheet(request, pk: int, target_pk: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ballots-{form.pk}-{target.unit.code}.pdf"'
     return response
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reviewing a public form's answers: quality flags, voiding with a reason
+# --------------------------------------------------------------------------------------------------------
+@office_required
+def responses_review(request, pk: int, target_pk: int):
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    if form.kind == Form.Kind.STAFF_ASSESSMENT:
+        raise Http404  # anonymous staff answers are never shown one by one
+    target = selectors.form_target_get(form=form, pk=target_pk)
+    return render(request, "surveys/responses.html", {
+        "form": form, "target": target, "responses": selectors.responses_for_review(form=form, target=target),
+    })
+
+
+@office_required
+@require_POST
+def response_void(request, pk: int, target_pk: int, response_pk: int):
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    target = selectors.form_target_get(form=form, pk=target_pk)
+    response = selectors.responses_for_review(form=form, target=target).filter(pk=response_pk).first()
+    if response is None:
+        raise Http404
+    try:
+        services.survey_response_void(response=response, reason=request.POST.get("reason", ""), actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("答卷已作废（保留原始记录，不计入统计）"))
+    return redirect("surveys:responses", pk=form.pk, target_pk=target.pk)

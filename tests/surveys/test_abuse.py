@@ -1,0 +1,201 @@
+"""Abuse control on the public forms, on an intranet: device cookie, soft per-address limits, quality flags,
+voiding with a reason; and the clear pages for links that cannot be used."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bianzhi.exceptions import ApplicationError
+from surveys.models import Form, SurveyResponse
+from surveys.selectors import form_statistics
+from surveys.services import ballot_submit, ballots_issue, satisfaction_form_issue, survey_response_void
+from surveys.views import STARTED_SALT
+
+from ..factories import CampaignTargetFactory
+from .conftest import STAFF_ANSWERS
+
+pytestmark = pytest.mark.django_db
+
+MIXED = {"duties": "satisfied", "efficiency": "basically_satisfied", "attitude": "satisfied",
+         "openness": "dissatisfied", "problem_solving": "satisfied"}
+SAME = dict.fromkeys(MIXED, "satisfied")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def link(evaluator):
+    target = CampaignTargetFactory()
+    return satisfaction_form_issue(campaign=target.campaign, actor=evaluator).links.get()
+
+
+def started(seconds_ago: float) -> str:
+    return signing.dumps(time.time() - seconds_ago, salt=STARTED_SALT)
+
+
+def url(link):
+    return reverse("surveys:fill", args=[link.token])
+
+
+def test_one_device_answers_once_per_link_another_device_may_answer(link):
+    phone = Client()
+    phone.get(url(link))
+    assert "bz_device" in phone.cookies
+    assert phone.post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+    again = phone.post(url(link), {**MIXED, "_started": started(60)})
+    assert again.status_code == 409 and "本设备上提交过" in again.content.decode()
+    other = Client()
+    other.get(url(link))
+    assert other.post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+    assert SurveyResponse.objects.count() == 2
+
+
+def test_a_refused_answer_does_not_use_up_the_device(link):
+    phone = Client()
+    phone.get(url(link))
+    assert phone.post(url(link), {"duties": "satisfied"}).status_code == 400
+    assert phone.post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+
+
+def test_many_answers_from_one_address_are_flagged_then_refused_far_above_an_office_nat(link, settings):
+    settings.SURVEY_IP_SOFT_LIMIT, settings.SURVEY_IP_HARD_LIMIT = 2, 3
+    office = Client(REMOTE_ADDR="10.0.0.1")  # no device cookie: each post is a different colleague
+    codes = [office.post(url(link), {**MIXED, "_started": started(60)}).status_code for _i in range(4)]
+    assert codes == [302, 302, 302, 429]
+    assert list(SurveyResponse.objects.order_by("busy_network").values_list("busy_network", flat=True)) == [False, False, True]
+    assert Client(REMOTE_ADDR="10.0.0.2").post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+
+
+def test_the_default_limits_let_an_office_of_two_hundred_behind_one_address_answer(link):
+    office = Client(REMOTE_ADDR="10.0.0.1")
+    for _i in range(200):
+        assert office.post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+    assert not SurveyResponse.objects.filter(busy_network=True).exists()
+
+
+@pytest.mark.parametrize("seconds_ago, flagged", [(2, True), (60, False), (None, True)])
+def test_an_answer_filled_in_a_few_seconds_is_flagged_and_the_time_is_not_kept(link, seconds_ago, flagged):
+    data = dict(MIXED)
+    if seconds_ago is not None:
+        data["_started"] = started(seconds_ago)
+    Client().post(url(link), data)
+    response = SurveyResponse.objects.get()
+    assert response.too_fast is flagged
+    assert {f.get_internal_type() for f in SurveyResponse._meta.concrete_fields}.isdisjoint(
+        {"DateTimeField", "DurationField", "FloatField", "TimeField"}
+    )
+
+
+def test_a_forged_start_time_counts_as_too_fast(link):
+    Client().post(url(link), {**MIXED, "_started": "1700000000:forged"})
+    assert SurveyResponse.objects.get().too_fast
+
+
+@pytest.mark.parametrize("answers, flagged", [(SAME, True), (MIXED, False)])
+def test_the_same_option_everywhere_is_flagged(link, answers, flagged):
+    Client().post(url(link), {**answers, "_started": started(60)})
+    assert SurveyResponse.objects.get().straight_lined is flagged
+
+
+def test_a_voided_answer_is_kept_shown_voided_and_not_counted(link, evaluator):
+    for answers in (MIXED, SAME):
+        Client().post(url(link), {**answers, "_started": started(60)})
+    suspicious = SurveyResponse.objects.get(straight_lined=True)
+    with pytest.raises(ApplicationError, match="作废原因"):
+        survey_response_void(response=suspicious, reason="  ", actor=evaluator)
+    office = Client()
+    office.force_login(evaluator)
+    void_url = reverse("surveys:response_void", args=[link.form_id, link.target_id, suspicious.pk])
+    assert office.post(void_url, {"reason": "同一选项，疑似刷票"}).status_code == 302
+    suspicious.refresh_from_db()
+    assert suspicious.is_voided and suspicious.void_reason == "同一选项，疑似刷票"
+    assert SurveyResponse.objects.count() == 2 and suspicious.answers.count() == 5  # kept
+    page = office.get(reverse("surveys:responses", args=[link.form_id, link.target_id])).content.decode()
+    assert "已作废" in page and "同一选项，疑似刷票" in page
+    unit = form_statistics(form=link.form).units[link.target_id]
+    assert unit.responses == 1 and unit.total.valid == 5 and unit.total.satisfied == 4  # MIXED only
+    assert link.form.campaign.events.filter(data__action="response_voided").exists()
+
+
+def test_only_the_office_may_void(link, leader, liaison):
+    Client().post(url(link), {**SAME, "_started": started(60)})
+    response = SurveyResponse.objects.get()
+    for user in (leader, liaison):
+        client = Client()
+        client.force_login(user)
+        void_url = reverse("surveys:response_void", args=[link.form_id, link.target_id, response.pk])
+        assert client.post(void_url, {"reason": "x"}).status_code == 403
+    response.refresh_from_db()
+    assert not response.is_voided
+
+
+def test_staff_answers_cannot_be_voided_or_listed_one_by_one(box, evaluator):
+    ballot_submit(code=box.ballots.first().code, data=STAFF_ANSWERS)
+    with pytest.raises(ApplicationError, match="不记名"):
+        survey_response_void(response=SurveyResponse.objects.get(), reason="x", actor=evaluator)
+    office = Client()
+    office.force_login(evaluator)
+    assert office.get(reverse("surveys:responses", args=[box.form_id, box.target_id])).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One-use invitations for the public form, and the pages that say why a link cannot be used
+# ---------------------------------------------------------------------------------------------------------
+def test_one_use_invitations_to_the_satisfaction_form(link, evaluator):
+    box = ballots_issue(form=link.form, target=link.target, actor=evaluator, count=2)
+    invitation = box.ballots.first()
+    client = Client()
+    assert client.post(reverse("surveys:fill", args=[invitation.code]), MIXED).status_code == 302
+    used = client.get(reverse("surveys:fill", args=[invitation.code]))
+    assert used.status_code == 410 and "已经使用过" in used.content.decode()
+
+
+def test_a_form_not_yet_open_says_when_it_opens(link):
+    link.form.opens_at = timezone.now() + timedelta(days=2)
+    link.form.save()
+    response = Client().post(url(link), MIXED)
+    assert response.status_code == 403 and "尚未开始" in response.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_deactivated_link_says_so(link):
+    link.is_active = False
+    link.save()
+    response = Client().get(url(link))
+    assert response.status_code == 410 and "已停用" in response.content.decode()
+
+
+def test_no_external_captcha_or_cdn_on_the_public_page(link):
+    page = Client().get(url(link)).content.decode()
+    assert "http://" not in page.replace('http://127.0.0.1', '') and "https://" not in page
+    assert "captcha" not in page.lower()
+
+
+def test_staff_form_statistics_stay_hidden_below_five_answers_and_out_of_the_total(box, evaluator):
+    other = CampaignTargetFactory(campaign=box.form.campaign)
+    other_box = ballots_issue(form=box.form, target=other, actor=evaluator, count=6)
+    ballots = list(box.ballots.all())
+    for ballot in ballots[:4]:
+        ballot_submit(code=ballot.code, data={**STAFF_ANSWERS, "d1": "dissatisfied"})
+    for ballot in other_box.ballots.all()[:5]:
+        ballot_submit(code=ballot.code, data=STAFF_ANSWERS)
+    stats = form_statistics(form=box.form)
+    small, large = stats.units[box.target_id], stats.units[other.pk]
+    assert small.hidden and small.total.valid == 0 and not small.dimension_sentences()
+    assert not large.hidden and large.total.rate == 1.0
+    # the total leaves the small unit out, so total minus the others cannot reveal it
+    assert stats.total.responses == 5 and stats.total.dimensions["D1"].rate == 1.0
+    ballot_submit(code=ballots[4].code, data=STAFF_ANSWERS)
+    stats = form_statistics(form=box.form)
+    assert not stats.units[box.target_id].hidden
+    assert stats.units[box.target_id].dimension_sentences()[0] == "对职能配置满意率达 20.0%"
+    assert Form.objects.get(pk=box.form_id).kind == Form.Kind.STAFF_ASSESSMENT
