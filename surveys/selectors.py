@@ -233,3 +233,8 @@ def sheet_entries(*, form: Form, target: CampaignTarget) -> QuerySet[SheetEntry]
 
 def sheet_signoff_get(*, form: Form, target: CampaignTarget) -> SheetSignoff | None:
     return SheetSignoff.objects.filter(form=form, target=target).select_related("signed_by").first()
+
+
+def office_staff() -> QuerySet[User]:
+    """Who may be the lead evaluator of an evaluation sheet."""
+    return User.objects.filter(role__in=[User.Role.ADMIN, User.Role.EVALUATOR], is_active=True).order_by("username")

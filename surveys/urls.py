@@ -20,3 +20,7 @@ urlpatterns += [
     path("surveys/forms/<int:pk>/units/<int:target_pk>/responses/", views.responses_review, name="responses"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/responses/<int:response_pk>/void/", views.response_void, name="response_void"),
 ]
+urlpatterns += [
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/", views.sheet, name="sheet"),
+    path("surveys/forms/<int:pk>/sheet-settings/", views.sheet_settings, name="sheet_settings"),
+]

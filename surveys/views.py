@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -221,7 +221,7 @@ def form_detail(request, pk: int):
     rows = [{"target": t, "box": boxes.get(t.pk), "link": links.get(t.pk), "stats": stats.units[t.pk]} for t in targets]
     return render(request, "surveys/form_detail.html", {
         "form": form, "schedule": schedule, "rows": rows, "questions": stats.questions,
-        "editable": form.is_editable(), "stats": stats,
+        "editable": form.is_editable(), "stats": stats, "evaluators": selectors.office_staff(),
     })
 
 
@@ -326,3 +326,71 @@ def response_void(request, pk: int, target_pk: int, response_pk: int):
     else:
         messages.success(request, _("答卷已作废（保留原始记录，不计入统计）"))
     return redirect("surveys:responses", pk=form.pk, target_pk=target.pk)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Evaluation sheet (评估表): evaluators score a unit indicator by indicator; drafts are kept on the server
+# --------------------------------------------------------------------------------------------------------
+@readers_required
+def sheet(request, pk: int, target_pk: int):
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    if form.kind != Form.Kind.EVALUATION_SHEET:
+        raise Http404
+    target = selectors.form_target_get(form=form, pk=target_pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not request.user.is_office_staff:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "signoff":
+                services.sheet_signoff(form=form, target=target, actor=request.user)
+                messages.success(request, _("评估表已签署，评分已锁定"))
+            else:
+                n = services.sheet_entries_save(form=form, target=target, evaluator=request.user, data=request.POST)
+                messages.success(request, _("已保存 %(n)s 项评分（草稿，可继续修改）") % {"n": n})
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("surveys:sheet", pk=form.pk, target_pk=target.pk)
+    entries = list(selectors.sheet_entries(form=form, target=target))
+    mine = {e.question.code: e for e in entries if e.evaluator_id == request.user.pk}
+    others: dict[str, list] = {}
+    for entry in entries:
+        others.setdefault(entry.question.code, []).append(entry)
+    combined, flagged = services.sheet_combined(form=form, target=target)
+    rows = [
+        {"question": q, "mine": mine.get(q.code), "all": others.get(q.code, []), "combined": combined.get(q.code),
+         "flagged": q.code in flagged, "error": errors.get(q.code),
+         "value": request.POST.get(q.code) if errors else (mine[q.code].score if q.code in mine else ""),
+         "reason": request.POST.get(f"{q.code}_reason") if errors else (mine[q.code].reason if q.code in mine else "")}
+        for q in form.questions.all()
+    ]
+    return render(request, "surveys/sheet.html", {
+        "form": form, "target": target, "rows": rows, "errors": errors, "flagged": len(flagged),
+        "signoff": selectors.sheet_signoff_get(form=form, target=target),
+        "is_lead": form.lead_evaluator_id == request.user.pk,
+    }, status=400 if errors else 200)
+
+
+@office_required
+@require_POST
+def sheet_settings(request, pk: int):
+    from decimal import Decimal, InvalidOperation
+
+    from bianzhi.models import User
+
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    lead = User.objects.filter(pk=request.POST.get("lead_evaluator") or None).first()
+    try:
+        spread = Decimal(request.POST.get("spread_limit", ""))
+        services.sheet_settings_update(form=form, combine=request.POST.get("combine", ""), spread_limit=spread,
+                                       lead_evaluator=lead, actor=request.user)
+    except InvalidOperation:
+        messages.error(request, _("分差提示阈值须为数字"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("评估表合成方式已保存"))
+    return redirect("surveys:form_detail", pk=form.pk)

@@ -23,3 +23,11 @@ def get_list(mapping, key):
 def plain(value):
     """A Decimal without trailing zeros or exponent: 10.00 → 10."""
     return rules.plain(value)
+
+
+@register.filter
+def plain_or_raw(value):
+    """A saved score shown plainly; what was typed (a string) shown as typed."""
+    from decimal import Decimal
+
+    return rules.plain(value) if isinstance(value, Decimal) else value
