@@ -65,8 +65,13 @@ def links_by_target(*, form: Form | None) -> dict[int, SurveyLink]:
 # Forms for the office
 # --------------------------------------------------------------------------------------------------------
 def form_list_for_user(*, user: User) -> QuerySet[Form]:
+    """The office and leaders see every form; a liaison the forms of campaigns that evaluate their unit."""
     forms = Form.objects.select_related("campaign")
-    return forms if user.sees_everything else forms.none()
+    if user.sees_everything:
+        return forms
+    if user.role == User.Role.LIAISON:
+        return forms.filter(campaign__targets__unit_id=user.unit_id)
+    return forms.none()
 
 
 def form_get_for_user(*, user: User, pk: int) -> Form:

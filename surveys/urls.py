@@ -24,3 +24,7 @@ urlpatterns += [
     path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/", views.sheet, name="sheet"),
     path("surveys/forms/<int:pk>/sheet-settings/", views.sheet_settings, name="sheet_settings"),
 ]
+urlpatterns += [
+    path("surveys/forms/<int:pk>/results/", views.results, name="results"),
+    path("surveys/forms/<int:pk>/results/<int:target_pk>/", views.unit_results, name="unit_results"),
+]

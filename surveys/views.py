@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import office_required, readers_required
-from evaluations.selectors import campaign_get_for_user
+from evaluations.models import CampaignTarget
+from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring.indicators import DIMENSION_NAMES
 
 from . import selectors, services
@@ -394,3 +396,44 @@ def sheet_settings(request, pk: int):
     else:
         messages.success(request, _("评估表合成方式已保存"))
     return redirect("surveys:form_detail", pk=form.pk)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------------------
+@readers_required
+def results(request, pk: int):
+    """Every unit of the campaign, per dimension, and the campaign total."""
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    stats = selectors.form_statistics(form=form)
+    dimensions = sorted({q.dimension for q in stats.questions if q.counts_for_satisfaction})
+    return render(request, "surveys/results.html", {
+        "form": form, "stats": stats, "definition": SATISFACTION_RATE_DEFINITION,
+        "dimensions": [(code, DIMENSION_NAMES.get(code, code)) for code in dimensions],
+        "units": [stats.units[t] for t in stats.units],
+    })
+
+
+@login_required
+def unit_results(request, pk: int, target_pk: int):
+    """One unit: distribution per question, rates per dimension as the paper words them, comments.
+
+    A liaison may read their own unit's results; another unit is a 404.
+    """
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    if form.kind == Form.Kind.EVALUATION_SHEET:
+        raise Http404
+    target = get_object_or_404(target_list_for_user(user=request.user), campaign_id=form.campaign_id, pk=target_pk)
+    stats = selectors.form_statistics(form=form, targets=CampaignTarget.objects.filter(pk=target.pk))
+    unit = stats.units[target.pk]
+    questions = [
+        {"question": q, "tally": unit.questions.get(q.pk), "mean": unit.means.get(q.pk),
+         "distribution": [(label, (unit.questions.get(q.pk) or selectors.Tally()).counts.get(value, 0))
+                          for value, label in q.choices]}
+        for q in stats.questions if q.type in {"single_choice", "score"}
+    ]
+    return render(request, "surveys/unit_results.html", {
+        "form": form, "target": target, "unit": unit, "questions": questions, "min": stats.min_responses,
+        "definition": SATISFACTION_RATE_DEFINITION,
+        "comments": [] if unit.hidden else selectors.comments_for_target(form=form, target=target),
+    })
