@@ -107,3 +107,61 @@ def celery_worker_process(transactional_db, redis_url, postgres, settings):
         log.seek(0)
         print("---- celery worker log ----\n" + log.read()[-4000:])
         log.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Browser: Debian's chromium driven by Playwright (no browser download), against pytest-django's live_server
+# ---------------------------------------------------------------------------------------------------------
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", ROOT / "var" / "test-artifacts"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault("reports", {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        service_missing(f"the browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(request, chromium, **context_options):
+    context = chromium.new_context(locale="zh-CN", **context_options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    failed = any(r.failed for r in request.node.stash.get("reports", {}).values())
+    if failed:  # a screenshot of what the browser showed, for the CI log
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot of the failure: {path}")
+    context.close()
+
+
+@pytest.fixture
+def browser_page(request, chromium, live_server):
+    yield from _page(request, chromium, viewport={"width": 1366, "height": 900}, base_url=live_server.url)
+
+
+@pytest.fixture
+def phone_page(request, chromium, live_server):
+    yield from _page(
+        request, chromium, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True,
+        device_scale_factor=2, base_url=live_server.url,
+    )
