@@ -109,6 +109,7 @@ def celery_worker_process(transactional_db, redis_url, postgres, settings):
             if worker.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
                 pytest.fail(f"the Celery worker did not start:\n{log.read()[-3000:]}")
+        worker.log_text = lambda: (log.flush(), Path(log.name).read_text())[1]
         yield worker
     finally:
         worker.terminate()
