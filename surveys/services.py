@@ -27,6 +27,7 @@ from .models import (
     BALLOT_ALPHABET, Answer, Ballot, BallotBox, Form, Question, SheetEntry, SheetSignoff, SurveyLink,
     SurveyResponse,
 )
+from .selectors import form_questions
 
 TEXT_LIMITS = {Question.Type.SHORT_TEXT: 200, Question.Type.LONG_TEXT: 2000}
 MAX_BALLOTS_PER_ISSUE = 5000
@@ -115,6 +116,7 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
         setattr(question, field, value)
     question.full_clean()
     question.save()
+    question.form.save(update_fields=["updated_at"])  # a new version: cached questions are re-read
     event_record(campaign=question.form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
                  data={"action": "question_updated", "form": question.form.kind, "question": question.code, "before": before, "after": changes})
     return question
@@ -336,7 +338,7 @@ def survey_response_submit(
     if not link.is_active:
         raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
     form_check_open(form)
-    questions = list(form.questions.all())
+    questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
     seen = network_count(form=form, ip=ip)
     if seen > settings.SURVEY_IP_HARD_LIMIT:
@@ -371,7 +373,7 @@ def ballot_submit(*, code: str, data: Mapping) -> SurveyResponse:
     ballot = ballot_get(code=code)
     box = ballot.box
     form_check_open(box.form)
-    questions = list(box.form.questions.all())
+    questions = form_questions(form=box.form)
     cleaned = survey_answers_clean(questions=questions, data=data)
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
     position = bisect.bisect_left(box.spent, ballot.pk)

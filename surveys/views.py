@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -80,6 +81,7 @@ def _numbered_groups(questions):
     ]
 
 
+@transaction.non_atomic_requests  # the submit service is the one transaction: no savepoint around it
 def fill(request, token: str):
     """The public form: no account, phone first, works without JavaScript, keeps every answer on an error."""
     try:
@@ -110,7 +112,7 @@ def fill(request, token: str):
             return _unavailable(request, exc)
         else:
             return redirect("surveys:thanks", token=token)
-    questions = list(form.questions.all())
+    questions = selectors.form_questions(form=form)
     response = render(
         request,
         "surveys/fill.html",

@@ -22,6 +22,16 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    return [
+        f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}",
+        f"broker: {os.environ.get('REDIS_URL') or 'none (tasks in-process; the worker test needs REDIS_URL)'}",
+        f"browser: {os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')}",
+        f"REQUIRE_SERVICES={'1: a missing service fails' if REQUIRE_SERVICES else '0: a missing service skips'}",
+    ]
+
+
 def service_missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
@@ -99,6 +109,7 @@ def celery_worker_process(transactional_db, redis_url, postgres, settings):
             if worker.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
                 pytest.fail(f"the Celery worker did not start:\n{log.read()[-3000:]}")
+        worker.log_text = lambda: (log.flush(), Path(log.name).read_text())[1]
         yield worker
     finally:
         worker.terminate()
@@ -107,3 +118,61 @@ def celery_worker_process(transactional_db, redis_url, postgres, settings):
         log.seek(0)
         print("---- celery worker log ----\n" + log.read()[-4000:])
         log.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Browser: Debian's chromium driven by Playwright (no browser download), against pytest-django's live_server
+# ---------------------------------------------------------------------------------------------------------
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", ROOT / "var" / "test-artifacts"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault("reports", {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        service_missing(f"the browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(request, chromium, **context_options):
+    context = chromium.new_context(locale="zh-CN", **context_options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    failed = any(r.failed for r in request.node.stash.get("reports", {}).values())
+    if failed:  # a screenshot of what the browser showed, for the CI log
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot of the failure: {path}")
+    context.close()
+
+
+@pytest.fixture
+def browser_page(request, chromium, live_server):
+    yield from _page(request, chromium, viewport={"width": 1366, "height": 900}, base_url=live_server.url)
+
+
+@pytest.fixture
+def phone_page(request, chromium, live_server):
+    yield from _page(
+        request, chromium, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True,
+        device_scale_factor=2, base_url=live_server.url,
+    )
