@@ -13,7 +13,7 @@ from scoring.indicators import DIMENSION_NAMES
 
 from . import rules
 from .defaults import SATISFIED_VALUES
-from .models import Answer, Ballot, BallotBox, Form, Question, SheetEntry, SheetSignoff, SurveyLink, SurveyResponse
+from .models import Answer, Ballot, BallotBox, Export, Form, Question, SheetEntry, SheetSignoff, SurveyLink, SurveyResponse
 
 
 @dataclass(frozen=True)
@@ -257,3 +257,11 @@ def sheet_signoff_get(*, form: Form, target: CampaignTarget) -> SheetSignoff | N
 def office_staff() -> QuerySet[User]:
     """Who may be the lead evaluator of an evaluation sheet."""
     return User.objects.filter(role__in=[User.Role.ADMIN, User.Role.EVALUATOR], is_active=True).order_by("username")
+
+
+def export_get_for_user(*, user: User, pk: int) -> Export:
+    return get_object_or_404(Export.objects.select_related("form__campaign").filter(form__in=form_list_for_user(user=user)), pk=pk)
+
+
+def exports_for_form(*, form: Form) -> QuerySet[Export]:
+    return form.exports.order_by("-created_at")[:10]

@@ -28,3 +28,8 @@ urlpatterns += [
     path("surveys/forms/<int:pk>/results/", views.results, name="results"),
     path("surveys/forms/<int:pk>/results/<int:target_pk>/", views.unit_results, name="unit_results"),
 ]
+urlpatterns += [
+    path("surveys/forms/<int:pk>/exports/", views.export_request_view, name="export_request"),
+    path("surveys/exports/<int:pk>/status/", views.export_status, name="export_status"),
+    path("surveys/exports/<int:pk>/download/", views.export_download, name="export_download"),
+]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -226,6 +226,7 @@ def form_detail(request, pk: int):
     return render(request, "surveys/form_detail.html", {
         "form": form, "schedule": schedule, "rows": rows, "questions": stats.questions,
         "editable": form.is_editable(), "stats": stats, "evaluators": selectors.office_staff(),
+        "exports": selectors.exports_for_form(form=form),
     })
 
 
@@ -439,3 +440,48 @@ def unit_results(request, pk: int, target_pk: int):
         "definition": SATISFACTION_RATE_DEFINITION,
         "comments": [] if unit.hidden else selectors.comments_for_target(form=form, target=target),
     })
+
+
+# --------------------------------------------------------------------------------------------------------
+# Exports
+# --------------------------------------------------------------------------------------------------------
+def _export_payload(export) -> dict:
+    return {
+        "id": export.pk, "status": export.status, "status_label": export.get_status_display(),
+        "progress": export.progress, "rows": export.rows,
+        "status_url": reverse("surveys:export_status", args=[export.pk]),
+        "download_url": reverse("surveys:export_download", args=[export.pk]) if export.status == "ready" else None,
+    }
+
+
+@office_required
+@require_POST
+def export_request_view(request, pk: int):
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    try:
+        export = services.export_request(form=form, format=request.POST.get("format", ""), actor=request.user)
+    except ApplicationError as exc:
+        if request.headers.get("Accept") == "application/json":
+            return JsonResponse({"message": exc.message}, status=400)
+        messages.error(request, exc.message)
+        return redirect("surveys:form_detail", pk=form.pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(_export_payload(export), status=202)
+    messages.success(request, _("导出已开始，完成后可在下方下载"))
+    return redirect(reverse("surveys:form_detail", args=[form.pk]) + "#exports")
+
+
+@office_required
+def export_status(request, pk: int):
+    return JsonResponse(_export_payload(selectors.export_get_for_user(user=request.user, pk=pk)))
+
+
+@office_required
+def export_download(request, pk: int):
+    export = selectors.export_get_for_user(user=request.user, pk=pk)
+    if export.status != "ready" or not export.file:
+        raise Http404
+    content_type = "text/csv; charset=utf-8" if export.format == "csv" else (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"{export.form.campaign.year}-{export.form.get_kind_display()}-{export.pk}.{export.format}"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)

@@ -1,0 +1,169 @@
+"""Exports: in the background with progress, stable columns, codes and labels, one column per option,
+no row limit; the staff assessment's export stays anonymous."""
+
+import csv
+import io
+import time
+from io import BytesIO
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from surveys.models import Answer, Export, Form, SurveyResponse
+from surveys.services import (
+    ballot_submit, ballots_issue, export_build, export_request, form_create, survey_links_issue,
+    survey_response_submit,
+)
+
+from ..factories import CampaignTargetFactory
+from .conftest import STAFF_ANSWERS
+
+pytestmark = pytest.mark.django_db
+
+VALID = {"respondent": "staff", "duty_overlap": "good", "quota_fit": "fair", "division_of_work": "very_good",
+         "cooperation": "good", "workload": "poor", "overall": "7.5"}
+
+
+@pytest.fixture
+def questionnaire(evaluator):
+    target = CampaignTargetFactory(unit__code="U-A", unit__name="甲局")
+    form = form_create(campaign=target.campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator)
+    survey_links_issue(form=form, actor=evaluator)
+    return form
+
+
+def run_export(form, evaluator, fmt, django_capture_on_commit_callbacks) -> Export:
+    with django_capture_on_commit_callbacks(execute=True):
+        export = export_request(form=form, format=fmt, actor=evaluator)
+    export.refresh_from_db()
+    assert export.status == Export.Status.READY and export.progress == 100, export.error
+    return export
+
+
+def read_csv(export) -> list[list[str]]:
+    raw = export.file.open("rb").read()
+    assert raw.startswith("\ufeff".encode())  # Excel reads the Chinese right
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_has_stable_columns_codes_and_labels_and_one_column_per_option(questionnaire, evaluator,
+                                                                          django_capture_on_commit_callbacks):
+    link = questionnaire.links.get()
+    survey_response_submit(link=link, data={**VALID, "problems": ["overlap", "other"], "problems_other": "临时借调"})
+    export = run_export(questionnaire, evaluator, "csv", django_capture_on_commit_callbacks)
+    header, row = read_csv(export)
+    assert header[:4] == ["单位代码", "单位名称", "服务窗口", "提交日期"]
+    assert header[9:13] == ["respondent", "respondent_label", "duty_overlap", "duty_overlap_label"]
+    options = [h for h in header if h.startswith("problems:")]
+    assert options == ["problems:overlap", "problems:understaffed", "problems:idle", "problems:unclear",
+                       "problems:process", "problems:other"]
+    values = dict(zip(header, row))
+    assert values["respondent"] == "staff" and values["respondent_label"] == "本单位干部职工"
+    assert [values[o] for o in options] == ["1", "0", "0", "0", "0", "1"]
+    assert values["overall"] == "7.5" and values["problems_other"] == "临时借调" and values["单位名称"] == "甲局"
+    assert export.rows == 1
+    # the same form exported again gives the same columns
+    assert read_csv(run_export(questionnaire, evaluator, "csv", django_capture_on_commit_callbacks))[0] == header
+
+
+def test_xlsx_has_the_answers_and_a_codebook(questionnaire, evaluator, django_capture_on_commit_callbacks):
+    survey_response_submit(link=questionnaire.links.get(), data=VALID)
+    export = run_export(questionnaire, evaluator, "xlsx", django_capture_on_commit_callbacks)
+    book = load_workbook(BytesIO(export.file.open("rb").read()), read_only=True)
+    answers = list(book["答卷"].iter_rows(values_only=True))
+    assert answers[0][0] == "单位代码" and len(answers) == 2
+    codebook = {row[0]: row for row in book["题目说明"].iter_rows(values_only=True)}
+    assert "staff=本单位干部职工" in codebook["respondent"][3]
+
+
+def test_no_row_limit_and_progress_along_the_way(questionnaire, evaluator, monkeypatch):
+    import surveys.services as services
+
+    monkeypatch.setattr(services, "EXPORT_CHUNK", 500)
+    link = questionnaire.links.get()
+    question = questionnaire.questions.get(code="respondent")
+    responses = SurveyResponse.objects.bulk_create(
+        SurveyResponse(form=questionnaire, target=link.target) for _i in range(2600)
+    )
+    Answer.objects.bulk_create(Answer(response=r, question=question, choice="staff") for r in responses)
+    seen = []
+    original = Export.objects.filter
+
+    def spy(*args, **kwargs):
+        qs = original(*args, **kwargs)
+        update = qs.update
+
+        def record(**values):
+            if "rows" in values:
+                seen.append(values["progress"])
+            return update(**values)
+
+        qs.update = record
+        return qs
+
+    monkeypatch.setattr(Export.objects, "filter", spy)
+    export = Export.objects.create(form=questionnaire, format="csv", requested_by=evaluator)
+    export = export_build(export_id=export.pk)
+    assert export.rows == 2600 and len(read_csv(export)) == 2601
+    assert seen == [19, 38, 57, 76, 96]
+
+
+def test_staff_export_is_anonymous_shuffled_and_leaves_out_small_units(box, evaluator,
+                                                                       django_capture_on_commit_callbacks):
+    ballots_issue(form=box.form, target=box.target, actor=evaluator, count=10)
+    small = CampaignTargetFactory(campaign=box.form.campaign)
+    small_box = ballots_issue(form=box.form, target=small, actor=evaluator, count=3)
+    order = []
+    for ballot in box.ballots.order_by("serial"):
+        order.append(f"第{ballot.serial}张")
+        ballot_submit(code=ballot.code, data={**STAFF_ANSWERS, "comment": order[-1]})
+    ballot_submit(code=small_box.ballots.first().code, data={**STAFF_ANSWERS, "comment": "小单位的人"})
+    export = run_export(box.form, evaluator, "csv", django_capture_on_commit_callbacks)
+    header, *rows = read_csv(export)
+    assert header[:3] == ["单位代码", "单位名称", "提交日期"]
+    assert not {"作答过快", "服务窗口"} & set(header)
+    comments = [dict(zip(header, r))["comment"] for r in rows]
+    assert sorted(comments) == sorted(order) and "小单位的人" not in comments
+    assert comments not in (order, order[::-1])
+    assert all(len(dict(zip(header, r))["提交日期"]) == 10 for r in rows)  # YYYY-MM-DD, nothing finer
+
+
+def test_export_pages_are_for_the_office_only(questionnaire, evaluator, leader, liaison,
+                                              django_capture_on_commit_callbacks):
+    office = Client()
+    office.force_login(evaluator)
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = office.post(reverse("surveys:export_request", args=[questionnaire.pk]), {"format": "csv"},
+                               HTTP_ACCEPT="application/json")
+    assert accepted.status_code == 202
+    status = office.get(accepted.json()["status_url"]).json()
+    assert status["status"] == "ready" and status["progress"] == 100
+    assert office.get(status["download_url"]).status_code == 200
+    for user in (leader, liaison):
+        other = Client()
+        other.force_login(user)
+        assert other.get(status["download_url"]).status_code == 403
+    refused = office.post(reverse("surveys:export_request", args=[questionnaire.pk]), {"format": "pdf"},
+                          HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400 and "不支持" in refused.json()["message"]
+
+
+@pytest.mark.services
+def test_export_is_written_by_a_real_worker(celery_worker_process, evaluator):
+    target = CampaignTargetFactory()
+    form = form_create(campaign=target.campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator)
+    survey_links_issue(form=form, actor=evaluator)
+    survey_response_submit(link=form.links.get(), data=VALID)
+    office = Client()
+    office.force_login(evaluator)
+    accepted = office.post(reverse("surveys:export_request", args=[form.pk]), {"format": "xlsx"},
+                           HTTP_ACCEPT="application/json")
+    deadline = time.monotonic() + 60
+    while (status := office.get(accepted.json()["status_url"]).json())["status"] != "ready":
+        assert status["status"] != "failed" and time.monotonic() < deadline, status
+        time.sleep(0.3)
+    download = office.get(status["download_url"])
+    book = load_workbook(BytesIO(b"".join(download.streaming_content)), read_only=True)
+    assert len(list(book["答卷"].iter_rows(values_only=True))) == 2
