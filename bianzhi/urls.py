@@ -6,12 +6,14 @@ from rest_framework.routers import DefaultRouter
 
 from bianzhi.api.views import UnitViewSet
 from evaluations.api.views import CampaignViewSet
+from surveys.api.views import FormViewSet
 
 from . import views
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("forms", FormViewSet, basename="form")
 
 urlpatterns = [
     path("", views.home, name="home"),

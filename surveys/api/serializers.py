@@ -1,0 +1,74 @@
+from rest_framework import serializers
+
+from surveys.models import Form, Question
+from surveys.rules import plain
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = ["position", "code", "text", "type", "choices", "required", "dimension", "indicator",
+                  "counts_for_satisfaction", "points", "min_score", "max_score", "decimals", "show_if_code",
+                  "show_if_values"]
+
+
+class FormSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    questions = QuestionSerializer(many=True, read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Form
+        fields = ["id", "campaign", "kind", "kind_label", "title", "intro", "opens_at", "closes_at", "is_open",
+                  "combine", "spread_limit", "questions"]
+
+
+class DistributionSerializer(serializers.Serializer):
+    target = serializers.IntegerField(source="target.pk")
+    unit = serializers.CharField(source="target.unit.name")
+    links = serializers.IntegerField()
+    ballots_issued = serializers.IntegerField()
+    ballots_used = serializers.IntegerField()
+    response_rate = serializers.FloatField(allow_null=True)
+    responses = serializers.IntegerField()
+
+
+class AnswerValueField(serializers.Field):
+    def to_representation(self, answer):
+        if answer.question.type == Question.Type.MULTIPLE_CHOICE:
+            return answer.choices
+        if answer.question.type == Question.Type.SCORE:
+            return plain(answer.number)
+        return answer.choice or answer.text
+
+
+class ResponseSerializer(serializers.Serializer):
+    """An answer sheet. The staff assessment's carry no id: nothing to follow from one request to another."""
+
+    unit = serializers.CharField(source="target.unit.code")
+    submitted_on = serializers.DateField()
+    flags = serializers.ListField(child=serializers.CharField())
+    is_voided = serializers.BooleanField()
+    void_reason = serializers.CharField()
+    answers = serializers.SerializerMethodField()
+
+    def get_answers(self, response) -> dict:
+        field = AnswerValueField()
+        return {a.question.code: field.to_representation(a) for a in response.answers.all()}
+
+
+class TallySerializer(serializers.Serializer):
+    counts = serializers.DictField(child=serializers.IntegerField())
+    valid = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class UnitStatsSerializer(serializers.Serializer):
+    target = serializers.IntegerField(source="target.pk", allow_null=True)
+    unit = serializers.CharField(source="target.unit.name", allow_null=True)
+    responses = serializers.IntegerField()
+    hidden = serializers.BooleanField()
+    total = TallySerializer()
+    dimensions = serializers.DictField(child=TallySerializer())
+    sentences = serializers.ListField(source="dimension_sentences", child=serializers.CharField())

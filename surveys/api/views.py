@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.db.models import Count
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from surveys import selectors
+from surveys.models import Form, SurveyResponse
+from surveys.defaults import SATISFACTION_RATE_DEFINITION as SATISFACTION_DEFINITION
+
+from .serializers import DistributionSerializer, FormSerializer, ResponseSerializer, UnitStatsSerializer
+
+
+class FormViewSet(viewsets.ReadOnlyModelViewSet):
+    """Form definitions; per form its distribution, answer sheets (the office) and statistics."""
+
+    serializer_class = FormSerializer
+
+    def get_queryset(self):
+        return selectors.form_list_for_user(user=self.request.user).prefetch_related("questions").order_by("pk")
+
+    def _office_only(self):
+        if not self.request.user.is_office_staff:
+            raise PermissionDenied("只有评估人员可以查看")
+
+    @extend_schema(responses=DistributionSerializer(many=True))
+    @action(detail=True)
+    def distribution(self, request, pk=None):
+        """Per unit: public links, one-use ballots issued and used, the response rate, answer sheets."""
+        self._office_only()
+        form = self.get_object()
+        boxes = selectors.ballot_boxes_by_target(form=form)
+        links = dict(form.links.values_list("target_id").annotate(n=Count("id")).order_by())
+        responses = dict(form.responses.values_list("target_id").annotate(n=Count("id")).order_by())
+        rows = [
+            {"target": t, "links": links.get(t.pk, 0), "responses": responses.get(t.pk, 0),
+             "ballots_issued": boxes[t.pk].issued if t.pk in boxes else 0,
+             "ballots_used": boxes[t.pk].used if t.pk in boxes else 0,
+             "response_rate": boxes[t.pk].response_rate if t.pk in boxes else None}
+            for t in form.campaign.targets.select_related("unit")
+        ]
+        return Response(DistributionSerializer(rows, many=True).data)
+
+    @extend_schema(responses=ResponseSerializer(many=True))
+    @action(detail=True)
+    def responses(self, request, pk=None):
+        """Answer sheets, paginated. The staff assessment's: only units above the threshold, in random order."""
+        self._office_only()
+        form = self.get_object()
+        responses = SurveyResponse.objects.filter(form=form).select_related("target__unit").prefetch_related("answers__question")
+        if form.kind == Form.Kind.STAFF_ASSESSMENT:
+            enough = (SurveyResponse.objects.filter(form=form).values("target_id").annotate(n=Count("id"))
+                      .filter(n__gte=settings.SURVEY_MIN_RESPONSES_FOR_STATS).values("target_id"))
+            responses = responses.filter(target_id__in=enough)
+        page = self.paginate_queryset(responses.order_by("target__unit__code", "id"))
+        return self.get_paginated_response(ResponseSerializer(page, many=True).data)
+
+    @action(detail=True)
+    def statistics(self, request, pk=None):
+        """Per unit and for the campaign: counts, distribution, 满意率 per dimension."""
+        form = self.get_object()
+        targets = None
+        if not request.user.sees_everything:  # a liaison: their own unit only
+            targets = form.campaign.targets.filter(unit_id=request.user.unit_id)
+        stats = selectors.form_statistics(form=form, targets=targets)
+        payload = {
+            "definition": SATISFACTION_DEFINITION,
+            "min_responses": stats.min_responses,
+            "units": UnitStatsSerializer(stats.units.values(), many=True).data,
+        }
+        if request.user.sees_everything:
+            payload["total"] = UnitStatsSerializer(stats.total).data
+        return Response(payload)
