@@ -326,7 +326,6 @@ def network_count(*, form: Form, ip: str | None) -> int:
         return 1
 
 
-@transaction.atomic
 def survey_response_submit(
     *, link: SurveyLink, data: Mapping, elapsed_seconds: float | None = None, device: str | None = None,
     ip: str | None = None,
@@ -351,13 +350,15 @@ def survey_response_submit(
         raise FormUnavailable(FormUnavailable.DEVICE, _("您已在本设备上提交过对该单位的评价，感谢参与。"))
     choice_answers = [cleaned[q.code] for q in questions if q.type == Question.Type.SINGLE_CHOICE and q.code in cleaned]
     try:
-        response = _response_save(
-            form=form, target_id=link.target_id, questions=questions, cleaned=cleaned, window=link.window,
-            too_fast=elapsed_seconds is not None and rules.too_fast(
-                elapsed_seconds, len(questions), per_question=settings.SURVEY_SECONDS_PER_QUESTION, floor=5),
-            straight_lined=rules.straight_lined(choice_answers),
-            busy_network=seen > settings.SURVEY_IP_SOFT_LIMIT,
-        )
+        # Everything above reads; only the writes hold the transaction (on SQLite, the database's write lock).
+        with transaction.atomic():
+            response = _response_save(
+                form=form, target_id=link.target_id, questions=questions, cleaned=cleaned, window=link.window,
+                too_fast=elapsed_seconds is not None and rules.too_fast(
+                    elapsed_seconds, len(questions), per_question=settings.SURVEY_SECONDS_PER_QUESTION, floor=5),
+                straight_lined=rules.straight_lined(choice_answers),
+                busy_network=seen > settings.SURVEY_IP_SOFT_LIMIT,
+            )
     except Exception:
         if device_key:
             cache.delete(device_key)

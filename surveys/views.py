@@ -56,8 +56,12 @@ def _unavailable(request, exc: FormUnavailable):
 
 def _resolve(token: str) -> tuple[Form, SurveyLink | None, Ballot | None]:
     """A token is either a unit's public link or a ballot's code; raises FormUnavailable(UNKNOWN)."""
-    link = SurveyLink.objects.select_related("form__campaign", "target__unit").filter(token=token).first()
-    if link is not None:
+    # Only the form is joined: the submit needs nothing else, and the unit is read when a page is rendered.
+    try:
+        link = SurveyLink.objects.select_related("form").get(token=token)
+    except SurveyLink.DoesNotExist:
+        pass
+    else:
         return link.form, link, None
     ballot = services.ballot_get(code=token)
     return ballot.box.form, None, ballot
@@ -93,11 +97,8 @@ def fill(request, token: str):
         services.form_check_open(form)
     except FormUnavailable as exc:
         return _unavailable(request, exc)
-    target = link.target if link else ballot.box.target
     errors: dict[str, list[str]] = {}
-    started = signing.dumps(time.time(), salt=STARTED_SALT)
     if request.method == "POST":
-        started = request.POST.get("_started") or started
         try:
             if ballot is not None:
                 services.ballot_submit(code=ballot.code, data=request.POST)
@@ -113,11 +114,13 @@ def fill(request, token: str):
         else:
             return redirect("surveys:thanks", token=token)
     questions = selectors.form_questions(form=form)
+    started = request.POST.get("_started") or signing.dumps(time.time(), salt=STARTED_SALT)  # the first load counts
     response = render(
         request,
         "surveys/fill.html",
         {
-            "form": form, "target": target, "token": token, "is_ballot": ballot is not None,
+            "form": form, "target": link.target if link else ballot.box.target, "token": token,
+            "is_ballot": ballot is not None,
             "groups": _numbered_groups(questions), "numbers": {q.code: n for n, q in enumerate(questions, 1)},
             "values": request.POST, "errors": errors, "started": started,
         },
