@@ -26,12 +26,15 @@ ANSWERS = {"duties": "satisfied", "efficiency": "basically_satisfied", "attitude
 # A campaign of 40 units with its satisfaction form: the 20,000-submission run spreads over its links.
 BENCH_CAMPAIGN = """
 from bianzhi.models import Unit, User
+from evaluations.models import Campaign
 from evaluations.services import campaign_create
 from surveys.services import satisfaction_form_issue
-units = [Unit.objects.create(code=f"B{i:03d}", name=f"基准测试单位{i}", kind="party_government", level="municipal",
-                             region="市本级") for i in range(40)]
+units = [Unit.objects.update_or_create(code=f"B{i:03d}", defaults=dict(name=f"基准测试单位{i}", kind="party_government",
+                                       level="municipal", region="市本级"))[0] for i in range(40)]
 actor = User.objects.get(username="evaluator")
-satisfaction_form_issue(campaign=campaign_create(name="基准测试", year=2026, units=units, actor=actor), actor=actor)
+campaign = Campaign.objects.filter(name="基准测试", year=2026).first()
+campaign = campaign or campaign_create(name="基准测试", year=2026, units=units, actor=actor)
+satisfaction_form_issue(campaign=campaign, actor=actor)
 """
 
 
