@@ -33,3 +33,4 @@ urlpatterns += [
     path("surveys/exports/<int:pk>/status/", views.export_status, name="export_status"),
     path("surveys/exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]
+urlpatterns += [path("surveys/forms/<int:pk>/windows/", views.window_link_add, name="window_link_add")]

@@ -488,3 +488,20 @@ def export_download(request, pk: int):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"{export.form.campaign.year}-{export.form.get_kind_display()}-{export.pk}.{export.format}"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+
+
+@office_required
+@require_POST
+def window_link_add(request, pk: int):
+    """A public link for one service window (服务窗口) of every unit, e.g. 一号窗口."""
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    window = request.POST.get("window", "").strip()[:50]
+    try:
+        if not window:
+            raise ApplicationError(_("请填写服务窗口名称"))
+        added = services.survey_links_issue(form=form, actor=request.user, windows=(window,))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已为“%(window)s”新增 %(n)s 个链接") % {"window": window, "n": added})
+    return redirect("surveys:form_detail", pk=form.pk)

@@ -199,3 +199,14 @@ def test_staff_form_statistics_stay_hidden_below_five_answers_and_out_of_the_tot
     assert not stats.units[box.target_id].hidden
     assert stats.units[box.target_id].dimension_sentences()[0] == "对职能配置满意率达 20.0%"
     assert Form.objects.get(pk=box.form_id).kind == Form.Kind.STAFF_ASSESSMENT
+
+
+def test_a_link_per_service_window_keeps_the_window_on_each_answer(link, evaluator):
+    from surveys.services import survey_links_issue
+
+    assert survey_links_issue(form=link.form, actor=evaluator, windows=("一号窗口",)) == 1
+    assert survey_links_issue(form=link.form, actor=evaluator, windows=("一号窗口",)) == 0
+    window_link = link.form.links.get(window="一号窗口")
+    Client().post(url(window_link), {**MIXED, "_started": started(60)})
+    assert SurveyResponse.objects.get().window == "一号窗口"
+    assert form_statistics(form=link.form).units[link.target_id].responses == 1
