@@ -230,7 +230,7 @@ def form_detail(request, pk: int):
         "form": form, "schedule": schedule, "rows": rows, "questions": stats.questions,
         "editable": form.is_editable(), "stats": stats, "evaluators": selectors.office_staff(),
         "exports": selectors.exports_for_form(form=form),
-    })
+    }, status=400 if schedule.errors else 200)
 
 
 @office_required
