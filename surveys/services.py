@@ -7,6 +7,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -88,8 +89,11 @@ def form_schedule(*, form: Form, opens_at, closes_at, actor: User) -> Form:
     form = Form.objects.select_for_update().get(pk=form.pk)
     if closes_at is not None and closes_at <= opens_at:
         raise ApplicationError(_("截止时间必须晚于开始时间"))
-    if not form.is_editable() and opens_at != form.opens_at:
-        raise ApplicationError(_("表册已开始填报，不能再修改开始时间"))
+    if not form.is_editable():
+        # the page sends minutes; an open form keeps its exact opening time
+        if abs(opens_at - form.opens_at) >= timedelta(minutes=1):
+            raise ApplicationError(_("表册已开始填报，不能再修改开始时间"))
+        opens_at = form.opens_at
     before = {"opens_at": form.opens_at, "closes_at": form.closes_at}
     form.opens_at, form.closes_at = opens_at, closes_at
     form.save(update_fields=["opens_at", "closes_at", "updated_at"])
