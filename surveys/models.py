@@ -257,6 +257,18 @@ class Answer(models.Model):
     number = models.DecimalField(_("分数"), max_digits=8, decimal_places=2, null=True, blank=True)
     text = models.TextField(_("文字"), blank=True)
 
+    @property
+    def value(self):
+        """The answer as its question type holds it: a code, a list of codes, a Decimal, or text."""
+        kind = self.question.type
+        if kind == Question.Type.SINGLE_CHOICE:
+            return self.choice
+        if kind == Question.Type.MULTIPLE_CHOICE:
+            return self.choices
+        if kind == Question.Type.SCORE:
+            return self.number
+        return self.text
+
     class Meta:
         verbose_name = _("答案")
         verbose_name_plural = _("答案")

@@ -548,6 +548,13 @@ def export_request(*, form: Form, format: str, actor: User) -> Export:
     return export
 
 
+def _export_columns(form: Form) -> list[exporters.QuestionColumns]:
+    return [
+        exporters.QuestionColumns(code=q.code, text=q.text, type=q.type, choices=tuple(map(tuple, q.choices)))
+        for q in form.questions.all()
+    ]
+
+
 @dataclass
 class _Progress:
     export_id: int
@@ -563,10 +570,7 @@ class _Progress:
 def _export_rows(form: Form, progress: _Progress) -> Iterator[list]:
     """Header, then one row per answer sheet. The staff assessment's rows come in the order of their random
     keys (a shuffle unrelated to when they came), by day at most, and only for units above the threshold."""
-    questions = [
-        exporters.QuestionColumns(code=q.code, text=q.text, type=q.type, choices=tuple(map(tuple, q.choices)))
-        for q in form.questions.all()
-    ]
+    questions = _export_columns(form)
     anonymous = form.kind == Form.Kind.STAFF_ASSESSMENT
     prefix = ["单位代码", "单位名称", "提交日期"] if anonymous else [
         "单位代码", "单位名称", "服务窗口", "提交日期", "作答过快", "全部同一选项", "同一网络提交过多", "已作废", "作废原因"]
@@ -581,24 +585,13 @@ def _export_rows(form: Form, progress: _Progress) -> Iterator[list]:
     else:
         responses = responses.order_by("target__unit__code", "submitted_on", "id")
     for response in responses.iterator(chunk_size=EXPORT_CHUNK):
-        answers = {a.question.code: _answer_value(a) for a in response.answers.all()}
+        answers = {a.question.code: a.value for a in response.answers.all()}
         unit = response.target.unit
         head = [unit.code, unit.name, response.submitted_on.isoformat()] if anonymous else [
             unit.code, unit.name, response.window, response.submitted_on.isoformat(), int(response.too_fast),
             int(response.straight_lined), int(response.busy_network), int(response.is_voided), response.void_reason]
         yield exporters.data_row(head, questions, answers)
         progress.tick()
-
-
-def _answer_value(answer: Answer) -> Any:
-    question_type = answer.question.type
-    if question_type == Question.Type.SINGLE_CHOICE:
-        return answer.choice
-    if question_type == Question.Type.MULTIPLE_CHOICE:
-        return answer.choices
-    if question_type == Question.Type.SCORE:
-        return answer.number
-    return answer.text
 
 
 def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
@@ -609,10 +602,7 @@ def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
     for row in rows:
         sheet.append(row)
     book = workbook.create_sheet("题目说明")
-    questions = [
-        exporters.QuestionColumns(code=q.code, text=q.text, type=q.type, choices=tuple(map(tuple, q.choices)))
-        for q in form.questions.all()
-    ]
+    questions = _export_columns(form)
     for row in exporters.codebook(questions):
         book.append(row)
     workbook.save(out)

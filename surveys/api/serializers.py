@@ -33,15 +33,6 @@ class DistributionSerializer(serializers.Serializer):
     responses = serializers.IntegerField()
 
 
-class AnswerValueField(serializers.Field):
-    def to_representation(self, answer):
-        if answer.question.type == Question.Type.MULTIPLE_CHOICE:
-            return answer.choices
-        if answer.question.type == Question.Type.SCORE:
-            return plain(answer.number)
-        return answer.choice or answer.text
-
-
 class ResponseSerializer(serializers.Serializer):
     """An answer sheet. The staff assessment's carry no id: nothing to follow from one request to another."""
 
@@ -53,8 +44,8 @@ class ResponseSerializer(serializers.Serializer):
     answers = serializers.SerializerMethodField()
 
     def get_answers(self, response) -> dict:
-        field = AnswerValueField()
-        return {a.question.code: field.to_representation(a) for a in response.answers.all()}
+        return {a.question.code: plain(a.value) if a.question.type == Question.Type.SCORE else a.value
+                for a in response.answers.all()}
 
 
 class TallySerializer(serializers.Serializer):
