@@ -136,7 +136,22 @@ class Command(BaseCommand):
         form = satisfaction_form_issue(campaign=campaign, actor=evaluator)
         if not form.responses.exists():
             self._answers(form, rng)
+        self._staff_assessment(campaign, evaluator, rng)
         return campaign
+
+    def _staff_assessment(self, campaign, evaluator: User, rng: random.Random) -> None:
+        """测评表: ballots for three units, one of them with enough answers (5+) for its rates to show."""
+        from surveys.models import Form
+        from surveys.services import ballot_submit, ballots_issue, form_create
+
+        form = form_create(campaign=campaign, kind=Form.Kind.STAFF_ASSESSMENT, actor=evaluator)
+        if form.ballot_boxes.exists():
+            return
+        scale = ["satisfied", "satisfied", "basically_satisfied", "dissatisfied"]
+        for n, target in enumerate(campaign.targets.select_related("unit")[:3]):
+            box = ballots_issue(form=form, target=target, actor=evaluator, count=12)
+            for ballot in box.ballots.all()[: 8 if n == 0 else 2]:
+                ballot_submit(code=ballot.code, data={f"d{d}": rng.choice(scale) for d in range(1, 9)})
 
     def _answers(self, form, rng: random.Random) -> None:
         """A few hundred answers; each unit has its own leaning, so the rates differ believably."""
