@@ -66,3 +66,21 @@ def split_multiple(values: Iterable[str], options: Sequence[str]) -> list[int]:
 def plain(value: Decimal | None) -> str:
     """10.00 → "10", 7.50 → "7.5" (never "1E+1")."""
     return "" if value is None else format(value.normalize(), "f")
+
+
+def answer_points(
+    question_type: str, value, *, points: Mapping[str, float], min_score: Decimal | None, max_score: Decimal | None
+) -> float | None:
+    """How an answer turns into points, as a share of full marks in [0, 1] (what scoring.scores expects).
+
+    A choice: its `points` entry (a multiple choice: the mean of its options'). A score: its place between the
+    question's lowest and highest score. Text, or a choice without points: None (it feeds no indicator).
+    """
+    if question_type == "single_choice":
+        return float(points[value]) if value in points else None
+    if question_type == "multiple_choice":
+        scored = [float(points[v]) for v in value if v in points]
+        return sum(scored) / len(scored) if scored else None
+    if question_type == "score" and value is not None and min_score is not None and max_score:
+        return float((Decimal(value) - min_score) / (max_score - min_score))
+    return None
