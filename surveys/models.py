@@ -220,7 +220,9 @@ class Ballot(models.Model):
 class SurveyResponse(models.Model):
     """One submitted form. It keeps the day, never the time or who: answers must not lead back to a person.
 
-    The key is random, so neither the ids nor an ORDER BY id mirror the order in which answers came.
+    The key is random, so neither the ids nor an ORDER BY id mirror the order in which answers came; the
+    staff assessment's rows are also rewritten after each answer (services._rows_reshuffle), so neither
+    does their place in the table.
     """
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)

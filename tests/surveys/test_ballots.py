@@ -227,3 +227,25 @@ def test_office_sees_issued_used_and_response_rate(box, evaluator):
     row = page.split(f'id="target-{box.target_id}"')[1].split("</tr>")[0]
     assert ">10<" in row and ">4<" in row and "40%" in row
     assert "不足" in row  # 4 answers: below the threshold of 5, no rate shown
+
+
+def test_the_database_keeps_no_hidden_order_of_the_staff_answers(box):
+    """Not even the rowid (SQLite) or the place and writing transaction of a row (PostgreSQL)."""
+    ballots_issue(form=box.form, target=box.target, actor=None, count=10)
+    submitted = [f"票{b.serial}" for b in _submit_all_in_serial_order(box)]
+    hidden = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.text FROM surveys_answer a JOIN surveys_question q ON q.id = a.question_id "
+            f"WHERE q.code = 'comment' ORDER BY a.{hidden}"
+        )
+        by_place = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT r.{hidden} FROM surveys_surveyresponse r ORDER BY r.{hidden}")
+        assert len(cursor.fetchall()) == 20
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(DISTINCT xmin::text) FROM surveys_surveyresponse")
+            assert cursor.fetchone()[0] == 1  # all written by the latest answer's transaction
+            cursor.execute("SELECT count(DISTINCT xmin::text) FROM surveys_answer")
+            assert cursor.fetchone()[0] == 1
+    assert sorted(by_place) == sorted(submitted)
+    assert by_place not in (submitted, submitted[::-1])
