@@ -15,8 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Sum
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -290,11 +291,40 @@ def _answer_row(response: SurveyResponse, question: Question, value: Any) -> Ans
     return answer
 
 
-def _response_save(
+def _response_rows(
     *, form: Form, target_id: int, questions: list[Question], cleaned: dict[str, Any], **fields: Any
-) -> SurveyResponse:
-    response = SurveyResponse.objects.create(form=form, target_id=target_id, **fields)
-    Answer.objects.bulk_create(_answer_row(response, q, cleaned[q.code]) for q in questions if q.code in cleaned)
+) -> tuple[SurveyResponse, list[Answer]]:
+    response = SurveyResponse(form=form, target_id=target_id, **fields)  # the key is made here, at random
+    return response, [_answer_row(response, q, cleaned[q.code]) for q in questions if q.code in cleaned]
+
+
+def _response_save(**kwargs: Any) -> SurveyResponse:
+    response, answers = _response_rows(**kwargs)
+    response.save(force_insert=True)
+    Answer.objects.bulk_create(answers)
+    return response
+
+
+def _insert_statements(model, objs: list) -> list[tuple[str, tuple]]:
+    """The INSERT of `objs`, compiled by Django's own compiler, before any transaction is open."""
+    query = InsertQuery(model)
+    query.insert_values(model._meta.concrete_fields, objs)
+    return query.get_compiler(using=router.db_for_write(model)).as_sql()
+
+
+def _response_save_fast(**kwargs: Any) -> SurveyResponse:
+    """The public submit's writes: compiled first, then only executed inside the transaction.
+
+    On SQLite the transaction holds the database's write lock, and what limits the throughput of many
+    phones submitting at once is how long it is held; compiling the SQL inside it nearly doubled that.
+    """
+    response, answers = _response_rows(**kwargs)
+    statements = _insert_statements(SurveyResponse, [response]) + _insert_statements(Answer, answers)
+    using = router.db_for_write(SurveyResponse)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+    response._state.adding, response._state.db = False, using
     return response
 
 
@@ -354,15 +384,14 @@ def survey_response_submit(
         raise FormUnavailable(FormUnavailable.DEVICE, _("您已在本设备上提交过对该单位的评价，感谢参与。"))
     choice_answers = [cleaned[q.code] for q in questions if q.type == Question.Type.SINGLE_CHOICE and q.code in cleaned]
     try:
-        # Everything above reads; only the writes hold the transaction (on SQLite, the database's write lock).
-        with transaction.atomic():
-            response = _response_save(
-                form=form, target_id=link.target_id, questions=questions, cleaned=cleaned, window=link.window,
-                too_fast=elapsed_seconds is not None and rules.too_fast(
-                    elapsed_seconds, len(questions), per_question=settings.SURVEY_SECONDS_PER_QUESTION, floor=5),
-                straight_lined=rules.straight_lined(choice_answers),
-                busy_network=seen > settings.SURVEY_IP_SOFT_LIMIT,
-            )
+        # Everything above only reads; the writes hold the transaction (on SQLite, the database's write lock).
+        response = _response_save_fast(
+            form=form, target_id=link.target_id, questions=questions, cleaned=cleaned, window=link.window,
+            too_fast=elapsed_seconds is not None and rules.too_fast(
+                elapsed_seconds, len(questions), per_question=settings.SURVEY_SECONDS_PER_QUESTION, floor=5),
+            straight_lined=rules.straight_lined(choice_answers),
+            busy_network=seen > settings.SURVEY_IP_SOFT_LIMIT,
+        )
     except Exception:
         if device_key:
             cache.delete(device_key)
