@@ -79,9 +79,9 @@ def test_xlsx_has_the_answers_and_a_codebook(questionnaire, evaluator, django_ca
 
 
 def test_no_row_limit_and_progress_along_the_way(questionnaire, evaluator, monkeypatch):
-    import surveys.services as services
+    from surveys.services import exports
 
-    monkeypatch.setattr(services, "EXPORT_CHUNK", 500)
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 500)
     link = questionnaire.links.get()
     question = questionnaire.questions.get(code="respondent")
     responses = SurveyResponse.objects.bulk_create(

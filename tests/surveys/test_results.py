@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from surveys.models import Form
 from surveys.selectors import form_statistics, satisfaction_stats_by_target
-from surveys.services import ballot_submit, ballots_issue, satisfaction_form_issue, survey_response_submit
+from surveys.services import ballot_submit, satisfaction_form_issue, survey_response_submit
 
 from ..factories import CampaignFactory, CampaignTargetFactory, UserFactory
 from .conftest import STAFF_ANSWERS

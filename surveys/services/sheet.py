@@ -1,0 +1,115 @@
+"""The evaluation sheet (评估表): evaluators' scores, combined, signed off by the lead."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bianzhi.exceptions import ApplicationError
+from bianzhi.models import User
+from evaluations.models import CampaignEvent, CampaignTarget
+from evaluations.services import event_record
+
+from .. import rules
+from ..models import Form, Question, SheetEntry, SheetSignoff
+from .answers import score_clean
+
+
+def _sheet_check(form: Form, target: CampaignTarget) -> None:
+    if form.kind != Form.Kind.EVALUATION_SHEET:
+        raise ApplicationError(_("这不是评估表"))
+    if target.campaign_id != form.campaign_id:
+        raise ApplicationError(_("该单位不在本次评估活动中"))
+    if SheetSignoff.objects.filter(form=form, target=target).exists():
+        raise ApplicationError(_("该单位的评估表已由评估组长签署，不能再修改"))
+
+
+@transaction.atomic
+def sheet_entries_save(*, form: Form, target: CampaignTarget, evaluator: User, data: Mapping) -> int:
+    """Save what the evaluator has entered so far (a draft on the server): every filled score and its reason.
+
+    Scores outside an indicator's range are refused, never clamped; nothing is saved unless all are valid.
+    Returns the number of indicators saved.
+    """
+    if not evaluator.is_office_staff:
+        raise ApplicationError(_("只有评估人员可以填写评估表"))
+    form = Form.objects.select_for_update().get(pk=form.pk)
+    _sheet_check(form, target)
+    errors: dict[str, str] = {}
+    rows: list[tuple[Question, Decimal, str]] = []
+    for question in form.questions.filter(type=Question.Type.SCORE):
+        raw = (data.get(question.code) or "").strip()
+        reason = (data.get(f"{question.code}_reason") or "").strip()
+        if not raw:
+            if reason:
+                errors[question.code] = _("填写了理由，请同时打分")
+            continue
+        try:
+            rows.append((question, score_clean(question, raw), reason[:2000]))
+        except ValidationError as exc:
+            errors[question.code] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    for question, score, reason in rows:
+        SheetEntry.objects.update_or_create(
+            question=question, target=target, evaluator=evaluator, defaults={"score": score, "reason": reason}
+        )
+    return len(rows)
+
+
+def sheet_combined(*, form: Form, target: CampaignTarget) -> tuple[dict[str, Decimal], set[str]]:
+    """The unit's combined score per indicator (mean or the lead's decision) and the indicators to review."""
+    by_question: dict[str, dict[int, Decimal]] = {}
+    for entry in SheetEntry.objects.filter(question__form=form, target=target).select_related("question"):
+        by_question.setdefault(entry.question.code, {})[entry.evaluator_id] = entry.score
+    return rules.combine_scores(
+        by_question, method=form.combine, lead_id=form.lead_evaluator_id, spread_limit=form.spread_limit
+    )
+
+
+@transaction.atomic
+def sheet_signoff(*, form: Form, target: CampaignTarget, actor: User) -> SheetSignoff:
+    """The lead evaluator signs the unit's sheet off: the combined scores are frozen, entries locked."""
+    form = Form.objects.select_for_update().get(pk=form.pk)
+    _sheet_check(form, target)
+    if form.lead_evaluator_id is None or actor.pk != form.lead_evaluator_id:
+        raise ApplicationError(_("只有评估组长可以签署评估表"))
+    combined, _flagged = sheet_combined(form=form, target=target)
+    missing = [q.text for q in form.questions.filter(type=Question.Type.SCORE) if q.code not in combined]
+    if missing:
+        raise ApplicationError(
+            _("还有 %(n)s 项指标没有%(who)s评分，例如：%(first)s")
+            % {"n": len(missing), "who": _("组长") if form.combine == Form.Combine.LEAD else "", "first": missing[0]}
+        )
+    signoff = SheetSignoff.objects.create(
+        form=form, target=target, signed_by=actor, scores={code: str(score) for code, score in combined.items()}
+    )
+    event_record(campaign=form.campaign, target=target, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+                 data={"action": "sheet_signed", "form": form.kind, "method": form.combine})
+    return signoff
+
+
+@transaction.atomic
+def sheet_settings_update(*, form: Form, combine: str, spread_limit: Decimal, lead_evaluator: User | None, actor: User) -> Form:
+    form = Form.objects.select_for_update().get(pk=form.pk)
+    if form.kind != Form.Kind.EVALUATION_SHEET:
+        raise ApplicationError(_("这不是评估表"))
+    if form.signoffs.exists():
+        raise ApplicationError(_("已有单位的评估表签署，合成方式不能再修改"))
+    if combine not in Form.Combine.values:
+        raise ApplicationError(_("未知的合成方式"))
+    if spread_limit < 0:
+        raise ApplicationError(_("分差提示阈值不能为负数"))
+    if lead_evaluator is not None and not lead_evaluator.is_office_staff:
+        raise ApplicationError(_("评估组长必须是评估人员"))
+    before = {"combine": form.combine, "spread_limit": form.spread_limit, "lead": form.lead_evaluator_id}
+    form.combine, form.spread_limit, form.lead_evaluator = combine, spread_limit, lead_evaluator
+    form.save(update_fields=["combine", "spread_limit", "lead_evaluator", "updated_at"])
+    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+                 data={"action": "sheet_settings", "before": before,
+                       "after": {"combine": combine, "spread_limit": spread_limit, "lead": form.lead_evaluator_id}})
+    return form
+
+
