@@ -20,6 +20,8 @@ urlpatterns = [
     path("campaigns/", include("evaluations.urls")),
     path("", include("surveys.urls")),
     path("", include("reports.urls")),
+    path("", include("scoring.urls")),
+    path("api/v1/", include("scoring.api.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("admin/", admin.site.urls),

@@ -110,6 +110,9 @@ class CampaignEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("阶段变更")
         FORM_ISSUED = "form_issued", _("发放表册")
         REPORT_REQUESTED = "report_requested", _("申请生成报告")
+        INDICATOR_TREE_CHANGED = "indicator_tree_changed", _("调整指标体系")
+        AHP_JUDGEMENT = "ahp_judgement", _("专家判断")
+        WEIGHTS_FROZEN = "weights_frozen", _("冻结指标权重")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
     target = models.ForeignKey(CampaignTarget, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
