@@ -1,6 +1,7 @@
 """Admin: trees and experts may be corrected here until the weights are frozen; after that, read only."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from .models import Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
 
@@ -24,6 +25,11 @@ class FrozenReadOnly:
 
     def has_delete_permission(self, request, obj=None):
         return self._open(obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if _frozen(self.tree_of(obj)):  # a new row under a frozen tree, added from its own admin page
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request, obj=None):
         if obj is not None and not self._open(obj):  # inlines: no new rows under a frozen tree

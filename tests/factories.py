@@ -56,3 +56,13 @@ class CampaignTargetFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     unit = factory.SubFactory(UnitFactory)
+
+
+def campaign_tree_factory(*, actor, campaign=None):
+    """A campaign with its own copy of the default indicator tree (shipped by scoring's data migration)."""
+    from scoring.selectors import template_list
+    from scoring.services import campaign_tree_copy
+    from scoring.tree_defaults import DEFAULT_TEMPLATE_NAME
+
+    campaign = campaign or CampaignTargetFactory().campaign
+    return campaign_tree_copy(campaign=campaign, template=template_list().get(name=DEFAULT_TEMPLATE_NAME), actor=actor)
