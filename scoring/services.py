@@ -19,6 +19,7 @@ from evaluations.services import event_record
 from . import ahp, judging
 from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
 from .selectors import tree_judgement_inputs, tree_nodes
+from .tree_defaults import build_default_tree
 
 INDICATOR_FIELDS = ("name", "guideline", "kind", "source", "direction", "full_marks")
 
@@ -48,6 +49,12 @@ def _copy(source: IndicatorTree, **fields) -> IndicatorTree:
             for i in dimension.indicators.all()
         )
     return tree
+
+
+@transaction.atomic
+def default_template_ensure() -> IndicatorTree:
+    """The default template (shipped by a data migration); recreated if it was deleted."""
+    return build_default_tree(IndicatorTree, TreeDimension, TreeIndicator)
 
 
 @transaction.atomic

@@ -52,3 +52,23 @@ GUIDELINES: dict[str, tuple[str, str, str]] = {
     "D8_05": (EVALUATOR, "评估表：网上名称管理", "中文域名和网站标识按规定注册、使用得满分；每有一处不规范扣 2 分。"),
     "D8_06": (EVALUATOR, "评估表：统一社会信用代码", "统一社会信用代码证及时办理、变更得满分；每有一项逾期扣 2 分。"),
 }
+
+
+def build_default_tree(tree_model, dimension_model, indicator_model):
+    """Create the default template with the given model classes (the real ones, or a migration's historical
+    ones); returns the existing template if there is one. No Django import here: the caller passes the models."""
+    from .indicators import DIMENSIONS
+
+    tree, created = tree_model.objects.get_or_create(name=DEFAULT_TEMPLATE_NAME, campaign=None)
+    if not created:
+        return tree
+    for d_pos, dimension in enumerate(DIMENSIONS, start=1):
+        dim = dimension_model.objects.create(tree=tree, code=dimension.code, name=dimension.name, position=d_pos)
+        for i_pos, indicator in enumerate(dimension.indicators, start=1):
+            kind, source, guideline = GUIDELINES[indicator.code]
+            indicator_model.objects.create(
+                tree=tree, dimension=dim, code=indicator.code, name=indicator.name, guideline=guideline, kind=kind,
+                source=source, direction="negative" if indicator.negative else "positive",
+                full_marks=DEFAULT_FULL_MARKS, position=i_pos,
+            )
+    return tree

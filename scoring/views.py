@@ -157,7 +157,11 @@ def tree_xlsx(request, campaign_pk: int):
 @readers_required
 def ahp_overview(request, campaign_pk: int):
     """Every expert's matrices and CRs, the group weights by the chosen method, and the freeze."""
-    campaign, tree = _tree_or_404(request, campaign_pk)
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    tree = campaign_tree(campaign=campaign)
+    if tree is None:
+        messages.info(request, _("请先为评估活动复制指标体系，再邀请专家判断"))
+        return _to_tree(campaign_pk)
     freeze = tree_frozen(tree)
     nodes = tree_nodes(tree=tree)
     dimension_names = dict(zip(*nodes[ROOT_NODE]))

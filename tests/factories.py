@@ -60,9 +60,7 @@ class CampaignTargetFactory(factory.django.DjangoModelFactory):
 
 def campaign_tree_factory(*, actor, campaign=None):
     """A campaign with its own copy of the default indicator tree (shipped by scoring's data migration)."""
-    from scoring.selectors import template_list
-    from scoring.services import campaign_tree_copy
-    from scoring.tree_defaults import DEFAULT_TEMPLATE_NAME
+    from scoring.services import campaign_tree_copy, default_template_ensure
 
     campaign = campaign or CampaignTargetFactory().campaign
-    return campaign_tree_copy(campaign=campaign, template=template_list().get(name=DEFAULT_TEMPLATE_NAME), actor=actor)
+    return campaign_tree_copy(campaign=campaign, template=default_template_ensure(), actor=actor)

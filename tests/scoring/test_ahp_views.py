@@ -25,7 +25,9 @@ def tree(evaluator):
 
 def test_an_evaluator_copies_the_default_tree_from_the_page(client, evaluator):
     campaign = CampaignTargetFactory().campaign
+    services.default_template_ensure()
     client.force_login(evaluator)
+    assert client.get(reverse("scoring:ahp", args=[campaign.pk])).status_code == 302  # no tree yet: to the tree page
     page = client.get(reverse("scoring:tree", args=[campaign.pk]))
     assert "还没有指标体系" in page.content.decode()
     template = page.context["templates"].get()

@@ -1,9 +1,11 @@
 """The indicator tree in the database: the shipped template, a campaign's copy, edits until the freeze."""
 
+import importlib
 import math
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 
 from bianzhi.exceptions import ApplicationError
 from evaluations.models import CampaignEvent
@@ -19,8 +21,18 @@ from .ahp_helpers import answers_for
 pytestmark = pytest.mark.django_db
 
 
-def test_the_default_tree_ships_with_8_dimensions_and_41_indicators():
-    tree = template_list().get(name=DEFAULT_TEMPLATE_NAME)
+def test_the_data_migration_ships_the_default_template():
+    # run the migration's own function (an earlier transactional test may have flushed what it created)
+    IndicatorTree.objects.filter(campaign=None).delete()
+    migration = importlib.import_module("scoring.migrations.0002_default_indicator_tree")
+    migration.create_default_tree(django_apps, None)
+    migration.create_default_tree(django_apps, None)  # idempotent
+    assert template_list().get().name == DEFAULT_TEMPLATE_NAME
+    assert TreeIndicator.objects.filter(tree__campaign=None).count() == 41
+
+
+def test_the_default_tree_has_8_dimensions_and_41_indicators():
+    tree = services.default_template_ensure()
     assert [d.name for d in tree.dimensions.all()] == [d.name for d in indicators.DIMENSIONS]
     rows = list(tree.indicators.all())
     assert len(rows) == 41 and [i.code for i in rows] == list(indicators.INDICATORS)
@@ -219,7 +231,7 @@ def test_freezing_needs_experts_and_a_known_method(evaluator):
         services.weights_freeze(tree=tree, method="aij", ri_table="saaty1980", actor=evaluator)
     with pytest.raises(ApplicationError, match="未知的集结方法"):
         services.weights_freeze(tree=tree, method="mean", ri_table="saaty1980", actor=evaluator)
-    template = IndicatorTree.objects.get(name=DEFAULT_TEMPLATE_NAME)
+    template = services.default_template_ensure()
     with pytest.raises(ApplicationError, match="模板不能邀请专家"):
         services.expert_invite(tree=template, name="张教授", actor=evaluator)
     assert not WeightFreeze.objects.exists()
