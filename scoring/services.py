@@ -26,7 +26,7 @@ INDICATOR_FIELDS = ("name", "guideline", "kind", "source", "direction", "full_ma
 
 def _locked_tree(tree_id: int) -> IndicatorTree:
     """Re-read the tree under a lock and refuse if it may no longer change."""
-    tree = IndicatorTree.objects.select_for_update().select_related("campaign").get(pk=tree_id)
+    tree = IndicatorTree.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=tree_id)
     if WeightFreeze.objects.filter(tree=tree).exists():
         raise ApplicationError(_("指标权重已冻结，指标体系、专家判断和权重都不能再修改"))
     if tree.campaign and tree.campaign.status == Campaign.Status.CLOSED:

@@ -6,6 +6,7 @@ from scoring.models import TreeIndicator
 
 class IndicatorSerializer(serializers.ModelSerializer):
     dimension = serializers.CharField(source="dimension.code", read_only=True)
+    kind = serializers.CharField(help_text="objective | subjective | evaluator")  # plain: "kind" enums collide
 
     class Meta:
         model = TreeIndicator
@@ -23,7 +24,7 @@ class TreeRowSerializer(serializers.Serializer):
 class IndicatorUpdateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)
     guideline = serializers.CharField(required=False, allow_blank=True)
-    kind = serializers.ChoiceField(TreeIndicator.Kind.choices, required=False)
+    kind = serializers.CharField(required=False, help_text="objective | subjective | evaluator")  # the service checks
     source = serializers.CharField(max_length=200, required=False, allow_blank=True)
     direction = serializers.ChoiceField(TreeIndicator.Direction.choices, required=False)
     full_marks = serializers.DecimalField(max_digits=5, decimal_places=1, required=False)

@@ -2,6 +2,7 @@
 the frozen weights. Thin: selectors read, services write (and refuse once the weights are frozen)."""
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -71,7 +72,7 @@ class AggregationApi(APIView):
 
     permission_classes = [ReadersOnly]
 
-    @extend_schema(parameters=[AggregationQuerySerializer])
+    @extend_schema(parameters=[AggregationQuerySerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request, campaign_pk: int):
         query = AggregationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
