@@ -55,6 +55,12 @@ def answers_from_matrix(matrix: Sequence[Sequence[float | None]]) -> dict[tuple[
     return {(i, j): value_to_answer(matrix[i][j]) for i, j in pairs(len(matrix))}
 
 
+def answers_from_weights(weights: Sequence[float]) -> dict[tuple[int, int], int]:
+    """The answers of someone who has these weights in mind: each ratio rounded to the nearest scale value
+    (consistent up to that rounding). Used for demo data."""
+    return {(i, j): value_to_answer(ahp.nearest_scale(weights[i] / weights[j])) for i, j in pairs(len(weights))}
+
+
 def scale_label(value: float) -> str:
     """A judgement as people write it: 7, or 1/7."""
     return f"{value:g}" if value >= 1 else f"1/{1 / value:g}"

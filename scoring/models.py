@@ -56,10 +56,6 @@ class IndicatorTree(TimeStampedModel):
     def is_template(self) -> bool:
         return self.campaign_id is None
 
-    @property
-    def is_frozen(self) -> bool:
-        return WeightFreeze.objects.filter(tree_id=self.pk).exists()
-
 
 class TreeDimension(models.Model):
     """A dimension (维度): the first level of the tree."""

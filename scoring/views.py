@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import office_required, readers_required
 from evaluations.selectors import campaign_get_for_user
 
-from . import exporters, judging, services
+from . import ahp, exporters, judging, services
 from .forms import AggregationForm, ExpertInviteForm, ExpertUpdateForm, IndicatorForm
 from .models import ROOT_NODE
 from .selectors import (
@@ -71,41 +72,38 @@ def tree_copy_view(request, campaign_pk: int):
     return _to_tree(campaign_pk)
 
 
-@office_required
-@require_POST
-def template_save_view(request, campaign_pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
-    _run(request, lambda: services.tree_template_save(tree=tree, name=request.POST.get("name", ""), actor=request.user),
-         _("已另存为指标体系模板"))
-    return _to_tree(campaign_pk)
+def _tree_action(service, success: str, part=None):
+    """A POST that calls one service on the campaign's tree, or on one part of it (`part(tree, pk)`), and
+    returns to the tree page. `service(obj, name, actor)`; `name` is the posted name, when there is one."""
+
+    @office_required
+    @require_POST
+    def view(request, campaign_pk: int, pk: int | None = None):
+        _campaign, tree = _tree_or_404(request, campaign_pk)
+        obj = part(tree, pk) if part else tree
+        _run(request, lambda: service(obj, request.POST.get("name", ""), request.user), success)
+        return _to_tree(campaign_pk)
+
+    return view
 
 
-@office_required
-@require_POST
-def dimension_add_view(request, campaign_pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
-    _run(request, lambda: services.dimension_add(tree=tree, name=request.POST.get("name", ""), actor=request.user),
-         _("已添加维度"))
-    return _to_tree(campaign_pk)
+def _dimension(tree, pk):
+    return dimension_get(tree=tree, pk=pk)
 
 
-@office_required
-@require_POST
-def dimension_rename_view(request, campaign_pk: int, pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
-    dimension = dimension_get(tree=tree, pk=pk)
-    _run(request, lambda: services.dimension_rename(dimension=dimension, name=request.POST.get("name", ""),
-                                                     actor=request.user), _("已重命名维度"))
-    return _to_tree(campaign_pk)
-
-
-@office_required
-@require_POST
-def dimension_remove_view(request, campaign_pk: int, pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
-    dimension = dimension_get(tree=tree, pk=pk)
-    _run(request, lambda: services.dimension_remove(dimension=dimension, actor=request.user), _("已删除维度"))
-    return _to_tree(campaign_pk)
+template_save_view = _tree_action(
+    lambda tree, name, actor: services.tree_template_save(tree=tree, name=name, actor=actor), gettext_lazy("已另存为指标体系模板"))
+dimension_add_view = _tree_action(
+    lambda tree, name, actor: services.dimension_add(tree=tree, name=name, actor=actor), gettext_lazy("已添加维度"))
+dimension_rename_view = _tree_action(
+    lambda dimension, name, actor: services.dimension_rename(dimension=dimension, name=name, actor=actor),
+    gettext_lazy("已重命名维度"), part=_dimension)
+dimension_remove_view = _tree_action(
+    lambda dimension, _name, actor: services.dimension_remove(dimension=dimension, actor=actor),
+    gettext_lazy("已删除维度"), part=_dimension)
+indicator_remove_view = _tree_action(
+    lambda indicator, _name, actor: services.indicator_remove(indicator=indicator, actor=actor),
+    gettext_lazy("已删除指标"), part=lambda tree, pk: indicator_get(tree=tree, pk=pk))
 
 
 @office_required
@@ -125,20 +123,11 @@ def indicator_form_view(request, campaign_pk: int, pk: int | None = None):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("指标已保存"))
+            messages.success(request, gettext_lazy("指标已保存"))
             return _to_tree(campaign_pk)
     return render(request, "scoring/indicator_form.html",
                   {"campaign": campaign, "tree": tree, "indicator": indicator, "form": form},
                   status=400 if form.errors else 200)
-
-
-@office_required
-@require_POST
-def indicator_remove_view(request, campaign_pk: int, pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
-    indicator = indicator_get(tree=tree, pk=pk)
-    _run(request, lambda: services.indicator_remove(indicator=indicator, actor=request.user), _("已删除指标"))
-    return _to_tree(campaign_pk)
 
 
 @readers_required
@@ -154,6 +143,20 @@ def tree_xlsx(request, campaign_pk: int):
 
 # ---------------------------------------------------------------- the evaluator's aggregation page
 
+def _matrix_cell(judgement, label: str, nodes, ri_table: str) -> dict:
+    """One expert's matrix as the evaluator reads it: the judgements as written (7, 1/7) and its CR under the
+    RI table chosen on the page."""
+    if judgement is None:
+        return {"judgement": None, "label": label}
+    if not judgement_is_current(judgement, nodes):
+        return {"judgement": judgement, "stale": True, "label": label}
+    names = nodes[judgement.node][1]
+    rows = [(names[i], [judging.scale_label(v) if v is not None else "—" for v in row])
+            for i, row in enumerate(judgement.matrix)]
+    return {"judgement": judgement, "label": label, "names": names, "rows": rows,
+            "cr": ahp.priorities(judgement.matrix, ri_table=ri_table).cr}
+
+
 @readers_required
 def ahp_overview(request, campaign_pk: int):
     """Every expert's matrices and CRs, the group weights by the chosen method, and the freeze."""
@@ -166,18 +169,15 @@ def ahp_overview(request, campaign_pk: int):
     nodes = tree_nodes(tree=tree)
     dimension_names = dict(zip(*nodes[ROOT_NODE]))
     matrix_nodes = [(key, node_label(key, dimension_names)) for key, (codes, _n) in nodes.items() if len(codes) > 1]
+    form = AggregationForm(request.GET or None)
+    method, ri_table = (form.cleaned_data["method"], form.cleaned_data["ri_table"]) if form.is_valid() else ("aij", "saaty1980")
     experts = []
     for expert in expert_list(tree=tree):
         by_node = {j.node: j for j in expert.judgements.all()}
-        cells = []
-        for key, _label in matrix_nodes:
-            j = by_node.get(key)
-            cells.append({"judgement": j, "stale": j is not None and not judgement_is_current(j, nodes)})
+        cells = [_matrix_cell(by_node.get(key), label, nodes, ri_table) for key, label in matrix_nodes]
         experts.append({"expert": expert, "cells": cells, "form": ExpertUpdateForm(prefix=f"e{expert.pk}", initial={
                             "weight": expert.weight, "excluded": expert.excluded, "exclude_reason": expert.exclude_reason}),
                         "url": request.build_absolute_uri(reverse("scoring:judge_index", args=[expert.token]))})
-    form = AggregationForm(request.GET or None)
-    method, ri_table = (form.cleaned_data["method"], form.cleaned_data["ri_table"]) if form.is_valid() else ("aij", "saaty1980")
     group, group_error = None, None
     if freeze is None:
         inputs = tree_judgement_inputs(tree=tree)

@@ -1,18 +1,14 @@
 """Answers an expert would give, for tests: from the weights they have in mind."""
 
-from scoring import ahp, judging
+from scoring import judging
 
 
 def answers_for(weights, *, flip=None):
-    """The upper-triangle answers closest to `weights` (consistent up to the scale's rounding).
-
-    flip=(i, j) reverses that one judgement, to make the matrix inconsistent."""
-    answers = {}
-    for i, j in judging.pairs(len(weights)):
-        value = ahp.nearest_scale(weights[i] / weights[j])
-        if (i, j) == flip:
-            value = 1 / value if value != 1 else 9
-        answers[(i, j)] = judging.value_to_answer(value)
+    """The upper-triangle answers closest to `weights`; flip=(i, j) reverses that one judgement, to make the
+    matrix inconsistent."""
+    answers = judging.answers_from_weights(weights)
+    if flip is not None:
+        answers[flip] = -answers[flip] if answers[flip] != 1 else 9
     return answers
 
 

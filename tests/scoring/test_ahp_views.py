@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bianzhi.models import User
-from scoring import services
+from scoring import ahp, services
 from scoring.models import ROOT_NODE, Judgement, WeightFreeze
 
 from ..factories import CampaignTargetFactory, UnitFactory, UserFactory, campaign_tree_factory
@@ -153,6 +153,12 @@ def test_the_aggregation_page_shows_each_expert_and_the_group_then_freezes(clien
     assert page.context["group"].local[ROOT_NODE].cr >= 0.10  # AIP shows the worst expert's CR
     html = page.content.decode()
     assert "张教授" in html and "李处长" in html and experts[0].token in html and 'class="flag">CR' in html
+    # each expert's matrices as written, with the CR under the RI table chosen on the page
+    root = Judgement.objects.get(expert=experts[1], node=ROOT_NODE)
+    cell = client.get(url, {"method": "aij", "ri_table": "alonso_lamata"}).context["experts"][1]["cells"][0]
+    assert cell["cr"] == pytest.approx(ahp.priorities(root.matrix, ri_table="alonso_lamata").cr) != root.cr
+    assert cell["rows"][0] == ("职能配置", ["1", "1/2", "1/3", "1/4", "1/5", "1/6", "1/7", "8"])  # the flipped one last
+    assert f'id="matrices-{experts[1].pk}"' in html
 
     response = client.post(reverse("scoring:expert_update", args=[tree.campaign.pk, experts[1].pk]),
                            {f"e{experts[1].pk}-weight": "1", f"e{experts[1].pk}-excluded": "on",

@@ -12,6 +12,10 @@ from django.db import transaction
 from bianzhi.models import Quota, Unit, User
 from evaluations.models import Campaign
 from evaluations.services import campaign_advance, campaign_create
+from scoring.judging import answers_from_weights
+from scoring.models import IndicatorTree
+from scoring.selectors import tree_nodes
+from scoring.services import campaign_tree_copy, default_template_ensure, expert_invite, judgement_save
 from surveys.services import satisfaction_form_issue, survey_response_submit
 
 CITY = "市本级"
@@ -68,6 +72,7 @@ DEMO_ACCOUNTS = [
     ("liaison", "张填报（市教育局）", User.Role.LIAISON, "M004"),
 ]
 CAMPAIGN_NAME = "机构编制执行情况和使用效益评估"
+DEMO_EXPERTS = [("陈教授", "临川大学公共管理学院"), ("刘处长", "市委编办综合科"), ("赵研究员", "市行政学院")]
 CAMPAIGN_YEAR = 2026
 
 
@@ -136,7 +141,19 @@ class Command(BaseCommand):
         form = satisfaction_form_issue(campaign=campaign, actor=evaluator)
         if not form.responses.exists():
             self._answers(form, rng)
+        if not IndicatorTree.objects.filter(campaign=campaign).exists():
+            self._ahp_judgements(campaign, evaluator, rng)
         return campaign
+
+    def _ahp_judgements(self, campaign: Campaign, evaluator: User, rng: random.Random) -> None:
+        """The campaign's copy of the default tree, judged by three experts who broadly agree; not frozen yet."""
+        tree = campaign_tree_copy(campaign=campaign, template=default_template_ensure(), actor=evaluator)
+        for name, affiliation in DEMO_EXPERTS:
+            expert = expert_invite(tree=tree, name=name, affiliation=affiliation, actor=evaluator)
+            for node, (codes, _names) in tree_nodes(tree=tree).items():
+                if len(codes) > 1:
+                    weights = [rng.uniform(1, 3) for _code in codes]
+                    judgement_save(expert=expert, node=node, answers=answers_from_weights(weights))
 
     def _answers(self, form, rng: random.Random) -> None:
         """A few hundred answers; each unit has its own leaning, so the rates differ believably."""
