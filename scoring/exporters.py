@@ -5,6 +5,9 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from django.utils import timezone
+
+from .judging import RI_TABLE_LABELS
 from .models import ROOT_NODE, IndicatorTree, WeightFreeze
 
 
@@ -38,8 +41,10 @@ def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
     ws.append([f"{tree.name} 指标体系及权重"])
     ws["A1"].font = Font(bold=True, size=14)
     if freeze is not None:
-        ws.append([f"权重冻结于 {freeze.frozen_at:%Y-%m-%d %H:%M}，集结方法：{freeze.get_method_display()}，"
-                   f"RI 表：{freeze.ri_table}，专家：{'、'.join(e['name'] for e in freeze.experts)}"])
+        frozen_at = timezone.localtime(freeze.frozen_at)
+        ws.append([f"权重冻结于 {frozen_at:%Y-%m-%d %H:%M}，集结方法：{freeze.get_method_display()}，"
+                   f"RI 表：{RI_TABLE_LABELS.get(freeze.ri_table, freeze.ri_table)}，"
+                   f"专家：{'、'.join(e['name'] for e in freeze.experts)}"])
     else:
         ws.append(["权重尚未冻结"])
     ws.append(HEADERS)
@@ -64,6 +69,19 @@ def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
     for col, width in zip("ABCDEFGHIJ", (9, 12, 30, 18, 8, 8, 28, 50, 11, 11)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if freeze is not None:
+        _consistency_sheet(wb.create_sheet("一致性检验"), tree, freeze)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _consistency_sheet(ws, tree: IndicatorTree, freeze: WeightFreeze) -> None:
+    """Each group matrix's consistency (AIJ: of the aggregated matrix; AIP: the largest CR among the experts)."""
+    names = {ROOT_NODE: "评估维度", **{d.code: d.name for d in tree.dimensions.all()}}
+    ws.append(["判断矩阵", "阶数", "λmax", "CI", "CR", "参与专家数"])
+    for node, c in freeze.consistency.items():
+        ws.append([names.get(node, node), len(freeze.local_weights[node]), c["lambda_max"], c["ci"], c["cr"], c["experts"]])
+    if freeze.hierarchy_cr is not None:
+        ws.append(["总体一致性比率 CR", None, None, None, freeze.hierarchy_cr])
+    ws.column_dimensions["A"].width = 20

@@ -28,7 +28,7 @@ def new_token() -> str:
 
 
 class IndicatorTree(TimeStampedModel):
-    name = models.CharField(_("名称"), max_length=100)
+    name = models.CharField(_("名称"), max_length=210)  # a campaign's copy is named "<year> <campaign name>"
     campaign = models.OneToOneField(
         Campaign, verbose_name=_("评估活动"), null=True, blank=True, on_delete=models.CASCADE, related_name="indicator_tree"
     )

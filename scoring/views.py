@@ -165,6 +165,11 @@ def ahp_overview(request, campaign_pk: int):
     if tree is None:
         messages.info(request, _("请先为评估活动复制指标体系，再邀请专家判断"))
         return _to_tree(campaign_pk)
+    return _ahp_page(request, campaign, tree)
+
+
+def _ahp_page(request, campaign, tree, *, invite_form=None, bound_expert_form=None, error: str | None = None):
+    """The aggregation page; after a refused POST it shows the posted form again with what was typed."""
     freeze = tree_frozen(tree)
     nodes = tree_nodes(tree=tree)
     dimension_names = dict(zip(*nodes[ROOT_NODE]))
@@ -175,8 +180,11 @@ def ahp_overview(request, campaign_pk: int):
     for expert in expert_list(tree=tree):
         by_node = {j.node: j for j in expert.judgements.all()}
         cells = [_matrix_cell(by_node.get(key), label, nodes, ri_table) for key, label in matrix_nodes]
-        experts.append({"expert": expert, "cells": cells, "form": ExpertUpdateForm(prefix=f"e{expert.pk}", initial={
-                            "weight": expert.weight, "excluded": expert.excluded, "exclude_reason": expert.exclude_reason}),
+        expert_form = ExpertUpdateForm(prefix=f"e{expert.pk}", initial={
+            "weight": expert.weight, "excluded": expert.excluded, "exclude_reason": expert.exclude_reason})
+        if bound_expert_form is not None and bound_expert_form.prefix == expert_form.prefix:
+            expert_form = bound_expert_form
+        experts.append({"expert": expert, "cells": cells, "form": expert_form,
                         "url": request.build_absolute_uri(reverse("scoring:judge_index", args=[expert.token]))})
     group, group_error = None, None
     if freeze is None:
@@ -192,9 +200,9 @@ def ahp_overview(request, campaign_pk: int):
         "group_rows": exporters.tree_rows(
             tree=tree, local={k: n.weights for k, n in group.local.items()}, global_weights=group.global_weights,
         ) if group else None,
-        "invite_form": ExpertInviteForm(),
+        "invite_form": invite_form or ExpertInviteForm(), "error": error,
         "editable": request.user.is_office_staff and freeze is None and not campaign.is_closed,
-    })
+    }, status=400 if error else 200)
 
 
 def _to_ahp(campaign_pk: int):
@@ -204,27 +212,31 @@ def _to_ahp(campaign_pk: int):
 @office_required
 @require_POST
 def expert_invite_view(request, campaign_pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
+    campaign, tree = _tree_or_404(request, campaign_pk)
     form = ExpertInviteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写专家姓名"))
-    else:
-        _run(request, lambda: services.expert_invite(tree=tree, actor=request.user, **form.cleaned_data),
-             _("已邀请专家：请把专属链接发给他（她）"))
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("请填写专家姓名"))
+        services.expert_invite(tree=tree, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _ahp_page(request, campaign, tree, invite_form=form, error=exc.message)
+    messages.success(request, _("已邀请专家：请把专属链接发给他（她）"))
     return _to_ahp(campaign_pk)
 
 
 @office_required
 @require_POST
 def expert_update_view(request, campaign_pk: int, pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
+    campaign, tree = _tree_or_404(request, campaign_pk)
     expert = expert_get(tree=tree, pk=pk)
     form = ExpertUpdateForm(request.POST, prefix=f"e{pk}")
-    if not form.is_valid():
-        messages.error(request, _("专家权重必须是大于 0 的数"))
-    else:
-        _run(request, lambda: services.expert_update(expert=expert, actor=request.user, **form.cleaned_data),
-             _("已更新专家“%(name)s”") % {"name": expert.name})
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("专家权重必须是大于 0 的数"))
+        services.expert_update(expert=expert, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _ahp_page(request, campaign, tree, bound_expert_form=form, error=exc.message)
+    messages.success(request, _("已更新专家“%(name)s”") % {"name": expert.name})
     return _to_ahp(campaign_pk)
 
 

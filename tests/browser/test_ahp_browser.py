@@ -57,6 +57,7 @@ def test_three_experts_judge_the_evaluator_freezes_then_edits_are_refused(browse
         for node, answers in CONSISTENT.items():
             judge(phone_page, url, node, answers)
     phone_page.goto(f"{links[2]}root/")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375  # fits the phone
     phone_page.select_option("#p0_1", "9")
     phone_page.select_option("#p1_2", "9")
     phone_page.select_option("#p0_2", "-9")  # A > B > C yet C > A: inconsistent

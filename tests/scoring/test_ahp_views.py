@@ -161,9 +161,14 @@ def test_the_aggregation_page_shows_each_expert_and_the_group_then_freezes(clien
     assert f'id="matrices-{experts[1].pk}"' in html
 
     response = client.post(reverse("scoring:expert_update", args=[tree.campaign.pk, experts[1].pk]),
-                           {f"e{experts[1].pk}-weight": "1", f"e{experts[1].pk}-excluded": "on",
-                            f"e{experts[1].pk}-exclude_reason": ""}, follow=True)
-    assert "排除专家时必须填写理由" in response.content.decode()
+                           {f"e{experts[1].pk}-weight": "2.5", f"e{experts[1].pk}-excluded": "on",
+                            f"e{experts[1].pk}-exclude_reason": ""})
+    html = response.content.decode()
+    assert response.status_code == 400 and "排除专家时必须填写理由" in html
+    assert f'name="e{experts[1].pk}-weight" value="2.5"' in html  # what was typed is kept
+    response = client.post(reverse("scoring:expert_invite", args=[tree.campaign.pk]), {"name": "", "affiliation": "市委党校"})
+    assert response.status_code == 400 and "请填写专家姓名" in response.content.decode()
+    assert 'value="市委党校"' in response.content.decode()
     client.post(reverse("scoring:expert_update", args=[tree.campaign.pk, experts[1].pk]),
                 {f"e{experts[1].pk}-weight": "1", f"e{experts[1].pk}-excluded": "on",
                  f"e{experts[1].pk}-exclude_reason": "判断矩阵不一致"})
@@ -196,6 +201,9 @@ def test_the_tree_exports_to_xlsx_with_its_weights(client, evaluator, leader, tr
     assert by_code["D6_10"][4] == "负向" and by_code["D6_10"][1] == "履职尽责"
     assert by_code["D3_03"][9] == pytest.approx(freeze.global_weights["D3_03"])  # not rounded
     assert sum(r[9] for r in indicator_rows) == pytest.approx(1)
+    checks = list(load_workbook(BytesIO(response.content))["一致性检验"].iter_rows(values_only=True))
+    assert checks[1][:2] == ("评估维度", 8) and checks[1][4] == pytest.approx(freeze.consistency[ROOT_NODE]["cr"])
+    assert checks[-1][0] == "总体一致性比率 CR" and checks[-1][4] == pytest.approx(freeze.hierarchy_cr)
 
 
 def test_another_campaign_of_a_liaison_is_a_404_in_the_pages(client, tree):
