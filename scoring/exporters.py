@@ -80,8 +80,9 @@ def _consistency_sheet(ws, tree: IndicatorTree, freeze: WeightFreeze) -> None:
     """Each group matrix's consistency (AIJ: of the aggregated matrix; AIP: the largest CR among the experts)."""
     names = {ROOT_NODE: "评估维度", **{d.code: d.name for d in tree.dimensions.all()}}
     ws.append(["判断矩阵", "阶数", "λmax", "CI", "CR", "参与专家数"])
-    for node, c in freeze.consistency.items():
-        ws.append([names.get(node, node), len(freeze.local_weights[node]), c["lambda_max"], c["ci"], c["cr"], c["experts"]])
+    for node, name in names.items():  # the tree's order: PostgreSQL's jsonb does not keep the keys' order
+        c = freeze.consistency[node]
+        ws.append([name, len(freeze.local_weights[node]), c["lambda_max"], c["ci"], c["cr"], c["experts"]])
     if freeze.hierarchy_cr is not None:
         ws.append(["总体一致性比率 CR", None, None, None, freeze.hierarchy_cr])
     ws.column_dimensions["A"].width = 20
