@@ -1,6 +1,7 @@
 """Pages of the indicator tree and of the AHP weighting: thin, every write through scoring.services."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -339,6 +340,7 @@ def judge_node(request, token: str, node: str):
     }, status=status)
 
 
+@transaction.non_atomic_requests  # reads only; no write lock per keystroke (SQLite's IMMEDIATE transactions)
 @require_POST
 def judge_preview(request, token: str, node: str):
     """Live feedback while judging: the engine's weights, CR and revision hints as an HTML fragment."""
