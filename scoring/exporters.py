@@ -7,7 +7,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from django.utils import timezone
 
-from .judging import RI_TABLE_LABELS
 from .models import ROOT_NODE, IndicatorTree, WeightFreeze
 
 
@@ -43,7 +42,7 @@ def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
     if freeze is not None:
         frozen_at = timezone.localtime(freeze.frozen_at)
         ws.append([f"权重冻结于 {frozen_at:%Y-%m-%d %H:%M}，集结方法：{freeze.get_method_display()}，"
-                   f"RI 表：{RI_TABLE_LABELS.get(freeze.ri_table, freeze.ri_table)}，"
+                   f"RI 表：{freeze.ri_table_label}，"
                    f"专家：{'、'.join(e['name'] for e in freeze.experts)}"])
     else:
         ws.append(["权重尚未冻结"])

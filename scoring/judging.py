@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from . import ahp
 
-INTENSITY_WORDS = {1: "同等重要", 2: "介于同等与稍微重要之间", 3: "稍微重要", 4: "介于稍微与明显重要之间", 5: "明显重要",
-                   6: "介于明显与强烈重要之间", 7: "强烈重要", 8: "介于强烈与极端重要之间", 9: "极端重要"}
-ANSWERS = tuple(range(-9, -1)) + (1,) + tuple(range(2, 10))  # every allowed signed answer
+# Saaty's scale in Chinese; the even values lie between their neighbours.
+INTENSITY_WORDS = {1: "同等重要", 3: "稍微重要", 5: "明显重要", 7: "强烈重要", 9: "极端重要",
+                   **{k: f"介于 {k - 1} 与 {k + 1} 之间" for k in (2, 4, 6, 8)}}
+ANSWERS = tuple(range(9, 0, -1)) + tuple(range(-2, -10, -1))  # every allowed answer, in the order offered
 RI_TABLE_LABELS = {
     "saaty1980": "Saaty（1980）",
     "saaty2005": "Saaty（2005）",
@@ -59,6 +60,16 @@ def answers_from_weights(weights: Sequence[float]) -> dict[tuple[int, int], int]
     """The answers of someone who has these weights in mind: each ratio rounded to the nearest scale value
     (consistent up to that rounding). Used for demo data."""
     return {(i, j): value_to_answer(ahp.nearest_scale(weights[i] / weights[j])) for i, j in pairs(len(weights))}
+
+
+def answer_label(answer: int, names: Sequence[str]) -> str:
+    """An option of the comparison of names[0] with names[1]: the intensity first, so that a phone that cuts
+    a long option still shows it, then which side is the more important."""
+    k = abs(answer)
+    if k == 1:
+        return f"{INTENSITY_WORDS[1]}（1）"
+    more = names[0] if answer > 0 else names[1]
+    return f"{INTENSITY_WORDS[k]}（{k}）：「{more}」更重要" if k % 2 else f"重要程度 {k}（{INTENSITY_WORDS[k]}）：「{more}」更重要"
 
 
 def scale_label(value: float) -> str:

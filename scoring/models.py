@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from bianzhi.models import TimeStampedModel
 from evaluations.models import Campaign
 
+from .judging import RI_TABLE_LABELS
+
 # The comparison matrix of the dimensions; a dimension's own matrix is keyed by the dimension's code.
 ROOT_NODE = "root"
 
@@ -197,3 +199,7 @@ class WeightFreeze(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tree} · {self.frozen_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ri_table_label(self) -> str:
+        return RI_TABLE_LABELS.get(self.ri_table, self.ri_table)

@@ -294,9 +294,8 @@ def _pair_rows(names: list[str], answers: dict) -> list[dict]:
     rows = []
     for i, j in judging.pairs(len(names)):
         a, b = names[i], names[j]
-        options = [(str(k), f"「{a}」比「{b}」{judging.INTENSITY_WORDS[k]}（{k}）") for k in range(9, 1, -1)]
-        options.append(("1", f"{judging.INTENSITY_WORDS[1]}（1）"))
-        options += [(str(-k), f"「{b}」比「{a}」{judging.INTENSITY_WORDS[k]}（{k}）") for k in range(2, 10)]
+        # the first item's side from "extremely" down to "equal", then the second item's side back up
+        options = [(str(answer), judging.answer_label(answer, (a, b))) for answer in judging.ANSWERS]
         current = answers.get((i, j))
         rows.append({"name": f"p{i}_{j}", "a": a, "b": b, "options": options,
                      "value": "" if current is None else str(current)})

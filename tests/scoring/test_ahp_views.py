@@ -102,8 +102,10 @@ def test_the_expert_judges_without_javascript(client, evaluator, tree):
     page = client.get(url).content.decode()
     # only the upper triangle: 28 pairs among 8 dimensions, each with both sides and the Chinese scale
     assert page.count("<select") == 28
-    assert "「职能配置」比「机构设置」明显重要（5）" in page and "「机构设置」比「职能配置」极端重要（9）" in page
-    assert "同等重要（1）" in page
+    assert '<option value="5">明显重要（5）：「职能配置」更重要</option>' in page
+    assert '<option value="-9">极端重要（9）：「机构设置」更重要</option>' in page
+    assert '<option value="-4">重要程度 4（介于 3 与 5 之间）：「机构设置」更重要</option>' in page
+    assert '<option value="1">同等重要（1）</option>' in page
 
     answers = answers_for([8, 7, 6, 5, 4, 3, 2, 1], flip=(0, 7))
     response = client.post(url, post_data(answers), follow=True)

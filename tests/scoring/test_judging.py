@@ -21,6 +21,14 @@ def test_answers_and_matrix_round_trip_either_side_may_be_more_important():
     assert judging.answers_from_matrix(matrix) == answers
 
 
+def test_the_options_name_the_intensity_in_chinese_and_the_more_important_side():
+    names = ("职能配置", "机构设置")
+    assert judging.answer_label(7, names) == "强烈重要（7）：「职能配置」更重要"
+    assert judging.answer_label(-3, names) == "稍微重要（3）：「机构设置」更重要"
+    assert judging.answer_label(-8, names) == "重要程度 8（介于 7 与 9 之间）：「机构设置」更重要"
+    assert judging.answer_label(1, names) == "同等重要（1）"
+
+
 def test_only_the_upper_triangle_is_asked():
     assert judging.pairs(4) == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
     assert len(judging.pairs(10)) == 45
