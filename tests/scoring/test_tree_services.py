@@ -255,3 +255,15 @@ def test_scores_use_the_frozen_weights_once_there_are_some(judged_tree, evaluato
     (after,) = target_scores(campaign=tree.campaign)
     assert after.score == pytest.approx(weighted_score(after.indicator_scores, freeze.global_weights))
     assert after.score != pytest.approx(before.score)
+
+
+def test_an_expert_may_leave_pairs_out_and_the_group_still_uses_the_judgement(judged_tree, evaluator):
+    tree, experts = judged_tree
+    # 4 of the 10 pairs among D1's 5 indicators, chained so that every indicator is connected
+    chain = {(0, 1): 2, (1, 2): 2, (2, 3): -2, (3, 4): 3}
+    judgement = services.judgement_save(expert=experts[2], node="D1", answers=chain)
+    assert judgement.matrix[0][2] is None and judgement.cr == pytest.approx(ahp.priorities(judgement.matrix).cr)
+    freeze = services.weights_freeze(tree=tree, method="aij", ri_table="saaty1980", actor=evaluator)
+    d1 = [Judgement.objects.get(expert=e, node="D1").matrix for e in experts]
+    expected = ahp.priorities(ahp.aggregate_judgements(d1)).weights
+    assert [freeze.local_weights["D1"][f"D1_0{k}"] for k in range(1, 6)] == pytest.approx(expected, abs=1e-12)
