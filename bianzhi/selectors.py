@@ -1,7 +1,19 @@
-from django.db.models import QuerySet
+"""Registry reads, scoped to who may see what: a unit outside a user's view is a 404."""
 
-from .figures import StaffingFigures, organ_on_institutional_quota, total_figures
-from .models import Unit, User
+from collections import defaultdict
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .figures import (
+    StaffingFigures, UnitFigures, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy,
+    organ_on_institutional_quota, posts_over, total_figures, totals_by,
+)
+from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
+from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
 
 
 def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
@@ -13,10 +25,163 @@ def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
     return units.none()
 
 
+def unit_get_for_user(*, user: User, pk: int) -> Unit:
+    units = unit_list_for_user(user=user).select_related("supervisor").prefetch_related(
+        "functions", "internal_bodies", "leadership_posts"
+    )
+    return get_object_or_404(units, pk=pk)
+
+
+def unit_filter(
+    units: QuerySet[Unit], *, q: str = "", level: str = "", kind: str = "", region: str = "", status: str = "",
+    overstaffed: bool = False, has_vacancy: bool = False,
+) -> QuerySet[Unit]:
+    """The list page's and the API's search and filters; 超编 and 空编 are judged kind by kind."""
+    if q:
+        units = units.filter(
+            Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q) | Q(credit_code__iexact=q)
+        )
+    for name, value in (("level", level), ("kind", kind), ("region", region), ("status", status)):
+        if value:
+            units = units.filter(**{name: value})
+    if overstaffed:
+        units = units.filter(Exists(Quota.objects.filter(unit=OuterRef("pk"), actual__gt=F("approved"))))
+    if has_vacancy:
+        units = units.filter(Exists(Quota.objects.filter(unit=OuterRef("pk"), approved__gt=F("actual"))))
+    return units
+
+
+def region_choices() -> list[str]:
+    return list(Unit.objects.order_by("region").values_list("region", flat=True).distinct())
+
+
+def _lines(unit: Unit) -> list[tuple[str, int, int]]:
+    return [(q.kind, q.approved, q.actual) for q in unit.quotas.all()]
+
+
 def unit_staffing(*, unit: Unit) -> tuple[StaffingFigures, bool]:
-    """The unit's total figures and whether it is an organ staffed on institutional quotas.
+    """The unit's current total figures and whether it is an organ staffed on institutional quotas.
 
     Reads `unit.quotas.all()`, so prefetch quotas when calling it for many units.
     """
-    lines = [(q.kind, q.approved, q.actual) for q in unit.quotas.all()]
+    lines = _lines(unit)
     return total_figures(lines), organ_on_institutional_quota(unit.kind, lines)
+
+
+def unit_staffing_as_of(*, unit: Unit, day: date) -> tuple[StaffingFigures, bool] | None:
+    """Like unit_staffing, but from the registry version valid on `day` (None if the unit had none yet).
+
+    A campaign pins what it evaluated by keeping a date (e.g. the day its field visit began) and reading
+    the registry through this selector, so later imports do not change its figures.
+    """
+    version = unit.versions.filter(valid_from__lte=day).order_by("-valid_from", "-id").first()
+    if version is None:
+        return None
+    lines = [tuple(line) for line in version.data["quotas"]]
+    return total_figures(lines), organ_on_institutional_quota(version.data["kind"], lines)
+
+
+def latest_snapshots(*, unit_ids: list[int]) -> dict[int, dict]:
+    """The most recently written version's data for each unit (what the current record should equal)."""
+    last_ids = UnitVersion.objects.filter(unit_id__in=unit_ids).values("unit_id").annotate(last=Max("id")).values("last")
+    return dict(UnitVersion.objects.filter(id__in=last_ids).values_list("unit_id", "data"))
+
+
+def unit_history(*, unit: Unit) -> QuerySet[UnitVersion]:
+    return unit.versions.select_related("actor").order_by("-valid_from", "-id")
+
+
+def unit_version_get(*, unit: Unit, pk: int) -> UnitVersion:
+    return get_object_or_404(unit.versions.select_related("actor"), pk=pk)
+
+
+def unit_campaigns(*, unit: Unit):
+    return unit.campaign_targets.select_related("campaign").order_by("-campaign__year", "-campaign__created_at")
+
+
+def unit_records(*, units: QuerySet[Unit]) -> list[UnitRecord]:
+    """The units as importer records (the export's rows), in a fixed number of queries."""
+    ids = units.values("pk")
+    quotas, posts, functions, bodies = (defaultdict(list) for _i in range(4))
+    for unit_id, *line in Quota.objects.filter(unit_id__in=ids).values_list("unit_id", "kind", "approved", "actual"):
+        quotas[unit_id].append(line)
+    for unit_id, *line in LeadershipPost.objects.filter(unit_id__in=ids).values_list("unit_id", "rank", "approved", "actual"):
+        posts[unit_id].append(line)
+    for unit_id, text in UnitFunction.objects.filter(unit_id__in=ids).order_by("position").values_list("unit_id", "text"):
+        functions[unit_id].append(text)
+    for unit_id, *body in InternalBody.objects.filter(unit_id__in=ids).order_by("position").values_list(
+        "unit_id", "name", "duties"
+    ):
+        bodies[unit_id].append(tuple(body))
+    fields = [name for name in UnitRecord.UNIT_FIELDS if name not in ("parent_code", "supervisor_code")]
+    records = []
+    for pk, parent, supervisor, *values in units.values_list("pk", "parent__code", "supervisor__code", *fields):
+        records.append(
+            UnitRecord(
+                **dict(zip(fields, values)), parent_code=parent or "", supervisor_code=supervisor or "",
+                quotas=canonical_lines(quotas[pk], QUOTA_KINDS), posts=canonical_lines(posts[pk], RANKS),
+                functions=tuple(functions[pk]), bodies=tuple(bodies[pk]),
+            )
+        )
+    return records
+
+
+def unit_record(*, unit: Unit) -> UnitRecord:
+    return unit_records(units=Unit.objects.filter(pk=unit.pk))[0]
+
+
+def registry_totals(*, units: QuerySet[Unit]) -> dict:
+    """Totals of the listed units: overall, and by level, kind and county (所属地区)."""
+    lines: dict[int, list] = defaultdict(list)
+    groups: dict[int, tuple[str, str, str]] = {}
+    rows = Quota.objects.filter(unit_id__in=units.values("pk")).values_list(
+        "unit_id", "unit__level", "unit__kind", "unit__region", "kind", "approved", "actual"
+    )
+    for unit_id, level, kind, region, *line in rows:
+        groups[unit_id] = (level, kind, region)
+        lines[unit_id].append(tuple(line))
+    figures = [UnitFigures(*groups[pk], tuple(lines[pk])) for pk in groups]
+    overall = totals_by(figures, lambda u: "all").get("all", StaffingFigures(0, 0))
+    return {
+        "overall": overall,
+        "vacancy": group_vacancy(figures),
+        "overstaffing": group_overstaffing(figures),
+        "by_level": _labelled(totals_by(figures, lambda u: u.level), Unit.Level),
+        "by_kind": _labelled(totals_by(figures, lambda u: u.kind), Unit.Kind),
+        "by_region": sorted(totals_by(figures, lambda u: u.region).items()),
+    }
+
+
+def _labelled(totals: dict, choices) -> list[tuple[str, StaffingFigures]]:
+    return [(label, totals[value]) for value, label in choices.choices if value in totals]
+
+
+def unit_figures(*, unit: Unit, today: date | None = None) -> dict:
+    """The unit page's derived figures: per quota kind, leadership posts, flags, long vacancies."""
+    today = today or timezone.localdate()
+    lines = _lines(unit)
+    posts = [(p.rank, p.approved, p.actual) for p in unit.leadership_posts.all()]
+    history = defaultdict(list)
+    for valid_from, data in unit.versions.values_list("valid_from", "data"):
+        present = {kind: (approved, actual) for kind, approved, actual in data["quotas"]}
+        for kind, _label in Quota.Kind.choices:
+            approved, actual = present.get(kind, (0, 0))
+            history[kind].append((valid_from, approved, actual))
+    months = settings.REGISTRY_LONG_VACANCY_MONTHS
+    long_vacancy = {kind for kind, rows in history.items() if is_long_vacancy(rows, as_of=today, months=months)}
+    labels = dict(Quota.Kind.choices)
+    return {
+        "total": total_figures(lines),
+        "by_kind": [
+            {"kind": kind, "label": labels[kind], "figures": f, "long_vacancy": kind in long_vacancy}
+            for kind, f in sorted(figures_by_kind(lines).items(), key=lambda item: QUOTA_KINDS.index(item[0]))
+        ],
+        "posts": [
+            {"rank": p.get_rank_display(), "figures": StaffingFigures(p.approved, p.actual)}
+            for p in unit.leadership_posts.all()
+        ],
+        "posts_over": sum(posts_over(posts).values()),
+        "organ_on_institutional_quota": organ_on_institutional_quota(unit.kind, lines),
+        "long_vacancy_months": months,
+        "has_long_vacancy": bool(long_vacancy),
+    }
