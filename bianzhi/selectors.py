@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .figures import (
-    StaffingFigures, UnitFigures, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy,
-    organ_on_institutional_quota, posts_over, total_figures, totals_by,
+    StaffingFigures, UnitFigures, group_overstaffing, group_vacancy, is_long_vacancy, organ_on_institutional_quota,
+    overstaffed_kinds, posts_over, total_figures, totals_by,
 )
 from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
 from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
@@ -49,6 +49,14 @@ def unit_filter(
     if has_vacancy:
         units = units.filter(Exists(Quota.objects.filter(unit=OuterRef("pk"), approved__gt=F("actual"))))
     return units
+
+
+def unit_rows(units) -> list[dict]:
+    """List rows: each unit with its totals and people over quota counted kind by kind (quotas prefetched)."""
+    return [
+        {"unit": unit, "total": total_figures(_lines(unit)), "overstaffing": sum(overstaffed_kinds(_lines(unit)).values())}
+        for unit in units
+    ]
 
 
 def region_choices() -> list[str]:
@@ -156,32 +164,42 @@ def _labelled(totals: dict, choices) -> list[tuple[str, StaffingFigures]]:
     return [(label, totals[value]) for value, label in choices.choices if value in totals]
 
 
-def unit_figures(*, unit: Unit, today: date | None = None) -> dict:
-    """The unit page's derived figures: per quota kind, leadership posts, flags, long vacancies."""
+def record_display(data: dict, *, long_vacancy: frozenset[str] = frozenset()) -> dict:
+    """A snapshot (current record or an old version) with labels and derived figures, for one template."""
+    lines = [tuple(line) for line in data["quotas"]]
+    posts = [tuple(line) for line in data["posts"]]
+    quota_labels, rank_labels = dict(Quota.Kind.choices), dict(Unit.Rank.choices)
+    choice_labels = {
+        "kind": dict(Unit.Kind.choices), "institution_class": dict(Unit.InstitutionClass.choices),
+        "level": dict(Unit.Level.choices), "rank": rank_labels, "status": dict(Unit.Status.choices),
+    }
+    return {
+        **data,
+        **{f"{name}_label": labels.get(data[name], "") for name, labels in choice_labels.items()},
+        "quota_rows": [
+            {"label": quota_labels[kind], "figures": StaffingFigures(approved, actual), "long_vacancy": kind in long_vacancy}
+            for kind, approved, actual in lines
+        ],
+        "total": total_figures(lines),
+        "overstaffing": sum(overstaffed_kinds(lines).values()),
+        "post_rows": [{"label": rank_labels[rank], "figures": StaffingFigures(a, b)} for rank, a, b in posts],
+        "posts_over": sum(posts_over(posts).values()),
+        "organ_on_institutional_quota": organ_on_institutional_quota(data["kind"], lines),
+    }
+
+
+def long_vacancy_kinds(*, unit: Unit, today: date | None = None) -> frozenset[str]:
+    """Quota kinds vacant without a break for REGISTRY_LONG_VACANCY_MONTHS months, from the unit's versions."""
     today = today or timezone.localdate()
-    lines = _lines(unit)
-    posts = [(p.rank, p.approved, p.actual) for p in unit.leadership_posts.all()]
     history = defaultdict(list)
     for valid_from, data in unit.versions.values_list("valid_from", "data"):
         present = {kind: (approved, actual) for kind, approved, actual in data["quotas"]}
-        for kind, _label in Quota.Kind.choices:
-            approved, actual = present.get(kind, (0, 0))
-            history[kind].append((valid_from, approved, actual))
+        for kind in QUOTA_KINDS:
+            history[kind].append((valid_from, *present.get(kind, (0, 0))))
     months = settings.REGISTRY_LONG_VACANCY_MONTHS
-    long_vacancy = {kind for kind, rows in history.items() if is_long_vacancy(rows, as_of=today, months=months)}
-    labels = dict(Quota.Kind.choices)
-    return {
-        "total": total_figures(lines),
-        "by_kind": [
-            {"kind": kind, "label": labels[kind], "figures": f, "long_vacancy": kind in long_vacancy}
-            for kind, f in sorted(figures_by_kind(lines).items(), key=lambda item: QUOTA_KINDS.index(item[0]))
-        ],
-        "posts": [
-            {"rank": p.get_rank_display(), "figures": StaffingFigures(p.approved, p.actual)}
-            for p in unit.leadership_posts.all()
-        ],
-        "posts_over": sum(posts_over(posts).values()),
-        "organ_on_institutional_quota": organ_on_institutional_quota(unit.kind, lines),
-        "long_vacancy_months": months,
-        "has_long_vacancy": bool(long_vacancy),
-    }
+    return frozenset(kind for kind, rows in history.items() if is_long_vacancy(rows, as_of=today, months=months))
+
+
+def unit_display(*, unit: Unit, today: date | None = None) -> dict:
+    """The unit page's record: its current 三定, quotas vs staff with the derived figures, long vacancies."""
+    return record_display(unit_record(unit=unit).snapshot(), long_vacancy=long_vacancy_kinds(unit=unit, today=today))

@@ -5,14 +5,18 @@ UnitVersion (the audit row: who, when, the record after the change; the one befo
 version), so earlier states stay readable and a campaign can read the registry as of its date.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .exceptions import ApplicationError
+from .exporters import mark_issues
 from .importers import ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
 from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
 from .selectors import latest_snapshots, unit_record
@@ -139,6 +143,14 @@ def _replace_children(records: list[UnitRecord], units: dict[str, Unit]) -> None
          for u, r in pairs for n, (name, duties) in enumerate(r.bodies, start=1)],
         batch_size=1000,
     )
+
+
+def registry_errors_file_save(*, data: bytes, issues: list[ImportIssue], actor: User) -> str | None:
+    """Keep the upload with its bad cells marked, privately, for its uploader to download; its storage name."""
+    if not any(issue.row for issue in issues):
+        return None  # nothing to mark: the file itself could not be read
+    name = f"registry-imports/{actor.pk}/{uuid.uuid4().hex}.xlsx"
+    return default_storage.save(name, ContentFile(mark_issues(data, issues)))
 
 
 @transaction.atomic
