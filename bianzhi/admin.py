@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Quota, Unit, User
+from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
+from .services import unit_version_record
 
 
 class QuotaInline(admin.TabularInline):
@@ -9,12 +10,47 @@ class QuotaInline(admin.TabularInline):
     extra = 0
 
 
+class LeadershipPostInline(admin.TabularInline):
+    model = LeadershipPost
+    extra = 0
+
+
+class UnitFunctionInline(admin.TabularInline):
+    model = UnitFunction
+    extra = 0
+
+
+class InternalBodyInline(admin.TabularInline):
+    model = InternalBody
+    extra = 0
+
+
+class UnitVersionInline(admin.TabularInline):
+    """History is append-only: shown, never edited here."""
+
+    model = UnitVersion
+    extra = 0
+    fields = ["valid_from", "source", "actor", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "level", "parent"]
-    list_filter = ["kind", "level"]
-    search_fields = ["code", "name", "short_name"]
-    inlines = [QuotaInline]
+    list_display = ["code", "name", "kind", "level", "region", "status", "parent"]
+    list_filter = ["kind", "level", "status", "region"]
+    search_fields = ["code", "name", "short_name", "credit_code"]
+    raw_id_fields = ["parent", "supervisor"]
+    inlines = [QuotaInline, LeadershipPostInline, UnitFunctionInline, InternalBodyInline, UnitVersionInline]
+
+    def save_related(self, request, form, formsets, change):
+        """An edit here is a change like an import: it gets a dated version too."""
+        super().save_related(request, form, formsets, change)
+        unit_version_record(unit=form.instance, actor=request.user, source=UnitVersion.Source.ADMIN)
 
 
 @admin.register(User)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import credit_code_error
+from .figures import StaffingFigures
 
 
 def validate_credit_code_field(value: str) -> None:
@@ -175,6 +176,11 @@ class LeadershipPost(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.get_rank_display()} {self.actual}/{self.approved}"
 
+    @property
+    def figures(self) -> StaffingFigures:
+        """超职数 is `figures.overstaffing`."""
+        return StaffingFigures(self.approved, self.actual)
+
 
 class UnitVersion(models.Model):
     """A dated, immutable snapshot of a unit's registry record (三定, quotas, staff, posts).
@@ -236,6 +242,10 @@ class Quota(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.get_kind_display()} {self.actual}/{self.approved}"
+
+    @property
+    def figures(self) -> StaffingFigures:
+        return StaffingFigures(self.approved, self.actual)
 
 
 class User(AbstractUser):

@@ -182,3 +182,21 @@ def test_filters_find_overstaffed_units_and_units_with_vacancies():
     assert set(unit_filter(units, overstaffed=True).values_list("code", flat=True)) == {"OVER"}
     assert set(unit_filter(units, has_vacancy=True).values_list("code", flat=True)) == {"OVER", "GAP"}
     assert list(unit_filter(units, q="空编").values_list("code", flat=True)) == ["GAP"]
+
+
+def test_an_edit_outside_the_import_is_recorded_as_a_version_once(client):
+    from bianzhi.services import unit_version_record
+
+    from ..factories import UserFactory
+    registry_import(data=workbook(UnitRecordFactory(code="ADM", quotas=(("administrative", 20, 18),))), actor=None)
+    unit = Unit.objects.get(code="ADM")
+    admin = UserFactory(role="admin", is_staff=True, is_superuser=True)
+    Quota.objects.filter(unit=unit).update(actual=20)  # what the admin's inline form saves
+    Unit.objects.filter(pk=unit.pk).update(staff_as_of=date(2026, 9, 30))
+    version = unit_version_record(unit=unit, actor=admin, source=UnitVersion.Source.ADMIN)
+    assert version.valid_from == date(2026, 9, 30) and version.data["quotas"] == [["administrative", 20, 20]]
+    assert unit_version_record(unit=unit, actor=admin, source=UnitVersion.Source.ADMIN) is None  # nothing new
+    assert unit.versions.count() == 2
+    client.force_login(admin)
+    page = client.get(f"/admin/bianzhi/unit/{unit.pk}/change/").content.decode()
+    assert "台账版本" in page and "Excel导入" in page
