@@ -80,25 +80,23 @@ def registry_apply(*, records: list[UnitRecord], actor: User | None, source: str
     changed = [r for r in records if r.code not in existing or previous.get(existing[r.code].pk) != r.snapshot()]
     created = [r for r in changed if r.code not in existing]
 
-    now = timezone.now()
-    new_units = Unit.objects.bulk_create(
-        [Unit(code=r.code, **_unit_fields(r)) for r in created], batch_size=500
-    )
-    units = {**existing, **{u.code: u for u in new_units}}
+    units = dict(existing)
+    ids = _tree_ids(changed, existing)
+    for layer in _parent_first_layers(created, ids):
+        new_units = [Unit(code=r.code, **_unit_fields(r), **_links(r, ids)) for r in layer]
+        for unit in Unit.objects.bulk_create(new_units, batch_size=500):
+            units[unit.code] = ids[unit.code] = unit
     updated = [r for r in changed if r.code in existing]
+    now = timezone.now()
     for r in updated:
         unit = units[r.code]
-        for name, value in _unit_fields(r).items():
+        for name, value in {**_unit_fields(r), **_links(r, ids)}.items():
             setattr(unit, name, value)
         unit.updated_at = now
-    _link_tree(changed, units)
-    # New units learn their parent once every unit of the file has an id; updated ones change everything.
-    linked = [units[r.code] for r in created if r.parent_code or r.supervisor_code]
-    Unit.objects.bulk_update(linked, ["parent", "supervisor"], batch_size=500)
     Unit.objects.bulk_update(
         [units[r.code] for r in updated], UNIT_FIELDS + ["parent", "supervisor", "updated_at"], batch_size=500
     )
-    _replace_children(changed, units)
+    _replace_children(changed, units, existing)
     UnitVersion.objects.bulk_create(
         [UnitVersion(unit=units[r.code], valid_from=r.staff_as_of, data=r.snapshot(), source=source, actor=actor)
          for r in changed],
@@ -111,22 +109,38 @@ def _unit_fields(record: UnitRecord) -> dict:
     return {name: getattr(record, name) for name in UNIT_FIELDS}
 
 
-def _link_tree(records: list[UnitRecord], units: dict[str, Unit]) -> None:
-    """Point parent and supervisor at units of the file or already in the registry (checked to exist)."""
-    wanted = {code for r in records for code in (r.parent_code, r.supervisor_code) if code} - units.keys()
-    ids = dict(Unit.objects.filter(code__in=wanted).values_list("code", "pk"))
-    ids.update({code: unit.pk for code, unit in units.items()})
-    for r in records:
-        unit = units[r.code]
-        unit.parent_id = ids[r.parent_code] if r.parent_code else None
-        unit.supervisor_id = ids[r.supervisor_code] if r.supervisor_code else None
+def _tree_ids(records: list[UnitRecord], existing: dict[str, Unit]) -> dict[str, Unit]:
+    """The units already in the registry that the records point at (as parent or supervisor)."""
+    wanted = {code for r in records for code in (r.parent_code, r.supervisor_code) if code} - existing.keys()
+    return {**existing, **{u.code: u for u in Unit.objects.filter(code__in=wanted).only("pk", "code")}}
 
 
-def _replace_children(records: list[UnitRecord], units: dict[str, Unit]) -> None:
+def _links(record: UnitRecord, ids: dict[str, Unit]) -> dict:
+    return {
+        "parent_id": ids[record.parent_code].pk if record.parent_code else None,
+        "supervisor_id": ids[record.supervisor_code].pk if record.supervisor_code else None,
+    }
+
+
+def _parent_first_layers(records: list[UnitRecord], ids: dict[str, Unit]):
+    """New units in layers, each after the units it points at, so every row is inserted with its links set
+    (the checks ruled out cycles and unknown codes). A tree is a few layers deep: a few bulk inserts."""
+    pending = records
+    while pending:
+        known = ids.keys()
+        layer = [r for r in pending if {r.parent_code, r.supervisor_code} - {""} <= known]
+        if not layer:  # cannot happen after registry_check; refuse rather than loop
+            raise ApplicationError(_("上下级关系无法解析"))
+        yield layer
+        placed = {r.code for r in layer}
+        pending = [r for r in pending if r.code not in placed]
+
+
+def _replace_children(records: list[UnitRecord], units: dict[str, Unit], existing: dict[str, Unit]) -> None:
     """The file's quotas, posts, functions and bodies replace the unit's (a part left out is removed)."""
-    unit_ids = [units[r.code].pk for r in records]
+    replaced = [units[r.code].pk for r in records if r.code in existing]
     for model in (Quota, LeadershipPost, UnitFunction, InternalBody):
-        model.objects.filter(unit_id__in=unit_ids).delete()
+        model.objects.filter(unit_id__in=replaced).delete()
     pairs = [(units[r.code], r) for r in records]
     Quota.objects.bulk_create(
         [Quota(unit=u, kind=k, approved=a, actual=b) for u, r in pairs for k, a, b in r.quotas], batch_size=1000
