@@ -5,24 +5,8 @@ from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, Uni
 from .services import unit_version_record
 
 
-class QuotaInline(admin.TabularInline):
-    model = Quota
-    extra = 0
-
-
-class LeadershipPostInline(admin.TabularInline):
-    model = LeadershipPost
-    extra = 0
-
-
-class UnitFunctionInline(admin.TabularInline):
-    model = UnitFunction
-    extra = 0
-
-
-class InternalBodyInline(admin.TabularInline):
-    model = InternalBody
-    extra = 0
+def inline(inline_model) -> type[admin.TabularInline]:
+    return type(f"{inline_model.__name__}Inline", (admin.TabularInline,), {"model": inline_model, "extra": 0})
 
 
 class UnitVersionInline(admin.TabularInline):
@@ -45,7 +29,7 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["kind", "level", "status", "region"]
     search_fields = ["code", "name", "short_name", "credit_code"]
     raw_id_fields = ["parent", "supervisor"]
-    inlines = [QuotaInline, LeadershipPostInline, UnitFunctionInline, InternalBodyInline, UnitVersionInline]
+    inlines = [inline(Quota), inline(LeadershipPost), inline(UnitFunction), inline(InternalBody), UnitVersionInline]
 
     def save_related(self, request, form, formsets, change):
         """An edit here is a change like an import: it gets a dated version too."""

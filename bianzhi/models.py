@@ -27,6 +27,24 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ApprovedActual(models.Model):
+    """An approved number and the number in use: quotas and staff (编制/实有), or leadership posts (职数)."""
+
+    approved = models.PositiveIntegerField(_("核定数"))
+    actual = models.PositiveIntegerField(_("实有数"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_line_display()} {self.actual}/{self.approved}"
+
+    @property
+    def figures(self) -> StaffingFigures:
+        """空编 and 超编 (for leadership posts, 超职数 is `figures.overstaffing`)."""
+        return StaffingFigures(self.approved, self.actual)
+
+
 class Unit(TimeStampedModel):
     """A party/government organ, mass organization or public institution (被评估部门单位).
 
@@ -157,13 +175,11 @@ class InternalBody(models.Model):
         return self.name
 
 
-class LeadershipPost(models.Model):
+class LeadershipPost(ApprovedActual):
     """领导职数: approved leadership posts of one rank, and those in use."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="leadership_posts")
     rank = models.CharField(_("职级"), max_length=32, choices=Unit.Rank.choices)
-    approved = models.PositiveIntegerField(_("核定职数"))
-    actual = models.PositiveIntegerField(_("实配职数"))
 
     class Meta:
         verbose_name = _("领导职数")
@@ -173,13 +189,8 @@ class LeadershipPost(models.Model):
             models.UniqueConstraint(fields=["unit", "rank"], name="%(app_label)s_%(class)s_unit_rank"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.unit} {self.get_rank_display()} {self.actual}/{self.approved}"
-
-    @property
-    def figures(self) -> StaffingFigures:
-        """超职数 is `figures.overstaffing`."""
-        return StaffingFigures(self.approved, self.actual)
+    def get_line_display(self) -> str:
+        return self.get_rank_display()
 
 
 class UnitVersion(models.Model):
@@ -214,7 +225,7 @@ class UnitVersion(models.Model):
         return f"{self.unit} @ {self.valid_from}"
 
 
-class Quota(TimeStampedModel):
+class Quota(TimeStampedModel, ApprovedActual):
     """Approved quota (核定编制) and actual staff (实有人数) of one unit for one quota kind."""
 
     class Kind(models.TextChoices):
@@ -229,8 +240,6 @@ class Quota(TimeStampedModel):
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="quotas")
     kind = models.CharField(_("编制类别"), max_length=32, choices=Kind.choices)
-    approved = models.PositiveIntegerField(_("核定编制数"))
-    actual = models.PositiveIntegerField(_("实有人数"))
 
     class Meta:
         verbose_name = _("编制")
@@ -240,12 +249,8 @@ class Quota(TimeStampedModel):
             models.UniqueConstraint(fields=["unit", "kind"], name="%(app_label)s_%(class)s_unit_kind"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.unit} {self.get_kind_display()} {self.actual}/{self.approved}"
-
-    @property
-    def figures(self) -> StaffingFigures:
-        return StaffingFigures(self.approved, self.actual)
+    def get_line_display(self) -> str:
+        return self.get_kind_display()
 
 
 class User(AbstractUser):
