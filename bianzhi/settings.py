@@ -153,7 +153,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "bianzhi.exceptions.api_exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "机构编制评估系统 API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "机构编制评估系统 API",
+    "VERSION": "1.0.0",
+    # Several models have a `kind` or a `status`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "bianzhi.models.Unit.Kind",
+        "UnitStatusEnum": "bianzhi.models.Unit.Status",
+        "QuotaKindEnum": "bianzhi.models.Quota.Kind",
+    },
+}
 
 # ---------------------------------------------------------------------------------------------------------
 # Celery: in-process unless a broker is configured

@@ -1,7 +1,9 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 
 from bianzhi.forms import UnitFilterForm
+from bianzhi.models import Unit
 from bianzhi.selectors import region_choices, unit_filter, unit_history, unit_list_for_user
 
 from .serializers import UnitDetailSerializer, UnitSerializer, UnitVersionSerializer
@@ -15,6 +17,8 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         return UnitDetailSerializer if self.action == "retrieve" else UnitSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular builds the schema without a user
+            return Unit.objects.none()
         units = unit_list_for_user(user=self.request.user).select_related("supervisor")
         if self.action == "list":
             form = UnitFilterForm(self.request.query_params or None, regions=region_choices())
@@ -25,6 +29,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
             return units.prefetch_related("functions", "internal_bodies", "leadership_posts")
         return units
 
+    @extend_schema(responses=UnitVersionSerializer(many=True))
     @action(detail=True)
     def history(self, request, pk=None):
         """The unit's dated versions, newest first."""
