@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .importers import (
-    BODY_SHEET, FUNCTION_SHEET, INSTRUCTIONS_TITLE, POST_SHEET, SHEETS, UNIT_SHEET, ImportIssue, Sheet, UnitRecord,
+    FUNCTION_SHEET, INSTRUCTIONS_TITLE, POST_SHEET, SHEETS, UNIT_SHEET, ImportIssue, Sheet, UnitRecord,
     choice, quota_key,
 )
 

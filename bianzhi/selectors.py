@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .figures import (
-    StaffingFigures, UnitFigures, group_overstaffing, group_vacancy, is_long_vacancy, organ_on_institutional_quota,
-    overstaffed_kinds, posts_over, total_figures, totals_by,
+    StaffingFigures, UnitFigures, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy, organ_on_institutional_quota,
+    posts_over, total_figures, totals_by,
 )
 from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
 from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
@@ -52,11 +52,16 @@ def unit_filter(
 
 
 def unit_rows(units) -> list[dict]:
-    """List rows: each unit with its totals and people over quota counted kind by kind (quotas prefetched)."""
-    return [
-        {"unit": unit, "total": total_figures(_lines(unit)), "overstaffing": sum(overstaffed_kinds(_lines(unit)).values())}
-        for unit in units
-    ]
+    """List rows: each unit with its totals, and its vacancy and 超编 counted kind by kind (quotas prefetched)."""
+    rows = []
+    for unit in units:
+        lines = _lines(unit)
+        by_kind = figures_by_kind(lines).values()
+        rows.append({
+            "unit": unit, "total": total_figures(lines),
+            "vacancy": sum(f.vacancy for f in by_kind), "overstaffing": sum(f.overstaffing for f in by_kind),
+        })
+    return rows
 
 
 def region_choices() -> list[str]:
@@ -168,6 +173,7 @@ def record_display(data: dict, *, long_vacancy: frozenset[str] = frozenset()) ->
     """A snapshot (current record or an old version) with labels and derived figures, for one template."""
     lines = [tuple(line) for line in data["quotas"]]
     posts = [tuple(line) for line in data["posts"]]
+    by_kind, total = figures_by_kind(lines), total_figures(lines)
     quota_labels, rank_labels = dict(Quota.Kind.choices), dict(Unit.Rank.choices)
     choice_labels = {
         "kind": dict(Unit.Kind.choices), "institution_class": dict(Unit.InstitutionClass.choices),
@@ -180,8 +186,11 @@ def record_display(data: dict, *, long_vacancy: frozenset[str] = frozenset()) ->
             {"label": quota_labels[kind], "figures": StaffingFigures(approved, actual), "long_vacancy": kind in long_vacancy}
             for kind, approved, actual in lines
         ],
-        "total": total_figures(lines),
-        "overstaffing": sum(overstaffed_kinds(lines).values()),
+        "total": total,
+        # kind by kind, like 超编: a vacancy in one kind does not hide another kind's excess
+        "vacancy": sum(f.vacancy for f in by_kind.values()),
+        "vacancy_rate": sum(f.vacancy for f in by_kind.values()) / total.approved if total.approved else 0.0,
+        "overstaffing": sum(f.overstaffing for f in by_kind.values()),
         "post_rows": [{"label": rank_labels[rank], "figures": StaffingFigures(a, b)} for rank, a, b in posts],
         "posts_over": sum(posts_over(posts).values()),
         "organ_on_institutional_quota": organ_on_institutional_quota(data["kind"], lines),

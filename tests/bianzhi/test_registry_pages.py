@@ -140,3 +140,13 @@ def test_an_upload_that_is_not_xlsx_or_too_big(client, evaluator, settings):
     settings.REGISTRY_IMPORT_MAX_BYTES = 1024
     page = client.post(reverse("registry:import"), upload(workbook(UnitRecordFactory()))).content.decode()
     assert "文件过大" in page and not Unit.objects.exists()
+
+
+def test_the_total_row_counts_vacancy_and_overstaffing_kind_by_kind(client, evaluator):
+    registry_import(data=workbook(UnitRecordFactory(code="MIX", quotas=(("administrative", 22, 25), ("service_worker", 3, 2)))),
+                    actor=None)
+    client.force_login(evaluator)
+    response = client.get(reverse("registry:unit_detail", args=[Unit.objects.get(code="MIX").pk]))
+    record = response.context["record"]
+    assert (record["total"].approved, record["total"].actual) == (25, 27)
+    assert record["vacancy"] == 1 and record["overstaffing"] == 3 and record["vacancy_rate"] == pytest.approx(0.04)
