@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .figures import (
-    StaffingFigures, UnitFigures, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy, organ_on_institutional_quota,
-    posts_over, total_figures, totals_by,
+    StaffingFigures, UnitFigures, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy,
+    organ_on_institutional_quota, posts_over, total_figures, totals_by,
 )
 from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
 from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
