@@ -3,6 +3,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from evaluations.models import Campaign
 from evaluations.selectors import campaign_list_for_user, target_list_for_user
 from scoring.selectors import target_scores
 
@@ -13,6 +14,8 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CampaignSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI generator has no user
+            return Campaign.objects.none()
         return campaign_list_for_user(user=self.request.user)
 
     @extend_schema(responses=TargetScoreSerializer(many=True))

@@ -107,3 +107,8 @@ def test_totals_by_level_kind_and_county():
     assert totals_by(units, lambda u: u.region)["东湖县"].vacancy == 13
     # across units, kind by kind: 2 + 1 + 12 + 1 vacant, 3 over (the municipal total above shows neither)
     assert group_vacancy(units) == 16 and group_overstaffing(units) == 3
+
+
+def test_totals_add_every_kind():
+    lines = [("administrative", 20, 18), ("service_worker", 3, 2)]
+    assert total_figures(lines) == StaffingFigures(approved=23, actual=20)
