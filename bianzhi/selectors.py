@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -85,13 +85,25 @@ def unit_staffing_as_of(*, unit: Unit, day: date) -> tuple[StaffingFigures, bool
     """Like unit_staffing, but from the registry version valid on `day` (None if the unit had none yet).
 
     A campaign pins what it evaluated by keeping a date (e.g. the day its field visit began) and reading
-    the registry through this selector, so later imports do not change its figures.
+    the registry through this selector (or `staffing_as_of_by_unit` for all its units), so later imports
+    do not change its figures.
     """
-    version = unit.versions.filter(valid_from__lte=day).order_by("-valid_from", "-id").first()
-    if version is None:
-        return None
-    lines = [tuple(line) for line in version.data["quotas"]]
-    return total_figures(lines), organ_on_institutional_quota(version.data["kind"], lines)
+    return staffing_as_of_by_unit(unit_ids=[unit.pk], day=day).get(unit.pk)
+
+
+def staffing_as_of_by_unit(*, unit_ids, day: date) -> dict[int, tuple[StaffingFigures, bool]]:
+    """{unit id: (figures, organ on institutional quota)} from each unit's version valid on `day`, in one query.
+
+    Units without a version on or before `day` are left out.
+    """
+    valid = UnitVersion.objects.filter(valid_from__lte=day)
+    latest = valid.filter(unit_id=OuterRef("unit_id")).order_by("-valid_from", "-id").values("id")[:1]
+    rows = valid.filter(unit_id__in=unit_ids, id=Subquery(latest)).values_list("unit_id", "data")
+    result = {}
+    for unit_id, data in rows:
+        lines = [tuple(line) for line in data["quotas"]]
+        result[unit_id] = (total_figures(lines), organ_on_institutional_quota(data["kind"], lines))
+    return result
 
 
 def latest_snapshots(*, unit_ids: list[int]) -> dict[int, dict]:

@@ -200,3 +200,20 @@ def test_an_edit_outside_the_import_is_recorded_as_a_version_once(client):
     client.force_login(admin)
     page = client.get(f"/admin/bianzhi/unit/{unit.pk}/change/").content.decode()
     assert "台账版本" in page and "Excel导入" in page
+
+
+def test_staffing_as_of_a_date_for_many_units_in_one_query(django_assert_num_queries):
+    from bianzhi.selectors import staffing_as_of_by_unit
+    registry_import(data=workbook(
+        UnitRecordFactory(code="E1", staff_as_of=date(2025, 12, 31), quotas=(("administrative", 10, 6),)),
+        UnitRecordFactory(code="E2", staff_as_of=date(2026, 6, 30),
+                          quotas=(("administrative", 10, 10), ("institutional_full", 2, 2))),
+    ), actor=None)
+    registry_import(data=workbook(UnitRecordFactory(code="E1", staff_as_of=date(2026, 12, 31),
+                                                    quotas=(("administrative", 10, 9),))), actor=None)
+    ids = {u.code: u.pk for u in Unit.objects.all()}
+    with django_assert_num_queries(1):
+        pinned = staffing_as_of_by_unit(unit_ids=ids.values(), day=date(2026, 7, 1))
+    assert pinned[ids["E1"]][0].actual == 6  # the December 2026 import came after the pinned date
+    assert pinned[ids["E2"]][0].approved == 12 and pinned[ids["E2"]][1] is True  # an organ on institutional quotas
+    assert ids["E2"] not in staffing_as_of_by_unit(unit_ids=ids.values(), day=date(2026, 1, 1))
