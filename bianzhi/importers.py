@@ -10,6 +10,7 @@ database knows.
 """
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -79,15 +80,22 @@ def count(value: Any) -> int:
     return value
 
 
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
 def day(value: Any) -> date:
+    """A date cell, or a date typed as text: 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    match = DATE_TEXT.match(str(value).strip())
     try:
-        return date.fromisoformat(str(value).strip())
+        if match:
+            return date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise CellError(f"应为日期（如 2024-03-01），不能是“{value}”") from None
+        pass  # e.g. 2024-02-30
+    raise CellError(f"应为日期（如 2024-03-01），不能是“{value}”")
 
 
 def credit_code(value: Any) -> str:
@@ -297,7 +305,7 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue]) -> list[tuple[int, 
         return []
     expected = {c.header for c in sheet.columns}
     missing = [c.header for c in sheet.columns if c.header not in headers]
-    unknown = [(i, h) for i, h in enumerate(headers, start=1) if h not in expected]
+    unknown = [(i, h) for i, h in enumerate(headers, start=1) if h and h not in expected]  # blank: a spacer column
     repeated = [(i, h) for i, h in enumerate(headers, start=1) if h in expected and headers.index(h) != i - 1]
     for header in missing:
         issues.append(ImportIssue(sheet.title, 1, None, header, f"缺少表头“{header}”"))

@@ -177,3 +177,9 @@ def test_the_file_comes_back_with_bad_cells_marked_and_commented():
     assert marked["R3"].fill.fgColor.rgb.endswith("FF9999")
     assert "不能是负数" in marked["R3"].comment.text
     assert marked["R2"].comment is None and marked["R3"].value == -2  # what was typed stays
+
+
+def test_dates_typed_as_text_in_the_usual_ways():
+    for typed in ("2026-06-30", "2026/6/30", "2026.6.30", "2026年6月30日"):
+        assert parse(edited(workbook(UnitRecordFactory()), "单位", "P2", typed)).units[0].staff_as_of == date(2026, 6, 30)
+    assert "应为日期" in parse(edited(workbook(UnitRecordFactory()), "单位", "P2", "2026-02-30")).issues[0].message
