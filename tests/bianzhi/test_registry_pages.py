@@ -150,3 +150,11 @@ def test_the_total_row_counts_vacancy_and_overstaffing_kind_by_kind(client, eval
     record = response.context["record"]
     assert (record["total"].approved, record["total"].actual) == (25, 27)
     assert record["vacancy"] == 1 and record["overstaffing"] == 3 and record["vacancy_rate"] == pytest.approx(0.04)
+
+
+def test_the_list_page_runs_a_bounded_number_of_queries(client, evaluator, django_assert_max_num_queries):
+    registry_import(data=workbook(*[UnitRecordFactory(posts=(("section_full", 1, 1),)) for _i in range(60)]), actor=None)
+    client.force_login(evaluator)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("registry:unit_list"))
+    assert response.context["page"].paginator.count == 60 and len(response.context["rows"]) == 50
