@@ -53,7 +53,7 @@ def registry_import(*, data: bytes, actor: User | None) -> ImportSummary:
     issues = parsed.issues + registry_check(records=parsed.units)
     if issues:
         raise RegistryImportError(issues)
-    return registry_apply(records=parsed.units, actor=actor, source=UnitVersion.Source.IMPORT)
+    return _registry_write(records=parsed.units, actor=actor, source=UnitVersion.Source.IMPORT)
 
 
 def registry_check(*, records: list[UnitRecord]) -> list[ImportIssue]:
@@ -65,16 +65,21 @@ def registry_check(*, records: list[UnitRecord]) -> list[ImportIssue]:
     return registry_issues(records, known)
 
 
-@transaction.atomic
 def registry_apply(*, records: list[UnitRecord], actor: User | None, source: str) -> ImportSummary:
-    """Write the records (already checked): create or update units by code, replace their 三定 and figures.
+    """Check and write records built in code (the seed) exactly as an imported workbook's."""
+    issues = registry_check(records=records)
+    if issues:
+        raise RegistryImportError(issues)
+    return _registry_write(records=records, actor=actor, source=source)
+
+
+@transaction.atomic
+def _registry_write(*, records: list[UnitRecord], actor: User | None, source: str) -> ImportSummary:
+    """Write checked records: create or update units by code, replace their 三定 and figures.
 
     Units whose record equals their latest version are left alone, so importing the same file twice
     changes nothing and adds no version.
     """
-    issues = registry_check(records=records)
-    if issues:  # callers other than registry_import (the seed) get the same checks
-        raise RegistryImportError(issues)
     existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in records])}
     previous = latest_snapshots(unit_ids=[u.pk for u in existing.values()])
     changed = [r for r in records if r.code not in existing or previous.get(existing[r.code].pk) != r.snapshot()]

@@ -217,3 +217,10 @@ def test_staffing_as_of_a_date_for_many_units_in_one_query(django_assert_num_que
     assert pinned[ids["E1"]][0].actual == 6  # the December 2026 import came after the pinned date
     assert pinned[ids["E2"]][0].approved == 12 and pinned[ids["E2"]][1] is True  # an organ on institutional quotas
     assert ids["E2"] not in staffing_as_of_by_unit(unit_ids=ids.values(), day=date(2026, 1, 1))
+
+
+def test_records_built_in_code_get_the_same_checks():
+    from bianzhi.services import registry_apply
+    with pytest.raises(RegistryImportError) as error:
+        registry_apply(records=[UnitRecordFactory(code="X", parent_code="NOWHERE", row=0)], actor=None, source="seed")
+    assert "NOWHERE" in error.value.issues[0].message and not Unit.objects.exists()
