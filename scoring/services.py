@@ -60,7 +60,9 @@ def default_template_ensure() -> IndicatorTree:
 @transaction.atomic
 def campaign_tree_copy(*, campaign: Campaign, template: IndicatorTree, actor: User) -> IndicatorTree:
     """Give the campaign its own copy of a template; the campaign then edits and weighs the copy."""
-    Campaign.objects.select_for_update().get(pk=campaign.pk)  # one copy even when two evaluators click at once
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)  # one copy even when two click at once
+    if campaign.status == Campaign.Status.CLOSED:
+        raise ApplicationError(_("评估活动已结束，指标体系不能再修改"))
     if IndicatorTree.objects.filter(campaign=campaign).exists():
         raise ApplicationError(_("该评估活动已有指标体系"))
     if not template.is_template:

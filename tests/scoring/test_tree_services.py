@@ -224,6 +224,10 @@ def test_a_closed_campaigns_tree_cannot_change(evaluator):
         tree.campaign.refresh_from_db()
     with pytest.raises(ApplicationError, match="评估活动已结束"):
         services.dimension_add(tree=tree, name="新维度", actor=evaluator)
+    closed = tree.campaign
+    tree.delete()  # a closed campaign without a tree does not get one either
+    with pytest.raises(ApplicationError, match="评估活动已结束"):
+        campaign_tree_factory(actor=evaluator, campaign=closed)
 
 
 def test_freezing_needs_experts_and_a_known_method(evaluator):
