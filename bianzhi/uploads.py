@@ -53,7 +53,7 @@ def clean_filename(name: str, extension: str) -> str:
     """A safe file name: no path, no control or shell characters, the extension of the real type."""
     name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    stem = re.sub(r"[^\w\-\u3000-\u303f\u4e00-\u9fff（）()]+", "_", stem).strip("._ ")[:80]
+    stem = re.sub(r"[^\w\-\u3000-\u303f\u4e00-\u9fff()]+", "_", stem).strip("._ ")[:80]
     return f"{stem or 'file'}.{extension}"
 
 

@@ -557,7 +557,7 @@ def field_visit_complete(*, target: CampaignTarget, actor: User, extra_problems:
     """Close the visit once all five steps are recorded; its findings become the unit's problem list."""
     target = CampaignTarget.objects.select_for_update().select_related("campaign", "unit").get(pk=target.pk)
     visit = _visit_draft(target, actor)
-    missing = [FieldVisit.Stage(stage).label for stage, done in stages_done(visit).items() if not done]
+    missing = [str(FieldVisit.Stage(stage).label) for stage, done in stages_done(visit).items() if not done]
     if missing:
         raise ApplicationError(_("以下环节尚未完成：%(s)s") % {"s": "、".join(missing)})
     problems = [
