@@ -97,7 +97,7 @@ def pending_tasks_for_user(*, user: User) -> list[dict]:
     tasks = []
     if user.role == User.Role.LIAISON:
         for target in target_list_for_user(user=user).exclude(campaign__status=Campaign.Status.CLOSED):
-            if target.status == S.NOTIFIED or (target.status != S.PENDING and target.notice_seen_at is None):
+            if target.status != S.PENDING and target.notice_seen_at is None:
                 tasks.append({"target": target, "action": "notice", "label": "查阅评估通知"})
             if target.status == S.SELF_DRAFT:
                 tasks.append({"target": target, "action": "self", "label": "填报自评并上传自评报告"})

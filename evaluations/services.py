@@ -335,7 +335,7 @@ def self_assessment_save(
 
 @transaction.atomic
 def self_assessment_submit(*, target: CampaignTarget, actor: User) -> SelfAssessment:
-    target = CampaignTarget.objects.select_for_update().select_related("campaign", "unit", "team").get(pk=target.pk)
+    target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit", "team").get(pk=target.pk)
     assessment = _liaison_draft(target, actor)
     if assessment.report_id is None:
         raise ApplicationError(_("请先上传自评报告再提交"))
@@ -379,7 +379,7 @@ def self_assessment_return(*, target: CampaignTarget, actor: User, reason: str) 
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("退回自评必须填写退回原因"))
-    target = CampaignTarget.objects.select_for_update().select_related("campaign", "unit", "liaison").get(pk=target.pk)
+    target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit", "liaison").get(pk=target.pk)
     assessment = _submitted_for_review(target, actor)
     assessment.status, assessment.return_reason = SelfAssessment.Status.RETURNED, reason
     assessment.reviewed_at, assessment.reviewed_by = timezone.now(), actor
@@ -399,7 +399,7 @@ def self_assessment_return(*, target: CampaignTarget, actor: User, reason: str) 
 
 @transaction.atomic
 def self_assessment_accept(*, target: CampaignTarget, actor: User) -> SelfAssessment:
-    target = CampaignTarget.objects.select_for_update().select_related("campaign", "unit").get(pk=target.pk)
+    target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(pk=target.pk)
     assessment = _submitted_for_review(target, actor)
     assessment.status, assessment.reviewed_at, assessment.reviewed_by = (
         SelfAssessment.Status.ACCEPTED, timezone.now(), actor,
@@ -483,7 +483,7 @@ def _current(upload: Upload) -> Upload:
 @transaction.atomic
 def upload_replace(*, upload: Upload, actor: User, data: bytes, name: str) -> Upload:
     """A new version of the file; the old one is kept and stays readable."""
-    upload = Upload.objects.select_for_update().select_related("target__campaign").get(pk=upload.pk)
+    upload = Upload.objects.select_for_update(of=("self",)).select_related("target__campaign").get(pk=upload.pk)
     if not upload.is_current:
         raise ApplicationError(_("该文件已有更新的版本，请替换最新版本"))
     assessment = _upload_allowed(upload.target, actor, upload.purpose, upload.indicator_code)
@@ -555,7 +555,7 @@ def field_visit_save(
 @transaction.atomic
 def field_visit_complete(*, target: CampaignTarget, actor: User, extra_problems: Iterable[str] = ()) -> FieldVisit:
     """Close the visit once all five steps are recorded; its findings become the unit's problem list."""
-    target = CampaignTarget.objects.select_for_update().select_related("campaign", "unit").get(pk=target.pk)
+    target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(pk=target.pk)
     visit = _visit_draft(target, actor)
     missing = [str(FieldVisit.Stage(stage).label) for stage, done in stages_done(visit).items() if not done]
     if missing:
