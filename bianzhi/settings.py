@@ -153,7 +153,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "bianzhi.exceptions.api_exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "机构编制评估系统 API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "机构编制评估系统 API",
+    "VERSION": "1.0.0",
+    # Anonymous users reach only the public form links: the schema too needs a login.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
 
 # ---------------------------------------------------------------------------------------------------------
 # Celery: in-process unless a broker is configured

@@ -43,7 +43,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=TargetScoreSerializer(many=True))
     @action(detail=True)
-    def scores(self, request, pk=None):
+    def scores(self, request, pk=None, **kwargs):
         """Provisional scores of the units the user may see (a liaison: their own unit only)."""
         campaign = self.get_object()
         targets = target_list_for_user(user=request.user).filter(campaign=campaign)
@@ -51,14 +51,14 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
-    def advance(self, request, pk=None):
+    def advance(self, request, pk=None, **kwargs):
         """Move the campaign to its next stage (the office only; refused with a reason if something is missing)."""
         campaign = services.campaign_advance(campaign=self.get_object(), actor=request.user)
         return Response(CampaignSerializer(campaign).data)
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True)
-    def events(self, request, pk=None):
+    def events(self, request, pk=None, **kwargs):
         campaign = self.get_object()
         if not request.user.sees_everything:  # a liaison: only their own unit's part of the trail
             events = campaign_events(campaign=campaign).filter(target__unit_id=request.user.unit_id)
@@ -79,7 +79,7 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=TransitionInputSerializer, responses=PackageSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, **kwargs):
         target = self.get_object()
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -98,7 +98,7 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(methods=["get"], responses=UploadSerializer(many=True))
     @extend_schema(methods=["post"], request=UploadInputSerializer, responses=UploadSerializer)
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
-    def uploads(self, request, pk=None):
+    def uploads(self, request, pk=None, **kwargs):
         target = self.get_object()
         if request.method == "GET":
             return Response(UploadSerializer(target.uploads.all(), many=True).data)
@@ -113,6 +113,6 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True)
-    def events(self, request, pk=None):
+    def events(self, request, pk=None, **kwargs):
         page = self.paginate_queryset(target_events(target=self.get_object()))
         return self.get_paginated_response(EventSerializer(page, many=True).data)

@@ -47,8 +47,7 @@ class World:
         return self
 
 
-@pytest.fixture
-def world(db) -> World:
+def make_world() -> World:
     unit, other_unit = UnitFactory(name="临川市甲局"), UnitFactory(name="临川市乙局", level=Unit.Level.COUNTY)
     liaison = UserFactory(role=User.Role.LIAISON, unit=unit, first_name="甲填报")
     other_liaison = UserFactory(role=User.Role.LIAISON, unit=other_unit)
@@ -60,6 +59,11 @@ def world(db) -> World:
     return World(campaign=campaign, target=targets[0], other=targets[1], liaison=liaison, other_liaison=other_liaison,
                  evaluator=evaluator, outsider=UserFactory(role=User.Role.EVALUATOR),
                  leader=UserFactory(role=User.Role.LEADER)).refresh()
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
 
 
 def advance_to(world: World, status: str) -> World:
