@@ -15,7 +15,9 @@ class CampaignCreateForm(forms.Form):
 
     name = forms.CharField(label=_("名称"), max_length=200)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year)
-    kind = forms.ChoiceField(label=_("评估类型"), choices=Campaign.Kind.choices, initial=Campaign.Kind.BOTH)
+    # Optional in a POST (API clients and older forms): both blocks unless said otherwise.
+    kind = forms.TypedChoiceField(label=_("评估类型"), choices=Campaign.Kind.choices, initial=Campaign.Kind.BOTH,
+                                  required=False, empty_value=Campaign.Kind.BOTH)
     levels = forms.MultipleChoiceField(label=_("按层级"), choices=Unit.Level.choices, required=False,
                                        widget=forms.CheckboxSelectMultiple)
     kinds = forms.MultipleChoiceField(label=_("按单位类别"), choices=Unit.Kind.choices, required=False,

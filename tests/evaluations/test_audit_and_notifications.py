@@ -91,3 +91,16 @@ def test_the_liaisons_home_lists_the_notice_the_deadlines_and_the_tasks(world, c
     assert world.target.notice_seen_at is not None
     assert world.target.events.filter(type=CampaignEvent.Type.NOTICE_SEEN, actor=world.liaison).count() == 1
     assert "查阅评估通知" not in client.get(reverse("evaluations:workbench")).content.decode()
+
+
+def test_the_daily_command_sends_reminders_once(world, capsys):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    advance_to(world, Campaign.Status.NOTICE)
+    services.campaign_deadlines_set(campaign=world.campaign, actor=world.evaluator,
+                                    deadlines={"notice": timezone.localdate() + timedelta(days=2)})
+    call_command("send_deadline_reminders")
+    call_command("send_deadline_reminders")
+    assert "已发送 2 条截止提醒" in capsys.readouterr().out  # both liaisons have not read the notice
+    assert Notification.objects.filter(kind=Notification.Kind.DEADLINE).count() == 2

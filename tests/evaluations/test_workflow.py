@@ -39,6 +39,7 @@ def test_scope_is_picked_by_level_kind_region_and_one_by_one(db):
                                "kinds": ["party_government"], "regions": ["东湖县"], "units": [picked.pk]})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["units"] == [county_organ, picked]
+    assert CampaignCreateForm({"name": "默认", "year": 2026, "units": [picked.pk]}).is_valid()  # kind: both
     empty = CampaignCreateForm({"name": "空", "year": 2026, "kind": "both", "regions": ["无此县"]})
     assert not empty.is_valid() and "请至少选择一个被评估单位" in str(empty.errors)
 
