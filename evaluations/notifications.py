@@ -44,7 +44,8 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
-def _office_people(target: CampaignTarget) -> list[User]:
+def office_people(target: CampaignTarget) -> list[User]:
+    """Who acts for the office on this unit: its team, or every evaluator while it has none."""
     if target.team_id:
         return list(target.team.members.all())
     return list(User.objects.filter(role=User.Role.EVALUATOR, is_active=True))
@@ -76,7 +77,7 @@ def deadline_reminders_send(*, today: date | None = None) -> int:
         targets = deadline.campaign.targets.select_related("unit", "liaison", "team")
         targets = targets.filter(notice_seen_at__isnull=True) if statuses is None else targets.filter(status__in=statuses)
         for target in targets:
-            users = [target.liaison] if who == "liaison" else _office_people(target)
+            users = [target.liaison] if who == "liaison" else office_people(target)
             sent += notify(
                 users=users, kind=Notification.Kind.DEADLINE,
                 title=_("截止提醒：%(unit)s 的“%(step)s”将于 %(date)s 截止")

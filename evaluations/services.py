@@ -33,7 +33,7 @@ from .models import (
     SelfAssessmentItem,
     Upload,
 )
-from .notifications import notification_mark_read, notify  # noqa: F401 (re-exported for views)
+from .notifications import notification_mark_read, notify, office_people  # noqa: F401 (mark_read: for views)
 from .selectors import office_may_act, liaison_owns
 from .visits import stages_done
 
@@ -195,6 +195,14 @@ def _target_move(*, target: CampaignTarget, to_status: str, actor: User | None, 
     return target
 
 
+def _require_all(targets: list[CampaignTarget], status: str, message: str) -> None:
+    """Refuse, naming (up to five of) the units whose package is not yet at `status`."""
+    pending = [t.unit.name for t in targets if t.status != status]
+    if pending:
+        units = "、".join(pending[:5]) + ("等" if len(pending) > 5 else "")
+        raise ApplicationError(message % {"n": len(pending), "units": units})
+
+
 def _campaign_enter(campaign: Campaign, to_status: str, actor: User) -> None:
     """What must be complete before the campaign enters `to_status`, and what entering it does to each package."""
     targets = list(campaign.targets.select_related("unit", "liaison", "team").select_for_update(of=("self",)))
@@ -223,23 +231,13 @@ def _campaign_enter(campaign: Campaign, to_status: str, actor: User) -> None:
             _target_move(target=target, to_status=TStatus.SELF_DRAFT, actor=actor)
             _self_assessment_open(target=target, version=1)
     elif to_status == Status.SURVEY:
-        pending = [t.unit.name for t in targets if t.status != TStatus.SELF_ACCEPTED]
-        if pending:
-            raise ApplicationError(
-                _("还有 %(n)d 个单位的自评未通过审核（%(units)s），不能进入社会调查")
-                % {"n": len(pending), "units": "、".join(pending[:5]) + ("等" if len(pending) > 5 else "")}
-            )
+        _require_all(targets, TStatus.SELF_ACCEPTED, _("还有 %(n)d 个单位的自评未通过审核（%(units)s），不能进入社会调查"))
     elif to_status == Status.FIELD_VISIT:
         for target in targets:
             _target_move(target=target, to_status=TStatus.FIELD_VISIT, actor=actor)
             FieldVisit.objects.get_or_create(target=target, defaults={"team": target.team})
     elif to_status == Status.REPORT:
-        pending = [t.unit.name for t in targets if t.status != TStatus.FIELD_DONE]
-        if pending:
-            raise ApplicationError(
-                _("还有 %(n)d 个单位的实地评估未完成（%(units)s），不能进入撰写报告")
-                % {"n": len(pending), "units": "、".join(pending[:5]) + ("等" if len(pending) > 5 else "")}
-            )
+        _require_all(targets, TStatus.FIELD_DONE, _("还有 %(n)d 个单位的实地评估未完成（%(units)s），不能进入撰写报告"))
     elif to_status == Status.FEEDBACK:
         notify(
             users=[t.liaison for t in targets], kind=Notification.Kind.RESULTS,
@@ -351,17 +349,11 @@ def self_assessment_submit(*, target: CampaignTarget, actor: User) -> SelfAssess
                  data={"version": assessment.version, "from": SelfAssessment.Status.DRAFT,
                        "to": SelfAssessment.Status.SUBMITTED})
     notify(
-        users=_reviewers(target), kind=Notification.Kind.SUBMITTED,
+        users=office_people(target), kind=Notification.Kind.SUBMITTED,
         title=_("%(unit)s 提交了自评（第 %(v)d 版），请审核") % {"unit": target.unit.name, "v": assessment.version},
         url=reverse("evaluations:self_assessment", args=[target.pk]),
     )
     return assessment
-
-
-def _reviewers(target: CampaignTarget) -> list[User]:
-    if target.team_id:
-        return list(target.team.members.all())
-    return list(User.objects.filter(role=User.Role.EVALUATOR, is_active=True))
 
 
 def _submitted_for_review(target: CampaignTarget, actor: User) -> SelfAssessment:
