@@ -331,6 +331,18 @@ def self_assessment_save(
     return assessment
 
 
+def _assessment_move(
+    *, target: CampaignTarget, assessment: SelfAssessment, to_status: str, package_status: str, event: str,
+    actor: User, fields: list[str], **data,
+) -> None:
+    """Move a self-assessment and its package together, and record both."""
+    from_status, assessment.status = assessment.status, to_status
+    assessment.save(update_fields=["status", "updated_at", *fields])
+    _target_move(target=target, to_status=package_status, actor=actor, version=assessment.version, **data)
+    event_record(campaign=target.campaign, target=target, type=event, actor=actor,
+                 data={"version": assessment.version, "from": from_status, "to": to_status, **data})
+
+
 @transaction.atomic
 def self_assessment_submit(*, target: CampaignTarget, actor: User) -> SelfAssessment:
     target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit", "team").get(pk=target.pk)
@@ -340,14 +352,10 @@ def self_assessment_submit(*, target: CampaignTarget, actor: User) -> SelfAssess
     missing = assessment.items.filter(score__isnull=True).count()
     if missing:
         raise ApplicationError(_("还有 %(n)d 项指标没有填写自评分，请填写完整后再提交") % {"n": missing})
-    assessment.status, assessment.submitted_at, assessment.submitted_by = (
-        SelfAssessment.Status.SUBMITTED, timezone.now(), actor,
-    )
-    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    _target_move(target=target, to_status=TStatus.SELF_SUBMITTED, actor=actor, version=assessment.version)
-    event_record(campaign=target.campaign, target=target, type=CampaignEvent.Type.SELF_SUBMITTED, actor=actor,
-                 data={"version": assessment.version, "from": SelfAssessment.Status.DRAFT,
-                       "to": SelfAssessment.Status.SUBMITTED})
+    assessment.submitted_at, assessment.submitted_by = timezone.now(), actor
+    _assessment_move(target=target, assessment=assessment, to_status=SelfAssessment.Status.SUBMITTED,
+                     package_status=TStatus.SELF_SUBMITTED, event=CampaignEvent.Type.SELF_SUBMITTED, actor=actor,
+                     fields=["submitted_at", "submitted_by"])
     notify(
         users=office_people(target), kind=Notification.Kind.SUBMITTED,
         title=_("%(unit)s 提交了自评（第 %(v)d 版），请审核") % {"unit": target.unit.name, "v": assessment.version},
@@ -373,14 +381,11 @@ def self_assessment_return(*, target: CampaignTarget, actor: User, reason: str) 
         raise ApplicationError(_("退回自评必须填写退回原因"))
     target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit", "liaison").get(pk=target.pk)
     assessment = _submitted_for_review(target, actor)
-    assessment.status, assessment.return_reason = SelfAssessment.Status.RETURNED, reason
-    assessment.reviewed_at, assessment.reviewed_by = timezone.now(), actor
-    assessment.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by", "updated_at"])
+    assessment.return_reason, assessment.reviewed_at, assessment.reviewed_by = reason, timezone.now(), actor
+    _assessment_move(target=target, assessment=assessment, to_status=SelfAssessment.Status.RETURNED,
+                     package_status=TStatus.SELF_RETURNED, event=CampaignEvent.Type.SELF_RETURNED, actor=actor,
+                     fields=["return_reason", "reviewed_at", "reviewed_by"], reason=reason)
     _self_assessment_open(target=target, version=assessment.version + 1, previous=assessment)
-    _target_move(target=target, to_status=TStatus.SELF_RETURNED, actor=actor, reason=reason)
-    event_record(campaign=target.campaign, target=target, type=CampaignEvent.Type.SELF_RETURNED, actor=actor,
-                 data={"version": assessment.version, "reason": reason, "from": SelfAssessment.Status.SUBMITTED,
-                       "to": SelfAssessment.Status.RETURNED})
     notify(
         users=[target.liaison], kind=Notification.Kind.RETURNED,
         title=_("自评被退回：%(c)s") % {"c": target.campaign}, body=reason,
@@ -393,14 +398,10 @@ def self_assessment_return(*, target: CampaignTarget, actor: User, reason: str) 
 def self_assessment_accept(*, target: CampaignTarget, actor: User) -> SelfAssessment:
     target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(pk=target.pk)
     assessment = _submitted_for_review(target, actor)
-    assessment.status, assessment.reviewed_at, assessment.reviewed_by = (
-        SelfAssessment.Status.ACCEPTED, timezone.now(), actor,
-    )
-    assessment.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
-    _target_move(target=target, to_status=TStatus.SELF_ACCEPTED, actor=actor, version=assessment.version)
-    event_record(campaign=target.campaign, target=target, type=CampaignEvent.Type.SELF_ACCEPTED, actor=actor,
-                 data={"version": assessment.version, "from": SelfAssessment.Status.SUBMITTED,
-                       "to": SelfAssessment.Status.ACCEPTED})
+    assessment.reviewed_at, assessment.reviewed_by = timezone.now(), actor
+    _assessment_move(target=target, assessment=assessment, to_status=SelfAssessment.Status.ACCEPTED,
+                     package_status=TStatus.SELF_ACCEPTED, event=CampaignEvent.Type.SELF_ACCEPTED, actor=actor,
+                     fields=["reviewed_at", "reviewed_by"])
     return assessment
 
 
