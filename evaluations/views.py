@@ -284,7 +284,8 @@ def self_assessment_save(request, pk: int):
                 messages.success(request, _("自评已提交，等待评估组审核"))
             else:
                 messages.success(request, _("已保存"))
-            return redirect("evaluations:self_assessment", pk=pk)
+            # ?saved=1: the page's local draft (draft.js) is now on the server and may be dropped
+            return redirect(reverse("evaluations:self_assessment", args=[pk]) + "?saved=1")
         except ApplicationError as exc:
             form.add_error(None, exc.message)
     else:

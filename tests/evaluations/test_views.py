@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from evaluations import services
 from evaluations.indicators import campaign_indicator_codes
-from evaluations.models import Campaign, CampaignTarget, SelfAssessment, Upload
+from evaluations.models import Campaign, CampaignTarget, Notification, SelfAssessment, Upload
 
-from .conftest import DOCX, PDF, accept_all, advance_to
+from .conftest import DOCX, PDF, accept_all, advance_to, fill_and_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,26 @@ def test_the_api_lists_packages_and_moves_them(world):
     advance = login(world.evaluator).post(f"/api/v1/campaigns/{world.campaign.pk}/advance/")
     assert advance.status_code == 400 and "自评未通过审核" in advance.json()["message"]
     assert CampaignTarget.objects.get(pk=world.target.pk).status == CampaignTarget.Status.SELF_DRAFT
+
+
+def test_an_evaluators_home_lists_the_reviews_of_their_team_only(world):
+    advance_to(world, Campaign.Status.SELF_ASSESSMENT)
+    fill_and_submit(world, world.target, world.liaison)
+    home = login(world.evaluator).get(reverse("home"), follow=True).content.decode()
+    assert "待办事项" in home and "临川市甲局" in home and "审核自评" in home
+    other_team = login(world.outsider).get(reverse("evaluations:campaign_list")).content.decode()
+    assert "审核自评" not in other_team  # the units belong to 第一组, which the outsider is not in
+
+
+def test_results_published_reach_each_liaison(world):
+    accept_all(world)
+    advance_to(world, Campaign.Status.FIELD_VISIT)
+    for target in (world.target, world.other):
+        services.field_visit_save(target=target, actor=world.evaluator, checks={"D1_01": ("符合", False)},
+                                  interview=("群众", "满意"),
+                                  fields={"listen_notes": "汇报", "signs_match": True, "posts_match": True,
+                                          "people_in_place": True, "ballots_handed_out": 10, "judgement": "好"})
+        services.field_visit_complete(target=target, actor=world.evaluator)
+    advance_to(world, Campaign.Status.FEEDBACK)
+    published = Notification.objects.filter(kind=Notification.Kind.RESULTS)
+    assert {n.user for n in published} == {world.liaison, world.other_liaison}
