@@ -157,3 +157,19 @@ def test_results_published_reach_each_liaison(world):
     advance_to(world, Campaign.Status.FEEDBACK)
     published = Notification.objects.filter(kind=Notification.Kind.RESULTS)
     assert {n.user for n in published} == {world.liaison, world.other_liaison}
+
+
+def test_evidence_is_replaced_by_a_new_version_from_the_page(world):
+    advance_to(world, Campaign.Status.SELF_ASSESSMENT)
+    liaison = login(world.liaison)
+    liaison.post(reverse("evaluations:upload_create", args=[world.target.pk]),
+                 {"purpose": "evidence", "indicator_code": "D2_01", "file": SimpleUploadedFile("三定.pdf", PDF)})
+    first = Upload.objects.get()
+    page = liaison.get(reverse("evaluations:self_assessment", args=[world.target.pk])).content.decode()
+    assert reverse("evaluations:upload_replace", args=[first.pk]) in page and "三定.pdf" in page
+    response = liaison.post(reverse("evaluations:upload_replace", args=[first.pk]),
+                            {"file": SimpleUploadedFile("三定-修订.docx", DOCX)}, follow=True)
+    assert "已上传新版本（第 2 版），旧版本仍可查阅" in response.content.decode()
+    assert liaison.get(reverse("evaluations:upload_download", args=[first.pk])).status_code == 200
+    assert login(world.other_liaison).post(reverse("evaluations:upload_replace", args=[first.pk]),
+                                           {"file": SimpleUploadedFile("x.pdf", PDF)}).status_code == 404
