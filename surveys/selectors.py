@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from evaluations.models import Campaign
 
 from .defaults import SATISFIED_VALUES
-from .models import Answer, Form, SurveyLink, SurveyResponse
+from .models import Answer, Form, Question, SurveyLink, SurveyResponse
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,21 @@ EMPTY_STATS = SatisfactionStats(responses=0, satisfied_answers=0, valid_answers=
 
 
 def survey_link_get_by_token(*, token: str) -> SurveyLink:
-    return get_object_or_404(SurveyLink.objects.select_related("form", "target__unit", "form__campaign"), token=token)
+    return get_object_or_404(SurveyLink.objects.select_related("form", "target__unit"), token=token)
+
+
+# Per process: a form's questions, keyed by the form's version. Services that change questions save the form
+# (bumping updated_at), so a stale entry is never read; the public submit saves a query per answer sheet.
+_QUESTIONS: dict[tuple[int, object], list[Question]] = {}
+
+
+def form_questions(*, form: Form) -> list[Question]:
+    key = (form.pk, form.updated_at)
+    if key not in _QUESTIONS:
+        if len(_QUESTIONS) > 1000:
+            _QUESTIONS.clear()
+        _QUESTIONS[key] = list(form.questions.all())
+    return _QUESTIONS[key]
 
 
 def satisfaction_form_get(*, campaign: Campaign) -> Form | None:

@@ -13,6 +13,7 @@ from evaluations.services import event_record
 
 from .defaults import SATISFACTION_FORM, SATISFACTION_SCALE
 from .models import Answer, Form, Question, SurveyLink, SurveyResponse
+from .selectors import form_questions
 
 
 @transaction.atomic
@@ -74,7 +75,7 @@ def survey_response_submit(*, link: SurveyLink, data: Mapping[str, str]) -> Surv
     form = link.form
     if not link.is_active or not form.is_open():
         raise ApplicationError(_("该表册当前不在填报时间内"))
-    questions = list(form.questions.all())
+    questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
     response = SurveyResponse.objects.create(form=form, target_id=link.target_id)
     Answer.objects.bulk_create(

@@ -2,6 +2,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from bianzhi.permissions import office_required
 from evaluations.selectors import campaign_get_for_user
 
 from .models import SurveyLink
-from .selectors import survey_link_get_by_token
+from .selectors import form_questions, survey_link_get_by_token
 from .services import satisfaction_form_issue, survey_response_submit
 
 
@@ -45,6 +46,7 @@ def _unavailable(request, reason: str, status: int):
     return render(request, "surveys/unavailable.html", {"reason": reason}, status=status)
 
 
+@transaction.non_atomic_requests  # the submit service is the one transaction: no savepoint around it
 def fill(request, token: str):
     """The public form: no account, phone first, everything typed is kept on an error."""
     try:
@@ -63,7 +65,7 @@ def fill(request, token: str):
             return _unavailable(request, exc.message, 410)
         else:
             return redirect("surveys:thanks", token=token)
-    questions = list(link.form.questions.all())
+    questions = form_questions(form=link.form)
     return render(
         request,
         "surveys/fill.html",

@@ -22,6 +22,16 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    return [
+        f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}",
+        f"broker: {os.environ.get('REDIS_URL') or 'none (tasks in-process; the worker test needs REDIS_URL)'}",
+        f"browser: {os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')}",
+        f"REQUIRE_SERVICES={'1: a missing service fails' if REQUIRE_SERVICES else '0: a missing service skips'}",
+    ]
+
+
 def service_missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
@@ -99,6 +109,7 @@ def celery_worker_process(transactional_db, redis_url, postgres, settings):
             if worker.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
                 pytest.fail(f"the Celery worker did not start:\n{log.read()[-3000:]}")
+        worker.log_text = lambda: (log.flush(), Path(log.name).read_text())[1]
         yield worker
     finally:
         worker.terminate()

@@ -1,0 +1,122 @@
+"""The public form's submit under gunicorn on loopback, against a bare Django view saving one row.
+
+Both run in the same server, in the same run, with the same load (16 keep-alive clients), so the ratio
+means something on a noisy machine. The database is a fresh SQLite file, or BENCH_DATABASE_URL.
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .http_load import post_load
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS, SECONDS, ROUNDS = 16, 4.0, 2
+ANSWERS = {"duties": "satisfied", "efficiency": "basically_satisfied", "attitude": "satisfied",
+           "openness": "satisfied", "problem_solving": "dissatisfied", "comment": "基准测试"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(env: dict, *args: str) -> str:
+    return subprocess.run([sys.executable, "manage.py", *args, "-v", "0"], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def count_rows(env: dict, model: str, where: str = "") -> int:
+    return int(manage(env, "shell", "-c", f"from surveys.models import {model}; print({model}.objects.filter({where}).count())"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bench")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.bench_settings",
+        "SECRET_KEY": "bench-only",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"),
+        "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    env.pop("REDIS_URL", None)
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo")
+    links = json.loads(manage(env, "shell", "-c", (
+        "import json; from surveys.models import SurveyLink;"
+        "print(json.dumps([[l.token, l.form_id, l.target_id] for l in SurveyLink.objects.all()]))"
+    )))
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "bianzhi.wsgi:application"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
+            time.sleep(0.2)
+    yield {"port": port, "links": links, "env": env, "responses_before": count_rows(env, "SurveyResponse")}
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def csrf_session(port: int, token: str) -> dict:
+    """What a phone gets on opening the form: the CSRF cookie and the page's token."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", f"/f/{token}/")
+    response = conn.getresponse()
+    page = response.read().decode()
+    assert response.status == 200, (response.status, response.getheaders(), page[:500])
+    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return {"cookie": f"csrftoken={cookie}", "token": form_token}
+
+
+def test_public_submit_against_bare_view(server, bench_record):
+    port, links = server["port"], server["links"]
+    sessions = [csrf_session(port, links[0][0]) for _ in range(CLIENTS)]
+
+    def ours(client, i):
+        token = links[(client + i * CLIENTS) % len(links)][0]
+        session = sessions[client]
+        return f"/f/{token}/", {**ANSWERS, "csrfmiddlewaretoken": session["token"]}, {"Cookie": session["cookie"]}
+
+    def bare(client, i):
+        _token, form_id, target_id = links[(client + i) % len(links)]
+        return "/bench/bare/", {"form": form_id, "target": target_id}, {}
+
+    runs = {"ours": [], "bare": []}
+    for _round in range(ROUNDS):  # interleaved, best of each: the machine is noisy
+        for name, make in (("bare", bare), ("ours", ours)):
+            runs[name].append(post_load(host="127.0.0.1", port=port, clients=CLIENTS, seconds=SECONDS, make_request=make))
+    assert not any(r.errors for rs in runs.values() for r in rs), runs
+
+    responses_after = count_rows(server["env"], "SurveyResponse")
+    ours_saved = count_rows(server["env"], "Answer", "text='基准测试'")
+    best_ours = max(r.per_second for r in runs["ours"])
+    best_bare = max(r.per_second for r in runs["bare"])
+    bench_record("public_form_submit", {
+        "clients": CLIENTS, "seconds_per_run": SECONDS,
+        "ours_requests_per_s": round(best_ours, 1), "bare_view_requests_per_s": round(best_bare, 1),
+        "ratio": round(best_ours / best_bare, 3),
+    })
+    # every accepted submission is in the database, once
+    assert ours_saved == sum(r.ok for r in runs["ours"])
+    assert responses_after - server["responses_before"] == sum(r.ok for rs in runs.values() for r in rs)
+    assert best_ours / best_bare >= 0.5, f"public submit {best_ours:.0f}/s vs bare {best_bare:.0f}/s"

@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+
+from bianzhi.models import Unit, User
+from bianzhi.selectors import unit_staffing
+from evaluations.models import Campaign
+from surveys.models import SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_builds_a_believable_city_and_is_idempotent():
+    call_command("seed_demo", verbosity=0)
+    counts = (Unit.objects.count(), User.objects.count(), Campaign.objects.count(), SurveyResponse.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (Unit.objects.count(), User.objects.count(), Campaign.objects.count(), SurveyResponse.objects.count()) == counts
+
+    units = list(Unit.objects.prefetch_related("quotas"))
+    assert 35 <= len(units) <= 50
+    assert {u.region for u in units} == {"市本级", "东湖县", "西山区"}
+    assert {u.kind for u in units} == set(Unit.Kind.values)
+    figures = {u.code: unit_staffing(unit=u) for u in units}
+    assert sum(1 for f, _ in figures.values() if f.overstaffing) == 1
+    assert sum(1 for _, on_institutional in figures.values() if on_institutional) == 1
+    assert sum(1 for f, _ in figures.values() if f.vacancy) > 20
+    assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
+    assert 200 <= counts[3] <= 600
+    assert Campaign.objects.get().status == Campaign.Status.SURVEY

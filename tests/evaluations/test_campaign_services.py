@@ -1,0 +1,40 @@
+import pytest
+
+from bianzhi.exceptions import ApplicationError
+from evaluations.models import Campaign, CampaignEvent
+from evaluations.services import campaign_advance, campaign_create
+
+from ..factories import CampaignFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_makes_one_target_per_unit_and_records_it(evaluator):
+    units = UnitFactory.create_batch(3)
+    campaign = campaign_create(name="年度评估", year=2026, units=units, actor=evaluator)
+    assert set(campaign.targets.values_list("unit_id", flat=True)) == {u.pk for u in units}
+    event = campaign.events.get()
+    assert event.type == CampaignEvent.Type.CREATED and event.actor == evaluator
+    assert event.data["units"] == [u.code for u in units]
+
+
+def test_create_refuses_no_units_and_a_duplicate_name(evaluator):
+    with pytest.raises(ApplicationError, match="至少选择一个"):
+        campaign_create(name="空评估", year=2026, units=[], actor=evaluator)
+    campaign_create(name="年度评估", year=2026, units=[UnitFactory()], actor=evaluator)
+    with pytest.raises(ApplicationError, match="同名"):
+        campaign_create(name="年度评估", year=2026, units=[UnitFactory()], actor=evaluator)
+    assert Campaign.objects.count() == 1
+
+
+def test_advance_walks_every_stage_in_order_then_stops(evaluator):
+    campaign = CampaignFactory()
+    seen = [campaign.status]
+    while campaign.next_status:
+        campaign = campaign_advance(campaign=campaign, actor=evaluator)
+        seen.append(campaign.status)
+    assert seen == list(Campaign.Status.values)
+    with pytest.raises(ApplicationError, match="已结束"):
+        campaign_advance(campaign=campaign, actor=evaluator)
+    changes = campaign.events.filter(type=CampaignEvent.Type.STATUS_CHANGED).order_by("created_at", "id")
+    assert [(e.data["from"], e.data["to"]) for e in changes] == list(zip(seen, seen[1:]))

@@ -1,0 +1,91 @@
+import subprocess
+from unittest.mock import patch
+
+import pytest
+from django.urls import reverse
+
+from bianzhi.models import User
+from reports.charts import Bar, bar_chart_svg
+from reports.models import Report
+from reports.services import report_render, report_request
+
+from ..factories import CampaignTargetFactory, QuotaFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def target():
+    target = CampaignTargetFactory(unit__name="临川市报告局")
+    QuotaFactory(unit=target.unit, approved=10, actual=5)
+    return target
+
+
+def test_a_double_click_queues_one_report(evaluator, target, django_capture_on_commit_callbacks):
+    with patch("reports.tasks.report_render_task.delay") as delay, django_capture_on_commit_callbacks(execute=True):
+        first = report_request(target=target, actor=evaluator)
+        second = report_request(target=target, actor=evaluator)
+    assert first.pk == second.pk and Report.objects.count() == 1
+    delay.assert_called_once_with(first.pk)
+
+
+def test_the_pdf_is_chinese_and_carries_the_score(evaluator, target, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # tasks run in-process in the tests
+        report = report_request(target=target, actor=evaluator)
+    report.refresh_from_db()
+    assert report.status == Report.Status.READY and report.progress == 100
+    text = subprocess.run(["pdftotext", report.file.path, "-"], capture_output=True, check=True).stdout.decode()
+    # 5 of 10 posts filled → 0.5 (weight 1/40); rules kept → 1 (1/48): (0.5/40 + 1/48) / (1/40 + 1/48) = 72.7
+    assert "临川市报告局" in text and "72.7" in text and "一般" in text
+
+
+def test_rendering_again_is_a_no_op(evaluator, target, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_request(target=target, actor=evaluator)
+    with patch("reports.services.weasyprint.HTML") as html:
+        report_render(report_id=report.pk)  # a redelivered task
+    html.assert_not_called()
+
+
+def test_a_failure_is_recorded_and_can_be_retried(evaluator, target, django_capture_on_commit_callbacks):
+    with patch("reports.services.weasyprint.HTML", side_effect=OSError("no font")), pytest.raises(OSError):
+        with django_capture_on_commit_callbacks(execute=True):
+            report_request(target=target, actor=evaluator)
+    report = Report.objects.get()
+    assert report.status == Report.Status.FAILED and "no font" in report.error
+    with django_capture_on_commit_callbacks(execute=True):
+        report_request(target=target, actor=evaluator)
+    report.refresh_from_db()
+    assert report.status == Report.Status.READY and report.error == ""
+
+
+def test_download_is_for_the_office_leaders_and_the_units_liaison(client, evaluator, target, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_request(target=target, actor=evaluator)
+    url = reverse("reports:download", args=[report.pk])
+    cases = [
+        (evaluator, 200),
+        (UserFactory(role=User.Role.LEADER), 200),
+        (UserFactory(role=User.Role.LIAISON, unit=target.unit), 200),
+        (UserFactory(role=User.Role.LIAISON, unit=CampaignTargetFactory().unit), 404),
+    ]
+    for user, expected in cases:
+        client.force_login(user)
+        assert client.get(url).status_code == expected, user.role
+        assert client.get(reverse("reports:status", args=[report.pk])).status_code == expected
+
+
+def test_only_the_office_may_request_a_report(client, leader, target):
+    client.force_login(leader)
+    assert client.post(reverse("reports:request", args=[target.pk])).status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_the_files_are_not_under_a_public_url(settings):
+    assert settings.STORAGES["default"]["OPTIONS"]["base_url"] is None
+    assert str(settings.PRIVATE_MEDIA_ROOT) not in {str(settings.STATIC_ROOT)}
+
+
+def test_bar_chart_escapes_labels_and_clamps_values():
+    svg = bar_chart_svg([Bar("A<B", 120), Bar("满意率", 50)])
+    assert "A&lt;B" in svg and svg.startswith("<svg") and 'width="-' not in svg
