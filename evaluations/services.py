@@ -281,14 +281,20 @@ def _self_assessment_open(*, target: CampaignTarget, version: int, previous: Sel
         target=target, version=version, report=previous.report if previous else None
     )
     old_items = {i.indicator_code: i for i in previous.items.prefetch_related("evidence")} if previous else {}
-    for code in campaign_indicator_codes(target.campaign):
-        old = old_items.get(code)
-        item = SelfAssessmentItem.objects.create(
+    items = SelfAssessmentItem.objects.bulk_create(
+        SelfAssessmentItem(
             assessment=assessment, indicator_code=code,
-            score=old.score if old else None, narrative=old.narrative if old else "",
+            score=old_items[code].score if code in old_items else None,
+            narrative=old_items[code].narrative if code in old_items else "",
         )
-        if old:
-            item.evidence.set(old.evidence.all())
+        for code in campaign_indicator_codes(target.campaign)
+    )
+    Evidence = SelfAssessmentItem.evidence.through
+    Evidence.objects.bulk_create(
+        Evidence(selfassessmentitem_id=item.pk, upload_id=upload.pk)
+        for item in items if item.indicator_code in old_items
+        for upload in old_items[item.indicator_code].evidence.all()
+    )
     return assessment
 
 

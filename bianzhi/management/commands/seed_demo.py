@@ -8,6 +8,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -145,16 +146,16 @@ class Command(BaseCommand):
 
     def _unit_liaisons(self, units: dict[str, Unit]) -> None:
         """Every unit gets a liaison account (the demo one keeps its name), so no package is left to nobody."""
+        password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
         for code, unit in units.items():
             if unit.liaisons.exists():
                 continue
-            user, created = User.objects.update_or_create(
+            User.objects.update_or_create(
                 username=f"liaison_{code.lower()}",
                 defaults={"first_name": f"{unit.short_name or unit.name}填报员", "role": User.Role.LIAISON, "unit": unit},
+                create_defaults={"first_name": f"{unit.short_name or unit.name}填报员", "role": User.Role.LIAISON,
+                                 "unit": unit, "password": password},
             )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
 
     def _campaign(self, units: dict[str, Unit], accounts: dict[str, User], rng: random.Random) -> Campaign:
         evaluator = accounts["evaluator"]
