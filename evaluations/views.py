@@ -4,7 +4,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,18 +133,21 @@ def campaign_edit(request, pk: int):
 
 
 @office_required
-def team_create(request, pk: int):
+def team_edit(request, pk: int, team_pk: int | None = None):
+    """Create a team (no team_pk) or change one: its evaluators and the units it covers."""
     campaign = campaign_get_for_user(user=request.user, pk=pk)
-    form = TeamForm(request.POST or None, campaign=campaign)
+    team = get_object_or_404(campaign.teams, pk=team_pk) if team_pk else None
+    initial = {"name": team.name, "members": team.members.all(), "targets": team.targets.all()} if team else None
+    form = TeamForm(request.POST or None, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.team_save(campaign=campaign, actor=request.user, **form.cleaned_data)
+            services.team_save(campaign=campaign, actor=request.user, team=team, **form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("评估组已建立"))
+            messages.success(request, _("评估组已保存"))
             return redirect("evaluations:campaign_detail", pk=pk)
-    return render(request, "evaluations/team_form.html", {"campaign": campaign, "form": form})
+    return render(request, "evaluations/team_form.html", {"campaign": campaign, "form": form, "team": team})
 
 
 @readers_required

@@ -39,6 +39,7 @@ RULES: dict[str, set[str]] = {
     "evaluations:campaign_advance": {WRITE, OFFICE, OBJECT},
     "evaluations:campaign_edit": {WRITE, OFFICE, OBJECT},
     "evaluations:team_create": {WRITE, OFFICE, OBJECT},
+    "evaluations:team_edit": {WRITE, OFFICE, OBJECT},
     "evaluations:campaign_board": {READ, OFFICE, OBJECT},
     "evaluations:campaign_events_export": {READ, OFFICE, OBJECT},
     "evaluations:workbench": {READ},
@@ -123,7 +124,7 @@ def site(db):
     report = Report.objects.create(target=world.target)
     notification = Notification.objects.filter(user=world.liaison).first()
     objects = {"campaign": world.campaign.pk, "target": world.target.pk, "upload": photo.pk, "report": report.pk,
-               "notification": notification.pk, "unit": world.target.unit_id}
+               "notification": notification.pk, "unit": world.target.unit_id, "team": world.target.team_id}
     return world, objects, link.token
 
 
@@ -139,6 +140,7 @@ def url_for(name: str, params: set[str], objects: dict, token: str) -> tuple[str
         else "campaign"
     )
     values = {"pk": objects[owner], "target_pk": objects["target"], "campaign_pk": objects["campaign"],
+              "team_pk": objects["team"],
               "token": token, "version": 1, "format": "json"}
     return reverse(name, kwargs={p: values[p] for p in params}), owner
 

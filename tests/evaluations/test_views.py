@@ -173,3 +173,17 @@ def test_evidence_is_replaced_by_a_new_version_from_the_page(world):
     assert liaison.get(reverse("evaluations:upload_download", args=[first.pk])).status_code == 200
     assert login(world.other_liaison).post(reverse("evaluations:upload_replace", args=[first.pk]),
                                            {"file": SimpleUploadedFile("x.pdf", PDF)}).status_code == 404
+
+
+def test_a_team_is_changed_from_its_page_and_the_change_is_recorded(world):
+    office = login(world.evaluator)
+    team = world.target.team
+    url = reverse("evaluations:team_edit", args=[world.campaign.pk, team.pk])
+    page = office.get(url).content.decode()
+    assert 'value="第一组"' in page and "修改评估组" in page
+    office.post(url, {"name": "第一组", "members": [world.outsider.pk], "targets": [world.target.pk]})
+    world.refresh()
+    assert world.other.team is None and list(team.members.all()) == [world.outsider]
+    change = world.campaign.events.filter(data__has_key="team").first().data["team"]  # newest first
+    assert change["from"]["units"] == sorted([world.target.unit.code, world.other.unit.code])
+    assert change["to"]["units"] == [world.target.unit.code] and change["to"]["members"] == [world.outsider.username]
