@@ -71,8 +71,12 @@ def self_assessment_versions(*, target: CampaignTarget) -> QuerySet[SelfAssessme
     )
 
 
+def upload_list_for_user(*, user: User) -> QuerySet[Upload]:
+    return Upload.objects.filter(target__in=target_list_for_user(user=user))
+
+
 def upload_get_for_user(*, user: User, pk: int) -> Upload:
-    return get_object_or_404(Upload.objects.filter(target__in=target_list_for_user(user=user)), pk=pk)
+    return get_object_or_404(upload_list_for_user(user=user), pk=pk)
 
 
 def board_rows(*, campaign: Campaign, today=None) -> list[dict]:

@@ -77,6 +77,9 @@ RULES: dict[str, set[str]] = {
     "package-transition": {WRITE, OBJECT},
     "package-uploads": {WRITE, OBJECT},
     "package-events": {READ, OBJECT},
+    "upload-list": {READ},
+    "upload-detail": {READ, OBJECT},
+    "upload-replace": {WRITE, OBJECT},
     "schema": {READ},
 }
 # The admin checks its own staff flag on every page: anonymous users and liaisons land on its login page.
@@ -131,7 +134,7 @@ def site(db):
 def url_for(name: str, params: set[str], objects: dict, token: str) -> tuple[str, str]:
     """The URL, and whose object it names (campaign, target, upload, report, notification, unit)."""
     owner = (
-        "upload" if name.startswith("evaluations:upload_") and name != "evaluations:upload_create"
+        "upload" if name.startswith(("evaluations:upload_", "upload-")) and name != "evaluations:upload_create"
         else "notification" if name.startswith("evaluations:notification")
         else "report" if name in {"reports:status", "reports:download"}
         else "unit" if name.startswith("unit-")

@@ -57,6 +57,10 @@ class UploadInputSerializer(serializers.Serializer):
     indicator_code = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class UploadReplaceInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
     type_label = serializers.CharField(source="get_type_display")

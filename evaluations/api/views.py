@@ -8,12 +8,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from evaluations import services
-from evaluations.models import Campaign, CampaignTarget
+from evaluations.models import Campaign, CampaignTarget, Upload
 from evaluations.selectors import (
     campaign_events,
     campaign_list_for_user,
     target_events,
     target_list_for_user,
+    upload_list_for_user,
 )
 from scoring.selectors import target_scores
 
@@ -24,6 +25,7 @@ from .serializers import (
     TargetScoreSerializer,
     TransitionInputSerializer,
     UploadInputSerializer,
+    UploadReplaceInputSerializer,
     UploadSerializer,
 )
 
@@ -121,3 +123,26 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
     def events(self, request, pk=None, **kwargs):
         page = self.paginate_queryset(target_events(target=self.get_object()))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+
+class UploadViewSet(viewsets.ReadOnlyModelViewSet):
+    """Files of the packages the user may see (downloaded through `download_url`, which checks again)."""
+
+    serializer_class = UploadSerializer
+    permission_classes = [permissions.IsAuthenticated, NotLeader]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Upload.objects.none()
+        return upload_list_for_user(user=self.request.user)
+
+    @extend_schema(request=UploadReplaceInputSerializer, responses=UploadSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def replace(self, request, pk=None, **kwargs):
+        """A new version of the file; the old one stays."""
+        upload = self.get_object()  # first: another unit's file is a 404 whatever the input
+        data = UploadReplaceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        file = data.validated_data["file"]
+        upload = services.upload_replace(upload=upload, actor=request.user, data=file.read(), name=file.name)
+        return Response(UploadSerializer(upload).data, status=status.HTTP_201_CREATED)

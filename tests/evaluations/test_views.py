@@ -129,6 +129,10 @@ def test_the_api_lists_packages_and_moves_them(world):
     assert refused.status_code == 400 and "还有 41 项指标没有填写自评分" in refused.json()["message"]
     assert login(world.leader).post(f"/api/v1/packages/{world.target.pk}/transition/",
                                     {"action": "accept"}).status_code == 403
+    replaced = liaison.post(f"/api/v1/uploads/{created.json()['id']}/replace/",
+                            {"file": SimpleUploadedFile("r2.docx", DOCX)})
+    assert replaced.status_code == 201 and replaced.json()["version"] == 2
+    assert [u["version"] for u in login(world.other_liaison).get("/api/v1/uploads/").json()["results"]] == []
     events = login(world.evaluator).get(f"/api/v1/packages/{world.target.pk}/events/").json()["results"]
     assert {"file_uploaded", "target_status_changed"} <= {e["type"] for e in events}
     advance = login(world.evaluator).post(f"/api/v1/campaigns/{world.campaign.pk}/advance/")
