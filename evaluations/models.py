@@ -220,11 +220,12 @@ class CampaignEvent(models.Model):
         VISIT_SAVED = "visit_saved", _("保存实地评估")
         VISIT_COMPLETED = "visit_completed", _("完成实地评估")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
-    target = models.ForeignKey(CampaignTarget, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: deleting a campaign, a package or a user who acted would rewrite the trail (deactivate users instead).
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
+    target = models.ForeignKey(CampaignTarget, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(_("事件"), max_length=32, choices=Type.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     data = models.JSONField(_("内容"), default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)

@@ -4,7 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations import services
 from evaluations.models import AuditTrailImmutable, Campaign, CampaignEvent, Notification
@@ -94,9 +97,6 @@ def test_the_liaisons_home_lists_the_notice_the_deadlines_and_the_tasks(world, c
 
 
 def test_the_daily_command_sends_reminders_once(world, capsys):
-    from django.core.management import call_command
-    from django.utils import timezone
-
     advance_to(world, Campaign.Status.NOTICE)
     services.campaign_deadlines_set(campaign=world.campaign, actor=world.evaluator,
                                     deadlines={"notice": timezone.localdate() + timedelta(days=2)})
@@ -104,3 +104,11 @@ def test_the_daily_command_sends_reminders_once(world, capsys):
     call_command("send_deadline_reminders")
     assert "已发送 2 条截止提醒" in capsys.readouterr().out  # both liaisons have not read the notice
     assert Notification.objects.filter(kind=Notification.Kind.DEADLINE).count() == 2
+
+
+def test_nobody_deletes_the_trail_by_deleting_what_it_is_about(world):
+    with pytest.raises(ProtectedError), transaction.atomic():
+        world.campaign.delete()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        world.evaluator.delete()  # they acted: deactivate them instead
+    assert world.campaign.events.filter(actor=world.evaluator).exists()
