@@ -156,6 +156,12 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "机构编制评估系统 API",
     "VERSION": "1.0.0",
+    # Several models have a `kind` or a `status`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "bianzhi.models.Unit.Kind",
+        "UnitStatusEnum": "bianzhi.models.Unit.Status",
+        "QuotaKindEnum": "bianzhi.models.Quota.Kind",
+    },
     # Anonymous users reach only the public form links: the schema too needs a login.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
@@ -188,6 +194,10 @@ if REDIS_URL:
 SURVEY_MIN_RESPONSES_FOR_STATS = env.int("SURVEY_MIN_RESPONSES_FOR_STATS", default=5)
 # Base URL printed in QR codes and public links (the public host of the office's intranet).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The registry (编制台账): a vacancy lasting this many months is a long vacancy (长期空编); Excel uploads are
+# refused above this size.
+REGISTRY_LONG_VACANCY_MONTHS = env.int("REGISTRY_LONG_VACANCY_MONTHS", default=12)
+REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Notifications are always in-app; they are also emailed (to users with an address) when this is on.
 NOTIFICATIONS_BY_EMAIL = env.bool("NOTIFICATIONS_BY_EMAIL", default=False)

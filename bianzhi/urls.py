@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("campaigns/", include("evaluations.urls")),
+    path("registry/", include("bianzhi.registry_urls")),
     path("", include("surveys.urls")),
     path("", include("reports.urls")),
     path("api/v1/", include(router.urls)),

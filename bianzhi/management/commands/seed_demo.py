@@ -4,8 +4,10 @@ Idempotent: units and accounts are matched by code and username, the campaign by
 answers are only added to a campaign that has none.
 """
 
+import dataclasses
 import random
-from datetime import timedelta
+import zlib
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -13,7 +15,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from bianzhi.models import Quota, Unit, User
+from bianzhi.credit_code import credit_code_complete
+from bianzhi.importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
+from bianzhi.models import Quota, Unit, UnitVersion, User
+from bianzhi.services import registry_apply
 from evaluations import services as workflow
 from evaluations.indicators import campaign_indicator_codes
 from evaluations.models import Campaign
@@ -66,6 +71,30 @@ COUNTY_UNITS = [
 ]
 INSTITUTIONAL_QUOTA = {"M101": Quota.Kind.INSTITUTIONAL_FULL, "M102": Quota.Kind.INSTITUTIONAL_PARTIAL}
 
+SEED_AS_OF = date(2026, 6, 30)
+SEED_HISTORY_AS_OF = date(2025, 6, 30)
+REGION_CODES = {CITY: "361000", COUNTIES[0]: "361021", COUNTIES[1]: "361022"}
+FUNCTIONS = {
+    PG: ("贯彻执行党和国家有关方针政策和法律法规，拟订{n}职责范围内的政策措施并组织实施。",
+         "负责本行业、本领域的规划、协调和监督管理工作。",
+         "完成市委、市政府交办的其他任务。"),
+    MASS: ("团结动员所联系群众，维护其合法权益。", "组织开展{n}的各项群众工作。", "完成市委交办的其他任务。"),
+    INST: ("承担{n}的公益服务职能。", "承办主管部门交办的技术支撑和事务性工作。"),
+}
+BODIES = {
+    PG: (("办公室", "负责{n}机关日常运转，承担文电、会务、档案等工作。"), ("政策法规科", "负责政策研究和法治建设工作。"),
+         ("业务科", "负责{n}的主要业务工作。")),
+    MASS: (("办公室", "负责机关日常运转。"), ("组织联络部", "负责组织建设和联络工作。")),
+    INST: (("综合科", "负责{n}的综合管理工作。"), ("业务科", "负责业务工作。")),
+}
+
+
+def demo_credit_code(code: str, kind: str, region: str) -> str:
+    """A valid, stable 统一社会信用代码: 1 (机构编制) + category + region + a number from the unit code."""
+    category = {PG: "1", MASS: "3", INST: "2"}[kind]
+    return credit_code_complete(f"1{category}{REGION_CODES[region]}{zlib.crc32(code.encode()) % 10**8:08d}0")
+
+
 DEMO_PASSWORD = "bianzhi-demo"
 DEMO_ACCOUNTS = [
     ("admin", "系统管理员", User.Role.ADMIN, None),
@@ -104,31 +133,55 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:10} {User.Role(role).label} {name}")
 
     def _units(self) -> dict[str, Unit]:
+        """The registry goes in through the import's own service, so the demo city round-trips through Excel."""
+        history, current = self._records()
+        if not UnitVersion.objects.filter(source=UnitVersion.Source.SEED).exists():
+            registry_apply(records=history, actor=None, source=UnitVersion.Source.SEED)
+        registry_apply(records=current, actor=None, source=UnitVersion.Source.SEED)
+        return {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in current])}
+
+    def _records(self) -> tuple[list[UnitRecord], list[UnitRecord]]:
+        """Each unit a year ago (the history) and now: a few people hired since, so some vacancies are long."""
         rows = [(code, name, short, kind, sup, a, b, CITY, Unit.Level.MUNICIPAL) for code, name, short, kind, sup, a, b in MUNICIPAL_UNITS]
         for n, county in enumerate(COUNTIES, start=1):
             for suffix, name, short, kind, sup, a, b in COUNTY_UNITS:
                 code = f"C{n}{suffix}"
                 rows.append((code, name.format(c=county), short.format(c=county[:2]), kind,
                              f"C{n}{sup}" if sup else None, a, b, county, Unit.Level.COUNTY))
-        units: dict[str, Unit] = {}
+        history, current = [], []
         for code, name, short, kind, sup, approved, actual, region, level in rows:
-            unit, _created = Unit.objects.update_or_create(
-                code=code,
-                defaults={"name": name, "short_name": short, "kind": kind, "level": level, "region": region,
-                          "parent": units.get(sup) if sup else None},
-            )
-            units[code] = unit
             quota_kind = {PG: Quota.Kind.ADMINISTRATIVE, MASS: Quota.Kind.ADMINISTRATIVE}.get(
                 kind, INSTITUTIONAL_QUOTA.get(code, Quota.Kind.INSTITUTIONAL_FULL)
             )
-            Quota.objects.update_or_create(unit=unit, kind=quota_kind, defaults={"approved": approved, "actual": actual})
+            quotas = [(quota_kind, approved, actual)]
             if kind != INST:
-                Quota.objects.update_or_create(unit=unit, kind=Quota.Kind.SERVICE_WORKER, defaults={"approved": 3, "actual": 2})
-        # 党政机关使用事业编制: the animal-husbandry bureau keeps six people on institutional quotas.
-        Quota.objects.update_or_create(
-            unit=units["M017"], kind=Quota.Kind.INSTITUTIONAL_FULL, defaults={"approved": 6, "actual": 6}
-        )
-        return units
+                quotas.append((Quota.Kind.SERVICE_WORKER, 3, 2))
+            if code == "M017":  # 党政机关使用事业编制: the animal-husbandry bureau keeps six people on institutional quotas
+                quotas.append((Quota.Kind.INSTITUTIONAL_FULL, 6, 6))
+            municipal = level == Unit.Level.MUNICIPAL
+            rank = (Unit.Rank.DIVISION_FULL if municipal else Unit.Rank.SECTION_FULL) if kind != INST or code == "M102" else (
+                Unit.Rank.DIVISION_DEPUTY if municipal else Unit.Rank.SECTION_DEPUTY)
+            deputy = {Unit.Rank.DIVISION_FULL: Unit.Rank.DIVISION_DEPUTY, Unit.Rank.SECTION_FULL: Unit.Rank.SECTION_DEPUTY}
+            posts = [(rank, 1, 1)]
+            if rank in deputy:
+                # 超职数: the statistics bureau has one deputy more than approved
+                posts.append((deputy[rank], 3, 4 if code == "M015" else 3))
+            record = UnitRecord(
+                code=code, name=name, short_name=short, credit_code=demo_credit_code(code, kind, region),
+                kind=kind, institution_class=Unit.InstitutionClass.PUBLIC_WELFARE_1 if kind == INST and code != "M102"
+                else (Unit.InstitutionClass.PUBLIC_WELFARE_2 if kind == INST else ""),
+                level=level, region=region, rank=rank, parent_code=sup or "", supervisor_code=sup or "",
+                approval_number=f"临编发〔2019〕{int(zlib.crc32(code.encode()) % 90) + 10}号", approval_date=date(2019, 3, 1),
+                staff_as_of=SEED_AS_OF, quotas=canonical_lines(quotas, QUOTA_KINDS), posts=canonical_lines(posts, RANKS),
+                functions=tuple(f.format(n=short) for f in FUNCTIONS[kind]),
+                bodies=tuple((b, d.format(n=short)) for b, d in BODIES[kind]),
+            )
+            current.append(record)
+            # A year earlier the first quota kind had two more vacancies (hired since), where there was room.
+            first = record.quotas[0]
+            earlier = ((first[0], first[1], max(first[2] - 2, 0)),) + record.quotas[1:]
+            history.append(dataclasses.replace(record, staff_as_of=SEED_HISTORY_AS_OF, quotas=earlier))
+        return history, current
 
     def _accounts(self, units: dict[str, Unit]) -> dict[str, User]:
         accounts = {}
