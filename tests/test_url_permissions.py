@@ -14,14 +14,15 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from bianzhi.models import User
+from bianzhi.models import User, UnitVersion
+from bianzhi.services import registry_apply
 from evaluations import services
 from evaluations.models import Campaign, Notification
 from reports.models import Report
 from surveys.services import satisfaction_form_issue
 
 from .evaluations.conftest import PNG, accept_all, advance_to, make_world
-from .factories import UnitFactory, UserFactory
+from .factories import UnitFactory, UnitRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,7 @@ RULES: dict[str, set[str]] = {
     "api-root": {READ},
     "unit-list": {READ},
     "unit-detail": {READ, OBJECT},
+    "unit-history": {READ, OBJECT},
     "campaign-list": {READ},
     "campaign-detail": {READ, OBJECT},
     "campaign-scores": {READ, OBJECT},
@@ -81,6 +83,13 @@ RULES: dict[str, set[str]] = {
     "upload-detail": {READ, OBJECT},
     "upload-replace": {WRITE, OBJECT},
     "schema": {READ},
+    "registry:unit_list": {READ, OFFICE},
+    "registry:unit_detail": {READ, OBJECT},
+    "registry:unit_version": {READ, OBJECT},
+    "registry:export": {READ, OFFICE},
+    "registry:template": {READ, OFFICE},
+    "registry:import": {WRITE, OFFICE},
+    "registry:import_errors": {READ, OFFICE},
 }
 # The admin checks its own staff flag on every page: anonymous users and liaisons land on its login page.
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}
@@ -125,9 +134,12 @@ def site(db):
     advance_to(world, Campaign.Status.FIELD_VISIT)
     photo = services.upload_add(target=world.target, actor=world.evaluator, purpose="photo", data=PNG, name="门牌.png")
     report = Report.objects.create(target=world.target)
+    unit = world.target.unit  # a registry version of unit 甲, as an import writes it
+    registry_apply(records=[UnitRecordFactory(code=unit.code, name=unit.name)], actor=None, source=UnitVersion.Source.SEED)
     notification = Notification.objects.filter(user=world.liaison).first()
     objects = {"campaign": world.campaign.pk, "target": world.target.pk, "upload": photo.pk, "report": report.pk,
-               "notification": notification.pk, "unit": world.target.unit_id, "team": world.target.team_id}
+               "notification": notification.pk, "unit": world.target.unit_id, "team": world.target.team_id,
+               "version": unit.versions.get().pk}
     return world, objects, link.token
 
 
@@ -137,14 +149,14 @@ def url_for(name: str, params: set[str], objects: dict, token: str) -> tuple[str
         "upload" if name.startswith(("evaluations:upload_", "upload-")) and name != "evaluations:upload_create"
         else "notification" if name.startswith("evaluations:notification")
         else "report" if name in {"reports:status", "reports:download"}
-        else "unit" if name.startswith("unit-")
+        else "unit" if name.startswith(("unit-", "registry:unit_"))
         else "target" if name.startswith(("evaluations:package", "evaluations:self_", "evaluations:upload_create",
                                           "evaluations:field_visit", "package-", "reports:request"))
         else "campaign"
     )
     values = {"pk": objects[owner], "target_pk": objects["target"], "campaign_pk": objects["campaign"],
               "team_pk": objects["team"],
-              "token": token, "version": 1, "format": "json"}
+              "token": token, "version": 1, "version_pk": objects["version"], "format": "json", "name": "0" * 32}
     return reverse(name, kwargs={p: values[p] for p in params}), owner
 
 
