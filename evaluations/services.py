@@ -69,6 +69,9 @@ def campaign_create(
     units = list(dict.fromkeys(units))
     if not units:
         raise ApplicationError(_("请至少选择一个被评估单位"))
+    abolished = [u.name for u in units if u.status == Unit.Status.ABOLISHED]
+    if abolished:
+        raise ApplicationError(_("已撤销的单位不能参加评估：%(units)s") % {"units": "、".join(abolished)})
     if Campaign.objects.filter(year=year, name=name).exists():
         raise ApplicationError(_("同一年度已有同名的评估活动"))
     try:

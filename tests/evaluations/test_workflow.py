@@ -1,5 +1,6 @@
 """The campaign workflow through its services: fan-out, stages, self-assessment, uploads, field visit."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -40,8 +41,19 @@ def test_scope_is_picked_by_level_kind_region_and_one_by_one(db):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["units"] == [county_organ, picked]
     assert CampaignCreateForm({"name": "默认", "year": 2026, "units": [picked.pk]}).is_valid()  # kind: both
+    UnitFactory(level=Unit.Level.COUNTY, region="东湖县", status=Unit.Status.ABOLISHED, abolished_on=date(2025, 1, 1))  # 撤销: never in scope
+    again = CampaignCreateForm({"name": "县区评估", "year": 2026, "levels": ["county"], "kinds": ["party_government"],
+                                "regions": ["东湖县"]})
+    assert again.is_valid() and again.cleaned_data["units"] == [county_organ]
     empty = CampaignCreateForm({"name": "空", "year": 2026, "kind": "both", "regions": ["无此县"]})
     assert not empty.is_valid() and "请至少选择一个被评估单位" in str(empty.errors)
+
+
+def test_an_abolished_unit_cannot_be_evaluated(evaluator):
+    gone = UnitFactory(name="临川市已撤销局", status=Unit.Status.ABOLISHED, abolished_on=date(2025, 1, 1))
+    with pytest.raises(ApplicationError, match="已撤销的单位不能参加评估：临川市已撤销局"):
+        services.campaign_create(name="评估", year=2026, units=[gone, UnitFactory()], actor=evaluator)
+    assert not Campaign.objects.exists()
 
 
 # -- the campaign's stages ----------------------------------------------------------------------------------
