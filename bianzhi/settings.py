@@ -162,6 +162,8 @@ SPECTACULAR_SETTINGS = {
         "UnitStatusEnum": "bianzhi.models.Unit.Status",
         "QuotaKindEnum": "bianzhi.models.Quota.Kind",
     },
+    # Anonymous users reach only the public form links: the schema too needs a login.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -197,6 +199,11 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 REGISTRY_LONG_VACANCY_MONTHS = env.int("REGISTRY_LONG_VACANCY_MONTHS", default=12)
 REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Notifications are always in-app; they are also emailed (to users with an address) when this is on.
+NOTIFICATIONS_BY_EMAIL = env.bool("NOTIFICATIONS_BY_EMAIL", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bianzhi@localhost")
+# Uploaded files (self-assessment reports, evidence, photos): the largest accepted, in bytes.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

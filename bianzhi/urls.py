@@ -5,13 +5,15 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from bianzhi.api.views import UnitViewSet
-from evaluations.api.views import CampaignViewSet
+from evaluations.api.views import CampaignViewSet, PackageViewSet, UploadViewSet
 
 from . import views
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("packages", PackageViewSet, basename="package")
+router.register("uploads", UploadViewSet, basename="upload")
 
 urlpatterns = [
     path("", views.home, name="home"),

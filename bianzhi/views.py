@@ -25,7 +25,7 @@ HOME_BY_ROLE = {
     User.Role.ADMIN: "evaluations:campaign_list",
     User.Role.EVALUATOR: "evaluations:campaign_list",
     User.Role.LEADER: "reports:dashboard",
-    User.Role.LIAISON: "reports:my_unit",
+    User.Role.LIAISON: "evaluations:workbench",
 }
 
 

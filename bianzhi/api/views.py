@@ -31,7 +31,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=UnitVersionSerializer(many=True))
     @action(detail=True)
-    def history(self, request, pk=None):
+    def history(self, request, pk=None, **kwargs):  # kwargs: the router's format suffix (.json)
         """The unit's dated versions, newest first."""
         versions = unit_history(unit=self.get_object())
         page = self.paginate_queryset(versions)

@@ -7,15 +7,20 @@ answers are only added to a campaign that has none.
 import dataclasses
 import random
 import zlib
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from bianzhi.credit_code import credit_code_complete
 from bianzhi.importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
 from bianzhi.models import Quota, Unit, UnitVersion, User
 from bianzhi.services import registry_apply
+from evaluations import services as workflow
+from evaluations.indicators import campaign_indicator_codes
 from evaluations.models import Campaign
 from evaluations.services import campaign_advance, campaign_create
 from scoring.judging import answers_from_weights
@@ -100,7 +105,18 @@ DEMO_ACCOUNTS = [
     ("evaluator", "王评估", User.Role.EVALUATOR, None),
     ("leader", "李主任", User.Role.LEADER, None),
     ("liaison", "张填报（市教育局）", User.Role.LIAISON, "M004"),
+    ("evaluator2", "赵评估", User.Role.EVALUATOR, None),
 ]
+PLAN_TEXT = """一、评估目的：全面了解各部门单位机构编制执行情况和使用效益。
+二、评估范围：市直党政机关、群团机关、事业单位及东湖县所属部门单位。
+三、评估方式：部门自评、社会调查、实地评估（听、查、看、访、评）相结合。
+四、时间安排：见评估通知所列各环节截止日期。"""
+NOTICE_TEXT = """各被评估单位：
+根据年度工作安排，现开展机构编制执行情况和使用效益评估。请各单位对照评估指标逐项开展自查自评，
+填写自评分和情况说明，上传佐证材料和自评报告，并在截止日期前提交。"""
+# A tiny but valid one-page PDF, standing in for a unit's self-assessment report.
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 CAMPAIGN_NAME = "机构编制执行情况和使用效益评估"
 DEMO_EXPERTS = [("陈教授", "临川大学公共管理学院"), ("刘处长", "市委编办综合科"), ("赵研究员", "市行政学院")]
 CAMPAIGN_YEAR = 2026
@@ -114,7 +130,8 @@ class Command(BaseCommand):
         rng = random.Random(2026)
         units = self._units()
         accounts = self._accounts(units)
-        campaign = self._campaign(units, accounts["evaluator"], rng)
+        self._unit_liaisons(units)
+        campaign = self._campaign(units, accounts, rng)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{len(units)} 个单位，评估活动“{campaign}”。"))
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for username, name, role, _unit in DEMO_ACCOUNTS:
@@ -185,13 +202,27 @@ class Command(BaseCommand):
             accounts[username] = user
         return accounts
 
-    def _campaign(self, units: dict[str, Unit], evaluator: User, rng: random.Random) -> Campaign:
+    def _unit_liaisons(self, units: dict[str, Unit]) -> None:
+        """Every unit gets a liaison account (the demo one keeps its name), so no package is left to nobody."""
+        password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+        for code, unit in units.items():
+            if unit.liaisons.exists():
+                continue
+            User.objects.update_or_create(
+                username=f"liaison_{code.lower()}",
+                defaults={"first_name": f"{unit.short_name or unit.name}填报员", "role": User.Role.LIAISON, "unit": unit},
+                create_defaults={"first_name": f"{unit.short_name or unit.name}填报员", "role": User.Role.LIAISON,
+                                 "unit": unit, "password": password},
+            )
+
+    def _campaign(self, units: dict[str, Unit], accounts: dict[str, User], rng: random.Random) -> Campaign:
+        evaluator = accounts["evaluator"]
         campaign = Campaign.objects.filter(year=CAMPAIGN_YEAR, name=CAMPAIGN_NAME).first()
         if campaign is None:
             in_scope = [u for code, u in units.items() if code.startswith("M") or code.startswith("C1")]
-            campaign = campaign_create(name=CAMPAIGN_NAME, year=CAMPAIGN_YEAR, units=in_scope, actor=evaluator)
-            for _step in range(3):  # 制定方案 → 发布通知 → 部门自评 → 社会调查
-                campaign = campaign_advance(campaign=campaign, actor=evaluator)
+            campaign = campaign_create(name=CAMPAIGN_NAME, year=CAMPAIGN_YEAR, units=in_scope, actor=evaluator,
+                                       plan_text=PLAN_TEXT, notice_text=NOTICE_TEXT)
+            self._organise(campaign, accounts)
         form = satisfaction_form_issue(campaign=campaign, actor=evaluator)
         if not form.responses.exists():
             self._answers(form, rng)
@@ -208,6 +239,41 @@ class Command(BaseCommand):
                 if len(codes) > 1:
                     weights = [rng.uniform(1, 3) for _code in codes]
                     judgement_save(expert=expert, node=node, answers=answers_from_weights(weights))
+
+    def _organise(self, campaign: Campaign, accounts: dict[str, User]) -> None:
+        """Teams, deadlines, the notice out, and packages at every point of the self-assessment."""
+        evaluator = accounts["evaluator"]
+        today = timezone.localdate()
+        targets = list(campaign.targets.select_related("unit"))
+        workflow.team_save(campaign=campaign, actor=evaluator, name="第一评估组", members=[evaluator],
+                           targets=[t for t in targets if t.unit.level == Unit.Level.MUNICIPAL])
+        workflow.team_save(campaign=campaign, actor=evaluator, name="第二评估组", members=[accounts["evaluator2"]],
+                           targets=[t for t in targets if t.unit.level == Unit.Level.COUNTY])
+        workflow.campaign_deadlines_set(campaign=campaign, actor=evaluator, deadlines={
+            Campaign.Status.NOTICE: today + timedelta(days=3), Campaign.Status.SELF_ASSESSMENT: today + timedelta(days=14),
+            Campaign.Status.SURVEY: today + timedelta(days=30), Campaign.Status.FIELD_VISIT: today + timedelta(days=45),
+            Campaign.Status.REPORT: today + timedelta(days=60),
+        })
+        for _step in range(2):  # 制定方案 → 发布通知 → 部门自评
+            campaign = campaign_advance(campaign=campaign, actor=evaluator)
+        codes = campaign_indicator_codes(campaign)
+        by_code = {t.unit.code: t for t in campaign.targets.select_related("unit", "liaison", "team")}
+        # accepted, submitted (awaiting review), returned; 市教育局 (the demo liaison) is left for the demo
+        for code, end in [("M001", "accepted"), ("M002", "accepted"), ("M003", "submitted"), ("M005", "returned"),
+                          ("C101", "submitted")]:
+            target = by_code[code]
+            liaison = target.liaison
+            workflow.target_notice_seen(target=target, actor=liaison)
+            workflow.self_assessment_save(target=target, actor=liaison, items={
+                c: (Decimal(80 + (i * 7) % 19), "已按要求落实。") for i, c in enumerate(codes)})
+            workflow.upload_add(target=target, actor=liaison, purpose="self_report", data=DEMO_PDF,
+                                name=f"{target.unit.short_name}自评报告.pdf")
+            workflow.self_assessment_submit(target=target, actor=liaison)
+            reviewer = target.team.members.first()
+            if end == "accepted":
+                workflow.self_assessment_accept(target=target, actor=reviewer)
+            elif end == "returned":
+                workflow.self_assessment_return(target=target, actor=reviewer, reason="佐证材料不全，请补充编制使用台账。")
 
     def _answers(self, form, rng: random.Random) -> None:
         """A few hundred answers; each unit has its own leaning, so the rates differ believably."""
