@@ -113,7 +113,7 @@ class Unit(TimeStampedModel):
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
-        ordering = ["level", "code"]
+        ordering = ["-level", "code"]  # 市级 ("municipal") before 县区 ("county")
         constraints = [
             models.UniqueConstraint(
                 fields=["credit_code"], condition=~Q(credit_code=""), name="%(app_label)s_%(class)s_credit_code"

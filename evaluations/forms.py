@@ -24,7 +24,7 @@ class CampaignCreateForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple)
     regions = forms.MultipleChoiceField(label=_("按县区"), choices=(), required=False, widget=forms.CheckboxSelectMultiple)
     units = forms.ModelMultipleChoiceField(
-        label=_("逐个选择单位"), queryset=Unit.objects.filter(status=Unit.Status.ACTIVE).order_by("level", "code"),
+        label=_("逐个选择单位"), queryset=Unit.objects.filter(status=Unit.Status.ACTIVE).order_by("-level", "code"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -45,7 +45,7 @@ class CampaignCreateForm(forms.Form):
             filters &= Q(region__in=data["regions"])
         picked = list(data.get("units") or [])
         active = Unit.objects.filter(status=Unit.Status.ACTIVE)  # an abolished (撤销) unit is never in scope
-        matched = list(active.filter(filters).order_by("level", "code")) if filters else []
+        matched = list(active.filter(filters).order_by("-level", "code")) if filters else []
         data["units"] = list(dict.fromkeys(matched + picked))
         if not data["units"]:
             raise forms.ValidationError(_("请至少选择一个被评估单位（按层级、类别、县区筛选，或逐个勾选）"))
