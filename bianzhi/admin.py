@@ -1,20 +1,40 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Quota, Unit, User
+from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
+from .services import unit_version_record
 
 
-class QuotaInline(admin.TabularInline):
-    model = Quota
+def inline(inline_model) -> type[admin.TabularInline]:
+    return type(f"{inline_model.__name__}Inline", (admin.TabularInline,), {"model": inline_model, "extra": 0})
+
+
+class UnitVersionInline(admin.TabularInline):
+    """History is append-only: shown, never edited here."""
+
+    model = UnitVersion
     extra = 0
+    fields = ["valid_from", "source", "actor", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "level", "parent"]
-    list_filter = ["kind", "level"]
-    search_fields = ["code", "name", "short_name"]
-    inlines = [QuotaInline]
+    list_display = ["code", "name", "kind", "level", "region", "status", "parent"]
+    list_filter = ["kind", "level", "status", "region"]
+    search_fields = ["code", "name", "short_name", "credit_code"]
+    raw_id_fields = ["parent", "supervisor"]
+    inlines = [inline(Quota), inline(LeadershipPost), inline(UnitFunction), inline(InternalBody), UnitVersionInline]
+
+    def save_related(self, request, form, formsets, change):
+        """An edit here is a change like an import: it gets a dated version too."""
+        super().save_related(request, form, formsets, change)
+        unit_version_record(unit=form.instance, actor=request.user, source=UnitVersion.Source.ADMIN)
 
 
 @admin.register(User)

@@ -1,9 +1,22 @@
 """The staffing registry (编制台账): units, their quotas and actual staff; users and their roles."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .credit_code import credit_code_error
+from .figures import StaffingFigures
+
+
+def validate_credit_code_field(value: str) -> None:
+    error = credit_code_error(value)
+    if error:
+        raise ValidationError(error, code="credit_code")
 
 
 class TimeStampedModel(models.Model):
@@ -14,38 +27,205 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ApprovedActual(models.Model):
+    """An approved number and the number in use: quotas and staff (编制/实有), or leadership posts (职数)."""
+
+    approved = models.PositiveIntegerField(_("核定数"))
+    actual = models.PositiveIntegerField(_("实有数"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_line_display()} {self.actual}/{self.approved}"
+
+    @property
+    def figures(self) -> StaffingFigures:
+        """空编 and 超编 (for leadership posts, 超职数 is `figures.overstaffing`)."""
+        return StaffingFigures(self.approved, self.actual)
+
+
 class Unit(TimeStampedModel):
-    """A party/government organ, mass organization or public institution (被评估部门单位)."""
+    """A party/government organ, mass organization or public institution (被评估部门单位).
+
+    The fields are the unit's current state; every change made through bianzhi.services also appends a
+    dated UnitVersion, so earlier states stay readable.
+    """
 
     class Kind(models.TextChoices):
         PARTY_GOVERNMENT = "party_government", _("党政机关")
         MASS_ORGANIZATION = "mass_organization", _("群团机关")
         PUBLIC_INSTITUTION = "public_institution", _("事业单位")
 
+    class InstitutionClass(models.TextChoices):
+        """事业单位分类: only for public institutions."""
+
+        PUBLIC_WELFARE_1 = "public_welfare_1", _("公益一类")
+        PUBLIC_WELFARE_2 = "public_welfare_2", _("公益二类")
+        BUSINESS = "business", _("生产经营类")
+
     class Level(models.TextChoices):
         MUNICIPAL = "municipal", _("市级")
         COUNTY = "county", _("县区")
 
+    class Rank(models.TextChoices):
+        """机构规格, also the rank of a leadership post (领导职数)."""
+
+        BUREAU_FULL = "bureau_full", _("正厅级")
+        BUREAU_DEPUTY = "bureau_deputy", _("副厅级")
+        DIVISION_FULL = "division_full", _("正处级")
+        DIVISION_DEPUTY = "division_deputy", _("副处级")
+        SECTION_FULL = "section_full", _("正科级")
+        SECTION_DEPUTY = "section_deputy", _("副科级")
+        STOCK = "stock", _("股级")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("正常")
+        ABOLISHED = "abolished", _("撤销")
+
     code = models.CharField(_("单位代码"), max_length=32, unique=True)
     name = models.CharField(_("单位名称"), max_length=200)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code_field]
+    )
     kind = models.CharField(_("单位类别"), max_length=32, choices=Kind.choices, db_index=True)
+    institution_class = models.CharField(
+        _("事业单位类别"), max_length=32, choices=InstitutionClass.choices, blank=True
+    )
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices, db_index=True)
     region = models.CharField(_("所属地区"), max_length=50, help_text=_("市本级，或所在县区的名称"), db_index=True)
+    rank = models.CharField(_("机构规格"), max_length=32, choices=Rank.choices, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    supervisor = models.ForeignKey(
+        "self", verbose_name=_("主管部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="supervised"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    abolished_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    # 三定规定: the approving document
+    approval_number = models.CharField(_("三定批准文号"), max_length=100, blank=True)
+    approval_date = models.DateField(_("三定批准日期"), null=True, blank=True)
+    # 实有人数 and leadership posts in use are counted as of this date
+    staff_as_of = models.DateField(_("实有人数统计日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
-        ordering = ["level", "code"]
+        ordering = ["-level", "code"]  # 市级 ("municipal") before 县区 ("county")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="%(app_label)s_%(class)s_credit_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(institution_class="") | Q(kind="public_institution"),
+                name="%(app_label)s_%(class)s_institution_class_only_for_institutions",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", abolished_on__isnull=True)
+                | Q(status="abolished", abolished_on__isnull=False),
+                name="%(app_label)s_%(class)s_abolished_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")) & ~Q(supervisor=F("id")), name="%(app_label)s_%(class)s_not_own_parent"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Quota(TimeStampedModel):
+class UnitFunction(models.Model):
+    """定职能: one duty of the unit's 三定规定."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="functions")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("职责"))
+
+    class Meta:
+        verbose_name = _("主要职责")
+        verbose_name_plural = _("主要职责")
+        ordering = ["unit", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "position"], name="%(app_label)s_%(class)s_unit_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text[:40]}"
+
+
+class InternalBody(models.Model):
+    """定机构: an internal body (内设机构) and its duties."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="internal_bodies")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("机构名称"), max_length=100)
+    duties = models.TextField(_("主要职责"), blank=True)
+
+    class Meta:
+        verbose_name = _("内设机构")
+        verbose_name_plural = _("内设机构")
+        ordering = ["unit", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "position"], name="%(app_label)s_%(class)s_unit_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadershipPost(ApprovedActual):
+    """领导职数: approved leadership posts of one rank, and those in use."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="leadership_posts")
+    rank = models.CharField(_("职级"), max_length=32, choices=Unit.Rank.choices)
+
+    class Meta:
+        verbose_name = _("领导职数")
+        verbose_name_plural = _("领导职数")
+        ordering = ["unit", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "rank"], name="%(app_label)s_%(class)s_unit_rank"),
+        ]
+
+    def get_line_display(self) -> str:
+        return self.get_rank_display()
+
+
+class UnitVersion(models.Model):
+    """A dated, immutable snapshot of a unit's registry record (三定, quotas, staff, posts).
+
+    Written by the services on every change; `valid_from` is the date the figures describe (the staff
+    count date), so "the registry as of a date" is the latest version with valid_from <= that date.
+    """
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("Excel导入")
+        ADMIN = "admin", _("后台修改")
+        SEED = "seed", _("演示数据")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="versions")
+    valid_from = models.DateField(_("生效日期"), db_index=True)
+    data = models.JSONField(_("内容"), encoder=DjangoJSONEncoder)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("台账版本")
+        verbose_name_plural = _("台账版本")
+        ordering = ["unit", "-valid_from", "-id"]
+        indexes = [models.Index(fields=["unit", "valid_from"], name="%(app_label)s_%(class)s_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} @ {self.valid_from}"
+
+
+class Quota(TimeStampedModel, ApprovedActual):
     """Approved quota (核定编制) and actual staff (实有人数) of one unit for one quota kind."""
 
     class Kind(models.TextChoices):
@@ -60,8 +240,6 @@ class Quota(TimeStampedModel):
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="quotas")
     kind = models.CharField(_("编制类别"), max_length=32, choices=Kind.choices)
-    approved = models.PositiveIntegerField(_("核定编制数"))
-    actual = models.PositiveIntegerField(_("实有人数"))
 
     class Meta:
         verbose_name = _("编制")
@@ -71,8 +249,8 @@ class Quota(TimeStampedModel):
             models.UniqueConstraint(fields=["unit", "kind"], name="%(app_label)s_%(class)s_unit_kind"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.unit} {self.get_kind_display()} {self.actual}/{self.approved}"
+    def get_line_display(self) -> str:
+        return self.get_kind_display()
 
 
 class User(AbstractUser):

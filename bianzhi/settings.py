@@ -153,7 +153,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "bianzhi.exceptions.api_exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "机构编制评估系统 API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "机构编制评估系统 API",
+    "VERSION": "1.0.0",
+    # Several models have a `kind` or a `status`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "bianzhi.models.Unit.Kind",
+        "UnitStatusEnum": "bianzhi.models.Unit.Status",
+        "QuotaKindEnum": "bianzhi.models.Quota.Kind",
+    },
+    # Anonymous users reach only the public form links: the schema too needs a login.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
 
 # ---------------------------------------------------------------------------------------------------------
 # Celery: in-process unless a broker is configured
@@ -189,7 +200,16 @@ SURVEY_IP_HARD_LIMIT = env.int("SURVEY_IP_HARD_LIMIT", default=3000)
 SURVEY_SECONDS_PER_QUESTION = env.float("SURVEY_SECONDS_PER_QUESTION", default=1.5)
 # Base URL printed in QR codes and public links (the public host of the office's intranet).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The registry (编制台账): a vacancy lasting this many months is a long vacancy (长期空编); Excel uploads are
+# refused above this size.
+REGISTRY_LONG_VACANCY_MONTHS = env.int("REGISTRY_LONG_VACANCY_MONTHS", default=12)
+REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Notifications are always in-app; they are also emailed (to users with an address) when this is on.
+NOTIFICATIONS_BY_EMAIL = env.bool("NOTIFICATIONS_BY_EMAIL", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bianzhi@localhost")
+# Uploaded files (self-assessment reports, evidence, photos): the largest accepted, in bytes.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from bianzhi.api.views import UnitViewSet
-from evaluations.api.views import CampaignViewSet
+from evaluations.api.views import CampaignViewSet, PackageViewSet, UploadViewSet
 from surveys.api.views import FormViewSet
 
 from . import views
@@ -13,6 +13,8 @@ from . import views
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("packages", PackageViewSet, basename="package")
+router.register("uploads", UploadViewSet, basename="upload")
 router.register("forms", FormViewSet, basename="form")
 
 urlpatterns = [
@@ -20,8 +22,11 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("campaigns/", include("evaluations.urls")),
+    path("registry/", include("bianzhi.registry_urls")),
     path("", include("surveys.urls")),
     path("", include("reports.urls")),
+    path("", include("scoring.urls")),
+    path("api/v1/", include("scoring.api.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("admin/", admin.site.urls),

@@ -1,13 +1,31 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from pathlib import PurePosixPath
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from .exporters import registry_workbook, template_workbook
+from .forms import RegistryUploadForm, UnitFilterForm
 from .models import User
+from .permissions import office_required, readers_required
+from .selectors import (
+    record_display, region_choices, registry_totals, unit_campaigns, unit_display, unit_filter, unit_get_for_user,
+    unit_history, unit_list_for_user, unit_records, unit_rows, unit_version_get,
+)
+from .services import RegistryImportError, registry_errors_file_save, registry_import
 
 HOME_BY_ROLE = {
     User.Role.ADMIN: "evaluations:campaign_list",
     User.Role.EVALUATOR: "evaluations:campaign_list",
     User.Role.LEADER: "reports:dashboard",
-    User.Role.LIAISON: "reports:my_unit",
+    User.Role.LIAISON: "evaluations:workbench",
 }
 
 
@@ -15,3 +33,97 @@ HOME_BY_ROLE = {
 def home(request):
     """Each role lands on its own home page."""
     return redirect(HOME_BY_ROLE[request.user.role])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The registry (编制台账)
+# ---------------------------------------------------------------------------------------------------------
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UNITS_PER_PAGE = 50
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    return HttpResponse(data, content_type=XLSX, headers={"Content-Disposition": content_disposition_header(True, filename)})
+
+
+def _filtered_units(request):
+    form = UnitFilterForm(request.GET or None, regions=region_choices())
+    return form, unit_filter(unit_list_for_user(user=request.user), **form.filters())
+
+
+@readers_required
+def unit_list(request):
+    form, units = _filtered_units(request)
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "bianzhi/unit_list.html", {
+        "form": form, "page": page, "rows": unit_rows(page.object_list), "totals": registry_totals(units=units),
+        "query": query.urlencode(),
+    })
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = unit_get_for_user(user=request.user, pk=pk)
+    return render(request, "bianzhi/unit_detail.html", {
+        "unit": unit, "record": unit_display(unit=unit), "versions": unit_history(unit=unit),
+        "targets": unit_campaigns(unit=unit), "long_vacancy_months": settings.REGISTRY_LONG_VACANCY_MONTHS,
+    })
+
+
+@login_required
+def unit_version_detail(request, pk: int, version_pk: int):
+    unit = unit_get_for_user(user=request.user, pk=pk)
+    version = unit_version_get(unit=unit, pk=version_pk)
+    return render(request, "bianzhi/unit_version.html", {
+        "unit": unit, "version": version, "record": record_display(version.data),
+    })
+
+
+@readers_required
+def registry_export(request):
+    _form, units = _filtered_units(request)
+    return _xlsx(registry_workbook(unit_records(units=units)), f"编制台账-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@readers_required
+def registry_template(request):
+    return _xlsx(template_workbook(), "编制台账导入模板.xlsx")
+
+
+@office_required
+def registry_import_view(request):
+    form = RegistryUploadForm(request.POST or None, request.FILES or None)
+    issues, errors_file = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        limit = settings.REGISTRY_IMPORT_MAX_BYTES
+        if upload.size > limit:  # refused before it is read into memory
+            form.add_error("file", _("文件过大：%(size).1f MB，上限为 %(limit)d MB") % {
+                "size": upload.size / 1048576, "limit": limit // 1048576})
+        else:
+            data = upload.read()
+            try:
+                summary = registry_import(data=data, actor=request.user)
+            except RegistryImportError as exc:
+                issues = exc.issues
+                form.add_error(None, exc.message)
+                saved = registry_errors_file_save(data=data, issues=issues, actor=request.user)
+                errors_file = PurePosixPath(saved).stem if saved else None
+            else:
+                messages.success(request, _("导入完成：%(summary)s") % {"summary": summary})
+                return redirect("registry:unit_list")
+    return render(request, "bianzhi/registry_import.html", {
+        "form": form, "issues": issues, "errors_file": errors_file, "limit_mb": settings.REGISTRY_IMPORT_MAX_BYTES // 1048576,
+    })
+
+
+@office_required
+def registry_errors_download(request, name: str):
+    """The uploader's own file back, bad cells marked; the path holds the user's id, so nobody else gets it."""
+    path = f"registry-imports/{request.user.pk}/{name}.xlsx"
+    if not default_storage.exists(path):
+        raise Http404
+    with default_storage.open(path) as stored:
+        return _xlsx(stored.read(), "编制台账-错误标注.xlsx")

@@ -1,9 +1,20 @@
-from django.db.models import Count, QuerySet
+"""Reads, always scoped to what the user may see: an invisible object is a 404."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from bianzhi.models import User
 
-from .models import Campaign, CampaignTarget
+from .board import CELL_LABELS, STEPS, board_cells
+from .models import (
+    Campaign,
+    CampaignEvent,
+    CampaignTarget,
+    Notification,
+    SelfAssessment,
+    Upload,
+)
 
 
 def campaign_list_for_user(*, user: User) -> QuerySet[Campaign]:
@@ -20,7 +31,7 @@ def campaign_get_for_user(*, user: User, pk: int) -> Campaign:
 
 
 def target_list_for_user(*, user: User) -> QuerySet[CampaignTarget]:
-    targets = CampaignTarget.objects.select_related("campaign", "unit")
+    targets = CampaignTarget.objects.select_related("campaign", "unit", "liaison", "team")
     if user.sees_everything:
         return targets
     if user.role == User.Role.LIAISON:
@@ -30,3 +41,87 @@ def target_list_for_user(*, user: User) -> QuerySet[CampaignTarget]:
 
 def target_get_for_user(*, user: User, pk: int) -> CampaignTarget:
     return get_object_or_404(target_list_for_user(user=user), pk=pk)
+
+
+# Who may act (not just read) on a package.
+def liaison_owns(user: User, target: CampaignTarget) -> bool:
+    return user.role == User.Role.LIAISON and user.unit_id == target.unit_id
+
+
+def office_may_act(user: User, target: CampaignTarget) -> bool:
+    """Administrators act on every unit; an evaluator on the units of their team (any, while a unit has none)."""
+    if user.role == User.Role.ADMIN:
+        return True
+    if user.role != User.Role.EVALUATOR:
+        return False
+    return target.team_id is None or target.team.members.filter(pk=user.pk).exists()
+
+
+def campaign_events(*, campaign: Campaign) -> QuerySet[CampaignEvent]:
+    return campaign.events.select_related("actor", "target__unit")
+
+
+def target_events(*, target: CampaignTarget) -> QuerySet[CampaignEvent]:
+    return target.events.select_related("actor", "target__unit")
+
+
+def self_assessment_versions(*, target: CampaignTarget) -> QuerySet[SelfAssessment]:
+    return target.self_assessments.select_related("report", "submitted_by", "reviewed_by").prefetch_related(
+        Prefetch("items__evidence", queryset=Upload.objects.select_related("replaced_by"))
+    )
+
+
+def upload_list_for_user(*, user: User) -> QuerySet[Upload]:
+    return Upload.objects.filter(target__in=target_list_for_user(user=user))
+
+
+def upload_get_for_user(*, user: User, pk: int) -> Upload:
+    return get_object_or_404(upload_list_for_user(user=user), pk=pk)
+
+
+def board_rows(*, campaign: Campaign, today=None) -> list[dict]:
+    today = today or timezone.localdate()
+    deadlines = {d.step: d.due_on for d in campaign.deadlines.all()}
+    rows = []
+    for target in campaign.targets.select_related("unit", "liaison", "team"):
+        cells = board_cells(status=target.status, notice_seen=target.notice_seen_at is not None,
+                            deadlines=deadlines, today=today)
+        rows.append({"target": target, "cells": [(cells[step], CELL_LABELS[cells[step]]) for step, _label in STEPS]})
+    return rows
+
+
+def board_steps(*, campaign: Campaign) -> list[tuple[str, str, object]]:
+    deadlines = {d.step: d.due_on for d in campaign.deadlines.all()}
+    return [(step, label, deadlines.get(step)) for step, label in STEPS]
+
+
+def pending_tasks_for_user(*, user: User) -> list[dict]:
+    """What the user has to do now, one line per package: for a liaison their unit's, for an evaluator their team's."""
+    S = CampaignTarget.Status
+    tasks = []
+    if user.role == User.Role.LIAISON:
+        for target in target_list_for_user(user=user).exclude(campaign__status=Campaign.Status.CLOSED):
+            if target.status != S.PENDING and target.notice_seen_at is None:
+                tasks.append({"target": target, "action": "notice", "label": "查阅评估通知"})
+            if target.status == S.SELF_DRAFT:
+                tasks.append({"target": target, "action": "self", "label": "填报自评并上传自评报告"})
+            elif target.status == S.SELF_RETURNED:
+                tasks.append({"target": target, "action": "self", "label": "自评被退回，请修改后重新提交"})
+    elif user.is_office_staff:
+        mine = target_list_for_user(user=user).exclude(campaign__status=Campaign.Status.CLOSED)
+        if user.role == User.Role.EVALUATOR:
+            mine = mine.filter(Q(team__isnull=True) | Q(team__members=user)).distinct()
+        for target in mine.filter(status__in=[S.SELF_SUBMITTED, S.FIELD_VISIT]):
+            if target.status == S.SELF_SUBMITTED:
+                tasks.append({"target": target, "action": "review", "label": "审核自评"})
+            else:
+                tasks.append({"target": target, "action": "visit", "label": "记录实地评估"})
+    return tasks
+
+
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
+    return user.notifications.all()
+
+
+def notification_get_for_user(*, user: User, pk: int) -> Notification:
+    return get_object_or_404(notifications_for_user(user=user), pk=pk)

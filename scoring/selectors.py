@@ -1,10 +1,14 @@
-"""Provisional scores: what can be measured so far, weighted.
+"""Reads: indicator trees, experts and judgements, and the provisional scores.
 
-Until a campaign's AHP weights are frozen the weights are equal (scoring.indicators.equal_weights); the
-score is renormalised over the indicators measured so far, so it is on the final 百分制 scale.
+Until a campaign's AHP weights are frozen the weights are equal (scoring.indicators.equal_weights); after the
+freeze the frozen global weights are used. The score is renormalised over the indicators measured so far, so
+it is on the final 百分制 scale.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from bianzhi.figures import StaffingFigures
 from bianzhi.selectors import unit_staffing
@@ -12,6 +16,7 @@ from evaluations.models import Campaign, CampaignTarget
 from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target
 
 from . import indicators
+from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
 from .scores import GRADE_LABELS, grade, staffing_in_place, weighted_score
 
 
@@ -48,7 +53,8 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
         targets = campaign.targets.all()
     targets = targets.select_related("unit").prefetch_related("unit__quotas")
     stats = satisfaction_stats_by_target(campaign=campaign)
-    weights = indicators.equal_weights()
+    freeze = WeightFreeze.objects.filter(tree__campaign=campaign).only("global_weights").first()
+    weights = freeze.global_weights if freeze else indicators.equal_weights()
     results = []
     for target in targets:
         staffing, on_institutional = unit_staffing(unit=target.unit)
@@ -65,3 +71,99 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
             )
         )
     return results
+
+
+# ---------------------------------------------------------------- indicator trees
+
+def template_list() -> QuerySet[IndicatorTree]:
+    return IndicatorTree.objects.filter(campaign__isnull=True).order_by("-created_at")
+
+
+def campaign_tree(*, campaign: Campaign) -> IndicatorTree | None:
+    """The campaign's own tree, with its dimensions and indicators in order; None before it is copied."""
+    return (
+        IndicatorTree.objects.filter(campaign=campaign)
+        .select_related("freeze", "freeze__frozen_by", "campaign")
+        .prefetch_related(Prefetch("dimensions", TreeDimension.objects.prefetch_related("indicators")))
+        .first()
+    )
+
+
+def tree_frozen(tree: IndicatorTree) -> WeightFreeze | None:
+    try:
+        return tree.freeze
+    except WeightFreeze.DoesNotExist:
+        return None
+
+
+def tree_nodes(*, tree: IndicatorTree) -> dict[str, tuple[list[str], list[str]]]:
+    """Every comparison matrix of the tree: node key -> (compared codes, their names), in matrix order.
+
+    ROOT_NODE compares the dimensions; each dimension's code compares its indicators.
+    """
+    dimensions = list(tree.dimensions.prefetch_related("indicators"))
+    nodes = {ROOT_NODE: ([d.code for d in dimensions], [d.name for d in dimensions])}
+    for d in dimensions:
+        indicators_ = list(d.indicators.all())
+        nodes[d.code] = ([i.code for i in indicators_], [i.name for i in indicators_])
+    return nodes
+
+
+def node_label(node: str, tree_node_names: dict[str, str]) -> str:
+    return "评估维度之间" if node == ROOT_NODE else f"「{tree_node_names.get(node, node)}」内各指标之间"
+
+
+def dimension_get(*, tree: IndicatorTree, pk: int) -> TreeDimension:
+    return get_object_or_404(TreeDimension, tree=tree, pk=pk)
+
+
+def indicator_get(*, tree: IndicatorTree, pk: int) -> TreeIndicator:
+    return get_object_or_404(TreeIndicator.objects.select_related("dimension"), tree=tree, pk=pk)
+
+
+# ---------------------------------------------------------------- experts and judgements
+
+def expert_get_by_token(*, token: str) -> Expert:
+    return get_object_or_404(Expert.objects.select_related("tree__campaign"), token=token, tree__campaign__isnull=False)
+
+
+def expert_list(*, tree: IndicatorTree) -> QuerySet[Expert]:
+    return tree.experts.prefetch_related("judgements")
+
+
+def expert_get(*, tree: IndicatorTree, pk: int) -> Expert:
+    return get_object_or_404(Expert, tree=tree, pk=pk)
+
+
+def judgement_is_current(judgement: Judgement, nodes: dict[str, tuple[list[str], list[str]]]) -> bool:
+    """A judgement counts only while the node still compares exactly the items it compared."""
+    return judgement.node in nodes and nodes[judgement.node][0] == judgement.items
+
+
+@dataclass
+class JudgementInputs:
+    nodes: dict[str, list[str]]  # node -> child codes
+    names: dict[str, str]  # node -> its name
+    judgements: dict[str, list[tuple[float, list]]] = field(default_factory=dict)  # node -> [(expert weight, matrix)]
+    included: list[Expert] = field(default_factory=list)
+    excluded: list[Expert] = field(default_factory=list)
+
+
+def tree_judgement_inputs(*, tree: IndicatorTree) -> JudgementInputs:
+    """What the group aggregation takes in: the current judgements of the experts not excluded."""
+    nodes = tree_nodes(tree=tree)
+    dimension_names = dict(zip(*nodes[ROOT_NODE]))
+    inputs = JudgementInputs(
+        nodes={key: codes for key, (codes, _names) in nodes.items()},
+        names={ROOT_NODE: "评估维度", **dimension_names},
+    )
+    for expert in expert_list(tree=tree):
+        if expert.excluded:
+            inputs.excluded.append(expert)
+            continue
+        current = [j for j in expert.judgements.all() if judgement_is_current(j, nodes)]
+        if current:
+            inputs.included.append(expert)
+        for j in current:
+            inputs.judgements.setdefault(j.node, []).append((float(expert.weight), j.matrix))
+    return inputs

@@ -29,7 +29,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=DistributionSerializer(many=True))
     @action(detail=True)
-    def distribution(self, request, pk=None):
+    def distribution(self, request, pk=None, format=None):
         """Per unit: public links, one-use ballots issued and used, the response rate, answer sheets."""
         self._office_only()
         form = self.get_object()
@@ -47,7 +47,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=ResponseSerializer(many=True))
     @action(detail=True)
-    def responses(self, request, pk=None):
+    def responses(self, request, pk=None, format=None):
         """Answer sheets, paginated. The staff assessment's: only units above the threshold, in random order."""
         self._office_only()
         form = self.get_object()
@@ -61,7 +61,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=UnitStatsSerializer(many=True))
     @action(detail=True)
-    def statistics(self, request, pk=None):
+    def statistics(self, request, pk=None, format=None):
         """Per unit and for the campaign: counts, distribution, 满意率 per dimension."""
         form = self.get_object()
         targets = None

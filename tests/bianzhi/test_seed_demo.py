@@ -25,4 +25,10 @@ def test_seed_builds_a_believable_city_and_is_idempotent():
     assert sum(1 for f, _ in figures.values() if f.vacancy) > 20
     assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
     assert 200 <= counts[3] <= 600
-    assert Campaign.objects.get().status == Campaign.Status.SURVEY
+    campaign = Campaign.objects.get()
+    # the demo stops inside the self-assessment, with packages at every point of it, and nobody left unassigned
+    assert campaign.status == Campaign.Status.SELF_ASSESSMENT
+    assert not campaign.targets.filter(liaison__isnull=True).exists()
+    assert {"self_draft", "self_submitted", "self_returned", "self_accepted"} <= set(
+        campaign.targets.values_list("status", flat=True))
+    assert campaign.plan_text and campaign.notice_text and campaign.deadlines.exists() and campaign.teams.count() == 2

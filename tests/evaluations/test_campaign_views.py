@@ -51,6 +51,9 @@ def test_pages_cost_the_same_queries_for_3_or_30_units(client, evaluator, page):
 def test_advancing_is_shown_and_recorded(client, evaluator):
     campaign = CampaignFactory()
     client.force_login(evaluator)
+    refused = client.post(reverse("evaluations:campaign_advance", args=[campaign.pk]), follow=True)
+    assert "发布通知前，请先填写实施方案和评估通知" in refused.content.decode()
+    Campaign.objects.filter(pk=campaign.pk).update(plan_text="实施方案", notice_text="评估通知")
     response = client.post(reverse("evaluations:campaign_advance", args=[campaign.pk]), follow=True)
     assert "已进入“发布通知”阶段" in response.content.decode()
     campaign.refresh_from_db()

@@ -4,14 +4,29 @@ Idempotent: units and accounts are matched by code and username, the campaign by
 answers are only added to a campaign that has none.
 """
 
+import dataclasses
 import random
+import zlib
+from datetime import date, timedelta
+from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from bianzhi.models import Quota, Unit, User
+from bianzhi.credit_code import credit_code_complete
+from bianzhi.importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
+from bianzhi.models import Quota, Unit, UnitVersion, User
+from bianzhi.services import registry_apply
+from evaluations import services as workflow
+from evaluations.indicators import campaign_indicator_codes
 from evaluations.models import Campaign
 from evaluations.services import campaign_advance, campaign_create
+from scoring.judging import answers_from_weights
+from scoring.models import IndicatorTree
+from scoring.selectors import tree_nodes
+from scoring.services import campaign_tree_copy, default_template_ensure, expert_invite, judgement_save
 from surveys.services import satisfaction_form_issue, survey_response_submit
 
 CITY = "市本级"
@@ -60,14 +75,50 @@ COUNTY_UNITS = [
 ]
 INSTITUTIONAL_QUOTA = {"M101": Quota.Kind.INSTITUTIONAL_FULL, "M102": Quota.Kind.INSTITUTIONAL_PARTIAL}
 
+SEED_AS_OF = date(2026, 6, 30)
+SEED_HISTORY_AS_OF = date(2025, 6, 30)
+REGION_CODES = {CITY: "361000", COUNTIES[0]: "361021", COUNTIES[1]: "361022"}
+FUNCTIONS = {
+    PG: ("贯彻执行党和国家有关方针政策和法律法规，拟订{n}职责范围内的政策措施并组织实施。",
+         "负责本行业、本领域的规划、协调和监督管理工作。",
+         "完成市委、市政府交办的其他任务。"),
+    MASS: ("团结动员所联系群众，维护其合法权益。", "组织开展{n}的各项群众工作。", "完成市委交办的其他任务。"),
+    INST: ("承担{n}的公益服务职能。", "承办主管部门交办的技术支撑和事务性工作。"),
+}
+BODIES = {
+    PG: (("办公室", "负责{n}机关日常运转，承担文电、会务、档案等工作。"), ("政策法规科", "负责政策研究和法治建设工作。"),
+         ("业务科", "负责{n}的主要业务工作。")),
+    MASS: (("办公室", "负责机关日常运转。"), ("组织联络部", "负责组织建设和联络工作。")),
+    INST: (("综合科", "负责{n}的综合管理工作。"), ("业务科", "负责业务工作。")),
+}
+
+
+def demo_credit_code(code: str, kind: str, region: str) -> str:
+    """A valid, stable 统一社会信用代码: 1 (机构编制) + category + region + a number from the unit code."""
+    category = {PG: "1", MASS: "3", INST: "2"}[kind]
+    return credit_code_complete(f"1{category}{REGION_CODES[region]}{zlib.crc32(code.encode()) % 10**8:08d}0")
+
+
 DEMO_PASSWORD = "bianzhi-demo"
 DEMO_ACCOUNTS = [
     ("admin", "系统管理员", User.Role.ADMIN, None),
     ("evaluator", "王评估", User.Role.EVALUATOR, None),
     ("leader", "李主任", User.Role.LEADER, None),
     ("liaison", "张填报（市教育局）", User.Role.LIAISON, "M004"),
+    ("evaluator2", "赵评估", User.Role.EVALUATOR, None),
 ]
+PLAN_TEXT = """一、评估目的：全面了解各部门单位机构编制执行情况和使用效益。
+二、评估范围：市直党政机关、群团机关、事业单位及东湖县所属部门单位。
+三、评估方式：部门自评、社会调查、实地评估（听、查、看、访、评）相结合。
+四、时间安排：见评估通知所列各环节截止日期。"""
+NOTICE_TEXT = """各被评估单位：
+根据年度工作安排，现开展机构编制执行情况和使用效益评估。请各单位对照评估指标逐项开展自查自评，
+填写自评分和情况说明，上传佐证材料和自评报告，并在截止日期前提交。"""
+# A tiny but valid one-page PDF, standing in for a unit's self-assessment report.
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 CAMPAIGN_NAME = "机构编制执行情况和使用效益评估"
+DEMO_EXPERTS = [("陈教授", "临川大学公共管理学院"), ("刘处长", "市委编办综合科"), ("赵研究员", "市行政学院")]
 CAMPAIGN_YEAR = 2026
 
 
@@ -79,38 +130,63 @@ class Command(BaseCommand):
         rng = random.Random(2026)
         units = self._units()
         accounts = self._accounts(units)
-        campaign = self._campaign(units, accounts["evaluator"], rng)
+        self._unit_liaisons(units)
+        campaign = self._campaign(units, accounts, rng)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{len(units)} 个单位，评估活动“{campaign}”。"))
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for username, name, role, _unit in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:10} {User.Role(role).label} {name}")
 
     def _units(self) -> dict[str, Unit]:
+        """The registry goes in through the import's own service, so the demo city round-trips through Excel."""
+        history, current = self._records()
+        if not UnitVersion.objects.filter(source=UnitVersion.Source.SEED).exists():
+            registry_apply(records=history, actor=None, source=UnitVersion.Source.SEED)
+        registry_apply(records=current, actor=None, source=UnitVersion.Source.SEED)
+        return {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in current])}
+
+    def _records(self) -> tuple[list[UnitRecord], list[UnitRecord]]:
+        """Each unit a year ago (the history) and now: a few people hired since, so some vacancies are long."""
         rows = [(code, name, short, kind, sup, a, b, CITY, Unit.Level.MUNICIPAL) for code, name, short, kind, sup, a, b in MUNICIPAL_UNITS]
         for n, county in enumerate(COUNTIES, start=1):
             for suffix, name, short, kind, sup, a, b in COUNTY_UNITS:
                 code = f"C{n}{suffix}"
                 rows.append((code, name.format(c=county), short.format(c=county[:2]), kind,
                              f"C{n}{sup}" if sup else None, a, b, county, Unit.Level.COUNTY))
-        units: dict[str, Unit] = {}
+        history, current = [], []
         for code, name, short, kind, sup, approved, actual, region, level in rows:
-            unit, _created = Unit.objects.update_or_create(
-                code=code,
-                defaults={"name": name, "short_name": short, "kind": kind, "level": level, "region": region,
-                          "parent": units.get(sup) if sup else None},
-            )
-            units[code] = unit
             quota_kind = {PG: Quota.Kind.ADMINISTRATIVE, MASS: Quota.Kind.ADMINISTRATIVE}.get(
                 kind, INSTITUTIONAL_QUOTA.get(code, Quota.Kind.INSTITUTIONAL_FULL)
             )
-            Quota.objects.update_or_create(unit=unit, kind=quota_kind, defaults={"approved": approved, "actual": actual})
+            quotas = [(quota_kind, approved, actual)]
             if kind != INST:
-                Quota.objects.update_or_create(unit=unit, kind=Quota.Kind.SERVICE_WORKER, defaults={"approved": 3, "actual": 2})
-        # 党政机关使用事业编制: the animal-husbandry bureau keeps six people on institutional quotas.
-        Quota.objects.update_or_create(
-            unit=units["M017"], kind=Quota.Kind.INSTITUTIONAL_FULL, defaults={"approved": 6, "actual": 6}
-        )
-        return units
+                quotas.append((Quota.Kind.SERVICE_WORKER, 3, 2))
+            if code == "M017":  # 党政机关使用事业编制: the animal-husbandry bureau keeps six people on institutional quotas
+                quotas.append((Quota.Kind.INSTITUTIONAL_FULL, 6, 6))
+            municipal = level == Unit.Level.MUNICIPAL
+            rank = (Unit.Rank.DIVISION_FULL if municipal else Unit.Rank.SECTION_FULL) if kind != INST or code == "M102" else (
+                Unit.Rank.DIVISION_DEPUTY if municipal else Unit.Rank.SECTION_DEPUTY)
+            deputy = {Unit.Rank.DIVISION_FULL: Unit.Rank.DIVISION_DEPUTY, Unit.Rank.SECTION_FULL: Unit.Rank.SECTION_DEPUTY}
+            posts = [(rank, 1, 1)]
+            if rank in deputy:
+                # 超职数: the statistics bureau has one deputy more than approved
+                posts.append((deputy[rank], 3, 4 if code == "M015" else 3))
+            record = UnitRecord(
+                code=code, name=name, short_name=short, credit_code=demo_credit_code(code, kind, region),
+                kind=kind, institution_class=Unit.InstitutionClass.PUBLIC_WELFARE_1 if kind == INST and code != "M102"
+                else (Unit.InstitutionClass.PUBLIC_WELFARE_2 if kind == INST else ""),
+                level=level, region=region, rank=rank, parent_code=sup or "", supervisor_code=sup or "",
+                approval_number=f"临编发〔2019〕{int(zlib.crc32(code.encode()) % 90) + 10}号", approval_date=date(2019, 3, 1),
+                staff_as_of=SEED_AS_OF, quotas=canonical_lines(quotas, QUOTA_KINDS), posts=canonical_lines(posts, RANKS),
+                functions=tuple(f.format(n=short) for f in FUNCTIONS[kind]),
+                bodies=tuple((b, d.format(n=short)) for b, d in BODIES[kind]),
+            )
+            current.append(record)
+            # A year earlier the first quota kind had two more vacancies (hired since), where there was room.
+            first = record.quotas[0]
+            earlier = ((first[0], first[1], max(first[2] - 2, 0)),) + record.quotas[1:]
+            history.append(dataclasses.replace(record, staff_as_of=SEED_HISTORY_AS_OF, quotas=earlier))
+        return history, current
 
     def _accounts(self, units: dict[str, Unit]) -> dict[str, User]:
         accounts = {}
@@ -126,16 +202,32 @@ class Command(BaseCommand):
             accounts[username] = user
         return accounts
 
-    def _campaign(self, units: dict[str, Unit], evaluator: User, rng: random.Random) -> Campaign:
+    def _unit_liaisons(self, units: dict[str, Unit]) -> None:
+        """Every unit gets a liaison account (the demo one keeps its name), so no package is left to nobody."""
+        password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+        for code, unit in units.items():
+            if unit.liaisons.exists():
+                continue
+            User.objects.update_or_create(
+                username=f"liaison_{code.lower()}",
+                defaults={"first_name": f"{unit.short_name or unit.name}填报员", "role": User.Role.LIAISON, "unit": unit},
+                create_defaults={"first_name": f"{unit.short_name or unit.name}填报员", "role": User.Role.LIAISON,
+                                 "unit": unit, "password": password},
+            )
+
+    def _campaign(self, units: dict[str, Unit], accounts: dict[str, User], rng: random.Random) -> Campaign:
+        evaluator = accounts["evaluator"]
         campaign = Campaign.objects.filter(year=CAMPAIGN_YEAR, name=CAMPAIGN_NAME).first()
         if campaign is None:
             in_scope = [u for code, u in units.items() if code.startswith("M") or code.startswith("C1")]
-            campaign = campaign_create(name=CAMPAIGN_NAME, year=CAMPAIGN_YEAR, units=in_scope, actor=evaluator)
-            for _step in range(3):  # 制定方案 → 发布通知 → 部门自评 → 社会调查
-                campaign = campaign_advance(campaign=campaign, actor=evaluator)
+            campaign = campaign_create(name=CAMPAIGN_NAME, year=CAMPAIGN_YEAR, units=in_scope, actor=evaluator,
+                                       plan_text=PLAN_TEXT, notice_text=NOTICE_TEXT)
+            self._organise(campaign, accounts)
         form = satisfaction_form_issue(campaign=campaign, actor=evaluator)
         if not form.responses.exists():
             self._answers(form, rng)
+        if not IndicatorTree.objects.filter(campaign=campaign).exists():
+            self._ahp_judgements(campaign, evaluator, rng)
         self._staff_assessment(campaign, evaluator, rng)
         return campaign
 
@@ -152,6 +244,51 @@ class Command(BaseCommand):
             box = ballots_issue(form=form, target=target, actor=evaluator, count=12)
             for ballot in box.ballots.all()[: 8 if n == 0 else 2]:
                 ballot_submit(code=ballot.code, data={f"d{d}": rng.choice(scale) for d in range(1, 9)})
+
+    def _ahp_judgements(self, campaign: Campaign, evaluator: User, rng: random.Random) -> None:
+        """The campaign's copy of the default tree, judged by three experts who broadly agree; not frozen yet."""
+        tree = campaign_tree_copy(campaign=campaign, template=default_template_ensure(), actor=evaluator)
+        for name, affiliation in DEMO_EXPERTS:
+            expert = expert_invite(tree=tree, name=name, affiliation=affiliation, actor=evaluator)
+            for node, (codes, _names) in tree_nodes(tree=tree).items():
+                if len(codes) > 1:
+                    weights = [rng.uniform(1, 3) for _code in codes]
+                    judgement_save(expert=expert, node=node, answers=answers_from_weights(weights))
+
+    def _organise(self, campaign: Campaign, accounts: dict[str, User]) -> None:
+        """Teams, deadlines, the notice out, and packages at every point of the self-assessment."""
+        evaluator = accounts["evaluator"]
+        today = timezone.localdate()
+        targets = list(campaign.targets.select_related("unit"))
+        workflow.team_save(campaign=campaign, actor=evaluator, name="第一评估组", members=[evaluator],
+                           targets=[t for t in targets if t.unit.level == Unit.Level.MUNICIPAL])
+        workflow.team_save(campaign=campaign, actor=evaluator, name="第二评估组", members=[accounts["evaluator2"]],
+                           targets=[t for t in targets if t.unit.level == Unit.Level.COUNTY])
+        workflow.campaign_deadlines_set(campaign=campaign, actor=evaluator, deadlines={
+            Campaign.Status.NOTICE: today + timedelta(days=3), Campaign.Status.SELF_ASSESSMENT: today + timedelta(days=14),
+            Campaign.Status.SURVEY: today + timedelta(days=30), Campaign.Status.FIELD_VISIT: today + timedelta(days=45),
+            Campaign.Status.REPORT: today + timedelta(days=60),
+        })
+        for _step in range(2):  # 制定方案 → 发布通知 → 部门自评
+            campaign = campaign_advance(campaign=campaign, actor=evaluator)
+        codes = campaign_indicator_codes(campaign)
+        by_code = {t.unit.code: t for t in campaign.targets.select_related("unit", "liaison", "team")}
+        # accepted, submitted (awaiting review), returned; 市教育局 (the demo liaison) is left for the demo
+        for code, end in [("M001", "accepted"), ("M002", "accepted"), ("M003", "submitted"), ("M005", "returned"),
+                          ("C101", "submitted")]:
+            target = by_code[code]
+            liaison = target.liaison
+            workflow.target_notice_seen(target=target, actor=liaison)
+            workflow.self_assessment_save(target=target, actor=liaison, items={
+                c: (Decimal(80 + (i * 7) % 19), "已按要求落实。") for i, c in enumerate(codes)})
+            workflow.upload_add(target=target, actor=liaison, purpose="self_report", data=DEMO_PDF,
+                                name=f"{target.unit.short_name}自评报告.pdf")
+            workflow.self_assessment_submit(target=target, actor=liaison)
+            reviewer = target.team.members.first()
+            if end == "accepted":
+                workflow.self_assessment_accept(target=target, actor=reviewer)
+            elif end == "returned":
+                workflow.self_assessment_return(target=target, actor=reviewer, reason="佐证材料不全，请补充编制使用台账。")
 
     def _answers(self, form, rng: random.Random) -> None:
         """A few hundred answers; each unit has its own leaning, so the rates differ believably."""

@@ -1,0 +1,506 @@
+"""Reading the registry workbook (编制台账导入模板): xlsx bytes → UnitRecord dataclasses and ImportIssues.
+
+Pure: no ORM and no settings (limits are arguments), so every error case is tested without a database.
+The sheet layout (SHEETS) is shared with bianzhi.exporters, which writes the template and the export: a
+workbook we write is one we read back unchanged.
+
+Checks that need the rest of the registry (unknown parent, a cycle through units not in the file, a
+credit code held by another unit) are in `registry_issues`, which the service calls with what the
+database knows.
+"""
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+from django.utils import translation
+
+from .credit_code import credit_code_error
+from .models import Quota, Unit
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class CellError(ValueError):
+    """A cell's value is wrong; the message (Chinese) says why."""
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One problem: where (sheet, 1-based row and column; None for the whole sheet or file) and what."""
+
+    sheet: str
+    row: int | None
+    column: int | None
+    header: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.sheet + (f" 第{self.row}行" if self.row else "") + (f"「{self.header}」" if self.header else "")
+        return f"{where}：{self.message}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cell parsers: each takes the raw openpyxl value (never None: empty cells are handled by the caller)
+# ---------------------------------------------------------------------------------------------------------
+def text(max_length: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value).strip()
+        if len(value) > max_length:
+            raise CellError(f"不能超过{max_length}个字，实际{len(value)}个字")
+        return value
+
+    return parse
+
+
+def count(value: Any) -> int:
+    """A head count: a non-negative whole number (digits typed as text are accepted)."""
+    if isinstance(value, bool):
+        raise CellError("应填写整数")
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped.lstrip("-").isdigit():
+            raise CellError(f"应填写整数，不能是文字“{stripped}”")
+        value = int(stripped)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(f"应填写整数，不能是小数 {value:g}")
+        value = int(value)
+    if not isinstance(value, int):
+        raise CellError("应填写整数")
+    if value < 0:
+        raise CellError(f"不能是负数（{value}）")
+    return value
+
+
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def day(value: Any) -> date:
+    """A date cell, or a date typed as text: 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = DATE_TEXT.match(str(value).strip())
+    try:
+        if match:
+            return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        pass  # e.g. 2024-02-30
+    raise CellError(f"应为日期（如 2024-03-01），不能是“{value}”")
+
+
+def credit_code(value: Any) -> str:
+    code = str(value).strip().upper()
+    error = credit_code_error(code)
+    if error:
+        raise CellError(error)
+    return code
+
+
+class choice:
+    """A cell holding one of a TextChoices' Chinese labels (the template offers them in a dropdown)."""
+
+    def __init__(self, choices: type):
+        self.choices = choices
+
+    @cached_property
+    def by_label(self) -> dict[str, str]:
+        # The msgids, whatever language is active: the workbook is Chinese.
+        with translation.override(None):
+            return {str(label): value for value, label in self.choices.choices}
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.by_label)
+
+    def __call__(self, value: Any) -> str:
+        label = str(value).strip()
+        try:
+            return self.by_label[label]
+        except KeyError:
+            raise CellError(f"“{label}”不是可选值，应为：{'、'.join(self.by_label)}") from None
+
+    def label(self, value: str) -> str:
+        return next((label for label, v in self.by_label.items() if v == value), "")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    parse: Callable[[Any], Any]
+    required: bool = False
+    width: int = 14
+    note: str = ""
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return getattr(self.parse, "labels", ())
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: tuple[Column, ...]
+    note: str
+
+
+def quota_key(kind: str, part: str) -> str:
+    return f"quota:{kind}:{part}"
+
+
+UNIT_SHEET = Sheet(
+    "单位",
+    (
+        Column("code", "单位代码", text(32), required=True, note="本系统内唯一；再次导入时按单位代码更新"),
+        Column("name", "单位名称", text(200), required=True, width=30),
+        Column("short_name", "简称", text(50)),
+        Column("credit_code", "统一社会信用代码", credit_code, required=True, width=22, note="18位，按GB 32100-2015校验"),
+        Column("kind", "单位类别", choice(Unit.Kind), required=True),
+        Column("institution_class", "事业单位类别", choice(Unit.InstitutionClass), note="仅事业单位填写"),
+        Column("level", "层级", choice(Unit.Level), required=True),
+        Column("region", "所属地区", text(50), required=True, note="市本级，或所在县区的名称"),
+        Column("rank", "机构规格", choice(Unit.Rank)),
+        Column("parent_code", "上级单位代码", text(32), note="须是本表或系统中已有的单位代码"),
+        Column("supervisor_code", "主管部门代码", text(32), note="事业单位的主管部门，须是已有的单位代码"),
+        Column("status", "状态", choice(Unit.Status), required=True),
+        Column("abolished_on", "撤销日期", day, note="状态为“撤销”时必填"),
+        Column("approval_number", "三定批准文号", text(100), width=22),
+        Column("approval_date", "三定批准日期", day),
+        Column("staff_as_of", "统计截至日期", day, required=True, note="实有人数、实配领导职数的统计日期"),
+        *(
+            Column(quota_key(kind, part), f"{label}{part_label}", count, width=12, note="空白按0计")
+            for kind, label in Quota.Kind.choices
+            for part, part_label in (("approved", "核定数"), ("actual", "实有数"))
+        ),
+    ),
+    "每行一个单位。带 * 的列必填；编制数空白按 0 计。",
+)
+POST_SHEET = Sheet(
+    "领导职数",
+    (
+        Column("code", "单位代码", text(32), required=True),
+        Column("rank", "职级", choice(Unit.Rank), required=True),
+        Column("approved", "核定职数", count, required=True),
+        Column("actual", "实配职数", count, required=True),
+    ),
+    "每行一个单位的一个职级。",
+)
+FUNCTION_SHEET = Sheet(
+    "主要职责",
+    (
+        Column("code", "单位代码", text(32), required=True),
+        Column("position", "序号", count, required=True),
+        Column("text", "职责内容", text(2000), required=True, width=60),
+    ),
+    "三定规定中的主要职责，每行一条。",
+)
+BODY_SHEET = Sheet(
+    "内设机构",
+    (
+        Column("code", "单位代码", text(32), required=True),
+        Column("position", "序号", count, required=True),
+        Column("name", "机构名称", text(100), required=True, width=20),
+        Column("duties", "主要职责", text(2000), width=60),
+    ),
+    "三定规定中的内设机构，每行一个。",
+)
+SHEETS = (UNIT_SHEET, POST_SHEET, FUNCTION_SHEET, BODY_SHEET)
+INSTRUCTIONS_TITLE = "填写说明"
+QUOTA_KINDS = tuple(Quota.Kind.values)
+RANKS = tuple(Unit.Rank.values)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The record: one unit as the registry knows it, in a canonical form
+# ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnitRecord:
+    code: str
+    name: str
+    credit_code: str
+    kind: str
+    level: str
+    region: str
+    staff_as_of: date
+    short_name: str = ""
+    institution_class: str = ""
+    rank: str = ""
+    parent_code: str = ""
+    supervisor_code: str = ""
+    status: str = "active"
+    abolished_on: date | None = None
+    approval_number: str = ""
+    approval_date: date | None = None
+    quotas: tuple[tuple[str, int, int], ...] = ()  # (kind, approved, actual), in Quota.Kind order, no 0/0 lines
+    posts: tuple[tuple[str, int, int], ...] = ()  # (rank, approved, actual), in Unit.Rank order
+    functions: tuple[str, ...] = ()
+    bodies: tuple[tuple[str, str], ...] = ()  # (name, duties)
+    row: int = field(default=0, compare=False)  # the row it came from, for messages
+
+    UNIT_FIELDS = (
+        "code", "name", "short_name", "credit_code", "kind", "institution_class", "level", "region", "rank",
+        "parent_code", "supervisor_code", "status", "abolished_on", "approval_number", "approval_date",
+        "staff_as_of",
+    )
+
+    def snapshot(self) -> dict:
+        """The JSON form kept in a UnitVersion; equal snapshots mean nothing changed."""
+        data = {name: getattr(self, name) for name in self.UNIT_FIELDS}
+        for name in ("abolished_on", "approval_date", "staff_as_of"):
+            data[name] = data[name].isoformat() if data[name] else ""
+        data["quotas"] = [list(line) for line in self.quotas]
+        data["posts"] = [list(line) for line in self.posts]
+        data["functions"] = list(self.functions)
+        data["bodies"] = [list(body) for body in self.bodies]
+        return data
+
+
+def canonical_lines(lines: Iterable[tuple[str, int, int]], order: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """Drop empty lines (0 approved, 0 actual) and sort in the choices' order, so equal data compares equal."""
+    return tuple(sorted(((k, a, b) for k, a, b in lines if a or b), key=lambda line: order.index(line[0])))
+
+
+@dataclass
+class ParsedWorkbook:
+    units: list[UnitRecord]
+    issues: list[ImportIssue]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------------
+def open_workbook(data: bytes, *, max_bytes: int):
+    """The workbook (read-only mode), or raise CellError with why the file cannot be read."""
+    if len(data) > max_bytes:
+        raise CellError(f"文件过大：{len(data) / 1048576:.1f} MB，上限为 {max_bytes / 1048576:.0f} MB")
+    if not data.startswith(XLSX_MAGIC):
+        raise CellError("文件不是 Excel 工作簿（.xlsx）：请用导入模板填写后上传")
+    import openpyxl  # imported here: the rest of the module (sheet specs) is used without it
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise CellError(f"无法读取该 Excel 文件（{type(exc).__name__}）：请另存为 .xlsx 后重试") from exc
+
+
+def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue]) -> list[tuple[int, dict]]:
+    """Rows of one sheet as (row number, {key: value}); problems go to `issues`."""
+    rows = ws.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    headers = [str(h).strip().rstrip("*").strip() if h is not None else "" for h in (header_row or ())]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        issues.append(ImportIssue(sheet.title, None, None, "", "工作表是空的：第一行应为表头"))
+        return []
+    expected = {c.header for c in sheet.columns}
+    missing = [c.header for c in sheet.columns if c.header not in headers]
+    unknown = [(i, h) for i, h in enumerate(headers, start=1) if h and h not in expected]  # blank: a spacer column
+    repeated = [(i, h) for i, h in enumerate(headers, start=1) if h in expected and headers.index(h) != i - 1]
+    for header in missing:
+        issues.append(ImportIssue(sheet.title, 1, None, header, f"缺少表头“{header}”"))
+    for i, header in unknown:
+        issues.append(ImportIssue(sheet.title, 1, i, header or f"第{i}列", f"无法识别的表头“{header}”：请使用导入模板"))
+    for i, header in repeated:
+        issues.append(ImportIssue(sheet.title, 1, i, header, f"表头“{header}”重复"))
+    if missing or unknown or repeated:
+        return []
+
+    positions = [(headers.index(c.header), c) for c in sheet.columns]
+    parsed = []
+    for row_number, values in enumerate(rows, start=2):
+        if not any(v is not None and v != "" for v in values):
+            continue  # blank rows are skipped, not errors
+        record, row_ok = {}, True
+        for index, column in positions:
+            value = values[index] if index < len(values) else None
+            if isinstance(value, str) and not value.strip():
+                value = None
+            if value is None:
+                if column.required:
+                    issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header, "必填，不能为空"))
+                    row_ok = False
+                continue
+            try:
+                record[column.key] = column.parse(value)
+            except CellError as exc:
+                issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header, str(exc)))
+                row_ok = False
+        if row_ok:
+            parsed.append((row_number, record))
+    return parsed
+
+
+def _column_number(sheet: Sheet, key: str) -> int:
+    return next(i for i, c in enumerate(sheet.columns, start=1) if c.key == key)
+
+
+def _header(sheet: Sheet, key: str) -> str:
+    return sheet.columns[_column_number(sheet, key) - 1].header
+
+
+def _issue(sheet: Sheet, row: int, key: str, message: str) -> ImportIssue:
+    return ImportIssue(sheet.title, row, _column_number(sheet, key), _header(sheet, key), message)
+
+
+def parse_registry(data: bytes, *, max_bytes: int) -> ParsedWorkbook:
+    """Read the whole workbook. Every problem is reported, not just the first."""
+    try:
+        wb = open_workbook(data, max_bytes=max_bytes)
+    except CellError as exc:
+        return ParsedWorkbook([], [ImportIssue("", None, None, "", str(exc))])
+    issues: list[ImportIssue] = []
+    try:
+        rows = {}
+        for sheet in SHEETS:
+            if sheet.title in wb.sheetnames:
+                rows[sheet.title] = _read_sheet(wb[sheet.title], sheet, issues)
+            elif sheet is UNIT_SHEET:
+                issues.append(ImportIssue(sheet.title, None, None, "", "缺少工作表“单位”：请使用导入模板"))
+            else:
+                rows[sheet.title] = []  # the optional sheets may be left out
+    finally:
+        wb.close()
+    unit_rows = rows.get(UNIT_SHEET.title, [])
+    if UNIT_SHEET.title in rows and not unit_rows and not issues:
+        issues.append(ImportIssue(UNIT_SHEET.title, None, None, "", "工作表“单位”中没有数据"))
+    units = _units(unit_rows, rows, issues)
+    return ParsedWorkbook(units, issues)
+
+
+def _units(unit_rows, rows, issues: list[ImportIssue]) -> list[UnitRecord]:
+    by_code: dict[str, tuple[int, dict]] = {}
+    credit_rows: dict[str, int] = {}
+    for row, values in unit_rows:
+        code = values["code"]
+        if code in by_code:
+            issues.append(_issue(UNIT_SHEET, row, "code", f"单位代码“{code}”重复（第{by_code[code][0]}行已有）"))
+            continue
+        if values["credit_code"] in credit_rows:
+            issues.append(_issue(UNIT_SHEET, row, "credit_code",
+                                 f"统一社会信用代码与第{credit_rows[values['credit_code']]}行重复"))
+        credit_rows.setdefault(values["credit_code"], row)
+        _unit_rules(row, values, issues)
+        by_code[code] = (row, values)
+
+    children = {
+        sheet.title: _children(sheet, rows.get(sheet.title, []), by_code, issues) for sheet in SHEETS[1:]
+    }
+    records = []
+    for code, (row, v) in by_code.items():
+        quotas = [(kind, v.get(quota_key(kind, "approved"), 0), v.get(quota_key(kind, "actual"), 0)) for kind in QUOTA_KINDS]
+        records.append(
+            UnitRecord(
+                code=code, name=v["name"], short_name=v.get("short_name", ""), credit_code=v["credit_code"],
+                kind=v["kind"], institution_class=v.get("institution_class", ""), level=v["level"],
+                region=v["region"], rank=v.get("rank", ""), parent_code=v.get("parent_code", ""),
+                supervisor_code=v.get("supervisor_code", ""), status=v["status"],
+                abolished_on=v.get("abolished_on"), approval_number=v.get("approval_number", ""),
+                approval_date=v.get("approval_date"), staff_as_of=v["staff_as_of"],
+                quotas=canonical_lines(quotas, QUOTA_KINDS),
+                posts=canonical_lines(children[POST_SHEET.title].get(code, ()), RANKS),
+                functions=tuple(t for _p, t in sorted(children[FUNCTION_SHEET.title].get(code, ()))),
+                bodies=tuple((n, d) for _p, n, d in sorted(children[BODY_SHEET.title].get(code, ()))),
+                row=row,
+            )
+        )
+    return records
+
+
+def _unit_rules(row: int, v: dict, issues: list[ImportIssue]) -> None:
+    """Rules across the cells of one unit row."""
+    if v.get("institution_class") and v["kind"] != Unit.Kind.PUBLIC_INSTITUTION:
+        issues.append(_issue(UNIT_SHEET, row, "institution_class", "只有事业单位才填写事业单位类别"))
+    if v["status"] == Unit.Status.ABOLISHED and not v.get("abolished_on"):
+        issues.append(_issue(UNIT_SHEET, row, "abolished_on", "状态为“撤销”时必须填写撤销日期"))
+    if v["status"] == Unit.Status.ACTIVE and v.get("abolished_on"):
+        issues.append(_issue(UNIT_SHEET, row, "abolished_on", "状态为“正常”的单位不应有撤销日期"))
+    for key in ("parent_code", "supervisor_code"):
+        if v.get(key) == v["code"]:
+            issues.append(_issue(UNIT_SHEET, row, key, "不能是单位自己（上下级关系形成循环）"))
+
+
+def _children(sheet: Sheet, sheet_rows, by_code, issues: list[ImportIssue]) -> dict[str, list]:
+    """The rows of a child sheet grouped by unit code; unknown codes and repeated keys are issues."""
+    key_name = "rank" if sheet is POST_SHEET else "position"
+    grouped: dict[str, list] = {}
+    seen: dict[tuple, int] = {}
+    for row, v in sheet_rows:
+        code = v["code"]
+        if code not in by_code:
+            issues.append(_issue(sheet, row, "code", f"单位代码“{code}”不在“单位”表中"))
+            continue
+        key = (code, v[key_name])
+        if key in seen:
+            issues.append(_issue(sheet, row, key_name, f"与第{seen[key]}行重复（同一单位的{_header(sheet, key_name)}不能重复）"))
+            continue
+        seen[key] = row
+        if sheet is POST_SHEET:
+            line = (v["rank"], v["approved"], v["actual"])
+        elif sheet is FUNCTION_SHEET:
+            line = (v["position"], v["text"])
+        else:
+            line = (v["position"], v["name"], v.get("duties", ""))
+        grouped.setdefault(code, []).append(line)
+    return grouped
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Checks against the rest of the registry
+# ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KnownUnit:
+    """What the database knows of a unit, for the tree and uniqueness checks."""
+
+    parent_code: str
+    supervisor_code: str
+    credit_code: str
+
+
+def registry_issues(records: list[UnitRecord], known: dict[str, KnownUnit]) -> list[ImportIssue]:
+    """Unknown parents, cycles and credit codes held by another unit, once the file is applied."""
+    merged = dict(known)
+    for r in records:
+        merged[r.code] = KnownUnit(r.parent_code, r.supervisor_code, r.credit_code)
+    issues = []
+    holders: dict[str, str] = {}
+    for code, unit in known.items():
+        if unit.credit_code and merged[code].credit_code == unit.credit_code:
+            holders[unit.credit_code] = code
+    for r in records:
+        for key, label in (("parent_code", "上级单位"), ("supervisor_code", "主管部门")):
+            target = getattr(r, key)
+            if target and target not in merged:
+                issues.append(_issue(UNIT_SHEET, r.row, key, f"{label}代码“{target}”不存在：既不在本表，也不在系统中"))
+        holder = holders.get(r.credit_code)
+        if holder and holder != r.code:
+            issues.append(_issue(UNIT_SHEET, r.row, "credit_code", f"统一社会信用代码已被单位“{holder}”使用"))
+    for key, label in (("parent_code", "上级单位"), ("supervisor_code", "主管部门")):
+        for r in records:
+            cycle = _cycle_from(r.code, merged, key)
+            if cycle and len(cycle) > 1:  # a unit as its own parent is reported by the row check
+                issues.append(_issue(UNIT_SHEET, r.row, key, f"{label}关系形成循环：{' → '.join(cycle)}"))
+    return issues
+
+
+def _cycle_from(code: str, merged: dict[str, KnownUnit], key: str) -> list[str] | None:
+    """The cycle `code` is on when following `key` upwards, or None."""
+    path, current = [code], getattr(merged[code], key)
+    while current and current in merged:
+        if current == code:
+            return path + [code]
+        if current in path:
+            return None  # a cycle above this unit, reported on the units that are on it
+        path.append(current)
+        current = getattr(merged[current], key)
+    return None

@@ -1,0 +1,186 @@
+"""Registry writes (编制台账): importing a workbook, and recording a dated version of every change.
+
+All or nothing: a workbook with one bad cell imports nothing. Each unit whose record changed gets a new
+UnitVersion (the audit row: who, when, the record after the change; the one before is the previous
+version), so earlier states stay readable and a campaign can read the registry as of its date.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .exceptions import ApplicationError
+from .exporters import mark_issues
+from .importers import ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
+from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
+from .selectors import latest_snapshots, unit_record
+
+UNIT_FIELDS = [
+    "name", "short_name", "credit_code", "kind", "institution_class", "level", "region", "rank", "status",
+    "abolished_on", "approval_number", "approval_date", "staff_as_of",
+]
+
+
+class RegistryImportError(ApplicationError):
+    """The workbook cannot be imported; `issues` says every reason, cell by cell."""
+
+    def __init__(self, issues: list[ImportIssue]):
+        super().__init__(_("导入失败：发现 %(n)d 处错误，未导入任何数据") % {"n": len(issues)}, {"issues": len(issues)})
+        self.issues = issues
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+    def __str__(self) -> str:
+        return _("新增 %(c)d 个单位，更新 %(u)d 个，%(n)d 个无变化") % {
+            "c": self.created, "u": self.updated, "n": self.unchanged,
+        }
+
+
+def registry_import(*, data: bytes, actor: User | None) -> ImportSummary:
+    """Import a registry workbook (bytes); raises RegistryImportError listing every problem."""
+    parsed = parse_registry(data, max_bytes=settings.REGISTRY_IMPORT_MAX_BYTES)
+    issues = parsed.issues + registry_check(records=parsed.units)
+    if issues:
+        raise RegistryImportError(issues)
+    return _registry_write(records=parsed.units, actor=actor, source=UnitVersion.Source.IMPORT)
+
+
+def registry_check(*, records: list[UnitRecord]) -> list[ImportIssue]:
+    """The checks that need the rest of the registry: parents exist, no cycle, credit codes unique."""
+    if not records:
+        return []
+    rows = Unit.objects.values_list("code", "parent__code", "supervisor__code", "credit_code")
+    known = {code: KnownUnit(parent or "", supervisor or "", credit) for code, parent, supervisor, credit in rows}
+    return registry_issues(records, known)
+
+
+def registry_apply(*, records: list[UnitRecord], actor: User | None, source: str) -> ImportSummary:
+    """Check and write records built in code (the seed) exactly as an imported workbook's."""
+    issues = registry_check(records=records)
+    if issues:
+        raise RegistryImportError(issues)
+    return _registry_write(records=records, actor=actor, source=source)
+
+
+@transaction.atomic
+def _registry_write(*, records: list[UnitRecord], actor: User | None, source: str) -> ImportSummary:
+    """Write checked records: create or update units by code, replace their 三定 and figures.
+
+    Units whose record equals their latest version are left alone, so importing the same file twice
+    changes nothing and adds no version.
+    """
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in records])}
+    previous = latest_snapshots(unit_ids=[u.pk for u in existing.values()])
+    changed = [r for r in records if r.code not in existing or previous.get(existing[r.code].pk) != r.snapshot()]
+    created = [r for r in changed if r.code not in existing]
+
+    units = dict(existing)
+    ids = _tree_ids(changed, existing)
+    for layer in _parent_first_layers(created, ids):
+        new_units = [Unit(code=r.code, **_unit_fields(r), **_links(r, ids)) for r in layer]
+        for unit in Unit.objects.bulk_create(new_units, batch_size=500):
+            units[unit.code] = ids[unit.code] = unit
+    updated = [r for r in changed if r.code in existing]
+    now = timezone.now()
+    for r in updated:
+        unit = units[r.code]
+        for name, value in {**_unit_fields(r), **_links(r, ids)}.items():
+            setattr(unit, name, value)
+        unit.updated_at = now
+    Unit.objects.bulk_update(
+        [units[r.code] for r in updated], UNIT_FIELDS + ["parent", "supervisor", "updated_at"], batch_size=500
+    )
+    _replace_children(changed, units, existing)
+    UnitVersion.objects.bulk_create(
+        [UnitVersion(unit=units[r.code], valid_from=r.staff_as_of, data=r.snapshot(), source=source, actor=actor)
+         for r in changed],
+        batch_size=500,
+    )
+    return ImportSummary(created=len(created), updated=len(updated), unchanged=len(records) - len(changed))
+
+
+def _unit_fields(record: UnitRecord) -> dict:
+    return {name: getattr(record, name) for name in UNIT_FIELDS}
+
+
+def _tree_ids(records: list[UnitRecord], existing: dict[str, Unit]) -> dict[str, Unit]:
+    """The units already in the registry that the records point at (as parent or supervisor)."""
+    wanted = {code for r in records for code in (r.parent_code, r.supervisor_code) if code} - existing.keys()
+    return {**existing, **{u.code: u for u in Unit.objects.filter(code__in=wanted).only("pk", "code")}}
+
+
+def _links(record: UnitRecord, ids: dict[str, Unit]) -> dict:
+    return {
+        "parent_id": ids[record.parent_code].pk if record.parent_code else None,
+        "supervisor_id": ids[record.supervisor_code].pk if record.supervisor_code else None,
+    }
+
+
+def _parent_first_layers(records: list[UnitRecord], ids: dict[str, Unit]):
+    """New units in layers, each after the units it points at, so every row is inserted with its links set
+    (the checks ruled out cycles and unknown codes). A tree is a few layers deep: a few bulk inserts."""
+    pending = records
+    while pending:
+        known = ids.keys()
+        layer = [r for r in pending if {r.parent_code, r.supervisor_code} - {""} <= known]
+        if not layer:  # cannot happen after registry_check; refuse rather than loop
+            raise ApplicationError(_("上下级关系无法解析"))
+        yield layer
+        placed = {r.code for r in layer}
+        pending = [r for r in pending if r.code not in placed]
+
+
+def _replace_children(records: list[UnitRecord], units: dict[str, Unit], existing: dict[str, Unit]) -> None:
+    """The file's quotas, posts, functions and bodies replace the unit's (a part left out is removed)."""
+    replaced = [units[r.code].pk for r in records if r.code in existing]
+    for model in (Quota, LeadershipPost, UnitFunction, InternalBody):
+        model.objects.filter(unit_id__in=replaced).delete()
+    pairs = [(units[r.code], r) for r in records]
+    Quota.objects.bulk_create(
+        [Quota(unit=u, kind=k, approved=a, actual=b) for u, r in pairs for k, a, b in r.quotas], batch_size=1000
+    )
+    LeadershipPost.objects.bulk_create(
+        [LeadershipPost(unit=u, rank=k, approved=a, actual=b) for u, r in pairs for k, a, b in r.posts], batch_size=1000
+    )
+    UnitFunction.objects.bulk_create(
+        [UnitFunction(unit=u, position=n, text=t) for u, r in pairs for n, t in enumerate(r.functions, start=1)],
+        batch_size=1000,
+    )
+    InternalBody.objects.bulk_create(
+        [InternalBody(unit=u, position=n, name=name, duties=duties)
+         for u, r in pairs for n, (name, duties) in enumerate(r.bodies, start=1)],
+        batch_size=1000,
+    )
+
+
+def registry_errors_file_save(*, data: bytes, issues: list[ImportIssue], actor: User) -> str | None:
+    """Keep the upload with its bad cells marked, privately, for its uploader to download; its storage name."""
+    if not any(issue.row for issue in issues):
+        return None  # nothing to mark: the file itself could not be read
+    name = f"registry-imports/{actor.pk}/{uuid.uuid4().hex}.xlsx"
+    return default_storage.save(name, ContentFile(mark_issues(data, issues)))
+
+
+@transaction.atomic
+def unit_version_record(*, unit: Unit, actor: User | None, source: str) -> UnitVersion | None:
+    """After an edit outside the import (the Django admin), keep the history: a new version if anything changed."""
+    record = unit_record(unit=unit)
+    if record.staff_as_of is None:
+        return None  # no staff count date yet: nothing dated to record
+    previous = latest_snapshots(unit_ids=[unit.pk]).get(unit.pk)
+    if previous == record.snapshot():
+        return None
+    return UnitVersion.objects.create(
+        unit=unit, valid_from=record.staff_as_of, data=record.snapshot(), source=source, actor=actor
+    )

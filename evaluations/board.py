@@ -1,0 +1,44 @@
+"""The status board: for each unit and each step that concerns it, one of done / in progress / late /
+returned / not started. Pure: statuses are the plain values of CampaignTarget.Status."""
+
+from datetime import date
+
+DONE, IN_PROGRESS, LATE, RETURNED, NOT_STARTED = "done", "in_progress", "late", "returned", "not_started"
+CELL_LABELS = {DONE: "已完成", IN_PROGRESS: "进行中", LATE: "已逾期", RETURNED: "已退回", NOT_STARTED: "未开始"}
+
+# The unit-level steps, as (campaign step whose deadline applies, label).
+STEPS = (("notice", "查阅通知"), ("self_assessment", "部门自评"), ("field_visit", "实地评估"))
+
+_RANK = {
+    "pending": 0, "notified": 1, "self_draft": 2, "self_submitted": 3, "self_returned": 3,
+    "self_accepted": 4, "field_visit": 5, "field_done": 6,
+}
+
+
+def _open(due_on: date | None, today: date) -> str:
+    return LATE if due_on is not None and today > due_on else IN_PROGRESS
+
+
+def board_cells(*, status: str, notice_seen: bool, deadlines: dict[str, date], today: date) -> dict[str, str]:
+    rank = _RANK[status]
+    if rank == 0:
+        notice = NOT_STARTED
+    else:
+        notice = DONE if notice_seen else _open(deadlines.get("notice"), today)
+    if rank >= 4:
+        self_assessment = DONE
+    elif status == "self_returned":
+        self_assessment = RETURNED
+    elif status == "self_submitted":
+        self_assessment = IN_PROGRESS  # waiting for the office: not the unit's lateness
+    elif status == "self_draft":
+        self_assessment = _open(deadlines.get("self_assessment"), today)
+    else:
+        self_assessment = NOT_STARTED
+    if status == "field_done":
+        field_visit = DONE
+    elif status == "field_visit":
+        field_visit = _open(deadlines.get("field_visit"), today)
+    else:
+        field_visit = NOT_STARTED
+    return {"notice": notice, "self_assessment": self_assessment, "field_visit": field_visit}

@@ -1,0 +1,131 @@
+"""The scoring API: the campaign's tree, the judgements (an expert sees only their own), the group result and
+the frozen weights. Thin: selectors read, services write (and refuse once the weights are frozen)."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from evaluations.selectors import campaign_get_for_user
+from scoring import exporters, judging, services
+from scoring.models import ROOT_NODE
+from scoring.selectors import (
+    campaign_tree, expert_get_by_token, expert_list, indicator_get, tree_frozen, tree_judgement_inputs,
+)
+
+from .permissions import OfficeWritesReadersRead, ReadersOnly
+from .serializers import (
+    AggregationQuerySerializer, ExpertJudgementsSerializer, FreezeSerializer, IndicatorSerializer,
+    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, TreeRowSerializer,
+)
+
+
+def _tree(request, campaign_pk: int):
+    tree = campaign_tree(campaign=campaign_get_for_user(user=request.user, pk=campaign_pk))
+    if tree is None:
+        raise Http404
+    return tree
+
+
+class TreeApi(APIView):
+    """The campaign's tree: dimensions and indicators, with local and global weights once frozen."""
+
+    @extend_schema(responses=TreeRowSerializer(many=True))
+    def get(self, request, campaign_pk: int):
+        tree = _tree(request, campaign_pk)
+        freeze = tree_frozen(tree)
+        rows = exporters.tree_rows(tree=tree, freeze=freeze)
+        return Response({
+            "name": tree.name, "frozen": freeze is not None,
+            "rows": TreeRowSerializer(rows, many=True).data,
+            "indicators": IndicatorSerializer([r["obj"] for r in rows if r["level"] == 2], many=True).data,
+        })
+
+
+class IndicatorUpdateApi(APIView):
+    permission_classes = [OfficeWritesReadersRead]
+
+    @extend_schema(request=IndicatorUpdateInputSerializer, responses=IndicatorSerializer)
+    def patch(self, request, campaign_pk: int, pk: int):
+        indicator = indicator_get(tree=_tree(request, campaign_pk), pk=pk)
+        data = IndicatorUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        indicator = services.indicator_update(indicator=indicator, actor=request.user, **data.validated_data)
+        return Response(IndicatorSerializer(indicator).data)
+
+
+class JudgementsApi(APIView):
+    """Every expert's matrices and CRs (the office and the leaders)."""
+
+    permission_classes = [ReadersOnly]
+
+    @extend_schema(responses=ExpertJudgementsSerializer(many=True))
+    def get(self, request, campaign_pk: int):
+        return Response(ExpertJudgementsSerializer(expert_list(tree=_tree(request, campaign_pk)), many=True).data)
+
+
+class AggregationApi(APIView):
+    """The group weights by AIJ or AIP over the experts not excluded (not frozen: a preview)."""
+
+    permission_classes = [ReadersOnly]
+
+    @extend_schema(parameters=[AggregationQuerySerializer], responses=OpenApiTypes.OBJECT)
+    def get(self, request, campaign_pk: int):
+        query = AggregationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        inputs = tree_judgement_inputs(tree=_tree(request, campaign_pk))
+        try:
+            result = judging.group_result(inputs.nodes, ROOT_NODE, inputs.judgements, names=inputs.names,
+                                          **query.validated_data)
+        except ValueError as exc:
+            return Response({"message": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({
+            **query.validated_data,
+            "experts": [e.name for e in inputs.included], "excluded": [e.name for e in inputs.excluded],
+            "local": {k: {"weights": n.weights, "cr": n.cr, "experts": n.experts} for k, n in result.local.items()},
+            "global_weights": result.global_weights, "hierarchy_cr": result.hierarchy_cr,
+        })
+
+
+class WeightsApi(APIView):
+    """The frozen weights; 404 until they are frozen."""
+
+    @extend_schema(responses=FreezeSerializer)
+    def get(self, request, campaign_pk: int):
+        freeze = tree_frozen(_tree(request, campaign_pk))
+        if freeze is None:
+            raise Http404
+        return Response(FreezeSerializer(freeze).data)
+
+
+class FreezeApi(APIView):
+    permission_classes = [OfficeWritesReadersRead]
+
+    @extend_schema(request=AggregationQuerySerializer, responses=FreezeSerializer)
+    def post(self, request, campaign_pk: int):
+        data = AggregationQuerySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        freeze = services.weights_freeze(tree=_tree(request, campaign_pk), actor=request.user, **data.validated_data)
+        return Response(FreezeSerializer(freeze).data, status=status.HTTP_201_CREATED)
+
+
+class ExpertJudgementsApi(APIView):
+    """An expert's own judgements, reached by the expert's token (no account): read them, or save one matrix."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []  # the token in the path is the credential; no session, so no CSRF
+
+    @extend_schema(responses=JudgementSerializer(many=True))
+    def get(self, request, token: str):
+        return Response(JudgementSerializer(expert_get_by_token(token=token).judgements.all(), many=True).data)
+
+    @extend_schema(request=JudgementInputSerializer, responses=JudgementSerializer)
+    def put(self, request, token: str):
+        expert = expert_get_by_token(token=token)
+        data = JudgementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        judgement = services.judgement_save(expert=expert, **data.validated_data)
+        return Response(JudgementSerializer(judgement).data)

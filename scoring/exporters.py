@@ -1,0 +1,87 @@
+"""The tree with its weights as rows (the page and the report use the same table) and as an xlsx file."""
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from django.utils import timezone
+
+from .models import ROOT_NODE, IndicatorTree, WeightFreeze
+
+
+def tree_rows(*, tree: IndicatorTree, freeze: WeightFreeze | None = None, local: dict | None = None,
+              global_weights: dict | None = None) -> list[dict]:
+    """One row per dimension followed by its indicators. Weights come from the freeze, or from `local`
+    ({node: {code: weight}}) and `global_weights` ({code: weight}) when given; else they are None."""
+    if freeze is not None:
+        local, global_weights = freeze.local_weights, freeze.global_weights
+    local, global_weights = local or {}, global_weights or {}
+    rows = []
+    for dimension in tree.dimensions.all():
+        weight = local.get(ROOT_NODE, {}).get(dimension.code)
+        rows.append({"level": 1, "obj": dimension, "code": dimension.code, "name": dimension.name,
+                     "local": weight, "global": weight})
+        for indicator in dimension.indicators.all():
+            rows.append({"level": 2, "obj": indicator, "code": indicator.code, "name": indicator.name,
+                         "local": local.get(dimension.code, {}).get(indicator.code),
+                         "global": global_weights.get(indicator.code)})
+    return rows
+
+
+HEADERS = ["编码", "维度", "指标", "指标类型", "方向", "满分", "数据来源", "评分标准", "局部权重", "全局权重"]
+
+
+def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
+    """The table a report needs: the tree, its local and global weights (unrounded; shown with 4 decimals)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "指标权重"
+    ws.append([f"{tree.name} 指标体系及权重"])
+    ws["A1"].font = Font(bold=True, size=14)
+    if freeze is not None:
+        frozen_at = timezone.localtime(freeze.frozen_at)
+        ws.append([f"权重冻结于 {frozen_at:%Y-%m-%d %H:%M}，集结方法：{freeze.get_method_display()}，"
+                   f"RI 表：{freeze.ri_table_label}，"
+                   f"专家：{'、'.join(e['name'] for e in freeze.experts)}"])
+    else:
+        ws.append(["权重尚未冻结"])
+    ws.append(HEADERS)
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EEF1F5")
+    dimension_name = ""
+    for row in tree_rows(tree=tree, freeze=freeze):
+        obj = row["obj"]
+        if row["level"] == 1:
+            dimension_name = row["name"]
+            ws.append([row["code"], dimension_name, None, None, None, None, None, None, row["local"], row["global"]])
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
+        else:
+            ws.append([row["code"], dimension_name, row["name"], obj.get_kind_display(), obj.get_direction_display(),
+                       float(obj.full_marks), obj.source, obj.guideline, row["local"], row["global"]])
+        for col in ("I", "J"):
+            ws[f"{col}{ws.max_row}"].number_format = "0.0000"
+        ws[f"H{ws.max_row}"].alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in zip("ABCDEFGHIJ", (9, 12, 30, 18, 8, 8, 28, 50, 11, 11)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if freeze is not None:
+        _consistency_sheet(wb.create_sheet("一致性检验"), tree, freeze)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _consistency_sheet(ws, tree: IndicatorTree, freeze: WeightFreeze) -> None:
+    """Each group matrix's consistency (AIJ: of the aggregated matrix; AIP: the largest CR among the experts)."""
+    names = {ROOT_NODE: "评估维度", **{d.code: d.name for d in tree.dimensions.all()}}
+    ws.append(["判断矩阵", "阶数", "λmax", "CI", "CR", "参与专家数"])
+    for node, name in names.items():  # the tree's order: PostgreSQL's jsonb does not keep the keys' order
+        c = freeze.consistency[node]
+        ws.append([name, len(freeze.local_weights[node]), c["lambda_max"], c["ci"], c["cr"], c["experts"]])
+    if freeze.hierarchy_cr is not None:
+        ws.append(["总体一致性比率 CR", None, None, None, freeze.hierarchy_cr])
+    ws.column_dimensions["A"].width = 20

@@ -1,0 +1,191 @@
+"""Between the comparison pages and the engine (scoring.ahp): answers <-> matrices, feedback in Chinese, and the
+group result of a whole tree. Pure Python, no Django, so it is tested without a database.
+
+An answer to the pair (i, j), i < j, is a signed Saaty intensity: +k means item i is k times as important as
+item j, -k means item j is k times as important as item i, 1 means equal; None means not answered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from . import ahp
+
+# Saaty's scale in Chinese; the even values lie between their neighbours.
+INTENSITY_WORDS = {1: "同等重要", 3: "稍微重要", 5: "明显重要", 7: "强烈重要", 9: "极端重要",
+                   **{k: f"介于 {k - 1} 与 {k + 1} 之间" for k in (2, 4, 6, 8)}}
+ANSWERS = tuple(range(9, 0, -1)) + tuple(range(-2, -10, -1))  # every allowed answer, in the order offered
+RI_TABLE_LABELS = {
+    "saaty1980": "Saaty（1980）",
+    "saaty2005": "Saaty（2005）",
+    "alonso_lamata": "Alonso & Lamata（2006）",
+    "donegan_dodd": "Donegan & Dodd（1991）",
+}
+DEFAULT_RI_TABLE = "saaty1980"
+
+
+def pairs(n: int) -> list[tuple[int, int]]:
+    """The upper triangle, row by row: the only pairs an expert is asked."""
+    return [(i, j) for i in range(n) for j in range(i + 1, n)]
+
+
+def answer_to_value(answer: int) -> float:
+    return float(answer) if answer > 0 else 1.0 / -answer
+
+
+def value_to_answer(value: float | None) -> int | None:
+    """The signed answer a stored a_ij came from (a_ij is always a scale value here)."""
+    if value is None:
+        return None
+    scale = ahp.nearest_scale(value)
+    return round(scale) if scale >= 1 else -round(1 / scale)
+
+
+def matrix_from_answers(n: int, answers: Mapping[tuple[int, int], int | None]) -> list[list[float | None]]:
+    matrix: list[list[float | None]] = [[1.0 if i == j else None for j in range(n)] for i in range(n)]
+    for (i, j), answer in answers.items():
+        if answer is not None:
+            matrix[i][j] = answer_to_value(answer)
+            matrix[j][i] = 1.0 / matrix[i][j]
+    return matrix
+
+
+def answers_from_matrix(matrix: Sequence[Sequence[float | None]]) -> dict[tuple[int, int], int | None]:
+    return {(i, j): value_to_answer(matrix[i][j]) for i, j in pairs(len(matrix))}
+
+
+def answers_from_weights(weights: Sequence[float]) -> dict[tuple[int, int], int]:
+    """The answers of someone who has these weights in mind: each ratio rounded to the nearest scale value
+    (consistent up to that rounding). Used for demo data."""
+    return {(i, j): value_to_answer(ahp.nearest_scale(weights[i] / weights[j])) for i, j in pairs(len(weights))}
+
+
+def answer_label(answer: int, names: Sequence[str]) -> str:
+    """An option of the comparison of names[0] with names[1]: the intensity first, so that a phone that cuts
+    a long option still shows it, then which side is the more important."""
+    k = abs(answer)
+    if k == 1:
+        return f"{INTENSITY_WORDS[1]}（1）"
+    more = names[0] if answer > 0 else names[1]
+    return f"{INTENSITY_WORDS[k]}（{k}）：「{more}」更重要" if k % 2 else f"重要程度 {k}（{INTENSITY_WORDS[k]}）：「{more}」更重要"
+
+
+def scale_label(value: float) -> str:
+    """A judgement as people write it: 7, or 1/7."""
+    return f"{value:g}" if value >= 1 else f"1/{1 / value:g}"
+
+
+def engine_error_zh(exc: ValueError, n: int) -> str:
+    """The engine's validation errors as the expert should read them (only those a page can cause)."""
+    text = str(exc)
+    if text.startswith("too few judgements"):
+        return f"已作出的判断太少：{n} 项之间至少需要 {n - 1} 个判断，才能把所有项目联系起来。"
+    match = re.search(r"item (\d+) \(row/column", text)
+    if match:
+        return f"第 {match.group(1)} 项与其他项目之间没有任何判断把它们联系起来，请至少补充一个与它有关的判断。"
+    return f"判断矩阵无效：{text}"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the expert sees after each change: weights, consistency, and how to become consistent."""
+
+    weights: tuple[float, ...]
+    cr: float
+    consistent: bool
+    hints: tuple[str, ...]
+    completed: bool  # some pairs were left out and filled by Harker's method
+
+
+def feedback(matrix: Sequence[Sequence[float | None]], names: Sequence[str], ri_table: str = DEFAULT_RI_TABLE,
+             hint_limit: int = 3) -> Feedback:
+    """Raises ValueError with a Chinese message when the answers cannot give weights."""
+    n = len(matrix)
+    try:
+        result = ahp.priorities(matrix, ri_table=ri_table)
+        hints = ahp.revision_hints(matrix, limit=hint_limit, ri_table=ri_table) if not result.consistent else []
+    except ValueError as exc:
+        raise ValueError(engine_error_zh(exc, n)) from None
+    texts = tuple(
+        f"把「{names[h.i]}」对「{names[h.j]}」的判断从 {scale_label(h.current)} 改为 {scale_label(h.suggested_scale)}，"
+        f"CR 将从 {result.cr:.2f} 降为 {h.cr_after:.2f}"
+        for h in hints
+    )
+    return Feedback(result.weights, result.cr, result.consistent, texts, result.completed_by is not None)
+
+
+# ---------------------------------------------------------------- the group result of a tree
+
+@dataclass(frozen=True)
+class NodeResult:
+    weights: dict[str, float]  # child code -> local weight
+    cr: float | None  # of the group matrix (AIJ); for AIP the largest CR among the experts
+    ci: float | None
+    lambda_max: float | None
+    experts: int  # how many experts' matrices went in
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    local: dict[str, NodeResult]  # node key -> result
+    global_weights: dict[str, float]  # leaf code -> weight, sums to 1
+    hierarchy_cr: float | None  # AIJ only: sum(w_k CI_k) / sum(w_k RI_k)
+
+
+def group_result(
+    nodes: Mapping[str, Sequence[str]],
+    root: str,
+    judgements: Mapping[str, Sequence[tuple[float, Sequence[Sequence[float | None]]]]],
+    method: str = "aij",
+    ri_table: str = DEFAULT_RI_TABLE,
+    names: Mapping[str, str] | None = None,
+) -> GroupResult:
+    """Group weights of a two-level tree.
+
+    nodes: node key -> its children's codes, in matrix order (`root` -> dimension codes, each dimension code ->
+    its indicator codes). judgements: node key -> [(expert weight, matrix)] of the experts taken into account.
+    Raises ValueError (Chinese) when a node with two or more children has no judgement at all.
+    """
+    names = names or {}
+    tree_nodes: dict[str, ahp.Node] = {}
+    aip_cr: dict[str, float] = {}
+    for key, children in nodes.items():
+        label = names.get(key, key)
+        if not children:
+            raise ValueError(f"「{label}」下没有任何指标，请先添加指标或删除该维度。")
+        given = judgements.get(key, [])
+        node = tree_nodes[key] = ahp.Node(key, children=list(children) if key != root else [])
+        if len(children) == 1:
+            continue
+        if not given:
+            raise ValueError(f"「{label}」还没有专家作出有效判断。")
+        weights = [w for w, _m in given]
+        matrices = [m for _w, m in given]
+        try:
+            if method == "aij":
+                node.matrix = ahp.aggregate_judgements(matrices, weights)
+                ahp.priorities(node.matrix, ri_table=ri_table)  # to name the node if the group matrix is unusable
+            else:
+                each = [ahp.priorities(m, ri_table=ri_table) for m in matrices]
+                node.weights = ahp.aggregate_priorities([p.weights for p in each], weights, mean="geometric").tolist()
+                aip_cr[key] = max(p.cr for p in each)
+        except ValueError as exc:
+            raise ValueError(f"「{label}」：{engine_error_zh(exc, len(children))}") from None
+    top = tree_nodes[root]
+    top.children = [tree_nodes[code] for code in nodes[root]]
+    synthesis = ahp.synthesize(top, ri_table=ri_table)
+    local = {}
+    for key, children in nodes.items():
+        p = synthesis.local["" if key == root else key]
+        counted = len(judgements.get(key, []))
+        if len(children) == 1:  # weight 1, nothing to judge
+            local[key] = NodeResult({children[0]: 1.0}, 0.0, 0.0, 1.0, counted)
+        elif method == "aij":
+            local[key] = NodeResult(dict(zip(children, p.weights)), p.cr, p.ci, p.lambda_max, counted)
+        else:
+            local[key] = NodeResult(dict(zip(children, p.weights)), aip_cr[key], None, None, counted)
+    global_weights = {path.rsplit("/", 1)[-1]: w for path, w in synthesis.global_weights.items()}
+    hierarchy_cr = synthesis.cr if method == "aij" else None
+    return GroupResult(local, global_weights, hierarchy_cr)
