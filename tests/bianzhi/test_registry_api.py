@@ -33,7 +33,7 @@ def codes(response) -> list[str]:
 def test_list_and_filters(client, evaluator, units):
     client.force_login(evaluator)
     url = reverse("unit-list")
-    assert codes(client.get(url)) == ["B", "A"]  # ordered by level (县区 before 市级), then code
+    assert codes(client.get(url)) == ["A", "B"]  # 市级 before 县区, then by code
     assert codes(client.get(url, {"overstaffed": "true"})) == ["A"]
     assert codes(client.get(url, {"region": "西山区", "has_vacancy": "true"})) == ["B"]
     assert codes(client.get(url, {"level": "municipal"})) == ["A"]
