@@ -198,6 +198,9 @@ SURVEY_IP_SOFT_LIMIT = env.int("SURVEY_IP_SOFT_LIMIT", default=300)
 SURVEY_IP_HARD_LIMIT = env.int("SURVEY_IP_HARD_LIMIT", default=3000)
 # An answer sheet filled faster than this many seconds a question is flagged 作答过快.
 SURVEY_SECONDS_PER_QUESTION = env.float("SURVEY_SECONDS_PER_QUESTION", default=1.5)
+# Behind a reverse proxy every request comes from the proxy's address: name the header it sets with the
+# client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR whose last entry the proxy appended).
+SURVEY_CLIENT_IP_HEADER = env.str("SURVEY_CLIENT_IP_HEADER", default="")
 # Base URL printed in QR codes and public links (the public host of the office's intranet).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # The registry (编制台账): a vacancy lasting this many months is a long vacancy (长期空编); Excel uploads are

@@ -67,6 +67,17 @@ def _resolve(token: str) -> tuple[Form, SurveyLink | None, Ballot | None]:
     return ballot.box.form, None, ballot
 
 
+def client_ip(request) -> str:
+    """The submitter's address, for the soft per-address count only (never stored).
+
+    Behind a proxy, REMOTE_ADDR is the proxy: one address for the whole city. Then the header the proxy sets
+    is used, and of X-Forwarded-For only the last entry, the one our own proxy appended (the rest is forgeable).
+    """
+    header = settings.SURVEY_CLIENT_IP_HEADER
+    forwarded = request.META.get(header, "") if header else ""
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+
+
 def _elapsed(request) -> float:
     """Seconds since the form was first shown, from the signed start time; 0 when missing or forged."""
     try:
@@ -105,7 +116,7 @@ def fill(request, token: str):
             else:
                 services.survey_response_submit(
                     link=link, data=request.POST, elapsed_seconds=_elapsed(request),
-                    device=request.COOKIES.get(DEVICE_COOKIE), ip=request.META.get("REMOTE_ADDR"),
+                    device=request.COOKIES.get(DEVICE_COOKIE), ip=client_ip(request),
                 )
         except ValidationError as exc:
             errors = exc.message_dict

@@ -210,3 +210,15 @@ def test_a_link_per_service_window_keeps_the_window_on_each_answer(link, evaluat
     Client().post(url(window_link), {**MIXED, "_started": started(60)})
     assert SurveyResponse.objects.get().window == "一号窗口"
     assert form_statistics(form=link.form).units[link.target_id].responses == 1
+
+
+def test_behind_a_proxy_the_address_it_forwards_is_counted(link, settings):
+    settings.SURVEY_IP_SOFT_LIMIT, settings.SURVEY_IP_HARD_LIMIT = 1, 100
+    settings.SURVEY_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = Client(REMOTE_ADDR="10.9.9.9")  # every request comes through the same proxy
+    for phone in ("172.16.0.1", "172.16.0.2", "172.16.0.3"):
+        forged_then_real = f"1.2.3.4, {phone}"  # only the last entry, appended by our proxy, is trusted
+        proxy.post(url(link), {**MIXED, "_started": started(60)}, HTTP_X_FORWARDED_FOR=forged_then_real)
+    assert SurveyResponse.objects.count() == 3 and not SurveyResponse.objects.filter(busy_network=True).exists()
+    proxy.post(url(link), {**MIXED, "_started": started(60)}, HTTP_X_FORWARDED_FOR="172.16.0.1")
+    assert SurveyResponse.objects.filter(busy_network=True).count() == 1
