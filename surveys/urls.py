@@ -4,33 +4,28 @@ from . import views
 
 app_name = "surveys"
 urlpatterns = [
+    # public: the token (a unit's link or a ballot's code) is the credential
     path("f/", views.ballot_enter, name="enter"),
     path("f/<str:token>/", views.fill, name="fill"),
     path("f/<str:token>/thanks/", views.thanks, name="thanks"),
+    # the office
     path("surveys/links/<str:token>/qr.svg", views.link_qr, name="link_qr"),
     path("surveys/campaigns/<int:campaign_pk>/satisfaction/issue/", views.satisfaction_form_issue_view, name="satisfaction_issue"),
     path("surveys/campaigns/<int:campaign_pk>/forms/", views.campaign_forms, name="campaign_forms"),
     path("surveys/campaigns/<int:campaign_pk>/forms/create/", views.form_create_view, name="form_create"),
     path("surveys/forms/<int:pk>/", views.form_detail, name="form_detail"),
     path("surveys/forms/<int:pk>/questions/<int:question_pk>/", views.question_edit, name="question_edit"),
+    path("surveys/forms/<int:pk>/windows/", views.window_link_add, name="window_link_add"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/ballots/issue/", views.ballots_issue_view, name="ballots_issue"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/ballots/", views.ballots_sheet, name="ballots_sheet"),
-]
-urlpatterns += [
     path("surveys/forms/<int:pk>/units/<int:target_pk>/responses/", views.responses_review, name="responses"),
-    path("surveys/forms/<int:pk>/units/<int:target_pk>/responses/<int:response_pk>/void/", views.response_void, name="response_void"),
-]
-urlpatterns += [
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/responses/<int:response_pk>/void/", views.response_void,
+         name="response_void"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/", views.sheet, name="sheet"),
     path("surveys/forms/<int:pk>/sheet-settings/", views.sheet_settings, name="sheet_settings"),
-]
-urlpatterns += [
     path("surveys/forms/<int:pk>/results/", views.results, name="results"),
     path("surveys/forms/<int:pk>/results/<int:target_pk>/", views.unit_results, name="unit_results"),
-]
-urlpatterns += [
     path("surveys/forms/<int:pk>/exports/", views.export_request_view, name="export_request"),
     path("surveys/exports/<int:pk>/status/", views.export_status, name="export_status"),
     path("surveys/exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]
-urlpatterns += [path("surveys/forms/<int:pk>/windows/", views.window_link_add, name="window_link_add")]
