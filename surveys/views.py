@@ -2,6 +2,7 @@
 
 import secrets
 import time
+from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 import segno
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
+from bianzhi.models import User
 from bianzhi.permissions import office_required, readers_required
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
@@ -26,6 +28,7 @@ from scoring.indicators import DIMENSION_NAMES
 
 from . import selectors, services
 from .defaults import SATISFACTION_RATE_DEFINITION
+from .forms import ScheduleForm
 from .models import Ballot, Form, SurveyLink
 from .services import FormUnavailable
 
@@ -196,8 +199,6 @@ def campaign_forms(request, campaign_pk: int):
 @office_required
 @require_POST
 def form_create_view(request, campaign_pk: int):
-    from .forms import ScheduleForm
-
     campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
     schedule = ScheduleForm(request.POST)
     if not schedule.is_valid():
@@ -218,8 +219,6 @@ def form_create_view(request, campaign_pk: int):
 
 @readers_required
 def form_detail(request, pk: int):
-    from .forms import ScheduleForm
-
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     schedule = ScheduleForm(initial={"opens_at": form.opens_at, "closes_at": form.closes_at})
     if request.method == "POST" and request.user.is_office_staff:
@@ -307,7 +306,7 @@ def ballots_sheet(request, pk: int, target_pk: int):
                "enter_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("surveys:enter")}
     if request.GET.get("format") != "pdf":
         return render(request, "surveys/ballots_list.html", context)
-    import weasyprint
+    import weasyprint  # heavy: loaded when a sheet is printed, not by every worker at start
 
     html = render_to_string("surveys/pdf/ballots.html", context)
     pdf = weasyprint.HTML(string=html).write_pdf()
@@ -396,10 +395,6 @@ def sheet(request, pk: int, target_pk: int):
 @office_required
 @require_POST
 def sheet_settings(request, pk: int):
-    from decimal import Decimal, InvalidOperation
-
-    from bianzhi.models import User
-
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     lead = User.objects.filter(pk=request.POST.get("lead_evaluator") or None).first()
     try:

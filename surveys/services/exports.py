@@ -9,6 +9,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from openpyxl import Workbook
 from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
@@ -32,7 +33,7 @@ def export_request(*, form: Form, format: str, actor: User) -> Export:
     export = Export.objects.create(form=form, format=format, requested_by=actor)
     event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
                  data={"action": "export_requested", "form": form.kind, "format": format})
-    from ..tasks import export_build_task
+    from ..tasks import export_build_task  # here: the task module imports this one
 
     transaction.on_commit(lambda: export_build_task.delay(export.pk))
     return export
@@ -85,8 +86,6 @@ def _export_rows(form: Form, progress: _Progress) -> Iterator[list]:
 
 
 def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)  # streams rows: memory does not grow with the number of answers
     sheet = workbook.create_sheet("答卷")
     for row in rows:
