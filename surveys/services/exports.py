@@ -9,8 +9,8 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from openpyxl import Workbook
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
