@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from bianzhi.models import User
-from evaluations.models import Campaign, CampaignTarget
+from evaluations.models import Campaign, CampaignTarget, Upload
 from scoring.indicators import DIMENSION_NAMES
 
 from . import rules
@@ -271,3 +271,12 @@ def export_get_for_user(*, user: User, pk: int) -> Export:
 
 def exports_for_form(*, form: Form) -> QuerySet[Export]:
     return form.exports.order_by("-created_at")[:10]
+
+
+def sheet_evidence(*, target: CampaignTarget) -> dict[str, list]:
+    """The unit's evidence files (佐证材料, uploaded with its self-assessment), current versions, by indicator."""
+    files: dict[str, list] = {}
+    uploads = Upload.objects.filter(target=target, purpose=Upload.Purpose.EVIDENCE, replaced_by__isnull=True)
+    for upload in uploads.order_by("indicator_code", "original_name"):
+        files.setdefault(upload.indicator_code, []).append(upload)
+    return files

@@ -378,8 +378,10 @@ def sheet(request, pk: int, target_pk: int):
     for entry in entries:
         others.setdefault(entry.question.code, []).append(entry)
     combined, flagged = services.sheet_combined(form=form, target=target)
+    evidence = selectors.sheet_evidence(target=target)
     rows = [
         {"question": q, "mine": mine.get(q.code), "all": others.get(q.code, []), "combined": combined.get(q.code),
+         "evidence": evidence.get(q.indicator, []),
          "flagged": q.code in flagged, "error": errors.get(q.code),
          "value": request.POST.get(q.code) if errors else (mine[q.code].score if q.code in mine else ""),
          "reason": request.POST.get(f"{q.code}_reason") if errors else (mine[q.code].reason if q.code in mine else "")}

@@ -108,3 +108,19 @@ def test_a_unit_of_another_campaign_is_not_found(sheet, evaluator):
     client.force_login(evaluator)
     stranger = CampaignTargetFactory()
     assert client.get(reverse("surveys:sheet", args=[sheet.pk, stranger.pk])).status_code == 404
+
+
+def test_the_units_evidence_files_are_shown_beside_their_indicator(sheet, target, evaluator):
+    from django.core.files.base import ContentFile
+
+    from evaluations.models import Upload
+
+    upload = Upload(target=target, purpose=Upload.Purpose.EVIDENCE, indicator_code="D1_02", original_name="三定规定.pdf",
+                    content_type="application/pdf", size=4, sha256="0" * 64)
+    upload.file.save("evidence.pdf", ContentFile(b"%PDF"), save=True)
+    client = Client()
+    client.force_login(evaluator)
+    page = client.get(reverse("surveys:sheet", args=[sheet.pk, target.pk])).content.decode()
+    row = page.split('id="row-d1_02"')[1].split("</tr>")[0]
+    assert "三定规定.pdf" in row and reverse("evaluations:upload_download", args=[upload.pk]) in row
+    assert "三定规定.pdf" not in page.split('id="row-d1_01"')[1].split("</tr>")[0]
