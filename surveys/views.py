@@ -235,11 +235,12 @@ def form_detail(request, pk: int):
     boxes = selectors.ballot_boxes_by_target(form=form)
     links = selectors.links_by_target(form=form)
     stats = selectors.form_statistics(form=form)
+    exports = list(selectors.exports_for_form(form=form))
     rows = [{"target": t, "box": boxes.get(t.pk), "link": links.get(t.pk), "stats": stats.units[t.pk]} for t in targets]
     return render(request, "surveys/form_detail.html", {
         "form": form, "schedule": schedule, "rows": rows, "questions": stats.questions,
         "editable": form.is_editable(), "stats": stats, "evaluators": selectors.office_staff(),
-        "exports": selectors.exports_for_form(form=form),
+        "exports": exports, "exports_running": any(e.status in {"queued", "running"} for e in exports),
     }, status=400 if schedule.errors else 200)
 
 

@@ -167,3 +167,15 @@ def test_export_is_written_by_a_real_worker(celery_worker_process, evaluator):
     download = office.get(status["download_url"])
     book = load_workbook(BytesIO(b"".join(download.streaming_content)), read_only=True)
     assert len(list(book["答卷"].iter_rows(values_only=True))) == 2
+
+
+def test_the_form_page_shows_an_exports_progress_and_refreshes_until_it_is_done(questionnaire, evaluator):
+    export = Export.objects.create(form=questionnaire, format="csv", requested_by=evaluator, status="running",
+                                   progress=40)
+    office = Client()
+    office.force_login(evaluator)
+    page = office.get(reverse("surveys:form_detail", args=[questionnaire.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page and 'aria-valuenow="40"' in page
+    export_build(export_id=export.pk)
+    page = office.get(reverse("surveys:form_detail", args=[questionnaire.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page and reverse("surveys:export_download", args=[export.pk]) in page
