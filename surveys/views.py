@@ -244,6 +244,52 @@ def form_detail(request, pk: int):
     }, status=400 if schedule.errors else 200)
 
 
+def _choices_parse(text: str) -> list[list[str]]:
+    """One option a line, "code=名称" (or just 名称, which then is its own code)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return [[part.strip() for part in line.split("=", 1)] if "=" in line else [line, line] for line in lines]
+
+
+def _decimal_or_none(raw: str) -> Decimal | None:
+    try:
+        return Decimal(raw) if raw.strip() else None
+    except InvalidOperation:
+        raise ApplicationError(_("分数须为数字")) from None
+
+
+@office_required
+@require_POST
+def question_add_view(request, pk: int):
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    post = request.POST
+    try:
+        services.question_add(
+            form=form, actor=request.user, type=post.get("type", ""), text=post.get("text", ""),
+            required=post.get("required") == "on", choices=_choices_parse(post.get("choices", "")),
+            indicator=post.get("indicator", "").strip().upper(), min_score=_decimal_or_none(post.get("min_score", "")),
+            max_score=_decimal_or_none(post.get("max_score", "")), decimals=int(post.get("decimals") or 0),
+        )
+    except (ApplicationError, ValidationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("题目已添加"))
+    return redirect(reverse("surveys:form_detail", args=[form.pk]) + "#questions")
+
+
+@office_required
+@require_POST
+def question_remove_view(request, pk: int, question_pk: int):
+    form = selectors.form_get_for_user(user=request.user, pk=pk)
+    question = get_object_or_404(form.questions, pk=question_pk)
+    try:
+        services.question_remove(question=question, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("题目已删除"))
+    return redirect(reverse("surveys:form_detail", args=[form.pk]) + "#questions")
+
+
 @office_required
 def question_edit(request, pk: int, question_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
@@ -254,8 +300,7 @@ def question_edit(request, pk: int, question_pk: int):
     if request.method == "POST":
         changes = {"text": request.POST.get("text", "").strip(), "required": request.POST.get("required") == "on"}
         if question.choices:
-            lines = [line.strip() for line in request.POST.get("choices", "").splitlines() if line.strip()]
-            changes["choices"] = [line.split("=", 1) if "=" in line else [line, line] for line in lines]
+            changes["choices"] = _choices_parse(request.POST.get("choices", ""))
         try:
             if not changes["text"]:
                 raise ApplicationError(_("题目不能为空"))

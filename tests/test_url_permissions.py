@@ -65,6 +65,8 @@ RULES: dict[str, set[str]] = {
     "surveys:form_create": {WRITE, OFFICE, OBJECT},
     "surveys:form_detail": {READ, OFFICE, OBJECT},  # its schedule form posts for the office only
     "surveys:question_edit": {WRITE, OFFICE, OBJECT},
+    "surveys:question_add": {WRITE, OFFICE, OBJECT},
+    "surveys:question_remove": {WRITE, OFFICE, OBJECT},
     "surveys:ballots_issue": {WRITE, OFFICE, OBJECT},
     "surveys:ballots_sheet": {READ, OFFICE, OBJECT},
     "surveys:responses": {READ, OFFICE, OBJECT},

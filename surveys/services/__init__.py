@@ -5,7 +5,7 @@ from .answers import (
     score_clean, survey_answers_clean, survey_response_submit, survey_response_void,
 )
 from .definitions import (
-    MAX_BALLOTS_PER_ISSUE, ballot_code_normalize, ballots_issue, form_create, form_schedule, question_update,
+    MAX_BALLOTS_PER_ISSUE, ballot_code_normalize, ballots_issue, form_create, form_schedule, question_add, question_remove, question_update,
     satisfaction_form_issue, survey_links_issue, unit_actual_staff,
 )
 from .exports import export_build, export_request
@@ -14,7 +14,7 @@ from .sheet import sheet_combined, sheet_entries_save, sheet_settings_update, sh
 __all__ = [
     "FormUnavailable", "MAX_BALLOTS_PER_ISSUE", "ballot_code_normalize", "ballot_get", "ballot_is_spent",
     "ballot_submit", "ballots_issue", "export_build", "export_request", "form_check_open", "form_create",
-    "form_schedule", "network_count", "question_shown", "question_update", "satisfaction_form_issue",
+    "form_schedule", "network_count", "question_add", "question_remove", "question_shown", "question_update", "satisfaction_form_issue",
     "score_clean", "sheet_combined", "sheet_entries_save", "sheet_settings_update", "sheet_signoff",
     "survey_answers_clean", "survey_links_issue", "survey_response_submit", "survey_response_void",
     "unit_actual_staff",

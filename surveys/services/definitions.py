@@ -1,6 +1,7 @@
 """Form definitions, public links and one-use ballots."""
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from evaluations.models import Campaign, CampaignEvent, CampaignTarget
 from evaluations.services import event_record
+from scoring.indicators import INDICATORS
 
 from ..defaults import FORM_TEMPLATES
 from ..models import BALLOT_ALPHABET, BallotBox, Ballot, Form, Question, SurveyLink
@@ -82,9 +84,9 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
     if unknown:
         raise ApplicationError(_("这些内容不能修改：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     if "choices" in changes:
-        values = [value for value, _label in changes["choices"]]
-        if question.type not in Question.CHOICE_TYPES or len(values) < 2 or len(set(values)) != len(values):
-            raise ApplicationError(_("选择题至少需要两个不重复的选项"))
+        if question.type not in Question.CHOICE_TYPES:
+            raise ApplicationError(_("只有选择题有选项"))
+        _choices_check(changes["choices"])
     before = {field: getattr(question, field) for field in changes}
     for field, value in changes.items():
         setattr(question, field, value)
@@ -94,6 +96,73 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
     event_record(campaign=question.form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
                  data={"action": "question_updated", "form": question.form.kind, "question": question.code, "before": before, "after": changes})
     return question
+
+
+def _choices_check(choices) -> None:
+    values = [value for value, _label in choices]
+    if len(values) < 2 or len(set(values)) != len(values):
+        raise ApplicationError(_("选择题至少需要两个不重复的选项"))
+
+
+def _form_editable(form: Form) -> Form:
+    form = Form.objects.select_for_update().select_related("campaign").get(pk=form.pk)
+    if not form.is_editable():
+        raise ApplicationError(_("表册已开始填报，题目不能再修改"))
+    return form
+
+
+ADDABLE_TYPES = frozenset(Question.Type.values) - {Question.Type.FILE}
+
+
+@transaction.atomic
+def question_add(
+    *, form: Form, actor: User, type: str, text: str, required: bool = True, choices=(), indicator: str = "",
+    min_score: Decimal | None = None, max_score: Decimal | None = None, decimals: int = 0,
+) -> Question:
+    """Add a question of the campaign's own at the end of the form, until the form opens."""
+    form = _form_editable(form)
+    text = text.strip()
+    if type not in ADDABLE_TYPES:
+        raise ApplicationError(_("不支持的题型"))
+    if not text:
+        raise ApplicationError(_("题目不能为空"))
+    if type in Question.CHOICE_TYPES:
+        _choices_check(choices)
+    if type == Question.Type.SCORE and (min_score is None or max_score is None or min_score >= max_score):
+        raise ApplicationError(_("请填写最低分和满分，满分须高于最低分"))
+    if indicator and indicator not in INDICATORS:
+        raise ApplicationError(_("没有这个评估指标：%(code)s") % {"code": indicator})
+    last = form.questions.order_by("-position").first()
+    taken = set(form.questions.values_list("code", flat=True))
+    code = next(f"q{n}" for n in range(len(taken) + 1, len(taken) + 1000) if f"q{n}" not in taken)
+    question = Question(
+        form=form, position=(last.position if last else 0) + 1, code=code, text=text, type=type, required=required,
+        choices=[list(c) for c in choices] if type in Question.CHOICE_TYPES else [],
+        indicator=indicator, dimension=indicator.split("_")[0] if indicator else "",
+        min_score=min_score if type == Question.Type.SCORE else None,
+        max_score=max_score if type == Question.Type.SCORE else None,
+        decimals=decimals if type == Question.Type.SCORE else 0,
+    )
+    question.full_clean()
+    question.save()
+    form.save(update_fields=["updated_at"])  # a new version: cached questions are re-read
+    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+                 data={"action": "question_added", "form": form.kind, "question": code, "type": type, "text": text})
+    return question
+
+
+@transaction.atomic
+def question_remove(*, question: Question, actor: User) -> None:
+    """Remove a question, until the form opens; not one that another question's show-if depends on."""
+    form = _form_editable(question.form)
+    dependants = list(form.questions.filter(show_if_code=question.code).values_list("position", flat=True))
+    if dependants:
+        raise ApplicationError(_("第 %(n)s 题的显示条件依赖此题，请先修改或删除该题") % {"n": dependants[0]})
+    code, text = question.code, question.text
+    question.delete()
+    form.save(update_fields=["updated_at"])
+    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+                 data={"action": "question_removed", "form": form.kind, "question": code, "text": text})
 
 
 @transaction.atomic

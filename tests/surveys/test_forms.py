@@ -171,3 +171,55 @@ def test_questionnaire_link_saves_every_type_and_rerenders_checkboxes_on_error(c
     assert client.post(url, {**VALID, "problems": ["overlap", "idle"]}).status_code == 302
     answers = {a.question.code: a for a in Answer.objects.select_related("question")}
     assert answers["problems"].choices == ["overlap", "idle"] and answers["overall"].number == Decimal("7.5")
+
+
+def test_a_campaign_adds_its_own_question_of_each_type_and_removes_one(campaign, evaluator):
+    from surveys.services import question_add, question_remove
+
+    form = form_create(campaign=campaign, kind=Form.Kind.STAFF_ASSESSMENT, actor=evaluator,
+                       opens_at=timezone.now() + timedelta(days=1))
+    score = question_add(form=form, actor=evaluator, type="score", text="人员岗位适应度打分", indicator="D3_05",
+                         min_score=Decimal(0), max_score=Decimal(5), decimals=1)
+    assert (score.code, score.position, score.dimension) == ("q10", 10, "D3")
+    multi = question_add(form=form, actor=evaluator, type="multiple_choice", text="多选",
+                         choices=[["a", "甲"], ["b", "乙"]], required=False)
+    assert multi.code == "q11" and multi.choices == [["a", "甲"], ["b", "乙"]]
+    with pytest.raises(ApplicationError, match="满分须高于最低分"):
+        question_add(form=form, actor=evaluator, type="score", text="x", min_score=Decimal(5), max_score=Decimal(5))
+    with pytest.raises(ApplicationError, match="没有这个评估指标"):
+        question_add(form=form, actor=evaluator, type="short_text", text="x", indicator="D9_01")
+    with pytest.raises(ApplicationError, match="不支持的题型"):
+        question_add(form=form, actor=evaluator, type="file", text="附件")
+    question_remove(question=multi, actor=evaluator)
+    assert list(form.questions.values_list("code", flat=True))[-1] == "q10"
+    assert campaign.events.filter(data__action="question_removed").exists()
+
+
+def test_a_question_others_depend_on_cannot_be_removed_and_an_open_form_takes_no_new_question(campaign, evaluator):
+    from surveys.services import question_add, question_remove
+
+    form = form_create(campaign=campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator,
+                       opens_at=timezone.now() + timedelta(days=1))
+    with pytest.raises(ApplicationError, match="显示条件依赖此题"):
+        question_remove(question=form.questions.get(code="problems"), actor=evaluator)
+    form.opens_at = timezone.now() - timedelta(minutes=1)
+    form.save()
+    with pytest.raises(ApplicationError, match="已开始填报"):
+        question_add(form=form, actor=evaluator, type="long_text", text="新题")
+    assert not form.questions.filter(text="新题").exists()
+
+
+def test_add_a_question_from_the_page_and_see_it_on_the_public_form(campaign, evaluator):
+    form = form_create(campaign=campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator,
+                       opens_at=timezone.now() + timedelta(days=1))
+    survey_links_issue(form=form, actor=evaluator)
+    client = Client()
+    client.force_login(evaluator)
+    added = client.post(reverse("surveys:question_add", args=[form.pk]),
+                        {"type": "single_choice", "text": "您是否了解本单位“三定”规定？", "choices": "yes=了解\nno=不了解",
+                         "required": "on"}, follow=True)
+    assert "题目已添加" in added.content.decode()
+    form.opens_at = timezone.now() - timedelta(minutes=1)
+    form.save()
+    page = client.get(reverse("surveys:fill", args=[form.links.get().token])).content.decode()
+    assert "您是否了解本单位“三定”规定？" in page and 'value="yes"' in page
