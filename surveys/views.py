@@ -336,28 +336,40 @@ def ballots_issue_view(request, pk: int, target_pk: int):
     return redirect("surveys:form_detail", pk=form.pk)
 
 
-def _ballot_slips(form: Form, target) -> list[dict]:
-    return [
-        {"ballot": b, "url": public_url(b), "qr": segno.make(public_url(b), error="m").svg_data_uri(scale=3)}
-        for b in selectors.ballots_for_print(form=form, target=target)
-    ]
+BALLOTS_PER_PDF = 400  # about 4 s to render here: fine for a request; a larger unit prints in several files
 
 
 @office_required
 def ballots_sheet(request, pk: int, target_pk: int):
-    """The ballots of a unit, as an A4 PDF of QR codes with short codes (?format=pdf) or as a list."""
+    """The ballots of a unit, as A4 PDFs of QR codes with short codes (?format=pdf&part=n) or as a list."""
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     target = selectors.form_target_get(form=form, pk=target_pk)
-    context = {"form": form, "target": target, "slips": _ballot_slips(form, target),
+    ballots = selectors.ballots_for_print(form=form, target=target)
+    parts = [
+        (n, chunk[0].serial, chunk[-1].serial)
+        for n, chunk in enumerate((ballots[i:i + BALLOTS_PER_PDF] for i in range(0, len(ballots), BALLOTS_PER_PDF)), 1)
+    ]
+    context = {"form": form, "target": target, "parts": parts,
                "enter_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("surveys:enter")}
     if request.GET.get("format") != "pdf":
+        context["slips"] = [{"ballot": b, "url": public_url(b)} for b in ballots]
         return render(request, "surveys/ballots_list.html", context)
+    try:
+        part = int(request.GET.get("part") or 1)
+    except ValueError:
+        raise Http404 from None
+    chunk = ballots[(part - 1) * BALLOTS_PER_PDF:part * BALLOTS_PER_PDF] if part >= 1 else []
+    if not chunk:
+        raise Http404
+    context["slips"] = [
+        {"ballot": b, "qr": segno.make(public_url(b), error="m").svg_data_uri(scale=3)} for b in chunk
+    ]
     import weasyprint  # heavy: loaded when a sheet is printed, not by every worker at start
 
-    html = render_to_string("surveys/pdf/ballots.html", context)
-    pdf = weasyprint.HTML(string=html).write_pdf()
+    pdf = weasyprint.HTML(string=render_to_string("surveys/pdf/ballots.html", context)).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ballots-{form.pk}-{target.unit.code}.pdf"'
+    suffix = f"-{part}" if len(parts) > 1 else ""
+    response["Content-Disposition"] = f'attachment; filename="ballots-{form.pk}-{target.unit.code}{suffix}.pdf"'
     return response
 
 

@@ -249,3 +249,19 @@ def test_the_database_keeps_no_hidden_order_of_the_staff_answers(box):
             assert cursor.fetchone()[0] == 1
     assert sorted(by_place) == sorted(submitted)
     assert by_place not in (submitted, submitted[::-1])
+
+
+def test_a_large_unit_prints_its_ballots_in_several_pdfs(box, evaluator, monkeypatch):
+    from surveys import views
+
+    monkeypatch.setattr(views, "BALLOTS_PER_PDF", 4)  # the fixture's 10 ballots: 1–4, 5–8, 9–10
+    client = Client()
+    client.force_login(evaluator)
+    url = reverse("surveys:ballots_sheet", args=[box.form_id, box.target_id])
+    page = client.get(url).content.decode()
+    assert "第 1–4 张" in page and "第 9–10 张" in page
+    last = client.get(url, {"format": "pdf", "part": 3})
+    text = subprocess.run(["pdftotext", "-", "-"], input=last.content, capture_output=True, check=True).stdout.decode()
+    serials = {b.serial: b.display_code for b in box.ballots.all()}
+    assert serials[9] in text and serials[10] in text and serials[8] not in text
+    assert client.get(url, {"format": "pdf", "part": 4}).status_code == 404
