@@ -222,6 +222,11 @@ class CampaignEvent(models.Model):
         INDICATOR_TREE_CHANGED = "indicator_tree_changed", _("调整指标体系")
         AHP_JUDGEMENT = "ahp_judgement", _("专家判断")
         WEIGHTS_FROZEN = "weights_frozen", _("冻结指标权重")
+        FORM_CHANGED = "form_changed", _("修改表册")
+        BALLOTS_ISSUED = "ballots_issued", _("发放测评票")
+        RESPONSE_VOIDED = "response_voided", _("作废答卷")
+        SHEET_SIGNED = "sheet_signed", _("评估表签字确认")
+        EXPORT_REQUESTED = "export_requested", _("申请导出")
 
     # PROTECT: deleting a campaign, a package or a user who acted would rewrite the trail (deactivate users instead).
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")

@@ -311,7 +311,7 @@ def survey_response_void(*, response: SurveyResponse, reason: str, actor: User) 
         raise ApplicationError(_("该答卷已作废"))
     response.is_voided, response.void_reason = True, reason[:200]
     response.save(update_fields=["is_voided", "void_reason"])
-    event_record(campaign=response.form.campaign, target=response.target, type=CampaignEvent.Type.FORM_ISSUED,
+    event_record(campaign=response.form.campaign, target=response.target, type=CampaignEvent.Type.RESPONSE_VOIDED,
                  actor=actor, data={"action": "response_voided", "form": response.form.kind, "response": str(response.pk),
                                     "reason": reason})
     return response

@@ -69,7 +69,7 @@ def form_schedule(*, form: Form, opens_at, closes_at, actor: User) -> Form:
     before = {"opens_at": form.opens_at, "closes_at": form.closes_at}
     form.opens_at, form.closes_at = opens_at, closes_at
     form.save(update_fields=["opens_at", "closes_at", "updated_at"])
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
                  data={"action": "form_scheduled", "form": form.kind, "before": before, "after": {"opens_at": opens_at, "closes_at": closes_at}})
     return form
 
@@ -93,7 +93,7 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
     question.full_clean()
     question.save()
     question.form.save(update_fields=["updated_at"])  # a new version: cached questions are re-read
-    event_record(campaign=question.form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+    event_record(campaign=question.form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
                  data={"action": "question_updated", "form": question.form.kind, "question": question.code, "before": before, "after": changes})
     return question
 
@@ -146,7 +146,7 @@ def question_add(
     question.full_clean()
     question.save()
     form.save(update_fields=["updated_at"])  # a new version: cached questions are re-read
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
                  data={"action": "question_added", "form": form.kind, "question": code, "type": type, "text": text})
     return question
 
@@ -161,7 +161,7 @@ def question_remove(*, question: Question, actor: User) -> None:
     code, text = question.code, question.text
     question.delete()
     form.save(update_fields=["updated_at"])
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
                  data={"action": "question_removed", "form": form.kind, "question": code, "text": text})
 
 
@@ -216,7 +216,7 @@ def ballots_issue(*, form: Form, target: CampaignTarget, actor: User, count: int
     Ballot.objects.bulk_create(Ballot(box=box, serial=box.issued + i) for i in range(1, count + 1))
     box.issued += count
     box.save(update_fields=["issued"])
-    event_record(campaign=form.campaign, target=target, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+    event_record(campaign=form.campaign, target=target, type=CampaignEvent.Type.BALLOTS_ISSUED, actor=actor,
                  data={"action": "ballots_issued", "form": form.kind, "ballots": count, "issued": box.issued})
     return box
 

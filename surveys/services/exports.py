@@ -31,7 +31,7 @@ def export_request(*, form: Form, format: str, actor: User) -> Export:
     if form.kind == Form.Kind.EVALUATION_SHEET:
         raise ApplicationError(_("评估表请在各单位的评估表页面查看"))
     export = Export.objects.create(form=form, format=format, requested_by=actor)
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+    event_record(campaign=form.campaign, type=CampaignEvent.Type.EXPORT_REQUESTED, actor=actor,
                  data={"action": "export_requested", "form": form.kind, "format": format})
     from ..tasks import export_build_task  # here: the task module imports this one
 

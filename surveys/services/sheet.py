@@ -86,7 +86,7 @@ def sheet_signoff(*, form: Form, target: CampaignTarget, actor: User) -> SheetSi
     signoff = SheetSignoff.objects.create(
         form=form, target=target, signed_by=actor, scores={code: str(score) for code, score in combined.items()}
     )
-    event_record(campaign=form.campaign, target=target, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+    event_record(campaign=form.campaign, target=target, type=CampaignEvent.Type.SHEET_SIGNED, actor=actor,
                  data={"action": "sheet_signed", "form": form.kind, "method": form.combine})
     return signoff
 
@@ -107,7 +107,7 @@ def sheet_settings_update(*, form: Form, combine: str, spread_limit: Decimal, le
     before = {"combine": form.combine, "spread_limit": form.spread_limit, "lead": form.lead_evaluator_id}
     form.combine, form.spread_limit, form.lead_evaluator = combine, spread_limit, lead_evaluator
     form.save(update_fields=["combine", "spread_limit", "lead_evaluator", "updated_at"])
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
+    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
                  data={"action": "sheet_settings", "before": before,
                        "after": {"combine": combine, "spread_limit": spread_limit, "lead": form.lead_evaluator_id}})
     return form
