@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.exceptions import ApplicationError
-from scoring.indicators import DIMENSIONS, INDICATORS
 from evaluations.models import CampaignEvent
+from scoring.indicators import DIMENSIONS, INDICATORS
 from surveys.defaults import FORM_TEMPLATES
 from surveys.models import Answer, Form, Question
 from surveys.services import form_create, question_update, survey_answers_clean, survey_links_issue
