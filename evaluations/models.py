@@ -265,10 +265,13 @@ class Upload(models.Model):
         SELF_REPORT = "self_report", _("自评报告")
         EVIDENCE = "evidence", _("佐证材料")
         PHOTO = "photo", _("现场照片")
+        SHEET_EVIDENCE = "sheet_evidence", _("评估表附件")  # an evaluator's own file on the evaluation sheet
 
     target = models.ForeignKey(CampaignTarget, on_delete=models.PROTECT, related_name="uploads")
     purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices)
     indicator_code = models.CharField(_("指标"), max_length=16, blank=True)
+    # SHEET_EVIDENCE only: the evaluation sheet's question (an indicator's score, or a file question) it belongs to.
+    question_code = models.CharField(_("评估表题目"), max_length=32, blank=True)
     file = models.FileField(_("文件"), upload_to="uploads/%Y/%m/", max_length=300)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)

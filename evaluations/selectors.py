@@ -72,7 +72,10 @@ def self_assessment_versions(*, target: CampaignTarget) -> QuerySet[SelfAssessme
 
 
 def upload_list_for_user(*, user: User) -> QuerySet[Upload]:
-    return Upload.objects.filter(target__in=target_list_for_user(user=user))
+    uploads = Upload.objects.filter(target__in=target_list_for_user(user=user))
+    if not user.sees_everything:  # the evaluators' working files on the sheet are the office's, not the unit's
+        uploads = uploads.exclude(purpose=Upload.Purpose.SHEET_EVIDENCE)
+    return uploads
 
 
 def upload_get_for_user(*, user: User, pk: int) -> Upload:

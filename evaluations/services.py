@@ -422,19 +422,28 @@ def _upload_allowed(target: CampaignTarget, actor: User, purpose: str, indicator
     if purpose == Upload.Purpose.PHOTO:
         _visit_draft(target, actor)
         return None
+    if purpose == Upload.Purpose.SHEET_EVIDENCE:  # checked against the sheet by surveys.services.sheet_file_add
+        raise ApplicationError(_("评估表附件请在评估表页面上传"))
     assessment = _liaison_draft(target, actor)
     if purpose == Upload.Purpose.EVIDENCE and not assessment.items.filter(indicator_code=indicator_code).exists():
         raise ApplicationError(_("请选择佐证材料对应的指标"))
     return assessment
 
 
-def _store(*, target, actor, purpose, indicator_code, data: bytes, name: str, replaces: Upload | None) -> Upload:
+def upload_store(
+    *, target, actor, purpose, indicator_code, data: bytes, name: str, replaces: Upload | None, question_code: str = ""
+) -> Upload:
+    """Check the file (content, size, name), store it privately as a new version and record FILE_UPLOADED.
+
+    Callers check first who may upload what (here: _upload_allowed; the evaluation sheet: surveys' services).
+    """
     try:
         kind, clean_name, sha256 = uploads.check(data, name, max_bytes=settings.UPLOAD_MAX_BYTES)
     except uploads.UploadRejected as exc:
         raise ApplicationError(str(exc)) from exc
     upload = Upload(
-        target=target, purpose=purpose, indicator_code=indicator_code, original_name=clean_name,
+        target=target, purpose=purpose, indicator_code=indicator_code, question_code=question_code,
+        original_name=clean_name,
         content_type=kind.content_type, size=len(data), sha256=sha256, uploaded_by=actor,
         version=replaces.version + 1 if replaces else 1, replaces=replaces,
     )
@@ -443,7 +452,7 @@ def _store(*, target, actor, purpose, indicator_code, data: bytes, name: str, re
     upload.save()
     event_record(
         campaign=target.campaign, target=target, type=CampaignEvent.Type.FILE_UPLOADED, actor=actor,
-        data={"purpose": purpose, "indicator": indicator_code, "name": clean_name, "sha256": sha256,
+        data={"purpose": purpose, "indicator": indicator_code, "question": question_code, "name": clean_name, "sha256": sha256,
               "version": upload.version, "replaces": replaces.pk if replaces else None},
     )
     return upload
@@ -469,14 +478,14 @@ def upload_add(
     assessment = _upload_allowed(target, actor, purpose, indicator_code)
     replaces = None
     if purpose == Upload.Purpose.SELF_REPORT and assessment.report_id:  # a new report is a new version of it
-        replaces = _current(assessment.report)
-    upload = _store(target=target, actor=actor, purpose=purpose, indicator_code=indicator_code, data=data, name=name,
+        replaces = upload_current(assessment.report)
+    upload = upload_store(target=target, actor=actor, purpose=purpose, indicator_code=indicator_code, data=data, name=name,
                     replaces=replaces)
     _attach(assessment, upload, replaces)
     return upload
 
 
-def _current(upload: Upload) -> Upload:
+def upload_current(upload: Upload) -> Upload:
     while hasattr(upload, "replaced_by"):
         upload = upload.replaced_by
     return upload
@@ -489,7 +498,7 @@ def upload_replace(*, upload: Upload, actor: User, data: bytes, name: str) -> Up
     if not upload.is_current:
         raise ApplicationError(_("该文件已有更新的版本，请替换最新版本"))
     assessment = _upload_allowed(upload.target, actor, upload.purpose, upload.indicator_code)
-    new = _store(target=upload.target, actor=actor, purpose=upload.purpose, indicator_code=upload.indicator_code,
+    new = upload_store(target=upload.target, actor=actor, purpose=upload.purpose, indicator_code=upload.indicator_code,
                  data=data, name=name, replaces=upload)
     _attach(assessment, new, upload)
     return new

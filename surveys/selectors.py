@@ -5,10 +5,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Avg, Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from bianzhi.models import User
 from evaluations.models import Campaign, CampaignTarget, Upload
+from evaluations.selectors import office_may_act
 from scoring.indicators import DIMENSION_NAMES
 
 from . import rules
@@ -252,6 +254,26 @@ def comments_for_target(*, form: Form, target: CampaignTarget) -> list[tuple[str
 # --------------------------------------------------------------------------------------------------------
 # Evaluation sheet
 # --------------------------------------------------------------------------------------------------------
+def sheet_target_get_for_user(*, user: User, form: Form, pk: int) -> CampaignTarget:
+    """A unit's sheet: leaders read every one; the office only those it may act on (the team's units), else 404."""
+    target = get_object_or_404(
+        CampaignTarget.objects.select_related("unit", "team", "campaign"), campaign_id=form.campaign_id, pk=pk
+    )
+    if user.role != User.Role.LEADER and not office_may_act(user, target):
+        raise Http404
+    return target
+
+
+def sheet_files(*, target: CampaignTarget) -> dict[str, list[Upload]]:
+    """The evaluators' own files on the unit's sheet, current versions, by question code."""
+    files: dict[str, list[Upload]] = {}
+    uploads = (Upload.objects.filter(target=target, purpose=Upload.Purpose.SHEET_EVIDENCE, replaced_by__isnull=True)
+               .select_related("uploaded_by").order_by("question_code", "created_at", "pk"))
+    for upload in uploads:
+        files.setdefault(upload.question_code, []).append(upload)
+    return files
+
+
 def sheet_entries(*, form: Form, target: CampaignTarget) -> QuerySet[SheetEntry]:
     return SheetEntry.objects.filter(question__form=form, target=target).select_related("evaluator", "question")
 

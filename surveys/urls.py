@@ -24,6 +24,7 @@ urlpatterns = [
     path("surveys/forms/<int:pk>/units/<int:target_pk>/responses/<int:response_pk>/void/", views.response_void,
          name="response_void"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/", views.sheet, name="sheet"),
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/files/", views.sheet_file_upload, name="sheet_file_upload"),
     path("surveys/forms/<int:pk>/sheet-settings/", views.sheet_settings, name="sheet_settings"),
     path("surveys/forms/<int:pk>/results/", views.results, name="results"),
     path("surveys/forms/<int:pk>/results/<int:target_pk>/", views.unit_results, name="unit_results"),

@@ -407,12 +407,16 @@ def response_void(request, pk: int, target_pk: int, response_pk: int):
 # --------------------------------------------------------------------------------------------------------
 # Evaluation sheet (评估表): evaluators score a unit indicator by indicator; drafts are kept on the server
 # --------------------------------------------------------------------------------------------------------
-@readers_required
-def sheet(request, pk: int, target_pk: int):
+def _sheet_of(request, pk: int, target_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     if form.kind != Form.Kind.EVALUATION_SHEET:
         raise Http404
-    target = selectors.form_target_get(form=form, pk=target_pk)
+    return form, selectors.sheet_target_get_for_user(user=request.user, form=form, pk=target_pk)
+
+
+@readers_required
+def sheet(request, pk: int, target_pk: int):
+    form, target = _sheet_of(request, pk, target_pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not request.user.is_office_staff:
@@ -437,19 +441,47 @@ def sheet(request, pk: int, target_pk: int):
         others.setdefault(entry.question.code, []).append(entry)
     combined, flagged = services.sheet_combined(form=form, target=target)
     evidence = selectors.sheet_evidence(target=target)
+    files = selectors.sheet_files(target=target)
     rows = [
         {"question": q, "mine": mine.get(q.code), "all": others.get(q.code, []), "combined": combined.get(q.code),
-         "evidence": evidence.get(q.indicator, []),
+         "evidence": evidence.get(q.indicator, []), "files": files.get(q.code, []),
          "flagged": q.code in flagged, "error": errors.get(q.code),
          "value": request.POST.get(q.code) if errors else (mine[q.code].score if q.code in mine else ""),
          "reason": request.POST.get(f"{q.code}_reason") if errors else (mine[q.code].reason if q.code in mine else "")}
         for q in form.questions.all()
     ]
+    signoff = selectors.sheet_signoff_get(form=form, target=target)
     return render(request, "surveys/sheet.html", {
         "form": form, "target": target, "rows": rows, "errors": errors, "flagged": len(flagged),
-        "signoff": selectors.sheet_signoff_get(form=form, target=target),
+        "signoff": signoff,
         "is_lead": form.lead_evaluator_id == request.user.pk,
+        "may_edit": request.user.is_office_staff and not signoff,
     }, status=400 if errors else 200)
+
+
+@office_required
+@require_POST
+def sheet_file_upload(request, pk: int, target_pk: int):
+    """An evaluator's own file for one indicator (or file question) of the sheet; `replaces`: a new version."""
+    form, target = _sheet_of(request, pk, target_pk)
+    question = get_object_or_404(form.questions, code=request.POST.get("question", ""))
+    replaces_pk = request.POST.get("replaces", "")
+    if replaces_pk and not replaces_pk.isdigit():
+        raise Http404
+    replaces = get_object_or_404(target.uploads, pk=replaces_pk) if replaces_pk else None
+    file = request.FILES.get("file")
+    back = reverse("surveys:sheet", args=[form.pk, target.pk]) + f"#row-{question.code}"
+    if file is None:
+        messages.error(request, _("请选择要上传的文件"))
+        return redirect(back)
+    try:
+        upload = services.sheet_file_add(form=form, target=target, question=question, actor=request.user,
+                                         data=file.read(), name=file.name, replaces=replaces)
+    except ApplicationError as exc:
+        messages.error(request, _("“%(name)s”未上传：%(why)s") % {"name": file.name, "why": exc.message})
+    else:
+        messages.success(request, _("已上传：%(name)s（第 %(v)d 版）") % {"name": upload.original_name, "v": upload.version})
+    return redirect(back)
 
 
 @office_required

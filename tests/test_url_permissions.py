@@ -72,6 +72,7 @@ RULES: dict[str, set[str]] = {
     "surveys:responses": {READ, OFFICE, OBJECT},
     "surveys:response_void": {WRITE, OFFICE, OBJECT},
     "surveys:sheet": {READ, OFFICE, OBJECT},
+    "surveys:sheet_file_upload": {WRITE, OFFICE, OBJECT},
     "surveys:sheet_settings": {WRITE, OFFICE, OBJECT},
     "surveys:results": {READ, OFFICE, OBJECT},
     "surveys:unit_results": {READ, OBJECT},  # a liaison reads their own unit's results

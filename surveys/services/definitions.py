@@ -111,9 +111,6 @@ def _form_editable(form: Form) -> Form:
     return form
 
 
-ADDABLE_TYPES = frozenset(Question.Type.values) - {Question.Type.FILE}
-
-
 @transaction.atomic
 def question_add(
     *, form: Form, actor: User, type: str, text: str, required: bool = True, choices=(), indicator: str = "",
@@ -122,8 +119,11 @@ def question_add(
     """Add a question of the campaign's own at the end of the form, until the form opens."""
     form = _form_editable(form)
     text = text.strip()
-    if type not in ADDABLE_TYPES:
+    if type not in Question.Type.values:
         raise ApplicationError(_("不支持的题型"))
+    if type == Question.Type.FILE and form.kind != Form.Kind.EVALUATION_SHEET:
+        # files come from logged-in evaluators only: the public and anonymous forms take none
+        raise ApplicationError(_("附件题只能用于评估表，其他表册不能上传文件"))
     if not text:
         raise ApplicationError(_("题目不能为空"))
     if type in Question.CHOICE_TYPES:

@@ -9,12 +9,23 @@ from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
-from evaluations.models import CampaignEvent, CampaignTarget
-from evaluations.services import event_record
+from evaluations.models import CampaignEvent, CampaignTarget, Upload
+from evaluations.selectors import office_may_act
+from evaluations.services import event_record, upload_current, upload_store
 
 from .. import rules
 from ..models import Form, Question, SheetEntry, SheetSignoff
 from .answers import score_clean
+
+
+# Questions of the sheet that take files: an indicator's score (its evidence) and a file question.
+FILE_TAKING_TYPES = frozenset({Question.Type.SCORE, Question.Type.FILE})
+
+
+def _sheet_actor_check(actor: User, target: CampaignTarget) -> None:
+    """The evaluators of the unit's team (and administrators) fill its sheet: the workflow's own rule."""
+    if not office_may_act(actor, target):
+        raise ApplicationError(_("只有负责该单位的评估组成员可以填写评估表"))
 
 
 def _sheet_check(form: Form, target: CampaignTarget) -> None:
@@ -33,8 +44,7 @@ def sheet_entries_save(*, form: Form, target: CampaignTarget, evaluator: User, d
     Scores outside an indicator's range are refused, never clamped; nothing is saved unless all are valid.
     Returns the number of indicators saved.
     """
-    if not evaluator.is_office_staff:
-        raise ApplicationError(_("只有评估人员可以填写评估表"))
+    _sheet_actor_check(evaluator, target)
     form = Form.objects.select_for_update().get(pk=form.pk)
     _sheet_check(form, target)
     errors: dict[str, str] = {}
@@ -57,6 +67,36 @@ def sheet_entries_save(*, form: Form, target: CampaignTarget, evaluator: User, d
             question=question, target=target, evaluator=evaluator, defaults={"score": score, "reason": reason}
         )
     return len(rows)
+
+
+@transaction.atomic
+def sheet_file_add(
+    *, form: Form, target: CampaignTarget, question: Question, actor: User, data: bytes, name: str,
+    replaces: Upload | None = None,
+) -> Upload:
+    """An evaluator's own file for one indicator (or file question) of the unit's sheet, through the upload
+    machinery of the workflow: checked by content and size, stored privately, versioned, audited.
+
+    `replaces`: the evaluator's earlier file, kept as the previous version (never overwritten).
+    """
+    _sheet_actor_check(actor, target)
+    form = Form.objects.select_for_update().get(pk=form.pk)
+    _sheet_check(form, target)
+    if question.form_id != form.pk or question.type not in FILE_TAKING_TYPES:
+        raise ApplicationError(_("该题目不能上传附件"))
+    if replaces is not None:
+        replaces = Upload.objects.select_for_update(of=("self",)).get(pk=replaces.pk)
+        if (replaces.target_id, replaces.purpose, replaces.question_code) != (
+                target.pk, Upload.Purpose.SHEET_EVIDENCE, question.code):
+            raise ApplicationError(_("只能替换本题的附件"))
+        if replaces.uploaded_by_id != actor.pk:
+            raise ApplicationError(_("只能替换自己上传的附件"))
+        if upload_current(replaces).pk != replaces.pk:
+            raise ApplicationError(_("该文件已有更新的版本，请替换最新版本"))
+    return upload_store(
+        target=target, actor=actor, purpose=Upload.Purpose.SHEET_EVIDENCE, indicator_code=question.indicator[:16],
+        question_code=question.code, data=data, name=name, replaces=replaces,
+    )
 
 
 def sheet_combined(*, form: Form, target: CampaignTarget) -> tuple[dict[str, Decimal], set[str]]:
@@ -83,6 +123,10 @@ def sheet_signoff(*, form: Form, target: CampaignTarget, actor: User) -> SheetSi
             _("还有 %(n)s 项指标没有%(who)s评分，例如：%(first)s")
             % {"n": len(missing), "who": _("组长") if form.combine == Form.Combine.LEAD else "", "first": missing[0]}
         )
+    with_files = set(target.uploads.filter(purpose=Upload.Purpose.SHEET_EVIDENCE).values_list("question_code", flat=True))
+    no_file = [q.text for q in form.questions.filter(type=Question.Type.FILE, required=True) if q.code not in with_files]
+    if no_file:
+        raise ApplicationError(_("必答的附件题还没有上传文件：%(q)s") % {"q": "、".join(no_file)})
     signoff = SheetSignoff.objects.create(
         form=form, target=target, signed_by=actor, scores={code: str(score) for code, score in combined.items()}
     )
