@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Avg, Count, QuerySet
@@ -272,6 +273,31 @@ def sheet_files(*, target: CampaignTarget) -> dict[str, list[Upload]]:
     for upload in uploads:
         files.setdefault(upload.question_code, []).append(upload)
     return files
+
+
+def sheet_combined(*, form: Form, target: CampaignTarget) -> tuple[dict[str, Decimal], set[str]]:
+    """The unit's combined score per indicator (mean or the lead's decision) and the indicators to review."""
+    by_question: dict[str, dict[int, Decimal]] = {}
+    for entry in SheetEntry.objects.filter(question__form=form, target=target).select_related("question"):
+        by_question.setdefault(entry.question.code, {})[entry.evaluator_id] = entry.score
+    return rules.combine_scores(
+        by_question, method=form.combine, lead_id=form.lead_evaluator_id, spread_limit=form.spread_limit
+    )
+
+
+def sheet_rows(*, form: Form, target: CampaignTarget) -> list[dict]:
+    """The sheet of one unit, question by question: every evaluator's entry, the combined score and whether
+    the spread needs a review, the unit's own evidence (by indicator) and the evaluators' files."""
+    entries: dict[str, list[SheetEntry]] = {}
+    for entry in sheet_entries(form=form, target=target).order_by("evaluator__username"):
+        entries.setdefault(entry.question.code, []).append(entry)
+    combined, flagged = sheet_combined(form=form, target=target)
+    evidence, files = sheet_evidence(target=target), sheet_files(target=target)
+    return [
+        {"question": q, "all": entries.get(q.code, []), "combined": combined.get(q.code), "flagged": q.code in flagged,
+         "evidence": evidence.get(q.indicator, []) if q.indicator else [], "files": files.get(q.code, [])}
+        for q in form.questions.all()
+    ]
 
 
 def sheet_entries(*, form: Form, target: CampaignTarget) -> QuerySet[SheetEntry]:

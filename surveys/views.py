@@ -434,25 +434,16 @@ def sheet(request, pk: int, target_pk: int):
             messages.error(request, exc.message)
         else:
             return redirect("surveys:sheet", pk=form.pk, target_pk=target.pk)
-    entries = list(selectors.sheet_entries(form=form, target=target))
-    mine = {e.question.code: e for e in entries if e.evaluator_id == request.user.pk}
-    others: dict[str, list] = {}
-    for entry in entries:
-        others.setdefault(entry.question.code, []).append(entry)
-    combined, flagged = services.sheet_combined(form=form, target=target)
-    evidence = selectors.sheet_evidence(target=target)
-    files = selectors.sheet_files(target=target)
-    rows = [
-        {"question": q, "mine": mine.get(q.code), "all": others.get(q.code, []), "combined": combined.get(q.code),
-         "evidence": evidence.get(q.indicator, []), "files": files.get(q.code, []),
-         "flagged": q.code in flagged, "error": errors.get(q.code),
-         "value": request.POST.get(q.code) if errors else (mine[q.code].score if q.code in mine else ""),
-         "reason": request.POST.get(f"{q.code}_reason") if errors else (mine[q.code].reason if q.code in mine else "")}
-        for q in form.questions.all()
-    ]
+    rows = selectors.sheet_rows(form=form, target=target)
+    for row in rows:  # what this evaluator typed: kept from the refused POST, else their saved draft
+        code = row["question"].code
+        mine = next((e for e in row["all"] if e.evaluator_id == request.user.pk), None)
+        row["error"] = errors.get(code)
+        row["value"] = request.POST.get(code) if errors else (mine.score if mine else "")
+        row["reason"] = request.POST.get(f"{code}_reason") if errors else (mine.reason if mine else "")
     signoff = selectors.sheet_signoff_get(form=form, target=target)
     return render(request, "surveys/sheet.html", {
-        "form": form, "target": target, "rows": rows, "errors": errors, "flagged": len(flagged),
+        "form": form, "target": target, "rows": rows, "errors": errors, "flagged": sum(r["flagged"] for r in rows),
         "signoff": signoff,
         "is_lead": form.lead_evaluator_id == request.user.pk,
         "may_edit": request.user.is_office_staff and not signoff,

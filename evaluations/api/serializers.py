@@ -44,7 +44,7 @@ class UploadSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Upload
-        fields = ["id", "purpose", "indicator_code", "original_name", "content_type", "size", "sha256", "version",
+        fields = ["id", "purpose", "indicator_code", "question_code", "original_name", "content_type", "size", "sha256", "version",
                   "replaces", "created_at", "download_url"]
 
     def get_download_url(self, upload) -> str:

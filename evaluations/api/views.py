@@ -108,7 +108,7 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
     def uploads(self, request, pk=None, **kwargs):
         target = self.get_object()
         if request.method == "GET":
-            return Response(UploadSerializer(target.uploads.all(), many=True).data)
+            return Response(UploadSerializer(upload_list_for_user(user=request.user).filter(target=target), many=True).data)
         data = UploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         file = data.validated_data["file"]

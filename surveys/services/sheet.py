@@ -13,8 +13,8 @@ from evaluations.models import CampaignEvent, CampaignTarget, Upload
 from evaluations.selectors import office_may_act
 from evaluations.services import event_record, upload_current, upload_store
 
-from .. import rules
 from ..models import Form, Question, SheetEntry, SheetSignoff
+from ..selectors import sheet_combined
 from .answers import score_clean
 
 
@@ -96,16 +96,6 @@ def sheet_file_add(
     return upload_store(
         target=target, actor=actor, purpose=Upload.Purpose.SHEET_EVIDENCE, indicator_code=question.indicator[:16],
         question_code=question.code, data=data, name=name, replaces=replaces,
-    )
-
-
-def sheet_combined(*, form: Form, target: CampaignTarget) -> tuple[dict[str, Decimal], set[str]]:
-    """The unit's combined score per indicator (mean or the lead's decision) and the indicators to review."""
-    by_question: dict[str, dict[int, Decimal]] = {}
-    for entry in SheetEntry.objects.filter(question__form=form, target=target).select_related("question"):
-        by_question.setdefault(entry.question.code, {})[entry.evaluator_id] = entry.score
-    return rules.combine_scores(
-        by_question, method=form.combine, lead_id=form.lead_evaluator_id, spread_limit=form.spread_limit
     )
 
 
