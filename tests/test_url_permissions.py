@@ -107,6 +107,7 @@ RULES: dict[str, set[str]] = {
     "form-distribution": {READ, OFFICE, OBJECT},
     "form-responses": {READ, OFFICE, OBJECT},
     "form-statistics": {READ, OBJECT},
+    "form-sheet": {WRITE, OFFICE, OBJECT},  # GET reads, POST saves the caller's scores
     "schema": {READ},
     "registry:unit_list": {READ, OFFICE},
     "registry:unit_detail": {READ, OBJECT},

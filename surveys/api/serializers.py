@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from evaluations.api.serializers import UploadSerializer
 from surveys.models import Form, Question
 from surveys.rules import plain
 
@@ -63,3 +64,41 @@ class UnitStatsSerializer(serializers.Serializer):
     total = TallySerializer()
     dimensions = serializers.DictField(child=TallySerializer())
     sentences = serializers.ListField(source="dimension_sentences", child=serializers.CharField())
+
+
+class SheetEntrySerializer(serializers.Serializer):
+    evaluator = serializers.CharField(source="evaluator.username")
+    score = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+
+    def get_score(self, entry) -> str:
+        return plain(entry.score)
+
+
+class SheetRowSerializer(serializers.Serializer):
+    code = serializers.CharField(source="question.code")
+    indicator = serializers.CharField(source="question.indicator")
+    text = serializers.CharField(source="question.text")
+    type = serializers.CharField(source="question.type")
+    entries = SheetEntrySerializer(source="all", many=True)
+    combined = serializers.SerializerMethodField()
+    flagged = serializers.BooleanField()
+    unit_evidence = UploadSerializer(source="evidence", many=True)
+    evaluator_files = UploadSerializer(source="files", many=True)
+
+    def get_combined(self, row) -> str | None:
+        return None if row["combined"] is None else plain(row["combined"])
+
+
+class SheetSerializer(serializers.Serializer):
+    target = serializers.IntegerField(source="target.pk")
+    unit = serializers.CharField(source="target.unit.name")
+    signed_by = serializers.CharField(source="signoff.signed_by.username", allow_null=True, default=None)
+    signed_at = serializers.DateTimeField(source="signoff.signed_at", allow_null=True, default=None)
+    rows = SheetRowSerializer(many=True)
+
+
+class SheetInputSerializer(serializers.Serializer):
+    """Scores by question code, and reasons as `<code>_reason`, as the sheet's page posts them."""
+
+    scores = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=2000))

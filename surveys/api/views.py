@@ -3,14 +3,17 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from surveys import selectors
+from surveys import selectors, services
 from surveys.models import Form, SurveyResponse
 from surveys.defaults import SATISFACTION_RATE_DEFINITION as SATISFACTION_DEFINITION
 
-from .serializers import DistributionSerializer, FormSerializer, ResponseSerializer, UnitStatsSerializer
+from .serializers import (
+    DistributionSerializer, FormSerializer, ResponseSerializer, SheetInputSerializer, SheetSerializer,
+    UnitStatsSerializer,
+)
 
 
 class FormViewSet(viewsets.ReadOnlyModelViewSet):
@@ -76,3 +79,26 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
         if request.user.sees_everything:
             payload["total"] = UnitStatsSerializer(stats.total).data
         return Response(payload)
+
+    @extend_schema(methods=["get"], responses=SheetSerializer)
+    @extend_schema(methods=["post"], request=SheetInputSerializer, responses=SheetSerializer)
+    @action(detail=True, methods=["get", "post"], url_path=r"units/(?P<target_pk>[0-9]+)/sheet")
+    def sheet(self, request, pk=None, target_pk=None, format=None):
+        """An evaluation sheet of one unit (评估表): read by the office and leaders, filled by the unit's team.
+
+        POST saves the caller's draft scores (all or nothing: an out-of-range score is refused, never clamped).
+        """
+        form = self.get_object()
+        if form.kind != Form.Kind.EVALUATION_SHEET or not request.user.sees_everything:
+            raise NotFound
+        target = selectors.sheet_target_get_for_user(user=request.user, form=form, pk=int(target_pk))
+        if request.method == "POST":
+            if not request.user.is_office_staff:
+                raise PermissionDenied("领导只能查看评估表")
+            data = SheetInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.sheet_entries_save(form=form, target=target, evaluator=request.user,
+                                        data=data.validated_data["scores"])
+        payload = {"target": target, "signoff": selectors.sheet_signoff_get(form=form, target=target),
+                   "rows": selectors.sheet_rows(form=form, target=target)}
+        return Response(SheetSerializer(payload).data)

@@ -1,5 +1,7 @@
 """评估表: the evaluators' own files per indicator, the file question, and the sheet kept to the unit's team."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -243,4 +245,43 @@ def test_liaisons_are_refused_the_sheet_and_its_files_even_of_their_own_unit(she
     for url in (reverse("surveys:sheet", args=[sheet.pk, target.pk]), upload_url(sheet, target)):
         assert client_for(own).get(url).status_code == 403
         assert client_for(own).post(url, {"question": "d1_01", "d1_01": "8"}).status_code == 403
+    assert not SheetEntry.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The API: the same rules
+# ---------------------------------------------------------------------------------------------------------
+def api_url(sheet, target) -> str:
+    return reverse("form-sheet", args=[sheet.pk, target.pk])
+
+
+def test_the_api_shows_the_sheet_with_the_evaluators_files_and_saves_the_team_members_scores(sheet, target, team,
+                                                                                           evaluator):
+    sheet_file_add(form=sheet, target=target, question=sheet.questions.get(code="d1_01"), actor=evaluator,
+                   data=PDF, name="记录.pdf")
+    client = client_for(evaluator)
+    saved = client.post(api_url(sheet, target), {"scores": {"d1_01": "8.5", "d1_01_reason": "职责法定"}},
+                        content_type="application/json")
+    assert saved.status_code == 200
+    row = next(r for r in saved.json()["rows"] if r["code"] == "d1_01")
+    assert row["entries"] == [{"evaluator": evaluator.username, "score": "8.5", "reason": "职责法定"}]
+    assert row["combined"] == "8.5" and [f["original_name"] for f in row["evaluator_files"]] == ["记录.pdf"]
+    assert row["evaluator_files"][0]["download_url"] == reverse(
+        "evaluations:upload_download", args=[row["evaluator_files"][0]["id"]])
+    refused = client.post(api_url(sheet, target), {"scores": {"d1_01": "11"}}, content_type="application/json")
+    assert refused.status_code == 400 and "0 至 10 之间" in refused.content.decode()
+    assert SheetEntry.objects.get().score == Decimal("8.5")  # unchanged: refused, not clamped
+
+
+def test_the_api_gives_404_to_an_evaluator_outside_the_team_and_to_liaisons(sheet, target, team, leader):
+    outsider = client_for(UserFactory(role=User.Role.EVALUATOR))
+    assert outsider.get(api_url(sheet, target)).status_code == 404
+    assert outsider.post(api_url(sheet, target), {"scores": {"d1_01": "8"}},
+                         content_type="application/json").status_code == 404
+    liaison = client_for(UserFactory(role=User.Role.LIAISON, unit=target.unit))
+    assert liaison.get(api_url(sheet, target)).status_code == 404
+    reader = client_for(leader)
+    assert reader.get(api_url(sheet, target)).status_code == 200
+    assert reader.post(api_url(sheet, target), {"scores": {"d1_01": "8"}},
+                       content_type="application/json").status_code == 403
     assert not SheetEntry.objects.exists()
