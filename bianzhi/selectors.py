@@ -84,11 +84,23 @@ def unit_staffing(*, unit: Unit) -> tuple[StaffingFigures, bool]:
 def unit_staffing_as_of(*, unit: Unit, day: date) -> tuple[StaffingFigures, bool] | None:
     """Like unit_staffing, but from the registry version valid on `day` (None if the unit had none yet).
 
-    A campaign pins what it evaluated by keeping a date (e.g. the day its field visit began) and reading
-    the registry through this selector (or `staffing_as_of_by_unit` for all its units), so later imports
-    do not change its figures.
+    A campaign pins the version each unit had when the campaign was created (CampaignTarget.registry_version,
+    see `version_ids_as_of`), so later imports do not change what it evaluated.
     """
     return staffing_as_of_by_unit(unit_ids=[unit.pk], day=day).get(unit.pk)
+
+
+def _versions_valid_on(*, unit_ids, day: date) -> QuerySet[UnitVersion]:
+    """Each unit's version valid on `day`: the latest with valid_from <= day (units without one left out)."""
+    valid = UnitVersion.objects.filter(valid_from__lte=day)
+    latest = valid.filter(unit_id=OuterRef("unit_id")).order_by("-valid_from", "-id").values("id")[:1]
+    return valid.filter(unit_id__in=unit_ids, id=Subquery(latest))
+
+
+def snapshot_staffing(data: dict) -> tuple[StaffingFigures, bool]:
+    """(figures, organ on institutional quota) from a version's data."""
+    lines = [tuple(line) for line in data["quotas"]]
+    return total_figures(lines), organ_on_institutional_quota(data["kind"], lines)
 
 
 def staffing_as_of_by_unit(*, unit_ids, day: date) -> dict[int, tuple[StaffingFigures, bool]]:
@@ -96,14 +108,13 @@ def staffing_as_of_by_unit(*, unit_ids, day: date) -> dict[int, tuple[StaffingFi
 
     Units without a version on or before `day` are left out.
     """
-    valid = UnitVersion.objects.filter(valid_from__lte=day)
-    latest = valid.filter(unit_id=OuterRef("unit_id")).order_by("-valid_from", "-id").values("id")[:1]
-    rows = valid.filter(unit_id__in=unit_ids, id=Subquery(latest)).values_list("unit_id", "data")
-    result = {}
-    for unit_id, data in rows:
-        lines = [tuple(line) for line in data["quotas"]]
-        result[unit_id] = (total_figures(lines), organ_on_institutional_quota(data["kind"], lines))
-    return result
+    rows = _versions_valid_on(unit_ids=unit_ids, day=day).values_list("unit_id", "data")
+    return {unit_id: snapshot_staffing(data) for unit_id, data in rows}
+
+
+def version_ids_as_of(*, unit_ids, day: date) -> dict[int, int]:
+    """{unit id: id of its version valid on `day`}: what a campaign pins when it starts."""
+    return dict(_versions_valid_on(unit_ids=unit_ids, day=day).values_list("unit_id", "id"))
 
 
 def latest_snapshots(*, unit_ids: list[int]) -> dict[int, dict]:

@@ -164,6 +164,11 @@ class CampaignTarget(TimeStampedModel):
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("评估活动"), on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="campaign_targets")
+    # The registry version the campaign evaluates: later imports change the registry, never the campaign.
+    registry_version = models.ForeignKey(
+        "bianzhi.UnitVersion", verbose_name=_("依据的台账版本"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(_("进度"), max_length=32, choices=Status.choices, default=Status.PENDING, db_index=True)
     liaison = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("填报员"), null=True, blank=True, on_delete=models.PROTECT,

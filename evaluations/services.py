@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from bianzhi import uploads
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import Unit, User
+from bianzhi.selectors import version_ids_as_of
 
 from .indicators import campaign_indicator_codes
 from .models import (
@@ -81,8 +82,10 @@ def campaign_create(
             )
     except IntegrityError as exc:  # a concurrent create won the race
         raise ApplicationError(_("同一年度已有同名的评估活动")) from exc
+    versions = version_ids_as_of(unit_ids=[unit.pk for unit in units], day=timezone.localdate())
     CampaignTarget.objects.bulk_create(
-        CampaignTarget(campaign=campaign, unit=unit, liaison=_liaison_of(unit)) for unit in units
+        CampaignTarget(campaign=campaign, unit=unit, liaison=_liaison_of(unit), registry_version_id=versions.get(unit.pk))
+        for unit in units
     )
     event_record(
         campaign=campaign, type=CampaignEvent.Type.CREATED, actor=actor,

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from bianzhi.figures import StaffingFigures
-from bianzhi.selectors import unit_staffing
+from bianzhi.selectors import snapshot_staffing, unit_staffing
 from evaluations.models import Campaign, CampaignTarget
 from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target
 
@@ -51,13 +51,15 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
     """Scores of the campaign's units (or of `targets`, a subset), in a fixed number of queries."""
     if targets is None:
         targets = campaign.targets.all()
-    targets = targets.select_related("unit").prefetch_related("unit__quotas")
+    targets = targets.select_related("unit", "registry_version").prefetch_related("unit__quotas")
     stats = satisfaction_stats_by_target(campaign=campaign)
     freeze = WeightFreeze.objects.filter(tree__campaign=campaign).only("global_weights").first()
     weights = freeze.global_weights if freeze else indicators.equal_weights()
     results = []
     for target in targets:
-        staffing, on_institutional = unit_staffing(unit=target.unit)
+        staffing, on_institutional = (
+            snapshot_staffing(target.registry_version.data) if target.registry_version else unit_staffing(unit=target.unit)
+        )
         satisfaction = stats.get(target.pk, EMPTY_STATS)
         indicator_scores = target_indicator_scores(
             staffing=staffing, organ_on_institutional_quota=on_institutional, satisfaction=satisfaction
