@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0006_survey_event_types'),
+        ('evaluations', '0007_target_registry_version'),
     ]
 
     operations = [
