@@ -190,6 +190,8 @@ def test_a_campaign_adds_its_own_question_of_each_type_and_removes_one(campaign,
     with pytest.raises(ApplicationError, match="没有这个评估指标"):
         question_add(form=form, actor=evaluator, type="short_text", text="x", indicator="D9_01")
     with pytest.raises(ApplicationError, match="不支持的题型"):
+        question_add(form=form, actor=evaluator, type="signature", text="签名")
+    with pytest.raises(ApplicationError, match="附件题只能用于评估表"):  # an anonymous form takes no files
         question_add(form=form, actor=evaluator, type="file", text="附件")
     question_remove(question=multi, actor=evaluator)
     assert list(form.questions.values_list("code", flat=True))[-1] == "q10"
