@@ -23,3 +23,16 @@ def staff_target(staff_form):
 @pytest.fixture
 def box(staff_form, staff_target, evaluator):
     return ballots_issue(form=staff_form, target=staff_target, actor=evaluator)
+
+
+@pytest.fixture
+def sheet(evaluator):
+    """The evaluation sheet (评估表) of a campaign of one unit, open now."""
+    target = CampaignTargetFactory()
+    return form_create(campaign=target.campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
+
+
+@pytest.fixture
+def target(sheet):
+    """The one unit of the sheet's campaign."""
+    return sheet.campaign.targets.get()

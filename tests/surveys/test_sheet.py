@@ -11,22 +11,11 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from surveys.models import Form, SheetEntry, SheetSignoff
 from surveys.rules import combine_scores
-from surveys.services import form_create, sheet_combined, sheet_entries_save, sheet_settings_update, sheet_signoff
+from surveys.services import sheet_combined, sheet_entries_save, sheet_settings_update, sheet_signoff
 
 from ..factories import CampaignTargetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sheet(evaluator):
-    target = CampaignTargetFactory()
-    return form_create(campaign=target.campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
-
-
-@pytest.fixture
-def target(sheet):
-    return sheet.campaign.targets.get()
 
 
 def all_scores(value: str) -> dict[str, str]:

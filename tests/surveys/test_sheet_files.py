@@ -16,20 +16,9 @@ from surveys.services import (
 )
 
 from ..evaluations.conftest import PDF, PNG
-from ..factories import CampaignTargetFactory, UnitFactory, UserFactory
+from ..factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sheet(evaluator):
-    target = CampaignTargetFactory()
-    return form_create(campaign=target.campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
-
-
-@pytest.fixture
-def target(sheet):
-    return sheet.campaign.targets.get()
 
 
 def client_for(user) -> Client:
