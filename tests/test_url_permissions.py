@@ -108,6 +108,7 @@ RULES: dict[str, set[str]] = {
     "form-responses": {READ, OFFICE, OBJECT},
     "form-statistics": {READ, OBJECT},
     "form-sheet": {WRITE, OFFICE, OBJECT},  # GET reads, POST saves the caller's scores
+    "form-sheet-files": {WRITE, OFFICE, OBJECT},
     "schema": {READ},
     "registry:unit_list": {READ, OFFICE},
     "registry:unit_detail": {READ, OBJECT},

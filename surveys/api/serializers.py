@@ -102,3 +102,10 @@ class SheetInputSerializer(serializers.Serializer):
     """Scores by question code, and reasons as `<code>_reason`, as the sheet's page posts them."""
 
     scores = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=2000))
+
+
+class SheetFileInputSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=32, help_text="题目编码（打分题或附件题）")
+    file = serializers.FileField()
+    replaces = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                        help_text="替换自己上传的哪个附件（新版本；旧版本保留）")

@@ -1,18 +1,21 @@
 from django.conf import settings
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from evaluations.api.serializers import UploadSerializer
 from surveys import selectors, services
 from surveys.models import Form, SurveyResponse
 from surveys.defaults import SATISFACTION_RATE_DEFINITION as SATISFACTION_DEFINITION
 
 from .serializers import (
-    DistributionSerializer, FormSerializer, ResponseSerializer, SheetInputSerializer, SheetSerializer,
-    UnitStatsSerializer,
+    DistributionSerializer, FormSerializer, ResponseSerializer, SheetFileInputSerializer, SheetInputSerializer,
+    SheetSerializer, UnitStatsSerializer,
 )
 
 
@@ -80,6 +83,12 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
             payload["total"] = UnitStatsSerializer(stats.total).data
         return Response(payload)
 
+    def _sheet_of(self, request, target_pk):
+        form = self.get_object()
+        if form.kind != Form.Kind.EVALUATION_SHEET or not request.user.sees_everything:
+            raise NotFound
+        return form, selectors.sheet_target_get_for_user(user=request.user, form=form, pk=int(target_pk))
+
     @extend_schema(methods=["get"], responses=SheetSerializer)
     @extend_schema(methods=["post"], request=SheetInputSerializer, responses=SheetSerializer)
     @action(detail=True, methods=["get", "post"], url_path=r"units/(?P<target_pk>[0-9]+)/sheet")
@@ -88,10 +97,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
 
         POST saves the caller's draft scores (all or nothing: an out-of-range score is refused, never clamped).
         """
-        form = self.get_object()
-        if form.kind != Form.Kind.EVALUATION_SHEET or not request.user.sees_everything:
-            raise NotFound
-        target = selectors.sheet_target_get_for_user(user=request.user, form=form, pk=int(target_pk))
+        form, target = self._sheet_of(request, target_pk)
         if request.method == "POST":
             if not request.user.is_office_staff:
                 raise PermissionDenied("领导只能查看评估表")
@@ -102,3 +108,21 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
         payload = {"target": target, "signoff": selectors.sheet_signoff_get(form=form, target=target),
                    "rows": selectors.sheet_rows(form=form, target=target)}
         return Response(SheetSerializer(payload).data)
+
+    @extend_schema(request=SheetFileInputSerializer, responses={201: UploadSerializer})
+    @action(detail=True, methods=["post"], url_path=r"units/(?P<target_pk>[0-9]+)/sheet/files",
+            parser_classes=[MultiPartParser])
+    def sheet_files(self, request, pk=None, target_pk=None, format=None):
+        """An evaluator's own file for one question of the unit's sheet (checked by content, versioned)."""
+        form, target = self._sheet_of(request, target_pk)
+        if not request.user.is_office_staff:
+            raise PermissionDenied("领导只能查看评估表")
+        data = SheetFileInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        question = get_object_or_404(form.questions, code=data.validated_data["question"])
+        replaces = data.validated_data["replaces"]
+        replaces = get_object_or_404(target.uploads, pk=replaces) if replaces else None
+        file = data.validated_data["file"]
+        upload = services.sheet_file_add(form=form, target=target, question=question, actor=request.user,
+                                         data=file.read(), name=file.name, replaces=replaces)
+        return Response(UploadSerializer(upload).data, status=status.HTTP_201_CREATED)

@@ -274,3 +274,26 @@ def test_the_api_gives_404_to_an_evaluator_outside_the_team_and_to_liaisons(shee
     assert reader.post(api_url(sheet, target), {"scores": {"d1_01": "8"}},
                        content_type="application/json").status_code == 403
     assert not SheetEntry.objects.exists()
+
+
+def test_the_api_takes_an_evaluators_file_by_the_same_checks_and_only_from_the_team(sheet, target, team, evaluator,
+                                                                                   leader):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("form-sheet-files", args=[sheet.pk, target.pk])
+
+    def send(client, data=PDF, name="记录.pdf", **extra):
+        return client.post(url, {"question": "d1_01", "file": SimpleUploadedFile(name, data), **extra})
+
+    member = client_for(evaluator)
+    png = send(member, data=PNG[:8] + b"\x00", name="扫描件.pdf")
+    assert png.status_code == 201  # PNG magic: accepted as the PNG it is
+    assert png.json()["content_type"] == "image/png" and png.json()["original_name"] == "扫描件.png"
+    bad = send(member, data=b"<html>not a document</html>", name="说明.pdf")
+    assert bad.status_code == 400 and "不支持的文件类型" in bad.content.decode()
+    created = send(member, replaces=png.json()["id"])
+    assert created.status_code == 201 and created.json()["version"] == 2 and created.json()["question_code"] == "d1_01"
+    assert send(client_for(UserFactory(role=User.Role.EVALUATOR))).status_code == 404
+    assert send(client_for(UserFactory(role=User.Role.LIAISON, unit=target.unit))).status_code == 404
+    assert send(client_for(leader)).status_code == 403
+    assert sheet_uploads(target).count() == 2
