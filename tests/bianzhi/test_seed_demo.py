@@ -32,3 +32,15 @@ def test_seed_builds_a_believable_city_and_is_idempotent():
     assert {"self_draft", "self_submitted", "self_returned", "self_accepted"} <= set(
         campaign.targets.values_list("status", flat=True))
     assert campaign.plan_text and campaign.notice_text and campaign.deadlines.exists() and campaign.teams.count() == 2
+
+
+def test_seed_shows_an_evaluation_sheet_begun_by_the_units_team_with_a_file_once():
+    from evaluations.models import Upload
+    from surveys.models import SheetEntry
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    upload = Upload.objects.get(purpose=Upload.Purpose.SHEET_EVIDENCE)
+    entries = SheetEntry.objects.filter(target=upload.target)
+    assert entries.count() == 8 and upload.question_code in set(entries.values_list("question__code", flat=True))
+    assert upload.target.team.members.filter(pk=upload.uploaded_by_id).exists()

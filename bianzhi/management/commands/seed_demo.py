@@ -229,7 +229,25 @@ class Command(BaseCommand):
         if not IndicatorTree.objects.filter(campaign=campaign).exists():
             self._ahp_judgements(campaign, evaluator, rng)
         self._staff_assessment(campaign, evaluator, rng)
+        self._evaluation_sheet(campaign, evaluator, rng)
         return campaign
+
+    def _evaluation_sheet(self, campaign, evaluator: User, rng: random.Random) -> None:
+        """评估表: the first team's evaluator has scored a municipal unit, with a file beside one indicator."""
+        from surveys.models import Form
+        from surveys.services import form_create, sheet_entries_save, sheet_file_add
+
+        form = form_create(campaign=campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
+        target = campaign.targets.select_related("unit").filter(team__members=evaluator).first()
+        if target is None or target.sheet_entries.exists():
+            return
+        questions = list(form.questions.filter(type="score")[:8])
+        sheet_entries_save(form=form, target=target, evaluator=evaluator, data={
+            **{q.code: str(rng.randint(6, 10)) for q in questions},
+            f"{questions[0].code}_reason": "职责均有法律法规和“三定”规定依据。",
+        })
+        sheet_file_add(form=form, target=target, question=questions[0], actor=evaluator, data=DEMO_PDF,
+                       name=f"{target.unit.short_name}逐项核查记录.pdf")
 
     def _staff_assessment(self, campaign, evaluator: User, rng: random.Random) -> None:
         """测评表: ballots for three units, one of them with enough answers (5+) for its rates to show."""
