@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from bianzhi.figures import StaffingFigures
 from bianzhi.selectors import snapshot_staffing, unit_staffing
 from evaluations.models import Campaign, CampaignTarget
-from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target
+from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target, signed_sheet_points
 
 from . import indicators
 from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
@@ -53,6 +53,7 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
         targets = campaign.targets.all()
     targets = targets.select_related("unit", "registry_version").prefetch_related("unit__quotas")
     stats = satisfaction_stats_by_target(campaign=campaign)
+    sheets = signed_sheet_points(campaign=campaign)
     freeze = WeightFreeze.objects.filter(tree__campaign=campaign).only("global_weights").first()
     weights = freeze.global_weights if freeze else indicators.equal_weights()
     results = []
@@ -61,7 +62,9 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
             snapshot_staffing(target.registry_version.data) if target.registry_version else unit_staffing(unit=target.unit)
         )
         satisfaction = stats.get(target.pk, EMPTY_STATS)
-        indicator_scores = target_indicator_scores(
+        # The evaluators' signed sheet scores every indicator; what data measure (the registry, the
+        # recipients' answers) takes precedence over their judgement of the same indicator.
+        indicator_scores = sheets.get(target.pk, {}) | target_indicator_scores(
             staffing=staffing, organ_on_institutional_quota=on_institutional, satisfaction=satisfaction
         )
         score = weighted_score(indicator_scores, weights)

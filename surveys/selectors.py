@@ -328,3 +328,26 @@ def sheet_evidence(*, target: CampaignTarget) -> dict[str, list]:
     for upload in uploads.order_by("indicator_code", "original_name"):
         files.setdefault(upload.indicator_code, []).append(upload)
     return files
+
+
+def signed_sheet_points(*, campaign: Campaign) -> dict[int, dict[str, float]]:
+    """{target id: {indicator code: share of full marks}} from the lead-signed evaluation sheets. Two queries."""
+    questions = {
+        q.code: q
+        for q in Question.objects.filter(
+            form__campaign=campaign, form__kind=Form.Kind.EVALUATION_SHEET, type=Question.Type.SCORE
+        ).exclude(indicator="")
+    }
+    points: dict[int, dict[str, float]] = {}
+    signoffs = SheetSignoff.objects.filter(form__campaign=campaign, form__kind=Form.Kind.EVALUATION_SHEET)
+    for target_id, scores in signoffs.values_list("target_id", "scores"):
+        points[target_id] = {
+            questions[code].indicator: rules.answer_points(
+                "score", Decimal(score), points={}, min_score=questions[code].min_score,
+                max_score=questions[code].max_score,
+            )
+            for code, score in scores.items()
+            if code in questions
+        }
+    return points
+
