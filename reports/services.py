@@ -11,7 +11,7 @@ from bianzhi.models import User
 from evaluations.models import CampaignEvent, CampaignTarget
 from evaluations.services import event_record
 from scoring.indicators import DIMENSION_NAMES, INDICATORS
-from scoring.selectors import target_scores
+from scoring.selectors import target_score
 
 from .charts import Bar, bar_chart_svg
 from .models import Report
@@ -44,7 +44,7 @@ def _progress(report: Report, status: str, progress: int) -> None:
 
 def report_context(*, report: Report) -> dict:
     target = report.target
-    (result,) = target_scores(campaign=target.campaign, targets=CampaignTarget.objects.filter(pk=target.pk))
+    result = target_score(target=target)
     indicator_rows = [
         {
             "code": code,

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from bianzhi.models import User
 from bianzhi.permissions import office_required, readers_required, role_required
 from evaluations.selectors import campaign_list_for_user, target_get_for_user, target_list_for_user
-from scoring.selectors import target_scores
+from scoring.selectors import target_score, target_scores
 
 from .models import Report
 from .selectors import report_get_for_user
@@ -73,8 +73,5 @@ def dashboard(request):
 def my_unit(request):
     """A liaison's home: their own unit in each campaign, and its reports — nothing else."""
     targets = target_list_for_user(user=request.user).prefetch_related("reports")
-    rows = [
-        (target, target_scores(campaign=target.campaign, targets=target.campaign.targets.filter(pk=target.pk))[0])
-        for target in targets
-    ]
+    rows = [(target, target_score(target=target)) for target in targets]
     return render(request, "reports/my_unit.html", {"unit": request.user.unit, "rows": rows})

@@ -78,6 +78,12 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
     return results
 
 
+def target_score(*, target: CampaignTarget) -> TargetScore:
+    """The score of one unit in its campaign (its report, its liaison's page)."""
+    (result,) = target_scores(campaign=target.campaign, targets=CampaignTarget.objects.filter(pk=target.pk))
+    return result
+
+
 # ---------------------------------------------------------------- indicator trees
 
 def template_list() -> QuerySet[IndicatorTree]:

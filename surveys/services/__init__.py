@@ -9,13 +9,13 @@ from .definitions import (
     satisfaction_form_issue, survey_links_issue, unit_actual_staff,
 )
 from .exports import export_build, export_request
-from .sheet import sheet_combined, sheet_entries_save, sheet_file_add, sheet_settings_update, sheet_signoff
+from .sheet import sheet_entries_save, sheet_file_add, sheet_settings_update, sheet_signoff
 
 __all__ = [
     "FormUnavailable", "MAX_BALLOTS_PER_ISSUE", "ballot_code_normalize", "ballot_get", "ballot_is_spent",
     "ballot_submit", "ballots_issue", "export_build", "export_request", "form_check_open", "form_create",
     "form_schedule", "network_count", "question_add", "question_remove", "question_shown", "question_update", "satisfaction_form_issue",
-    "score_clean", "sheet_combined", "sheet_entries_save", "sheet_file_add", "sheet_settings_update", "sheet_signoff",
+    "score_clean", "sheet_entries_save", "sheet_file_add", "sheet_settings_update", "sheet_signoff",
     "survey_answers_clean", "survey_links_issue", "survey_response_submit", "survey_response_void",
     "unit_actual_staff",
 ]

@@ -11,7 +11,8 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from surveys.models import Form, SheetEntry, SheetSignoff
 from surveys.rules import combine_scores
-from surveys.services import sheet_combined, sheet_entries_save, sheet_settings_update, sheet_signoff
+from surveys.selectors import sheet_combined
+from surveys.services import sheet_entries_save, sheet_settings_update, sheet_signoff
 
 from ..factories import CampaignTargetFactory, UserFactory
 
