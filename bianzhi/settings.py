@@ -164,6 +164,10 @@ SPECTACULAR_SETTINGS = {
     },
     # Anonymous users reach only the public form links: the schema too needs a login.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bianzhi.api.schema.add_refusals",
+    ],
 }
 
 # ---------------------------------------------------------------------------------------------------------
