@@ -13,9 +13,6 @@ from django.views.decorators.http import require_POST, require_safe
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from bianzhi.permissions import office_required, readers_required, role_required
-from reports.selectors import reports_by_target
-from scoring.selectors import target_scores
-from surveys.selectors import links_by_target, satisfaction_form_get
 
 from . import services
 from .forms import (
@@ -28,6 +25,7 @@ from .forms import (
     TeamForm,
     UploadForm,
 )
+from .hooks import campaign_facts, campaign_rows
 from .indicators import block_subscores, campaign_dimensions, campaign_indicator_codes, campaign_indicators
 from .models import Campaign, FieldVisit, Upload
 from .selectors import (
@@ -84,18 +82,12 @@ def campaign_create_view(request):
 @require_safe
 def campaign_detail(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
-    form = satisfaction_form_get(campaign=campaign)
-    links = links_by_target(form=form)
-    reports = reports_by_target(campaign=campaign)
-    rows = [
-        {"result": result, "link": links.get(result.target.pk), "report": reports.get(result.target.pk)}
-        for result in target_scores(campaign=campaign)
-    ]
+    rows = campaign_rows(campaign, campaign.targets.select_related("unit"))
     no_liaison = campaign.targets.filter(liaison__isnull=True).select_related("unit")
     return render(
         request,
         "evaluations/campaign_detail.html",
-        {"campaign": campaign, "satisfaction_form": form, "rows": rows, "no_liaison": no_liaison,
+        {"campaign": campaign, "rows": rows, **campaign_facts(campaign), "no_liaison": no_liaison,
          "teams": campaign.teams.prefetch_related("members", "targets__unit"),
          "deadlines": campaign.deadlines.all(), "events": campaign_events(campaign=campaign)[:50]},
     )

@@ -10,6 +10,6 @@ class ScoringConfig(AppConfig):
         # The apps below read a campaign's indicators through evaluations.indicators; this app answers.
         from evaluations.indicators import provide_tree
 
-        from .selectors import campaign_tree_read
+        from .selectors import campaign_tree_read  # also registers the campaign page's score column
 
         provide_tree(campaign_tree_read)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from bianzhi.figures import StaffingFigures
 from bianzhi.selectors import snapshot_staffing, unit_staffing
+from evaluations.hooks import campaign_column
 from evaluations.indicators import CampaignDimension, CampaignIndicator, default_block
 from evaluations.models import Campaign, CampaignTarget
 from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target, signed_sheet_points
@@ -78,6 +79,11 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
             )
         )
     return results
+
+
+@campaign_column("result")
+def _campaign_scores(campaign: Campaign) -> dict[int, TargetScore]:
+    return {result.target.pk: result for result in target_scores(campaign=campaign)}
 
 
 def target_score(*, target: CampaignTarget) -> TargetScore:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from bianzhi.models import User
+from evaluations.hooks import campaign_column, campaign_fact
 from evaluations.indicators import campaign_dimension_names
 from evaluations.models import Campaign, CampaignTarget, Upload
 from evaluations.selectors import office_may_act
@@ -69,6 +70,16 @@ def satisfaction_stats_by_target(*, campaign: Campaign) -> dict[int, Satisfactio
         for target_id, unit in stats.units.items()
         if unit.responses
     }
+
+
+@campaign_fact("satisfaction_form")
+def _campaign_satisfaction_form(campaign: Campaign) -> Form | None:
+    return satisfaction_form_get(campaign=campaign)
+
+
+@campaign_column("link")
+def _campaign_links(campaign: Campaign) -> dict[int, SurveyLink]:
+    return links_by_target(form=satisfaction_form_get(campaign=campaign))
 
 
 def links_by_target(*, form: Form | None) -> dict[int, SurveyLink]:
