@@ -163,13 +163,13 @@ class FieldVisitForm(forms.Form):
 class SelfAssessmentForm(forms.Form):
     """One self-score (0–100) and a narrative per indicator of the campaign."""
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, codes, **kwargs):
         initial = {}
         for item in items:
             initial[f"score_{item.indicator_code}"] = item.score
             initial[f"narrative_{item.indicator_code}"] = item.narrative
         super().__init__(*args, initial=initial, **kwargs)
-        self.codes = [item.indicator_code for item in items]
+        self.codes = list(codes)  # the campaign's tree decides the rows, not the items saved so far
         for code in self.codes:
             self.fields[f"score_{code}"] = forms.DecimalField(
                 required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2,

@@ -327,7 +327,11 @@ def self_assessment_save(
     """Save the self-scores and narratives (indicator code → (score, narrative)); records what changed."""
     assessment = _liaison_draft(target, actor)
     changes = {}
-    for item in assessment.items.all():
+    saved = {item.indicator_code: item for item in assessment.items.all()}
+    for code in campaign_indicator_codes(target.campaign):  # an indicator added to the tree since gets its item
+        if code not in saved and code in items:
+            saved[code] = SelfAssessmentItem.objects.create(assessment=assessment, indicator_code=code)
+    for item in saved.values():
         if item.indicator_code not in items:
             continue
         score, narrative = items[item.indicator_code]

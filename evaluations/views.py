@@ -13,10 +13,6 @@ from django.views.decorators.http import require_POST, require_safe
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from bianzhi.permissions import office_required, readers_required, role_required
-from reports.selectors import reports_by_target
-from scoring.indicators import INDICATORS
-from scoring.selectors import target_scores
-from surveys.selectors import links_by_target, satisfaction_form_get
 
 from . import services
 from .forms import (
@@ -29,7 +25,8 @@ from .forms import (
     TeamForm,
     UploadForm,
 )
-from .indicators import block_subscores, campaign_dimensions, campaign_indicator_codes
+from .hooks import campaign_facts, campaign_rows
+from .indicators import block_subscores, campaign_dimensions, campaign_indicator_codes, campaign_indicators
 from .models import Campaign, FieldVisit, Upload
 from .selectors import (
     board_rows,
@@ -85,18 +82,12 @@ def campaign_create_view(request):
 @require_safe
 def campaign_detail(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
-    form = satisfaction_form_get(campaign=campaign)
-    links = links_by_target(form=form)
-    reports = reports_by_target(campaign=campaign)
-    rows = [
-        {"result": result, "link": links.get(result.target.pk), "report": reports.get(result.target.pk)}
-        for result in target_scores(campaign=campaign)
-    ]
+    rows = campaign_rows(campaign, campaign.targets.select_related("unit"))
     no_liaison = campaign.targets.filter(liaison__isnull=True).select_related("unit")
     return render(
         request,
         "evaluations/campaign_detail.html",
-        {"campaign": campaign, "satisfaction_form": form, "rows": rows, "no_liaison": no_liaison,
+        {"campaign": campaign, "rows": rows, **campaign_facts(campaign), "no_liaison": no_liaison,
          "teams": campaign.teams.prefetch_related("members", "targets__unit"),
          "deadlines": campaign.deadlines.all(), "events": campaign_events(campaign=campaign)[:50]},
     )
@@ -235,7 +226,7 @@ def _assessment_context(request, target, assessment, form=None):
                 })
             dims.append({"dimension": d, "rows": rows})
         blocks.append({"label": Campaign.Kind(block).label, "code": block, "dimensions": dims})
-    subscores = block_subscores({c: float(i.score) if i.score is not None else None for c, i in items.items()})
+    subscores = block_subscores(target.campaign, {c: float(i.score) if i.score is not None else None for c, i in items.items()})
     for block in blocks:
         block["subscore"] = subscores.get(block["code"])
     return {
@@ -248,13 +239,18 @@ def _assessment_context(request, target, assessment, form=None):
     }
 
 
+def _assessment_form(target, assessment, data=None) -> SelfAssessmentForm:
+    """One row per indicator of the campaign's tree as it is now (an indicator added later gets a row too)."""
+    return SelfAssessmentForm(data, items=list(assessment.items.all()), codes=campaign_indicator_codes(target.campaign))
+
+
 @login_required
 @require_safe
 def self_assessment(request, pk: int):
     """The current version: an editable form for the unit's liaison, read-only (with evidence) for the others."""
     target = target_get_for_user(user=request.user, pk=pk)
     assessment = services.current_self_assessment(target)
-    form = SelfAssessmentForm(items=list(assessment.items.all())) if assessment else None
+    form = _assessment_form(target, assessment) if assessment else None
     return render(request, "evaluations/self_assessment.html", _assessment_context(request, target, assessment, form))
 
 
@@ -278,7 +274,7 @@ def self_assessment_save(request, pk: int):
     assessment = services.current_self_assessment(target)
     if assessment is None:
         raise Http404
-    form = SelfAssessmentForm(request.POST, items=list(assessment.items.all()))
+    form = _assessment_form(target, assessment, request.POST)
     if form.is_valid():
         try:
             services.self_assessment_save(target=target, actor=request.user, items=form.items_data())
@@ -378,10 +374,10 @@ def upload_download(request, pk: int):
 # Field visit
 # ---------------------------------------------------------------------------------------------------------
 def _visit_context(request, target, visit, form):
-    codes = campaign_indicator_codes(target.campaign)
+    indicators = campaign_indicators(target.campaign)
     return {
         "target": target, "campaign": target.campaign, "visit": visit, "form": form,
-        "check_rows": [(INDICATORS[c], form[f"finding_{c}"], form[f"problem_{c}"]) for c in codes],
+        "check_rows": [(i, form[f"finding_{c}"], form[f"problem_{c}"]) for c, i in indicators.items()],
         "stages": [(FieldVisit.Stage(s).label, done) for s, done in stages_done(visit).items()],
         "photos": target.uploads.filter(purpose=Upload.Purpose.PHOTO, replaced_by__isnull=True),
         "editable": visit.status == FieldVisit.Status.DRAFT and office_may_act(request.user, target)

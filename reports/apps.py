@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("报告与看板")
+
+    def ready(self):
+        from . import selectors  # noqa: F401  (registers the campaign page's report column)

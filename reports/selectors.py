@@ -1,10 +1,16 @@
 from django.shortcuts import get_object_or_404
 
 from bianzhi.models import User
+from evaluations.hooks import campaign_column
 from evaluations.models import Campaign
 from evaluations.selectors import target_list_for_user
 
 from .models import Report
+
+
+@campaign_column("report")
+def _campaign_reports(campaign: Campaign) -> dict[int, Report]:
+    return reports_by_target(campaign=campaign)
 
 
 def reports_by_target(*, campaign: Campaign) -> dict[int, Report]:

@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bianzhi.models import User
+from evaluations.indicators import campaign_dimension_names, campaign_indicators
 from evaluations.models import CampaignEvent, CampaignTarget
 from evaluations.services import event_record
-from scoring.indicators import DIMENSION_NAMES, INDICATORS
 from scoring.selectors import target_score
 
 from .charts import Bar, bar_chart_svg
@@ -45,14 +45,17 @@ def _progress(report: Report, status: str, progress: int) -> None:
 def report_context(*, report: Report) -> dict:
     target = report.target
     result = target_score(target=target)
+    indicators = campaign_indicators(target.campaign)
+    dimension_names = campaign_dimension_names(target.campaign)
     indicator_rows = [
         {
             "code": code,
-            "dimension": DIMENSION_NAMES[code.split("_")[0]],
-            "name": INDICATORS[code].name,
-            "score": 100 * value,
+            "dimension": dimension_names[indicator.dimension_code],
+            "name": indicator.name,
+            "score": 100 * result.indicator_scores[code],
         }
-        for code, value in sorted(result.indicator_scores.items())
+        for code, indicator in indicators.items()
+        if code in result.indicator_scores
     ]
     chart = bar_chart_svg([Bar(f"{row['dimension']}·{row['name']}", row["score"]) for row in indicator_rows])
     return {

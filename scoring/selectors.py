@@ -7,16 +7,19 @@ it is on the final 百分制 scale.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from bianzhi.figures import StaffingFigures
 from bianzhi.selectors import snapshot_staffing, unit_staffing
+from evaluations.hooks import campaign_column
+from evaluations.indicators import CampaignDimension, CampaignIndicator, default_block
 from evaluations.models import Campaign, CampaignTarget
 from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target, signed_sheet_points
 
 from . import indicators
 from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
+from .tree_defaults import DEFAULT_TEMPLATE_NAME
 from .scores import GRADE_LABELS, grade, staffing_in_place, weighted_score
 
 
@@ -78,6 +81,11 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
     return results
 
 
+@campaign_column("result")
+def _campaign_scores(campaign: Campaign) -> dict[int, TargetScore]:
+    return {result.target.pk: result for result in target_scores(campaign=campaign)}
+
+
 def target_score(*, target: CampaignTarget) -> TargetScore:
     """The score of one unit in its campaign (its report, its liaison's page)."""
     (result,) = target_scores(campaign=target.campaign, targets=CampaignTarget.objects.filter(pk=target.pk))
@@ -98,6 +106,43 @@ def campaign_tree(*, campaign: Campaign) -> IndicatorTree | None:
         .prefetch_related(Prefetch("dimensions", TreeDimension.objects.prefetch_related("indicators")))
         .first()
     )
+
+
+def tree_for_campaign(campaign: Campaign) -> IndicatorTree | None:
+    """The tree a campaign evaluates with: its own copy, or the default template until it has one."""
+    return (
+        IndicatorTree.objects.filter(Q(campaign=campaign) | Q(campaign__isnull=True, name=DEFAULT_TEMPLATE_NAME))
+        .order_by(F("campaign").asc(nulls_last=True))  # its own copy first
+        .prefetch_related(Prefetch("dimensions", TreeDimension.objects.prefetch_related("indicators")))
+        .first()
+    )
+
+
+def campaign_tree_read(campaign: Campaign) -> list[CampaignDimension]:
+    """The campaign's dimensions and indicators for the apps below (registered in ScoringConfig.ready)."""
+    tree = tree_for_campaign(campaign)
+    if tree is None:  # no template in the database at all: the static seed of the default template
+        return [
+            CampaignDimension(
+                code=d.code, name=d.name, block=default_block(d.code),
+                indicators=tuple(CampaignIndicator(code=i.code, name=i.name, dimension_code=d.code, negative=i.negative)
+                                 for i in d.indicators),
+            )
+            for d in indicators.DIMENSIONS
+        ]
+    return [
+        CampaignDimension(
+            code=d.code, name=d.name, block=default_block(d.code),
+            indicators=tuple(
+                CampaignIndicator(
+                    code=i.code, name=i.name, dimension_code=d.code, guideline=i.guideline, kind=i.kind,
+                    source=i.source, full_marks=i.full_marks, negative=i.direction == TreeIndicator.Direction.NEGATIVE,
+                )
+                for i in d.indicators.all()
+            ),
+        )
+        for d in tree.dimensions.all()
+    ]
 
 
 def tree_frozen(tree: IndicatorTree) -> WeightFreeze | None:

@@ -1,11 +1,10 @@
 """The four forms (表册) as default templates, written from the paper (DOMAIN.md).
 
 Plain data, no Django. A campaign copies a template (services.form_create) and may edit its copy until the
-form opens. Every question says which dimension and indicator it feeds (scoring.indicators codes) and how
-its answer becomes points: `points` maps a choice to its share of full marks; a score counts as score / max.
+form opens. Every question says which dimension and indicator of the campaign's tree it feeds and how its
+answer becomes points: `points` maps a choice to its share of full marks; a score counts as score / max.
+The staff assessment and the evaluation sheet are written from the campaign's own tree (`form_template`).
 """
-
-from scoring.indicators import DIMENSIONS
 
 SATISFACTION_SCALE = [
     ["satisfied", "满意"],
@@ -55,19 +54,6 @@ SATISFACTION_FORM = {
     ],
 }
 
-# 测评表 (民主测评): every staff member rates the 8 dimensions; the paper reports "对职能配置满意率达 x%".
-STAFF_ASSESSMENT_FORM = {
-    "title": "机构编制执行情况和使用效益干部职工测评表",
-    "intro": "本测评不记名：测评票只能使用一次，系统不记录填写人、设备、网络地址和填写时刻。请根据本单位实际情况如实评价。",
-    "questions": [
-        *(
-            _satisfaction(f"d{n}", f"您对本单位“{d.name}”情况是否满意？", d.code)
-            for n, d in enumerate(DIMENSIONS, start=1)
-        ),
-        {"code": "comment", "text": "您对本单位机构编制工作还有什么意见或建议？（选填）", "type": "long_text", "required": False},
-    ],
-}
-
 QUESTIONNAIRE_FORM = {
     "title": "机构编制执行情况和使用效益调查问卷",
     "intro": "本问卷面向被评估单位干部职工及相关部门，了解机构编制执行和使用情况。问卷不记名，约需 3 分钟。",
@@ -91,22 +77,60 @@ QUESTIONNAIRE_FORM = {
     ],
 }
 
-# 评估表: the evaluators score every indicator 0–10 (one decimal), with a reason.
-EVALUATION_SHEET_FORM = {
-    "title": "机构编制执行情况和使用效益评估表",
-    "intro": "评估组逐项对照“三定”规定和相关材料评分，每项 0–10 分，可保留 1 位小数，并写明评分理由。",
-    "questions": [
-        {"code": indicator.code.lower(), "text": indicator.name + ("（负向指标：失误越多得分越低）" if indicator.negative else ""),
-         "type": "score", "min_score": 0, "max_score": 10, "decimals": 1,
-         "dimension": dimension.code, "indicator": indicator.code}
-        for dimension in DIMENSIONS
-        for indicator in dimension.indicators
-    ],
-}
+# 测评表 (民主测评): every staff member rates each dimension; the paper reports "对职能配置满意率达 x%".
+def staff_assessment_form(dimensions) -> dict:
+    return {
+        "title": "机构编制执行情况和使用效益干部职工测评表",
+        "intro": "本测评不记名：测评票只能使用一次，系统不记录填写人、设备、网络地址和填写时刻。请根据本单位实际情况如实评价。",
+        "questions": [
+            *(
+                _satisfaction(f"d{n}", f"您对本单位“{d.name}”情况是否满意？", d.code)
+                for n, d in enumerate(dimensions, start=1)
+            ),
+            {"code": "comment", "text": "您对本单位机构编制工作还有什么意见或建议？（选填）", "type": "long_text", "required": False},
+        ],
+    }
 
-FORM_TEMPLATES = {
-    "questionnaire": QUESTIONNAIRE_FORM,
-    "evaluation_sheet": EVALUATION_SHEET_FORM,
-    "staff_assessment": STAFF_ASSESSMENT_FORM,
-    "satisfaction": SATISFACTION_FORM,
-}
+
+# 评估表: the evaluators score every indicator of the campaign's tree 0–10 (one decimal), with a reason.
+def evaluation_sheet_form(dimensions) -> dict:
+    return {
+        "title": "机构编制执行情况和使用效益评估表",
+        "intro": "评估组逐项对照“三定”规定和相关材料评分，每项 0–10 分，可保留 1 位小数，并写明评分理由。",
+        "questions": [
+            {"code": indicator.code.lower(),
+             "text": indicator.name + ("（负向指标：失误越多得分越低）" if indicator.negative else ""),
+             "type": "score", "min_score": 0, "max_score": 10, "decimals": 1,
+             "dimension": dimension.code, "indicator": indicator.code}
+            for dimension in dimensions
+            for indicator in dimension.indicators
+        ],
+    }
+
+
+def _tagged_within(template: dict, dimensions) -> dict:
+    """A fixed template whose questions name indicators: tags the campaign's tree no longer has are dropped."""
+    dimension_codes = {d.code for d in dimensions}
+    indicator_codes = {i.code for d in dimensions for i in d.indicators}
+    questions = []
+    for q in template["questions"]:
+        q = dict(q)
+        if q.get("indicator") and q["indicator"] not in indicator_codes:
+            q["indicator"] = ""
+        if q.get("dimension") and q["dimension"] not in dimension_codes:
+            q["dimension"] = ""
+        questions.append(q)
+    return {**template, "questions": questions}
+
+
+FORM_KINDS = ("questionnaire", "evaluation_sheet", "staff_assessment", "satisfaction")
+
+
+def form_template(kind: str, dimensions) -> dict:
+    """The default definition of a form of `kind` for a campaign whose tree has `dimensions`."""
+    return {
+        "questionnaire": lambda: _tagged_within(QUESTIONNAIRE_FORM, dimensions),
+        "satisfaction": lambda: _tagged_within(SATISFACTION_FORM, dimensions),
+        "staff_assessment": lambda: staff_assessment_form(dimensions),
+        "evaluation_sheet": lambda: evaluation_sheet_form(dimensions),
+    }[kind]()

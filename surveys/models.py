@@ -107,9 +107,9 @@ class Question(models.Model):
     # [[value, label], ...] for choice questions; values are stable ASCII codes, labels Chinese.
     choices = models.JSONField(_("选项"), default=list, blank=True)
     required = models.BooleanField(_("必答"), default=True)
-    # Which of the 8 dimensions the answer feeds (scoring.indicators.DIMENSIONS codes).
+    # Which dimension of the campaign's tree the answer feeds (its code).
     dimension = models.CharField(_("评估维度"), max_length=32, blank=True)
-    # ...and which indicator (scoring.indicators.INDICATORS codes).
+    # ...and which indicator of that tree (its code).
     indicator = models.CharField(_("评估指标"), max_length=32, blank=True)
     counts_for_satisfaction = models.BooleanField(_("计入满意率"), default=False)
     # How an answer becomes points: for choices {value: share of full marks}, for a score its value / max_score.

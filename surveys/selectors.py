@@ -10,9 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from bianzhi.models import User
+from evaluations.hooks import campaign_column, campaign_fact
+from evaluations.indicators import campaign_dimension_names
 from evaluations.models import Campaign, CampaignTarget, Upload
 from evaluations.selectors import office_may_act
-from scoring.indicators import DIMENSION_NAMES
 
 from . import rules
 from .defaults import SATISFIED_VALUES
@@ -69,6 +70,16 @@ def satisfaction_stats_by_target(*, campaign: Campaign) -> dict[int, Satisfactio
         for target_id, unit in stats.units.items()
         if unit.responses
     }
+
+
+@campaign_fact("satisfaction_form")
+def _campaign_satisfaction_form(campaign: Campaign) -> Form | None:
+    return satisfaction_form_get(campaign=campaign)
+
+
+@campaign_column("link")
+def _campaign_links(campaign: Campaign) -> dict[int, SurveyLink]:
+    return links_by_target(form=satisfaction_form_get(campaign=campaign))
 
 
 def links_by_target(*, form: Form | None) -> dict[int, SurveyLink]:
@@ -158,11 +169,12 @@ class UnitStats:
     dimensions: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     total: Tally = field(default_factory=Tally)
     means: dict[int, float] = field(default_factory=dict)
+    dimension_names: dict[str, str] = field(default_factory=dict)  # of the campaign's tree
 
     def dimension_sentences(self) -> list[str]:
         """The paper's wording: "对职能配置满意率达 93.5%"."""
         return [
-            f"对{DIMENSION_NAMES.get(code, code)}满意率达 {tally.rate_text}"
+            f"对{self.dimension_names.get(code, code)}满意率达 {tally.rate_text}"
             for code, tally in sorted(self.dimensions.items())
             if tally.valid
         ]
@@ -215,11 +227,14 @@ def form_statistics(*, form: Form, targets: QuerySet[CampaignTarget] | None = No
         .order_by()
     )
     threshold = settings.SURVEY_MIN_RESPONSES_FOR_STATS if form.kind == Form.Kind.STAFF_ASSESSMENT else 0
+    names = campaign_dimension_names(form.campaign)
     units = {
-        t.pk: UnitStats(target=t, responses=counts.get(t.pk, 0), hidden=counts.get(t.pk, 0) < threshold)
+        t.pk: UnitStats(
+            target=t, responses=counts.get(t.pk, 0), hidden=counts.get(t.pk, 0) < threshold, dimension_names=names
+        )
         for t in targets
     }
-    total = UnitStats(target=None)
+    total = UnitStats(target=None, dimension_names=names)
     for target_id, question_id, choice, n in choice_rows:
         unit, question = units.get(target_id), by_id[question_id]
         if unit is None or unit.hidden:  # an answer of a unit no longer in the campaign

@@ -24,7 +24,7 @@ from bianzhi.models import User
 from bianzhi.permissions import office_required, readers_required
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
-from scoring.indicators import DIMENSION_NAMES
+from evaluations.indicators import campaign_dimension_names
 
 from . import selectors, services
 from .defaults import SATISFACTION_RATE_DEFINITION
@@ -90,11 +90,12 @@ def _elapsed(request) -> float:
         return 0.0
 
 
-def _numbered_groups(questions):
+def _numbered_groups(form, questions):
     """One card per dimension: consecutive questions of a dimension share a card."""
     numbered = list(enumerate(questions, start=1))
+    names = campaign_dimension_names(form.campaign)
     return [
-        (DIMENSION_NAMES.get(dimension, ""), list(items))
+        (names.get(dimension, ""), list(items))
         for dimension, items in groupby(numbered, key=lambda item: item[1].dimension)
     ]
 
@@ -135,7 +136,7 @@ def fill(request, token: str):
         {
             "form": form, "target": link.target if link else ballot.box.target, "token": token,
             "is_ballot": ballot is not None,
-            "groups": _numbered_groups(questions), "numbers": {q.code: n for n, q in enumerate(questions, 1)},
+            "groups": _numbered_groups(form, questions), "numbers": {q.code: n for n, q in enumerate(questions, 1)},
             "values": request.POST, "errors": errors, "started": started,
         },
         status=400 if errors else 200,
@@ -504,7 +505,7 @@ def results(request, pk: int):
     dimensions = sorted({q.dimension for q in stats.questions if q.counts_for_satisfaction})
     return render(request, "surveys/results.html", {
         "form": form, "stats": stats, "definition": SATISFACTION_RATE_DEFINITION,
-        "dimensions": [(code, DIMENSION_NAMES.get(code, code)) for code in dimensions],
+        "dimensions": [(code, campaign_dimension_names(form.campaign).get(code, code)) for code in dimensions],
         "units": [stats.units[t] for t in stats.units],
     })
 

@@ -91,7 +91,7 @@ RULES: dict[str, set[str]] = {
     "unit-history": {READ, OBJECT},
     "campaign-list": {READ},
     "campaign-detail": {READ, OBJECT},
-    "campaign-scores": {READ, OBJECT},
+    "scoring-api-scores": {READ, OBJECT},
     "campaign-events": {READ, OBJECT},
     "campaign-advance": {WRITE, OBJECT},
     "package-list": {READ},

@@ -14,15 +14,6 @@ class CampaignSerializer(serializers.ModelSerializer):
                   "fair_min", "notice_text"]
 
 
-class TargetScoreSerializer(serializers.Serializer):
-    target = serializers.IntegerField(source="target.pk")
-    unit = serializers.CharField(source="target.unit.name")
-    responses = serializers.IntegerField(source="satisfaction.responses")
-    satisfaction_rate = serializers.FloatField(source="satisfaction.rate", allow_null=True)
-    score = serializers.FloatField(allow_null=True)
-    grade = serializers.CharField(allow_null=True)
-
-
 class PackageSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.name")
     status_label = serializers.CharField(source="get_status_display", read_only=True)

@@ -16,13 +16,11 @@ from evaluations.selectors import (
     target_list_for_user,
     upload_list_for_user,
 )
-from scoring.selectors import target_scores
 
 from .serializers import (
     CampaignSerializer,
     EventSerializer,
     PackageSerializer,
-    TargetScoreSerializer,
     TransitionInputSerializer,
     UploadInputSerializer,
     UploadReplaceInputSerializer,
@@ -45,14 +43,6 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI generator has no user
             return Campaign.objects.none()
         return campaign_list_for_user(user=self.request.user)
-
-    @extend_schema(responses=TargetScoreSerializer(many=True))
-    @action(detail=True)
-    def scores(self, request, pk=None, **kwargs):
-        """Provisional scores of the units the user may see (a liaison: their own unit only)."""
-        campaign = self.get_object()
-        targets = target_list_for_user(user=request.user).filter(campaign=campaign)
-        return Response(TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data)
 
     @extend_schema(request=None, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])

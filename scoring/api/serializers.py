@@ -74,3 +74,12 @@ class FreezeSerializer(serializers.Serializer):
     consistency = serializers.JSONField()
     global_weights = serializers.JSONField()
     hierarchy_cr = serializers.FloatField(allow_null=True)
+
+
+class TargetScoreSerializer(serializers.Serializer):
+    target = serializers.IntegerField(source="target.pk")
+    unit = serializers.CharField(source="target.unit.name")
+    responses = serializers.IntegerField(source="satisfaction.responses")
+    satisfaction_rate = serializers.FloatField(source="satisfaction.rate", allow_null=True)
+    score = serializers.FloatField(allow_null=True)
+    grade = serializers.CharField(allow_null=True)

@@ -4,6 +4,7 @@ from . import views
 
 campaign = "campaigns/<int:campaign_pk>/"
 urlpatterns = [
+    path(campaign + "scores/", views.ScoresApi.as_view(), name="scoring-api-scores"),
     path(campaign + "indicator-tree/", views.TreeApi.as_view(), name="scoring-api-tree"),
     path(campaign + "indicator-tree/indicators/<int:pk>/", views.IndicatorUpdateApi.as_view(), name="scoring-api-indicator"),
     path(campaign + "ahp/judgements/", views.JudgementsApi.as_view(), name="scoring-api-judgements"),

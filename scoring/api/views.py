@@ -9,17 +9,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from evaluations.selectors import campaign_get_for_user
+from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring import exporters, judging, services
 from scoring.models import ROOT_NODE
 from scoring.selectors import (
-    campaign_tree, expert_get_by_token, expert_list, indicator_get, tree_frozen, tree_judgement_inputs,
+    campaign_tree, expert_get_by_token, expert_list, indicator_get, target_scores, tree_frozen, tree_judgement_inputs,
 )
 
 from .permissions import OfficeWritesReadersRead, ReadersOnly
 from .serializers import (
     AggregationQuerySerializer, ExpertJudgementsSerializer, FreezeSerializer, IndicatorSerializer,
-    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, TreeRowSerializer,
+    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, TargetScoreSerializer,
+    TreeRowSerializer,
 )
 
 
@@ -28,6 +29,16 @@ def _tree(request, campaign_pk: int):
     if tree is None:
         raise Http404
     return tree
+
+
+class ScoresApi(APIView):
+    """Provisional scores of the units the user may see (a liaison: their own unit only)."""
+
+    @extend_schema(responses=TargetScoreSerializer(many=True))
+    def get(self, request, campaign_pk: int):
+        campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+        targets = target_list_for_user(user=request.user).filter(campaign=campaign)
+        return Response(TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data)
 
 
 class TreeApi(APIView):

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
+from evaluations.indicators import campaign_indicators, campaign_tree_dimensions
 from evaluations.models import Campaign, CampaignEvent, CampaignTarget
 from evaluations.services import event_record
-from scoring.indicators import INDICATORS
 
-from ..defaults import FORM_TEMPLATES
+from ..defaults import FORM_KINDS, form_template
 from ..models import BALLOT_ALPHABET, BallotBox, Ballot, Form, Question, SurveyLink
 
 MAX_BALLOTS_PER_ISSUE = 5000
@@ -38,11 +38,11 @@ def form_create(
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.is_closed:
         raise ApplicationError(_("评估活动已结束，不能再发放表册"))
-    if kind not in FORM_TEMPLATES:
+    if kind not in FORM_KINDS:
         raise ApplicationError(_("未知的表册类型"))
     if closes_at is not None and closes_at <= (opens_at or timezone.now()):
         raise ApplicationError(_("截止时间必须晚于开始时间"))
-    template = FORM_TEMPLATES[kind]
+    template = form_template(kind, campaign_tree_dimensions(campaign))
     form, created = Form.objects.get_or_create(
         campaign=campaign, kind=kind,
         defaults={"title": template["title"], "intro": template["intro"], "opens_at": opens_at or timezone.now(),
@@ -130,7 +130,8 @@ def question_add(
         _choices_check(choices)
     if type == Question.Type.SCORE and (min_score is None or max_score is None or min_score >= max_score):
         raise ApplicationError(_("请填写最低分和满分，满分须高于最低分"))
-    if indicator and indicator not in INDICATORS:
+    indicators = campaign_indicators(form.campaign)
+    if indicator and indicator not in indicators:
         raise ApplicationError(_("没有这个评估指标：%(code)s") % {"code": indicator})
     last = form.questions.order_by("-position").first()
     taken = set(form.questions.values_list("code", flat=True))
@@ -138,7 +139,7 @@ def question_add(
     question = Question(
         form=form, position=(last.position if last else 0) + 1, code=code, text=text, type=type, required=required,
         choices=[list(c) for c in choices] if type in Question.CHOICE_TYPES else [],
-        indicator=indicator, dimension=indicator.split("_")[0] if indicator else "",
+        indicator=indicator, dimension=indicators[indicator].dimension_code if indicator else "",
         min_score=min_score if type == Question.Type.SCORE else None,
         max_score=max_score if type == Question.Type.SCORE else None,
         decimals=decimals if type == Question.Type.SCORE else 0,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bianzhi.exceptions import ApplicationError
 from evaluations.models import CampaignEvent
 from scoring.indicators import DIMENSIONS, INDICATORS
-from surveys.defaults import FORM_TEMPLATES
+from surveys.defaults import FORM_KINDS, form_template
 from surveys.models import Answer, Form, Question
 from surveys.services import form_create, question_update, survey_answers_clean, survey_links_issue
 
@@ -27,7 +27,8 @@ def campaign():
 
 
 def test_every_default_question_feeds_a_real_dimension_and_indicator():
-    for kind, template in FORM_TEMPLATES.items():
+    for kind in FORM_KINDS:
+        template = form_template(kind, DIMENSIONS)
         codes = [q["code"] for q in template["questions"]]
         assert len(codes) == len(set(codes)), kind
         for q in template["questions"]:
@@ -52,7 +53,7 @@ def test_each_campaign_gets_its_own_copy_and_creating_twice_adds_nothing(campaig
     first = form_create(campaign=campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator)
     again = form_create(campaign=campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator)
     other = form_create(campaign=CampaignFactory(), kind=Form.Kind.QUESTIONNAIRE, actor=evaluator)
-    assert first.pk == again.pk and first.questions.count() == len(FORM_TEMPLATES["questionnaire"]["questions"])
+    assert first.pk == again.pk and first.questions.count() == len(form_template("questionnaire", DIMENSIONS)["questions"])
     assert other.pk != first.pk and other.questions.count() == first.questions.count()
     assert campaign.events.filter(data__form="questionnaire").count() == 1
 

@@ -1,0 +1,45 @@
+"""Columns and facts that the apps above add to the campaign's page.
+
+The campaign page lives here, in the app that owns campaigns, yet shows what apps above it know: each
+unit's public link (surveys), its provisional score (scoring) and its report (reports). Those apps register a
+column at start-up; the page asks for every column in one call per column, whatever the number of units, and
+no import runs upwards.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+ColumnReader = Callable[[Any], Mapping[int, Any]]  # campaign → {target id: value}
+FactReader = Callable[[Any], Any]  # campaign → value
+_columns: dict[str, ColumnReader] = {}
+_facts: dict[str, FactReader] = {}
+
+
+def campaign_fact(name: str) -> Callable[[FactReader], FactReader]:
+    """Register `reader(campaign)` as the fact `name` shown on the campaign's page (e.g. its satisfaction form)."""
+
+    def register(reader: FactReader) -> FactReader:
+        _facts[name] = reader
+        return reader
+
+    return register
+
+
+def campaign_facts(campaign) -> dict[str, Any]:
+    return {name: reader(campaign) for name, reader in _facts.items()}
+
+
+def campaign_column(name: str) -> Callable[[ColumnReader], ColumnReader]:
+    """Register `reader(campaign)` as the column `name` of the campaign's unit table."""
+
+    def register(reader: ColumnReader) -> ColumnReader:
+        _columns[name] = reader
+        return reader
+
+    return register
+
+
+def campaign_rows(campaign, targets: Iterable) -> list[dict[str, Any]]:
+    """One row per target: {"target": target, <column>: its value or None, …}."""
+    columns = {name: reader(campaign) for name, reader in _columns.items()}
+    return [{"target": t, **{name: values.get(t.pk) for name, values in columns.items()}} for t in targets]
