@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # `make run` is a local demo: debug on, a throwaway secret unless one is given.
 DEV_ENV := DEBUG=$${DEBUG:-1} SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
 
-.PHONY: install run test worker bench migrate demo clean
+.PHONY: install run test worker bench migrate demo clean backup
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ worker: install
 bench: install
 	$(BIN)/python -m pytest tests/benchmarks -o addopts="" -p no:cacheprovider -q $(PYTEST_ARGS)
 	@echo "figures written to bench-results.json"
+
+# A dated archive of the database and the private files, with its SHA-256 (see README: Production).
+backup: install
+	$(BIN)/python manage.py backup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var
