@@ -84,7 +84,7 @@ class AccountSessionMiddleware:
             )
             request.signout_recorded = True
             logout(request)
-            message = _("您已超过 %(h)s 未操作，已自动退出，请重新登录。") % {"h": _duration(timeout)}
+            message = _("您已超过 %(h)s未操作，已自动退出，请重新登录。") % {"h": _duration(timeout)}
             if _wants_json(request):
                 return JsonResponse({"detail": message}, status=401)
             messages.warning(request, message)
