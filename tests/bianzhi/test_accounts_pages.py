@@ -1,0 +1,249 @@
+"""The office's account pages (issue 17): create, one-time codes, one step for a campaign's liaisons, Excel
+import (all or nothing), and the security audit: append-only, filtered, exported, archived after retention."""
+
+import csv
+import gzip
+import io
+import json
+import re
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bianzhi.accounts import services
+from bianzhi.accounts.archive import security_audit_archive
+from bianzhi.accounts.models import SecurityAuditImmutable, SecurityEvent
+from bianzhi.models import Unit, User
+
+from ..factories import CampaignFactory, CampaignTargetFactory, UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+GOOD_PASSWORD = "Qingshan2026lake"
+CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+@pytest.fixture
+def office_admin(db):
+    return UserFactory(role=User.Role.ADMIN, first_name="管理员")
+
+
+@pytest.fixture
+def admin_client(office_admin):
+    client = Client()
+    client.force_login(office_admin)
+    return client
+
+
+def test_only_administrators_open_the_account_pages(evaluator, leader, liaison):
+    for user in (evaluator, leader, liaison):
+        client = Client()
+        client.force_login(user)
+        for name in ("accounts:list", "accounts:create", "accounts:audit", "accounts:import"):
+            assert client.get(reverse(name)).status_code == 403, (user.role, name)
+
+
+def test_an_admin_creates_an_account_whose_code_signs_in_once_and_asks_for_a_password(admin_client, office_admin):
+    unit = UnitFactory(code="C205")
+    response = admin_client.post(reverse("accounts:create"), {
+        "username": "Liaison_C205", "name": "张填报", "role": "liaison", "unit": unit.pk, "output": "print"})
+    page = response.content.decode()
+    code = CODE.search(page).group()
+    user = User.objects.get(username="liaison_c205")  # stored lowercase
+    assert not user.has_usable_password() and user.unit == unit
+    assert code not in json.dumps(list(SecurityEvent.objects.values("data")), default=str)  # never stored
+    # the liaison signs in with the code (any case of the username), and must set a password first
+    liaison = Client()
+    response = liaison.post(reverse("accounts:code_login"), {"username": "LIAISON_C205", "code": code.lower()})
+    assert response["Location"] == reverse("accounts:password")
+    assert liaison.get(reverse("evaluations:workbench"))["Location"] == reverse("accounts:password")
+    liaison.post(reverse("accounts:password"), {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
+    assert liaison.get(reverse("evaluations:workbench")).status_code == 200
+    # the code is used up
+    again = Client().post(reverse("accounts:code_login"), {"username": "liaison_c205", "code": code})
+    assert "登录码不正确" in again.content.decode()
+    assert [e.kind for e in SecurityEvent.objects.filter(user=user).order_by("id")] == [
+        "account_created", "code_issued", "login_code", "password_changed"]
+    assert SecurityEvent.objects.filter(kind="login_failed", username="liaison_c205").count() == 1
+
+
+def test_the_form_keeps_what_was_typed_and_says_what_is_wrong(admin_client):
+    UserFactory(username="wang")
+    response = admin_client.post(reverse("accounts:create"), {
+        "username": "WANG", "name": "王二", "role": "evaluator", "output": "print"})
+    page = response.content.decode()
+    assert "已被使用" in page and 'value="王二"' in page and 'value="WANG"' in page
+    response = admin_client.post(reverse("accounts:create"), {
+        "username": "li_si", "name": "李四", "role": "liaison", "output": "print"})
+    assert "部门填报员必须选择所属单位" in response.content.decode()
+    assert not User.objects.filter(username="li_si").exists()
+
+
+def test_one_step_creates_the_liaisons_of_a_campaigns_units_and_exports_their_codes(admin_client):
+    campaign = CampaignFactory()
+    units = [UnitFactory(code=f"M10{n}") for n in range(3)]
+    for unit in units:
+        CampaignTargetFactory(campaign=campaign, unit=unit)
+    existing = UserFactory(role=User.Role.LIAISON, unit=units[0])
+    response = admin_client.post(reverse("accounts:campaign_liaisons"), {"campaign": campaign.pk, "output": "xlsx"})
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.values)
+    assert rows[0][:5] == ("用户名", "姓名", "角色", "单位", "一次性登录码")
+    assert sorted(r[0] for r in rows[1:]) == ["liaison_m101", "liaison_m102"]
+    assert all(CODE.fullmatch(r[4]) for r in rows[1:])
+    assert set(User.objects.filter(role="liaison", unit__in=units).values_list("username", flat=True)) == {
+        existing.username, "liaison_m101", "liaison_m102"}
+    # again: everyone has an account, nothing new
+    response = admin_client.post(reverse("accounts:campaign_liaisons"), {"campaign": campaign.pk, "output": "print"},
+                                 follow=True)
+    assert "都已有填报员账号" in response.content.decode()
+
+
+def _workbook(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "账号"
+    ws.append(["用户名", "姓名", "角色", "单位代码"])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(client, data: bytes, output="print"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("accounts:import"), {
+        "file": SimpleUploadedFile("accounts.xlsx", data), "output": output})
+
+
+def test_the_import_is_all_or_nothing_with_every_error_by_row(admin_client):
+    UnitFactory(code="M001")
+    UserFactory(username="taken")
+    data = _workbook([
+        ["zhang_san", "张三", "部门填报员", "M001"],
+        ["Taken", "重名", "评估人员", None],
+        ["li_si", "李四", "部门填报员", "NOPE"],
+        ["wang_wu", "王五", "局长", None],
+        ["zhang_san", "张三", "评估人员", None],
+        ["bad name!", "空格", "评估人员", None],
+        ["=cmd", "=1+1", "评估人员", None],
+    ])
+    before = User.objects.count()
+    page = _upload(admin_client, data).content.decode()
+    assert User.objects.count() == before
+    for text in ("未导入任何账号", "已存在", "没有单位代码“NOPE”", "应为：", "与第2行的用户名重复", "只能使用字母",
+                 "不能使用公式（A8）"):
+        assert text in page, text
+    template = admin_client.get(reverse("accounts:import_template"))
+    assert openpyxl.load_workbook(io.BytesIO(template.content))["账号"]["A1"].value == "用户名"
+
+
+def test_the_import_refuses_formulas_naming_the_cell(admin_client):
+    data = _workbook([["zhao", "=CONCAT(\"a\",\"b\")", "评估人员", None]])
+    page = _upload(admin_client, data).content.decode()
+    assert "不能使用公式（B2）" in page and not User.objects.filter(username="zhao").exists()
+
+
+def test_a_good_import_creates_every_account_with_a_code(admin_client):
+    UnitFactory(code="M001")
+    page = _upload(admin_client, _workbook([
+        ["Zhang_San", "张三", "部门填报员", "M001"], ["li_si", "李四", "复核人员", None]])).content.decode()
+    assert len(CODE.findall(page)) == 2
+    assert User.objects.get(username="zhang_san").unit.code == "M001"
+    assert User.objects.get(username="li_si").role == User.Role.REVIEWER
+    assert SecurityEvent.objects.filter(kind="accounts_imported").get().data == {"count": 2}
+
+
+def test_deactivate_and_reactivate_from_the_page(admin_client, office_admin):
+    user = UserFactory(role=User.Role.EVALUATOR)
+    admin_client.post(reverse("accounts:deactivate", args=[user.pk]), {"reason": "退休"})
+    user.refresh_from_db()
+    assert not user.is_active and User.objects.filter(pk=user.pk).exists()
+    admin_client.post(reverse("accounts:reactivate", args=[user.pk]))
+    user.refresh_from_db()
+    assert user.is_active
+    # an administrator cannot close their own account
+    response = admin_client.post(reverse("accounts:deactivate", args=[office_admin.pk]), follow=True)
+    assert "不能停用自己的账号" in response.content.decode()
+
+
+def test_editing_an_account_is_recorded_with_before_and_after(admin_client, office_admin):
+    user = UserFactory(role=User.Role.EVALUATOR, first_name="旧名")
+    admin_client.post(reverse("accounts:edit", args=[user.pk]), {"name": "新名", "role": "leader", "unit": ""})
+    event = SecurityEvent.objects.get(kind="account_changed")
+    assert event.actor == office_admin and event.user == user
+    assert event.data["before"]["role"] == "evaluator" and event.data["after"] == {
+        "name": "新名", "role": "leader", "unit": "", "is_active": True}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The audit: append-only, filtered, exported safely, archived after the retention
+# ---------------------------------------------------------------------------------------------------------
+def test_audit_records_refuse_change_and_deletion_in_python():
+    event = SecurityEvent.objects.create(kind="login", username="someone")
+    event.username = "other"
+    with pytest.raises(SecurityAuditImmutable):
+        event.save()
+    with pytest.raises(SecurityAuditImmutable):
+        event.delete()
+    with pytest.raises(SecurityAuditImmutable):
+        SecurityEvent.objects.filter(pk=event.pk).update(username="other")
+    with pytest.raises(SecurityAuditImmutable):
+        SecurityEvent.objects.all().delete()
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE accounts_securityevent SET username = 'other'",
+    "DELETE FROM accounts_securityevent",
+    "TRUNCATE accounts_securityevent CASCADE",
+])
+def test_audit_records_refuse_change_deletion_and_truncation_in_postgresql(postgres, sql):
+    SecurityEvent.objects.create(kind="login", username="someone",
+                                 created_at=timezone.now() - timedelta(days=1000))  # even far past the retention
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE waits for no deferred check of the insert
+        cursor.execute("SET bianzhi.audit_maintenance = 'off'")  # as in production (the test flush sets it on)
+        try:
+            with pytest.raises(DatabaseError, match="不可修改或删除"), transaction.atomic():
+                cursor.execute(sql)
+        finally:
+            cursor.execute("SET bianzhi.audit_maintenance = 'on'")
+    assert SecurityEvent.objects.get().username == "someone"
+
+
+def test_old_records_are_archived_to_a_file_not_dropped(tmp_path, settings):
+    old = [SecurityEvent.objects.create(kind="login", username=f"old{n}",
+                                        created_at=timezone.now() - timedelta(days=200 + n)) for n in range(3)]
+    recent = SecurityEvent.objects.create(kind="login", username="recent",
+                                          created_at=timezone.now() - timedelta(days=100))
+    result = security_audit_archive(retention_days=180, out_dir=tmp_path)
+    assert result.count == 3
+    archived = [json.loads(line) for line in gzip.open(result.path, "rt", encoding="utf-8")]
+    assert sorted(r["username"] for r in archived) == ["old0", "old1", "old2"]
+    assert {r["id"] for r in archived} == {e.pk for e in old}
+    assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert (tmp_path / (result.path.name + ".sha256")).exists()
+    assert security_audit_archive(retention_days=180, out_dir=tmp_path).count == 0
+
+
+def test_the_audit_page_filters_and_exports_without_live_formulas(admin_client):
+    hostile = "=cmd|' /C calc'!A0"
+    for text in (hostile, "+1", "-2", "@SUM(A1)", "\tx", "plain_user"):
+        Client().post(reverse("login"), {"username": text, "password": "wrong-password"},
+                      REMOTE_ADDR="10.7.7.7", HTTP_USER_AGENT="=HYPERLINK(\"http://x\")")
+    page = admin_client.get(reverse("accounts:audit"), {"kind": "login_failed", "username": "plain"}).content.decode()
+    assert "plain_user" in page and "@sum" not in page
+    csv_text = admin_client.get(reverse("accounts:audit"), {"format": "csv"}).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(csv_text)) for cell in row]
+    xlsx = admin_client.get(reverse("accounts:audit"), {"format": "xlsx"}).content
+    cells += [c for row in openpyxl.load_workbook(io.BytesIO(xlsx)).active.values for c in row if isinstance(c, str)]
+    assert any("cmd|" in c for c in cells)
+    live = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert not live, live
