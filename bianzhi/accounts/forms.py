@@ -24,7 +24,7 @@ class AccountForm(forms.Form):
                            help_text=_("仅部门填报员填写"))
 
     def __init__(self, *args, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         if editing:
             del self.fields["username"]
 
@@ -65,7 +65,7 @@ class PasswordSetForm(forms.Form):
                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def __init__(self, *args, user, forced: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.user = user
         if forced:
             del self.fields["old_password"]
@@ -91,6 +91,9 @@ class AuditFilterForm(forms.Form):
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     until = forms.DateField(label=_("截止日期"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
 
     def filters(self) -> dict:
         if not self.is_valid():
