@@ -84,7 +84,7 @@ def _create(*, username: str, name: str, role: str, unit: Unit | None) -> User:
 
 
 @transaction.atomic
-def account_create(*, actor: User, username: str, name: str, role: str, unit: Unit | None, request=None) -> IssuedCode:
+def account_create(*, actor: User | None, username: str, name: str, role: str, unit: Unit | None, request=None) -> IssuedCode:
     """A new account without a password, and its one-time sign-in code (shown once, to print)."""
     username = _check_username(username)
     _check_role_unit(role, unit)
@@ -141,7 +141,7 @@ def account_reactivate(*, actor: User, user: User, request=None) -> User:
 
 
 @transaction.atomic
-def signin_codes_issue(*, actor: User, users, request=None) -> list[IssuedCode]:
+def signin_codes_issue(*, actor: User | None, users, request=None) -> list[IssuedCode]:
     """New one-time sign-in codes (a new code replaces an unused one). Only their hashes are stored."""
     expires = timezone.now() + timedelta(days=settings.SIGNIN_CODE_VALID_DAYS)
     issued = []

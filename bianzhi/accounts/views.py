@@ -59,7 +59,7 @@ def account_list(request):
     return render(request, "accounts/list.html", {
         "page": page, "roles": User.Role.choices, "role": role, "active": active, "q": q,
         "lockouts": selectors.lockouts(), "campaigns": Campaign.objects.order_by("-year", "-pk")[:50],
-        "output_form": OutputForm(),
+        "output_form": OutputForm(), "bulk_output_form": OutputForm(auto_id="bulk_%s"),
     })
 
 

@@ -247,3 +247,17 @@ def test_the_audit_page_filters_and_exports_without_live_formulas(admin_client):
     assert any("cmd|" in c for c in cells)
     live = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert not live, live
+
+
+def test_the_first_administrator_is_created_from_the_shell_with_a_code():
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_admin", "Chief", stdout=out)
+    code = CODE.search(out.getvalue()).group()
+    user = User.objects.get(username="chief")
+    assert user.role == User.Role.ADMIN and user.is_superuser and not user.has_usable_password()
+    client = Client()
+    client.post(reverse("accounts:code_login"), {"username": "chief", "code": code})
+    client.post(reverse("accounts:password"), {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
+    assert client.get(reverse("accounts:list")).status_code == 200
