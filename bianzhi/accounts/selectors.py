@@ -41,8 +41,10 @@ def lockouts() -> list[Lockout]:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
     found = []
     for parameter in ("username", "ip_address"):
-        rows = (attempts.exclude(**{f"{parameter}__isnull": True}).exclude(**{parameter: ""})
-                .values(parameter).annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        rows = attempts.exclude(**{f"{parameter}__isnull": True})
+        if parameter == "username":  # (an inet column compared with "" would match nothing at all)
+            rows = rows.exclude(username="")
+        rows = (rows.values(parameter).annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
                 .filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by("-last"))
         found += [Lockout(parameter, r[parameter], r["failures"], r["last"]) for r in rows]
     return found

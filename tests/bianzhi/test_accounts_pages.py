@@ -261,3 +261,44 @@ def test_the_first_administrator_is_created_from_the_shell_with_a_code():
     client.post(reverse("accounts:code_login"), {"username": "chief", "code": code})
     client.post(reverse("accounts:password"), {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
     assert client.get(reverse("accounts:list")).status_code == 200
+
+
+def test_a_new_code_resets_a_forgotten_password_and_voids_the_previous_code(admin_client, office_admin):
+    user = UserFactory(role=User.Role.EVALUATOR)
+    first = services.signin_codes_issue(actor=office_admin, users=[user])[0].code
+    page = admin_client.post(reverse("accounts:codes"), {"user": [user.pk], "output": "print"}).content.decode()
+    second = CODE.search(page).group()
+    assert second != first
+    assert "登录码不正确" in Client().post(reverse("accounts:code_login"),
+                                      {"username": user.username, "code": first}).content.decode()
+    assert Client().post(reverse("accounts:code_login"),
+                         {"username": user.username, "code": second})["Location"] == reverse("accounts:password")
+
+
+def test_an_expired_code_is_refused(office_admin, settings):
+    user = UserFactory(role=User.Role.EVALUATOR)
+    code = services.signin_codes_issue(actor=office_admin, users=[user])[0].code
+    from bianzhi.accounts.models import AccountState
+
+    AccountState.objects.filter(user=user).update(code_expires_at=timezone.now() - timedelta(minutes=1))
+    assert services.signin_code_redeem(username=user.username, code=code) is None
+
+
+def test_the_list_filters_accounts_and_an_admin_unlocks_an_address(admin_client, settings):
+    UserFactory(username="zhang_liaison", role=User.Role.LIAISON, unit=UnitFactory(name="临川市审计局"))
+    UserFactory(username="wang_eval", role=User.Role.EVALUATOR, is_active=False)
+    page = admin_client.get(reverse("accounts:list"), {"q": "审计"}).content.decode()
+    assert "zhang_liaison" in page and "wang_eval" not in page
+    page = admin_client.get(reverse("accounts:list"), {"active": "0"}).content.decode()
+    assert "wang_eval" in page and "zhang_liaison" not in page
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(reverse("login"), {"username": f"guess{n}", "password": "x"}, REMOTE_ADDR="10.3.3.3")
+    assert "10.3.3.3" in admin_client.get(reverse("accounts:list")).content.decode()
+    admin_client.post(reverse("accounts:unlock"), {"ip_address": "10.3.3.3"})
+    assert "10.3.3.3" not in admin_client.get(reverse("accounts:list")).content.decode()
+    user = UserFactory()
+    from ..factories import TEST_PASSWORD
+
+    response = Client().post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD},
+                             REMOTE_ADDR="10.3.3.3")
+    assert response.status_code == 302
