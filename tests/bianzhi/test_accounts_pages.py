@@ -302,3 +302,40 @@ def test_the_list_filters_accounts_and_an_admin_unlocks_an_address(admin_client,
     response = Client().post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD},
                              REMOTE_ADDR="10.3.3.3")
     assert response.status_code == 302
+
+
+def _account_admin_urls():
+    """Every URL of the accounts namespace except the two every user needs (code sign-in, own password)."""
+    from django.urls import get_resolver
+
+    accounts = get_resolver().namespace_dict["accounts"][1]
+    names = sorted({n for n in accounts.reverse_dict if isinstance(n, str)} - {"code_login", "password"})
+    assert len(names) >= 10
+    return [(n, reverse(f"accounts:{n}", kwargs={"pk": 1} if "pk" in _params(accounts, n) else {})) for n in names]
+
+
+def _params(resolver, name):
+    return {p for possibility in resolver.reverse_dict.getlist(name) for _, params in possibility[0] for p in params}
+
+
+def test_every_account_page_refuses_everyone_but_administrators(evaluator, leader, liaison):
+    target = UserFactory(pk=1) if not User.objects.filter(pk=1).exists() else User.objects.get(pk=1)
+    before = (User.objects.count(), SecurityEvent.objects.exclude(kind__in=["login"]).count())
+    for user in (evaluator, leader, liaison, UserFactory(role=User.Role.REVIEWER)):
+        client = Client()
+        client.force_login(user)
+        for name, url in _account_admin_urls():
+            for method in ("get", "post"):
+                status = getattr(client, method)(url, {"user": [target.pk], "username": target.username}).status_code
+                assert status in (403, 405), (user.role, method, name, status)
+    assert (User.objects.count() - 1, SecurityEvent.objects.exclude(kind__in=["login"]).count()) == before
+
+
+def test_printed_codes_exported_to_excel_hold_no_live_formula(admin_client):
+    campaign = CampaignFactory()
+    CampaignTargetFactory(campaign=campaign, unit=UnitFactory(code="M900", name="=HYPERLINK(\"http://x\")局"))
+    response = admin_client.post(reverse("accounts:campaign_liaisons"), {"campaign": campaign.pk, "output": "xlsx"})
+    cells = [c for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.values for c in row
+             if isinstance(c, str)]
+    assert any("HYPERLINK" in c for c in cells)
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
