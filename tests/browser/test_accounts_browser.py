@@ -64,6 +64,7 @@ def test_admin_creates_liaisons_in_one_step_and_a_liaison_signs_in_with_a_code(b
         liaison.get_by_role("link", name="使用一次性登录码登录").click()
         liaison.get_by_label("用户名").fill("LIAISON_M202")  # as printed, any case
         liaison.get_by_label("一次性登录码").fill(code)
+        shot(liaison, "accounts-code-login-phone")
         liaison.get_by_role("button", name="登录").click()
         expect(liaison.get_by_role("heading", name="设置新密码")).to_be_visible()
         shot(liaison, "accounts-password-phone")
