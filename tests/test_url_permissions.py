@@ -151,7 +151,7 @@ RULES: dict[str, set[str]] = {
     "accounts:deactivate": {WRITE, OFFICE},
     "accounts:reactivate": {WRITE, OFFICE},
     "accounts:codes": {WRITE, OFFICE},
-    "accounts:campaign_liaisons": {WRITE, OFFICE},
+    "accounts:scope_liaisons": {WRITE, OFFICE},
     "accounts:import": {WRITE, OFFICE},
     "accounts:import_template": {READ, OFFICE},
     "accounts:unlock": {WRITE, OFFICE},

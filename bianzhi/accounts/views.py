@@ -22,6 +22,7 @@ from . import exporters, selectors, services
 from .forms import AccountForm, AccountImportForm, AuditFilterForm, CodeLoginForm, OutputForm, PasswordSetForm
 from .importers import template_workbook
 from .models import SecurityEvent
+from .scopes import unit_scope_get, unit_scopes
 from .sessions import MUST_CHANGE
 
 admin_required = role_required(User.Role.ADMIN)
@@ -54,11 +55,9 @@ def _codes_response(request, issued, output: str, *, title: str, skipped=()):
 def account_list(request):
     role, active, q = request.GET.get("role", ""), request.GET.get("active", ""), request.GET.get("q", "").strip()
     page = Paginator(selectors.account_list(role=role, active=active, q=q), 100).get_page(request.GET.get("page"))
-    from evaluations.models import Campaign  # the campaigns whose units get liaison accounts in one step
-
     return render(request, "accounts/list.html", {
         "page": page, "roles": User.Role.choices, "role": role, "active": active, "q": q,
-        "lockouts": selectors.lockouts(), "campaigns": Campaign.objects.order_by("-year", "-pk")[:50],
+        "lockouts": selectors.lockouts(), "scopes": unit_scopes(),
         "output_form": OutputForm(), "bulk_output_form": OutputForm(auto_id="bulk_%s"),
     })
 
@@ -146,21 +145,21 @@ def account_codes(request):
 
 @admin_required
 @require_POST
-def campaign_liaisons(request):
-    """One step: a liaison account for every unit of the campaign that has none, with their codes."""
-    from evaluations.models import Campaign
-
-    campaign = get_object_or_404(Campaign, pk=request.POST.get("campaign") or 0)
+def scope_liaisons(request):
+    """One step: a liaison account for every unit of the chosen group (a campaign's units, the registry)
+    that has none, with their codes."""
+    scope = unit_scope_get(request.POST.get("scope", ""))
     output = OutputForm(request.POST)
-    if not output.is_valid():
+    if scope is None or not output.is_valid():
+        messages.error(request, _("请选择单位范围"))
         return redirect("accounts:list")
-    units = [t.unit for t in campaign.targets.select_related("unit").order_by("unit__code")]
+    units = list(scope.units().order_by("code"))
     issued, skipped = services.liaisons_create(actor=request.user, units=units, request=request)
     if not issued:
-        messages.info(request, _("“%(c)s”的 %(n)d 个单位都已有填报员账号，未新建账号。") % {"c": campaign.name, "n": len(units)})
+        messages.info(request, _("“%(s)s”的 %(n)d 个单位都已有填报员账号，未新建账号。") % {"s": scope.label, "n": len(units)})
         return redirect("accounts:list")
     return _codes_response(request, issued, output.cleaned_data["output"], skipped=skipped,
-                           title=_("“%(c)s”各单位填报员的一次性登录码") % {"c": campaign.name})
+                           title=_("%(s)s：各单位填报员的一次性登录码") % {"s": scope.label})
 
 
 @admin_required

@@ -90,7 +90,7 @@ def test_one_step_creates_the_liaisons_of_a_campaigns_units_and_exports_their_co
     for unit in units:
         CampaignTargetFactory(campaign=campaign, unit=unit)
     existing = UserFactory(role=User.Role.LIAISON, unit=units[0])
-    response = admin_client.post(reverse("accounts:campaign_liaisons"), {"campaign": campaign.pk, "output": "xlsx"})
+    response = admin_client.post(reverse("accounts:scope_liaisons"), {"scope": f"campaign:{campaign.pk}", "output": "xlsx"})
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.values)
     assert rows[0][:5] == ("用户名", "姓名", "角色", "单位", "一次性登录码")
@@ -99,7 +99,7 @@ def test_one_step_creates_the_liaisons_of_a_campaigns_units_and_exports_their_co
     assert set(User.objects.filter(role="liaison", unit__in=units).values_list("username", flat=True)) == {
         existing.username, "liaison_m101", "liaison_m102"}
     # again: everyone has an account, nothing new
-    response = admin_client.post(reverse("accounts:campaign_liaisons"), {"campaign": campaign.pk, "output": "print"},
+    response = admin_client.post(reverse("accounts:scope_liaisons"), {"scope": f"campaign:{campaign.pk}", "output": "print"},
                                  follow=True)
     assert "都已有填报员账号" in response.content.decode()
 
@@ -334,8 +334,18 @@ def test_every_account_page_refuses_everyone_but_administrators(evaluator, leade
 def test_printed_codes_exported_to_excel_hold_no_live_formula(admin_client):
     campaign = CampaignFactory()
     CampaignTargetFactory(campaign=campaign, unit=UnitFactory(code="M900", name="=HYPERLINK(\"http://x\")局"))
-    response = admin_client.post(reverse("accounts:campaign_liaisons"), {"campaign": campaign.pk, "output": "xlsx"})
+    response = admin_client.post(reverse("accounts:scope_liaisons"), {"scope": f"campaign:{campaign.pk}", "output": "xlsx"})
     cells = [c for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.values for c in row
              if isinstance(c, str)]
     assert any("HYPERLINK" in c for c in cells)
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_one_step_for_every_active_unit_of_the_registry_skips_abolished_ones(admin_client):
+    active = UnitFactory(code="M301")
+    UnitFactory(code="M302", status=Unit.Status.ABOLISHED, abolished_on=timezone.localdate())
+    page = admin_client.post(reverse("accounts:scope_liaisons"), {"scope": "registry:active", "output": "print"})
+    assert "liaison_m301" in page.content.decode()
+    assert list(User.objects.filter(role="liaison").values_list("unit", flat=True)) == [active.pk]
+    assert "请选择单位范围" in admin_client.post(reverse("accounts:scope_liaisons"), {
+        "scope": "campaign:999999", "output": "print"}, follow=True).content.decode()

@@ -41,8 +41,8 @@ def test_admin_creates_liaisons_in_one_step_and_a_liaison_signs_in_with_a_code(b
     page.get_by_role("navigation").get_by_role("link", name="账号管理").click()
     expect(page.get_by_role("heading", name="账号管理")).to_be_visible()
     shot(page, "accounts-list-desk")
-    form = page.locator("#campaign-liaisons")
-    form.get_by_label("评估活动").select_option(label="2026 2026 年度评估")
+    form = page.locator("#scope-liaisons")
+    form.get_by_label("单位范围").select_option(label="评估活动：2026 2026 年度评估")
     form.get_by_label("打印").check()
     form.get_by_role("button", name="创建账号并生成登录码").click()
 
