@@ -252,6 +252,27 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # our own security audit records every sign-in
 AXES_VERBOSE = False
+# Optional sign-in through the office's LDAP directory (pip install '.[ldap]'); off unless LDAP_SERVER_URI is
+# set. The directory checks passwords; accounts and roles are still made on 账号管理.
+LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+if LDAP_SERVER_URI:
+    from django_auth_ldap.config import LDAPSearch
+
+    AUTHENTICATION_BACKENDS.insert(1, "bianzhi.accounts.ldap.OfficeLDAPBackend")
+    AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+    AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+    AUTH_LDAP_BIND_DN = env.str("LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env.str("LDAP_BIND_PASSWORD", default="")
+    # Either a DN template ("uid=%(user)s,ou=people,dc=example,dc=gov") or a search base + filter.
+    AUTH_LDAP_USER_DN_TEMPLATE = env.str("LDAP_USER_DN_TEMPLATE", default="") or None
+    if not AUTH_LDAP_USER_DN_TEMPLATE:
+        AUTH_LDAP_USER_SEARCH = LDAPSearch(
+            env.str("LDAP_USER_SEARCH_BASE", default=""), 2,  # ldap.SCOPE_SUBTREE
+            env.str("LDAP_USER_SEARCH_FILTER", default="(uid=%(user)s)"),
+        )
+    AUTH_LDAP_NO_NEW_USERS = True
+    AUTH_LDAP_ALWAYS_UPDATE_USER = False  # names and roles are kept here
+
 # Backups (`manage.py backup`): where archives go.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
