@@ -4,16 +4,18 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# pyproject's optional extras to install; CI adds `ldap` (it needs libldap2-dev and libsasl2-dev to build).
+EXTRAS ?= dev
 
 # `make run` is a local demo: debug on, a throwaway secret unless one is given.
 DEV_ENV := DEBUG=$${DEBUG:-1} SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
 
-.PHONY: install run test worker bench migrate demo clean
+.PHONY: install run test worker bench migrate demo clean backup
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[$(EXTRAS)]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -37,6 +39,11 @@ worker: install
 bench: install
 	$(BIN)/python -m pytest tests/benchmarks -o addopts="" -p no:cacheprovider -q $(PYTEST_ARGS)
 	@echo "figures written to bench-results.json"
+
+# A dated archive of the database and the private files, with its SHA-256 (see README: Production).
+# The secret signs nothing in a backup: a placeholder lets it run where SECRET_KEY is not exported.
+backup: install
+	SECRET_KEY=$${SECRET_KEY:-unused-by-backup} $(BIN)/python manage.py backup $(BACKUP_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var

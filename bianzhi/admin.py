@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
+from .accounts.services import liaisons_deactivate_for_abolished_units
 from .services import unit_version_record
 
 
@@ -35,6 +36,7 @@ class UnitAdmin(admin.ModelAdmin):
         """An edit here is a change like an import: it gets a dated version too."""
         super().save_related(request, form, formsets, change)
         unit_version_record(unit=form.instance, actor=request.user, source=UnitVersion.Source.ADMIN)
+        liaisons_deactivate_for_abolished_units(unit_ids=[form.instance.pk], actor=request.user)
 
 
 @admin.register(User)
@@ -42,3 +44,14 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (("角色", {"fields": ("role", "unit")}),)
+
+    # Accounts change only on 账号管理 (/accounts/manage/), where every change is a security audit record;
+    # an account is deactivated, never deleted. Here they are shown, read-only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -259,6 +260,7 @@ class User(AbstractUser):
         EVALUATOR = "evaluator", _("评估人员")
         LEADER = "leader", _("领导")
         LIAISON = "liaison", _("部门填报员")
+        REVIEWER = "reviewer", _("复核人员")
 
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.EVALUATOR)
     unit = models.ForeignKey(
@@ -275,6 +277,8 @@ class User(AbstractUser):
                 condition=Q(role="liaison", unit__isnull=False) | (~Q(role="liaison") & Q(unit__isnull=True)),
                 name="%(app_label)s_%(class)s_liaison_has_unit",
             ),
+            # Sign-in ignores case (liaison_C205 is liaison_c205): no two accounts may differ only by case.
+            models.UniqueConstraint(Lower("username"), name="%(app_label)s_%(class)s_username_ci"),
         ]
 
     @property

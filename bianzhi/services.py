@@ -107,6 +107,10 @@ def _registry_write(*, records: list[UnitRecord], actor: User | None, source: st
          for r in changed],
         batch_size=500,
     )
+    # A unit abolished (撤销) takes its liaison's account with it (deactivated, never deleted).
+    from .accounts.services import liaisons_deactivate_for_abolished_units
+
+    liaisons_deactivate_for_abolished_units(unit_ids=[units[r.code].pk for r in updated], actor=actor)
     return ImportSummary(created=len(created), updated=len(updated), unchanged=len(records) - len(changed))
 
 

@@ -4,6 +4,7 @@ With nothing set the app runs on its embedded defaults (SQLite, Celery tasks in-
 `make run` uses on a fresh machine. Production differs only through the environment: see README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "surveys",
     "scoring",
     "reports",
+    "axes",  # sign-in lockout (issue 17); after the apps whose templates it may show
+    "bianzhi.accounts",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bianzhi.accounts.sessions.AccountSessionMiddleware",  # idle timeout; a due new password comes first
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the Chinese lockout page
 ]
 
 ROOT_URLCONF = "bianzhi.urls"
@@ -92,10 +97,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------------------------------------
 # Passwords, i18n, time
 # ---------------------------------------------------------------------------------------------------------
+# 等保 2.0 身份鉴别: at least 10 characters, letters and digits, not like the username, not a common one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "bianzhi.accounts.security.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "bianzhi.accounts.security.LettersAndDigitsValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "bianzhi.accounts.security.NotDemoPasswordValidator"},
+]
+# Lockout first (django-axes), then usernames without case and the demo password refused outside DEBUG.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "bianzhi.accounts.security.AccountBackend",
 ]
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -217,6 +230,55 @@ NOTIFICATIONS_BY_EMAIL = env.bool("NOTIFICATIONS_BY_EMAIL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bianzhi@localhost")
 # Uploaded files (self-assessment reports, evidence, photos): the largest accepted, in bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+
+# ---------------------------------------------------------------------------------------------------------
+# Accounts and sign-in security (issue 17, 等保 2.0)
+# ---------------------------------------------------------------------------------------------------------
+# A password older than this many days must be replaced at the next sign-in; 0 turns expiry off.
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0)
+# Office accounts (everyone but units' liaisons) are signed out after this many idle seconds; 0 = never.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=2 * 3600)
+# No session outlives a working day (Django's default is two weeks).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+# One-time sign-in codes printed for new accounts and resets stay valid this many days.
+SIGNIN_CODE_VALID_DAYS = env.int("SIGNIN_CODE_VALID_DAYS", default=14)
+# Security audit records older than this are moved to an archive file by `manage.py security_audit_archive`.
+SECURITY_AUDIT_RETENTION_DAYS = env.int("SECURITY_AUDIT_RETENTION_DAYS", default=180)
+SECURITY_AUDIT_ARCHIVE_DIR = env.path("SECURITY_AUDIT_ARCHIVE_DIR", default=BASE_DIR / "var" / "audit-archive")
+# django-axes: after AXES_FAILURE_LIMIT failures an account, and separately an address, is locked for
+# AXES_COOLOFF_MINUTES (or until an administrator unlocks it on 账号管理).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "bianzhi.accounts.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "bianzhi.accounts.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # our own security audit records every sign-in
+AXES_VERBOSE = False
+# Optional sign-in through the office's LDAP directory (pip install '.[ldap]'); off unless LDAP_SERVER_URI is
+# set. The directory checks passwords; accounts and roles are still made on 账号管理.
+LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+if LDAP_SERVER_URI:
+    from django_auth_ldap.config import LDAPSearch
+
+    AUTHENTICATION_BACKENDS.insert(1, "bianzhi.accounts.ldap.OfficeLDAPBackend")
+    AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+    AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+    AUTH_LDAP_BIND_DN = env.str("LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env.str("LDAP_BIND_PASSWORD", default="")
+    # Either a DN template ("uid=%(user)s,ou=people,dc=example,dc=gov") or a search base + filter.
+    AUTH_LDAP_USER_DN_TEMPLATE = env.str("LDAP_USER_DN_TEMPLATE", default="") or None
+    if not AUTH_LDAP_USER_DN_TEMPLATE:
+        AUTH_LDAP_USER_SEARCH = LDAPSearch(
+            env.str("LDAP_USER_SEARCH_BASE", default=""), 2,  # ldap.SCOPE_SUBTREE
+            env.str("LDAP_USER_SEARCH_FILTER", default="(uid=%(user)s)"),
+        )
+    AUTH_LDAP_NO_NEW_USERS = True
+    AUTH_LDAP_ALWAYS_UPDATE_USER = False  # names and roles are kept here
+
+# Backups (`manage.py backup`): where archives go.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("bianzhi.accounts.urls")),
     path("campaigns/", include("evaluations.urls")),
     path("registry/", include("bianzhi.registry_urls")),
     path("", include("surveys.urls")),

@@ -26,6 +26,7 @@ HOME_BY_ROLE = {
     User.Role.EVALUATOR: "evaluations:campaign_list",
     User.Role.LEADER: "reports:dashboard",
     User.Role.LIAISON: "evaluations:workbench",
+    User.Role.REVIEWER: "evaluations:notifications",  # 复核人员: their tasks arrive as notifications for now
 }
 
 

@@ -142,6 +142,20 @@ RULES: dict[str, set[str]] = {
     "scoring-api-weights": {READ, OBJECT},
     "scoring-api-freeze": {WRITE, OBJECT},
     "scoring-api-expert-judgements": {PUBLIC},
+    # accounts (issue 17): administrators manage accounts and read the security audit; everyone signs in
+    "accounts:code_login": {PUBLIC},  # the one-time code is the credential
+    "accounts:password": {READ},  # one's own password: every signed-in user
+    "accounts:list": {READ, OFFICE},
+    "accounts:create": {WRITE, OFFICE},
+    "accounts:edit": {WRITE, OFFICE},
+    "accounts:deactivate": {WRITE, OFFICE},
+    "accounts:reactivate": {WRITE, OFFICE},
+    "accounts:codes": {WRITE, OFFICE},
+    "accounts:scope_liaisons": {WRITE, OFFICE},
+    "accounts:import": {WRITE, OFFICE},
+    "accounts:import_template": {READ, OFFICE},
+    "accounts:unlock": {WRITE, OFFICE},
+    "accounts:audit": {READ, OFFICE},
 }
 # The admin checks its own staff flag on every page: anonymous users and liaisons land on its login page.
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}

@@ -25,6 +25,7 @@ def test_wrong_password_is_told_in_chinese(client):
     (User.Role.EVALUATOR, "evaluations:campaign_list"),
     (User.Role.LEADER, "reports:dashboard"),
     (User.Role.LIAISON, "evaluations:workbench"),  # notice, deadlines, tasks; links to reports:my_unit
+    (User.Role.REVIEWER, "evaluations:notifications"),  # 复核人员: their cases arrive as notifications
 ])
 def test_each_role_lands_on_its_own_home(client, role, home):
     user = UserFactory(role=role, unit=UnitFactory() if role == User.Role.LIAISON else None)

@@ -106,6 +106,7 @@ DEMO_ACCOUNTS = [
     ("leader", "李主任", User.Role.LEADER, None),
     ("liaison", "张填报（市教育局）", User.Role.LIAISON, "M004"),
     ("evaluator2", "赵评估", User.Role.EVALUATOR, None),
+    ("reviewer", "孙复核", User.Role.REVIEWER, None),  # 复核: decides a unit's appeal, not on its team
 ]
 PLAN_TEXT = """一、评估目的：全面了解各部门单位机构编制执行情况和使用效益。
 二、评估范围：市直党政机关、群团机关、事业单位及东湖县所属部门单位。

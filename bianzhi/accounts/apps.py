@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "bianzhi.accounts"
+    label = "accounts"
+    verbose_name = "账号与安全审计"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (sign-in, sign-out, failure and lockout become audit records)
