@@ -34,6 +34,7 @@ RULES: dict[str, set[str]] = {
     "home": {READ},
     "login": {PUBLIC},
     "logout": {PUBLIC, WRITE},  # logging out is for everyone (and changes only the session)
+    "healthz": {PUBLIC},  # the proxy's health check: says only "ok" or what is down, no data
     "evaluations:campaign_list": {READ, OFFICE},
     "evaluations:campaign_create": {WRITE, OFFICE},
     "evaluations:campaign_detail": {READ, OFFICE, OBJECT},

@@ -1,0 +1,48 @@
+"""The province generator at a small scale (CI): every part made, in the proportions of the full size."""
+
+import pytest
+from django.core.management import call_command
+
+from bianzhi.models import Quota, Unit
+from bianzhi.province import CITIES, province_generate
+from evaluations.models import Campaign
+from surveys.models import Answer, BallotBox, Form, SheetEntry, SheetSignoff, SurveyResponse
+
+pytestmark = pytest.mark.services
+
+
+def test_a_small_province_has_every_part(postgres):
+    summary = province_generate(scale=0.003)  # 30 units, 3,000 answer sheets, 600 staff ballots
+    campaign = Campaign.objects.get(pk=summary.campaign_id)
+    assert summary.units == 30 == campaign.targets.count() == Unit.objects.filter(code__startswith="P").count()
+    assert len({u.region.split("市")[0] for u in Unit.objects.filter(code__startswith="P")}) == len(CITIES)
+    assert Quota.objects.filter(unit__code__startswith="P", actual__gt=0).values("unit").distinct().count() == 30
+
+    satisfaction = campaign.forms.get(kind=Form.Kind.SATISFACTION)
+    assert SurveyResponse.objects.filter(form=satisfaction).count() == summary.satisfaction_responses == 3000
+    # every sheet answers every question, spread over every unit
+    questions = satisfaction.questions.count()
+    assert Answer.objects.filter(response__form=satisfaction).count() == 3000 * questions
+    assert SurveyResponse.objects.filter(form=satisfaction).values("target").distinct().count() == 30
+    assert set(Answer.objects.filter(question__code="duties", response__form=satisfaction)
+               .values_list("choice", flat=True)) == {"satisfied", "basically_satisfied", "dissatisfied"}
+
+    staff = campaign.forms.get(kind=Form.Kind.STAFF_ASSESSMENT)
+    boxes = BallotBox.objects.filter(form=staff)
+    assert boxes.count() == 30 and summary.staff_ballots == 600
+    assert all(box.used == box.issued == len(box.spent) == 20 for box in boxes)
+    assert SurveyResponse.objects.filter(form=staff).count() == 600
+
+    sheet = campaign.forms.get(kind=Form.Kind.EVALUATION_SHEET)
+    assert SheetSignoff.objects.filter(form=sheet).count() == 30 == summary.signoffs
+    scored = sheet.questions.filter(type="score").count()
+    assert SheetEntry.objects.filter(target__campaign=campaign).count() == 30 * scored
+    signoff = SheetSignoff.objects.filter(form=sheet).first()
+    assert len(signoff.scores) == scored
+
+
+def test_the_command_refuses_a_silly_scale(postgres):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="规模系数"):
+        call_command("generate_province", "--scale", "0")
