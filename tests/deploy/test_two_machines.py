@@ -90,7 +90,9 @@ def machines(transactional_db, postgres, redis_url, s3_server, tmp_path, setting
     common = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bianzhi.settings",
-        "SECRET_KEY": "two-machines-shared-secret",  # must agree on every machine: sessions, signed links
+        # Must agree on every machine (sessions, signed form timings): here also with this process, which
+        # signs the evaluator in.
+        "SECRET_KEY": settings.SECRET_KEY,
         "DATABASE_URL": database_url, "REDIS_URL": redis_url,
         "S3_BUCKET": BUCKET, "S3_ENDPOINT_URL": s3_server["endpoint"], "S3_ACCESS_KEY_ID": "testing",
         "S3_SECRET_ACCESS_KEY": "testing", "S3_REGION": "us-east-1",
@@ -163,7 +165,7 @@ def test_report_asked_on_one_web_machine_is_rendered_by_a_worker_and_downloaded_
     browser.force_login(evaluator)
     session = browser.cookies["sessionid"].value
     status, headers, _body = request(web_a, "GET", f"/campaigns/{campaign.pk}/", {"Cookie": f"sessionid={session}"})
-    assert status == 200
+    assert status == 200, headers.get("location")
     csrf = headers["set-cookie"].split("csrftoken=")[1].split(";")[0]
     cookies = f"sessionid={session}; csrftoken={csrf}"
 
