@@ -1,6 +1,6 @@
 """Where a public submit spends its time: run in the benchmark's environment, prints JSON.
 
-`python -m tests.benchmarks.submit_profile TOKEN... --n 300` posts answer sheets through Django's full
+`python -m tests.benchmarks.submit_profile --tokens JSON --n 300 --answers JSON` posts answer sheets through Django's full
 request stack (middleware, view, services) in this process, with the database's queries, the cache's calls
 and the template renders timed by wrappers, and the form page (GET) likewise. The rest of a request's time
 is Python: middleware, form cleaning, the URL resolver, building the response.
@@ -73,6 +73,10 @@ def instrumented(meter: Meter):
             meter.add("template", time.perf_counter() - started)
 
     BackendTemplate.render = template_render
+    from redis.client import Pipeline
+
+    pipeline_execute = Pipeline.execute
+    Pipeline.execute = timed("pipeline", pipeline_execute)
     commit = connection.commit
 
     def timed_commit():  # the COMMIT waits for the WAL to reach the disk: part of the database's time
@@ -89,25 +93,30 @@ def instrumented(meter: Meter):
             yield
     finally:
         BackendTemplate.render = render
+        Pipeline.execute = pipeline_execute
         del connection.commit
         for name in CACHE_METHODS:
             delattr(cache, name)  # back to the class's methods
 
 
-def profile(tokens: list[str], n: int, answers: dict) -> dict:
+def profile(tokens: list[str], n: int, answers: dict, bare: dict) -> dict:
     header = os.environ.get("SURVEY_CLIENT_IP_HEADER", "") or "REMOTE_ADDR"
     results = {}
-    for name, method in (("form_page_get", "get"), ("submit_post", "post")):
+    for name, method in (("form_page_get", "get"), ("submit_post", "post"), ("bare_insert_post", "bare")):
         meter, total = Meter(), 0.0
         for i in range(n):
-            client = Client(enforce_csrf_checks=False)
+            client = Client(enforce_csrf_checks=False, HTTP_HOST="127.0.0.1")
             client.cookies["bz_device"] = secrets.token_urlsafe(16)  # every submit a new phone
             token = tokens[i % len(tokens)]
             extra = {header: f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"}
             with instrumented(meter):
                 started = time.perf_counter()
-                response = (client.get(f"/f/{token}/", **extra) if method == "get"
-                            else client.post(f"/f/{token}/", answers, **extra))
+                if method == "get":
+                    response = client.get(f"/f/{token}/", **extra)
+                elif method == "post":
+                    response = client.post(f"/f/{token}/", answers, **extra)
+                else:  # the baseline view of the same benchmark, same stack
+                    response = client.post("/bench/bare/", bare, **extra)
                 total += time.perf_counter() - started
             assert response.status_code in (200, 302), (response.status_code, response.content[:300])
         per = {k: round(1000 * v / n, 3) for k, v in meter.seconds.items()}
@@ -125,8 +134,9 @@ def profile(tokens: list[str], n: int, answers: dict) -> dict:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("tokens", nargs="+")
+    parser.add_argument("--tokens", required=True, help="JSON list of the links' tokens (they may start with -)")
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--answers", required=True, help="JSON of the form fields")
+    parser.add_argument("--bare", required=True, help="JSON of the bare view's fields (form, target)")
     args = parser.parse_args()
-    print(json.dumps(profile(args.tokens, args.n, json.loads(args.answers))))
+    print(json.dumps(profile(json.loads(args.tokens), args.n, json.loads(args.answers), json.loads(args.bare))))
