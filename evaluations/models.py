@@ -407,6 +407,10 @@ class FieldVisit(TimeStampedModel):
             ),
         ]
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
     def __str__(self) -> str:
         return f"{self.target} 实地评估"
 
