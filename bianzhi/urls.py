@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -19,6 +21,7 @@ router.register("forms", FormViewSet, basename="form")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg")), name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("campaigns/", include("evaluations.urls")),
@@ -31,3 +34,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("admin/", admin.site.urls),
 ]
+
+# Refusals and failures in Chinese (JSON for the API and for requests that ask for JSON): bianzhi/errors.py
+handler403 = "bianzhi.errors.permission_denied"
+handler404 = "bianzhi.errors.page_not_found"
+handler500 = "bianzhi.errors.server_error"
