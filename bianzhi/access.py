@@ -147,7 +147,7 @@ RULES: dict[str, dict[str, Scope]] = {
     "report.download": UNIT_READERS,
     "report.request": OFFICE,
     # the indicator tree and its AHP weights
-    "tree.view": READERS,
+    "tree.view": UNIT_READERS,  # a liaison reads the tree their unit is evaluated by (page and API alike)
     "tree.edit": OFFICE,
     "ahp.view": READERS,
     "ahp.judge": OFFICE,  # invite experts, change their status (the experts judge by their own link)

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -20,6 +21,11 @@ from .selectors import (
     unit_history, unit_list_for_user, unit_records, unit_rows, unit_version_get,
 )
 from .services import RegistryImportError, registry_errors_file_save, registry_import
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the icon is the vendored SVG."""
+    return redirect(static("favicon.svg"), permanent=True)
+
 
 @login_required
 def home(request):

@@ -90,7 +90,7 @@ def test_leaders_read_the_sheet_liaisons_do_not_see_it(sheet, target, leader, li
     assert not SheetEntry.objects.exists()
     outsider = Client()
     outsider.force_login(liaison)
-    assert outsider.get(url).status_code == 403
+    assert outsider.get(url).status_code == 404
 
 
 def test_a_unit_of_another_campaign_is_not_found(sheet, evaluator):
