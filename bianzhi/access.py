@@ -130,6 +130,7 @@ RULES: dict[str, dict[str, Scope]] = {
     # forms (surveys)
     "form.view": UNIT_READERS,
     "form.inspect": READERS,  # a form's office page, its results, its QR codes
+    "link.view": UNIT_READERS,  # a unit's public link (and its QR code)
     "form.answers": OFFICE,  # answer sheets one by one, distribution, printed ballots
     "forms.manage": OFFICE,  # create forms, questions, links, ballots, schedules, voids
     "sheet.view": {R.ADMIN: ALL, R.EVALUATOR: OWN_TEAM, R.LEADER: ALL},
@@ -167,7 +168,7 @@ VIEW_ACTIONS = {
     "evaluations.FieldVisit": "package.view",
     "evaluations.Notification": "notification.view",
     "surveys.Form": "form.view",
-    "surveys.SurveyLink": "form.view",
+    "surveys.SurveyLink": "link.view",
     "surveys.Export": "export.view",
     "reports.Report": "report.view",
 }

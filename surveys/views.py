@@ -186,7 +186,7 @@ def satisfaction_form_issue_view(request, campaign_pk: int):
 def link_qr(request, token: str):
     """The QR code of a unit's public link: read by the office and the leaders (who read everything)."""
     link = selectors.survey_link_get_by_token(token=token)
-    require(request.user, "form.inspect", link.form)
+    require(request.user, "form.inspect", link)
     svg = segno.make(public_url(link), error="m").svg_inline(scale=6, title=str(link.target.unit))
     return HttpResponse(svg, content_type="image/svg+xml")
 
@@ -213,7 +213,7 @@ def form_create_view(request, campaign_pk: int):
         form = services.form_create(
             campaign=campaign, kind=request.POST.get("kind", ""), actor=request.user, **schedule.cleaned_data
         )
-        if form.kind in {Form.Kind.SATISFACTION, Form.Kind.QUESTIONNAIRE}:
+        if form.takes_public_links:
             services.survey_links_issue(form=form, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -332,8 +332,8 @@ def question_edit(request, pk: int, question_pk: int):
 @require_POST
 def ballots_issue_view(request, pk: int, target_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    require(request.user, "forms.manage", form)
     target = selectors.form_target_get(form=form, pk=target_pk)
+    require(request.user, "forms.manage", target)  # another unit's: 404
     raw = request.POST.get("count", "").strip()
     try:
         count = int(raw) if raw else None
@@ -356,8 +356,8 @@ BALLOTS_PER_PDF = 400  # about 4 s to render here: fine for a request; a larger 
 def ballots_sheet(request, pk: int, target_pk: int):
     """The ballots of a unit, as A4 PDFs of QR codes with short codes (?format=pdf&part=n) or as a list."""
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    require(request.user, "form.answers", form)
     target = selectors.form_target_get(form=form, pk=target_pk)
+    require(request.user, "form.answers", target)  # another unit's: 404
     ballots = selectors.ballots_for_print(form=form, target=target)
     parts = [
         (n, chunk[0].serial, chunk[-1].serial)
@@ -393,10 +393,10 @@ def ballots_sheet(request, pk: int, target_pk: int):
 @login_required
 def responses_review(request, pk: int, target_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    require(request.user, "form.answers", form)
-    if form.kind == Form.Kind.STAFF_ASSESSMENT:
+    if form.is_staff_assessment:
         raise Http404  # anonymous staff answers are never shown one by one
     target = selectors.form_target_get(form=form, pk=target_pk)
+    require(request.user, "form.answers", target)  # another unit's: 404
     return render(request, "surveys/responses.html", {
         "form": form, "target": target, "responses": selectors.responses_for_review(form=form, target=target),
     })
@@ -406,8 +406,8 @@ def responses_review(request, pk: int, target_pk: int):
 @require_POST
 def response_void(request, pk: int, target_pk: int, response_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    require(request.user, "forms.manage", form)
     target = selectors.form_target_get(form=form, pk=target_pk)
+    require(request.user, "forms.manage", target)  # another unit's: 404
     response = selectors.responses_for_review(form=form, target=target).filter(pk=response_pk).first()
     if response is None:
         raise Http404
@@ -425,7 +425,7 @@ def response_void(request, pk: int, target_pk: int, response_pk: int):
 # --------------------------------------------------------------------------------------------------------
 def _sheet_of(request, pk: int, target_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    if form.kind != Form.Kind.EVALUATION_SHEET:
+    if not form.is_sheet:
         raise Http404
     return form, selectors.sheet_target_get_for_user(user=request.user, form=form, pk=target_pk)
 
@@ -534,7 +534,7 @@ def unit_results(request, pk: int, target_pk: int):
     A liaison may read their own unit's results; another unit is a 404.
     """
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    if form.kind == Form.Kind.EVALUATION_SHEET:
+    if form.is_sheet:
         raise Http404
     target = get_object_or_404(target_list_for_user(user=request.user), campaign_id=form.campaign_id, pk=target_pk)
     stats = selectors.form_statistics(form=form, targets=CampaignTarget.objects.filter(pk=target.pk))

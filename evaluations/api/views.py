@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from bianzhi.access import restrict
+from bianzhi.access import require, restrict
 from bianzhi.permissions import ReadsOrChanges
 from evaluations import services
 from evaluations.models import Campaign, CampaignTarget, Upload
@@ -101,6 +101,7 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
         target = self.get_object()
         if request.method == "GET":
             return Response(UploadSerializer(upload_list_for_user(user=request.user).filter(target=target), many=True).data)
+        require(request.user, "package.file", target)
         data = UploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         file = data.validated_data["file"]
@@ -133,6 +134,7 @@ class UploadViewSet(viewsets.ReadOnlyModelViewSet):
     def replace(self, request, pk=None, **kwargs):
         """A new version of the file; the old one stays."""
         upload = self.get_object()  # first: another unit's file is a 404 whatever the input
+        require(request.user, "package.file", upload.target)
         data = UploadReplaceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         file = data.validated_data["file"]
