@@ -132,6 +132,10 @@ class Unit(TimeStampedModel):
             ),
         ]
 
+    @property
+    def is_abolished(self) -> bool:
+        return self.status == self.Status.ABOLISHED
+
     def __str__(self) -> str:
         return self.name
 

@@ -163,6 +163,22 @@ class Question(models.Model):
     def is_score(self) -> bool:
         return self.type == self.Type.SCORE
 
+    @property
+    def is_file(self) -> bool:
+        return self.type == self.Type.FILE
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in self.CHOICE_TYPES
+
+    @property
+    def is_single_choice(self) -> bool:
+        return self.type == self.Type.SINGLE_CHOICE
+
+    @property
+    def is_short_text(self) -> bool:
+        return self.type == self.Type.SHORT_TEXT
+
     def __str__(self) -> str:
         return f"{self.position}. {self.text}"
 

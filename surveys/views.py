@@ -543,7 +543,7 @@ def unit_results(request, pk: int, target_pk: int):
         {"question": q, "tally": unit.questions.get(q.pk), "mean": unit.means.get(q.pk),
          "distribution": [(label, (unit.questions.get(q.pk) or selectors.Tally()).counts.get(value, 0))
                           for value, label in q.choices]}
-        for q in stats.questions if q.type in {"single_choice", "score"}
+        for q in stats.questions if q.is_single_choice or q.is_score
     ]
     return render(request, "surveys/unit_results.html", {
         "form": form, "target": target, "unit": unit, "questions": questions, "min": stats.min_responses,
