@@ -281,6 +281,7 @@ class User(AbstractUser):
             ),
         ]
 
+    # Kept for code written before bianzhi.access; new code asks access.may(...) (a test greps for these).
     @property
     def is_office_staff(self) -> bool:
         """Administrators and evaluators act for the staffing office."""
