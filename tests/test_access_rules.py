@@ -90,7 +90,7 @@ def test_every_rule_names_known_roles_and_scopes():
 def test_leaders_read_everything_and_change_nothing():
     leader = User(role=User.Role.LEADER, is_active=True)
     reads = {"unit.view", "registry.view", "campaign.view", "campaign.inspect", "event.view", "package.view",
-             "package.inspect", "upload.view", "notification.view", "form.view", "form.inspect", "sheet.view",
+             "package.inspect", "upload.view", "notification.view", "form.view", "form.inspect", "link.view", "sheet.view",
              "results.view_all", "results.view_provisional", "dashboard.view", "report.view", "report.download",
              "tree.view", "ahp.view"}
     for action in access.RULES:

@@ -90,7 +90,7 @@ def sheet_file_add(
                 target.pk, Upload.Purpose.SHEET_EVIDENCE, question.code):
             raise ApplicationError(_("只能替换本题的附件"))
         if replaces.uploaded_by_id != actor.pk:
-            raise ApplicationError(_("只能替换自己上传的附件"))
+            raise PermissionDenied(_("只能替换自己上传的附件"))
         if upload_current(replaces).pk != replaces.pk:
             raise ApplicationError(_("该文件已有更新的版本，请替换最新版本"))
     return upload_store(
@@ -105,7 +105,7 @@ def sheet_signoff(*, form: Form, target: CampaignTarget, actor: User) -> SheetSi
     form = Form.objects.select_for_update().get(pk=form.pk)
     _sheet_check(form, target)
     if form.lead_evaluator_id is None or actor.pk != form.lead_evaluator_id:
-        raise ApplicationError(_("只有评估组长可以签署评估表"))
+        raise PermissionDenied(_("只有评估组长可以签署评估表"))
     combined, _flagged = sheet_combined(form=form, target=target)
     missing = [q.text for q in form.questions.filter(type=Question.Type.SCORE) if q.code not in combined]
     if missing:

@@ -103,7 +103,7 @@ def test_a_new_version_never_overwrites_and_only_its_uploader_may_replace_it(she
         sheet_file_add(form=sheet, target=target, question=sheet.questions.get(code="d1_01"), actor=evaluator,
                        data=PDF, name="again.pdf", replaces=first)
     colleague = UserFactory(role=User.Role.EVALUATOR)
-    with pytest.raises(ApplicationError, match="只能替换自己上传的附件"):
+    with pytest.raises(PermissionDenied, match="只能替换自己上传的附件"):
         sheet_file_add(form=sheet, target=target, question=sheet.questions.get(code="d1_01"), actor=colleague,
                        data=PDF, name="mine.pdf", replaces=new)
     with pytest.raises(ApplicationError, match="只能替换本题的附件"):
