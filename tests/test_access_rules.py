@@ -114,3 +114,15 @@ def test_require_hides_what_may_not_be_seen_and_refuses_what_may_not_be_done():
 def test_an_unknown_action_is_an_error_not_a_refusal():
     with pytest.raises(LookupError):
         access.may(User(role=User.Role.ADMIN, is_active=True), "campaign.destroy")
+
+
+def test_every_action_the_code_names_is_a_rule():
+    """A typo in an action name would raise at run time on some page: catch it here, for the whole code base."""
+    kinds = {action.split(".")[0] for action in access.RULES}
+    named = set()
+    for _rel, text in code_files():
+        named |= {f"{kind}.{verb}" for kind, verb in re.findall(r"\bmay\.(\w+)\.(\w+)", text)}
+        if "access" in text or "action_required" in text:  # modules that ask: every "kind.verb" literal
+            named |= {a for a in re.findall(r"""["']([a-z]+\.[a-z_]+)["']""", text) if a.split(".")[0] in kinds}
+    assert {"campaign.advance", "tree.view", "form.answers", "ahp.freeze"} <= named, "the scan misses actions"
+    assert not named - set(access.RULES), sorted(named - set(access.RULES))
