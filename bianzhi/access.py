@@ -206,7 +206,8 @@ def may(user, action: str, obj: Any = None) -> bool:
         return True
     model = type(obj)
     if scope is OWN_UNIT and model._meta.label in {"bianzhi.Unit", "evaluations.CampaignTarget"}:  # no query
-        return user.unit_id is not None and user.unit_id == (obj.pk if model._meta.label == "bianzhi.Unit" else obj.unit_id)
+        unit_id = obj.pk if model._meta.label == "bianzhi.Unit" else obj.unit_id
+        return user.unit_id is not None and user.unit_id == unit_id
     q = scope(user, model)
     if q is None:
         return False

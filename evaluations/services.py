@@ -273,7 +273,8 @@ def campaign_advance(*, campaign: Campaign, actor: User) -> Campaign:
 @transaction.atomic
 def target_notice_seen(*, target: CampaignTarget, actor: User) -> CampaignTarget:
     """The unit's liaison opened the notice (recorded once)."""
-    if target.notice_seen_at is None and access.may(actor, "package.fill", target) and target.campaign.status != Status.PLAN:
+    if (target.notice_seen_at is None and access.may(actor, "package.fill", target)
+            and target.campaign.status != Status.PLAN):
         target.notice_seen_at = timezone.now()
         target.save(update_fields=["notice_seen_at", "updated_at"])
         event_record(campaign=target.campaign, target=target, type=CampaignEvent.Type.NOTICE_SEEN, actor=actor)

@@ -55,7 +55,8 @@ from .visits import stages_done
 @require_safe
 def campaign_list(request):
     # the evaluator's home: their pending tasks first (a leader has none)
-    context = {"campaigns": campaign_list_for_user(user=request.user), "tasks": pending_tasks_for_user(user=request.user)}
+    context = {"campaigns": campaign_list_for_user(user=request.user),
+               "tasks": pending_tasks_for_user(user=request.user)}
     return render(request, "evaluations/campaign_list.html", context)
 
 

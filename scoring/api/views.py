@@ -37,7 +37,6 @@ def _tree(request, campaign_pk: int, action: str):
 class TreeApi(APIView):
     """The campaign's tree: dimensions and indicators, with local and global weights once frozen."""
 
-
     @extend_schema(responses=TreeRowSerializer(many=True))
     def get(self, request, campaign_pk: int):
         tree = _tree(request, campaign_pk, "tree.view")
@@ -51,7 +50,6 @@ class TreeApi(APIView):
 
 
 class IndicatorUpdateApi(APIView):
-
     @extend_schema(request=IndicatorUpdateInputSerializer, responses=IndicatorSerializer)
     def patch(self, request, campaign_pk: int, pk: int):
         indicator = indicator_get(tree=_tree(request, campaign_pk, "tree.edit"), pk=pk)
@@ -64,15 +62,14 @@ class IndicatorUpdateApi(APIView):
 class JudgementsApi(APIView):
     """Every expert's matrices and CRs (the office and the leaders)."""
 
-
     @extend_schema(responses=ExpertJudgementsSerializer(many=True))
     def get(self, request, campaign_pk: int):
-        return Response(ExpertJudgementsSerializer(expert_list(tree=_tree(request, campaign_pk, "ahp.view")), many=True).data)
+        experts = expert_list(tree=_tree(request, campaign_pk, "ahp.view"))
+        return Response(ExpertJudgementsSerializer(experts, many=True).data)
 
 
 class AggregationApi(APIView):
     """The group weights by AIJ or AIP over the experts not excluded (not frozen: a preview)."""
-
 
     @extend_schema(parameters=[AggregationQuerySerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request, campaign_pk: int):
@@ -95,7 +92,6 @@ class AggregationApi(APIView):
 class WeightsApi(APIView):
     """The frozen weights; 404 until they are frozen."""
 
-
     @extend_schema(responses=FreezeSerializer)
     def get(self, request, campaign_pk: int):
         freeze = tree_frozen(_tree(request, campaign_pk, "tree.view"))
@@ -105,12 +101,12 @@ class WeightsApi(APIView):
 
 
 class FreezeApi(APIView):
-
     @extend_schema(request=AggregationQuerySerializer, responses=FreezeSerializer)
     def post(self, request, campaign_pk: int):
+        tree = _tree(request, campaign_pk, "ahp.freeze")  # first: who may, then what they sent
         data = AggregationQuerySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        freeze = services.weights_freeze(tree=_tree(request, campaign_pk, "ahp.freeze"), actor=request.user, **data.validated_data)
+        freeze = services.weights_freeze(tree=tree, actor=request.user, **data.validated_data)
         return Response(FreezeSerializer(freeze).data, status=status.HTTP_201_CREATED)
 
 
