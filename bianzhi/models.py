@@ -133,6 +133,10 @@ class Unit(TimeStampedModel):
             ),
         ]
 
+    @property
+    def is_abolished(self) -> bool:
+        return self.status == self.Status.ABOLISHED
+
     def __str__(self) -> str:
         return self.name
 
@@ -281,6 +285,7 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("username"), name="%(app_label)s_%(class)s_username_ci"),
         ]
 
+    # Kept for code written before bianzhi.access; new code asks access.may(...) (a test greps for these).
     @property
     def is_office_staff(self) -> bool:
         """Administrators and evaluators act for the staffing office."""

@@ -13,16 +13,13 @@ from .figures import (
     organ_on_institutional_quota, posts_over, total_figures, totals_by,
 )
 from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
+from .access import restrict
 from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
 
 
 def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
     units = Unit.objects.select_related("parent").prefetch_related("quotas")
-    if user.sees_everything:
-        return units
-    if user.role == User.Role.LIAISON:
-        return units.filter(pk=user.unit_id)
-    return units.none()
+    return restrict(units, user, "unit.view")
 
 
 def unit_get_for_user(*, user: User, pk: int) -> Unit:

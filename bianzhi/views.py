@@ -7,33 +7,30 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .exporters import registry_workbook, template_workbook
 from .forms import RegistryUploadForm, UnitFilterForm
-from .models import User
-from .permissions import office_required, readers_required
+from .access import home_url_name
+from .permissions import action_required
 from .selectors import (
     record_display, region_choices, registry_totals, unit_campaigns, unit_display, unit_filter, unit_get_for_user,
     unit_history, unit_list_for_user, unit_records, unit_rows, unit_version_get,
 )
 from .services import RegistryImportError, registry_errors_file_save, registry_import
 
-HOME_BY_ROLE = {
-    User.Role.ADMIN: "evaluations:campaign_list",
-    User.Role.EVALUATOR: "evaluations:campaign_list",
-    User.Role.LEADER: "reports:dashboard",
-    User.Role.LIAISON: "evaluations:workbench",
-    User.Role.REVIEWER: "evaluations:notifications",  # 复核人员: their tasks arrive as notifications for now
-}
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the icon is the vendored SVG."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_required
 def home(request):
     """Each role lands on its own home page."""
-    return redirect(HOME_BY_ROLE[request.user.role])
+    return redirect(home_url_name(request.user))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -52,7 +49,7 @@ def _filtered_units(request):
     return form, unit_filter(unit_list_for_user(user=request.user), **form.filters())
 
 
-@readers_required
+@action_required("registry.view")
 def unit_list(request):
     form, units = _filtered_units(request)
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
@@ -82,18 +79,18 @@ def unit_version_detail(request, pk: int, version_pk: int):
     })
 
 
-@readers_required
+@action_required("registry.view")
 def registry_export(request):
     _form, units = _filtered_units(request)
     return _xlsx(registry_workbook(unit_records(units=units)), f"编制台账-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@readers_required
+@action_required("registry.view")
 def registry_template(request):
     return _xlsx(template_workbook(), "编制台账导入模板.xlsx")
 
 
-@office_required
+@action_required("registry.import")
 def registry_import_view(request):
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     issues, errors_file = [], None
@@ -120,7 +117,7 @@ def registry_import_view(request):
     })
 
 
-@office_required
+@action_required("registry.import")
 def registry_errors_download(request, name: str):
     """The uploader's own file back, bad cells marked; the path holds the user's id, so nobody else gets it."""
     path = f"registry-imports/{request.user.pk}/{name}.xlsx"

@@ -77,6 +77,11 @@ class Campaign(TimeStampedModel):
             ),
         ]
 
+    @property
+    def has_started(self) -> bool:
+        """Past the plan (方案) stage: the units have been told."""
+        return self.status != self.Status.PLAN
+
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
 
@@ -186,6 +191,11 @@ class CampaignTarget(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit"], name="%(app_label)s_%(class)s_campaign_unit"),
         ]
+
+    @property
+    def is_just_notified(self) -> bool:
+        """Notified, and the self-assessment not begun yet."""
+        return self.status == self.Status.NOTIFIED
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.unit}"
@@ -342,6 +352,15 @@ class SelfAssessment(TimeStampedModel):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_submitted(self) -> bool:
+        """Waiting for the office's review."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
 
 class SelfAssessmentItem(models.Model):
     """The unit's self-score for one indicator, with a short narrative and its evidence files."""
@@ -406,6 +425,10 @@ class FieldVisit(TimeStampedModel):
                 name="%(app_label)s_%(class)s_ballots_returned_not_above_handed_out",
             ),
         ]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
     def __str__(self) -> str:
         return f"{self.target} 实地评估"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bianzhi import uploads
+from bianzhi import access, uploads
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import Unit, User
 from bianzhi.selectors import version_ids_as_of
@@ -35,7 +35,6 @@ from .models import (
     Upload,
 )
 from .notifications import notification_mark_read, notify, office_people  # noqa: F401 (mark_read: for views)
-from .selectors import office_may_act, liaison_owns
 from .visits import stages_done
 
 Status = Campaign.Status
@@ -49,12 +48,11 @@ def event_record(
 
 
 def _liaison_of(unit: Unit) -> User | None:
-    return unit.liaisons.filter(is_active=True, role=User.Role.LIAISON).order_by("pk").first()
+    return unit.liaisons.filter(access.holders("package.fill"), is_active=True).order_by("pk").first()
 
 
-def _require_office(actor: User) -> None:
-    if not actor.is_office_staff:
-        raise PermissionDenied(_("只有编办评估人员可以进行此操作"))
+def _require(actor: User, action: str, obj=None) -> None:
+    access.require(actor, action, obj, message=_("只有编办评估人员可以进行此操作"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -66,7 +64,7 @@ def campaign_create(
     plan_text: str = "", notice_text: str = "",
 ) -> Campaign:
     """Create the campaign and fan it out: one package per unit, its liaison assigned at once."""
-    _require_office(actor)
+    _require(actor, "campaign.create")
     units = list(dict.fromkeys(units))
     if not units:
         raise ApplicationError(_("请至少选择一个被评估单位"))
@@ -100,7 +98,7 @@ EDITABLE_FIELDS = ("name", "kind", "plan_text", "notice_text", "excellent_min", 
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, actor: User, **fields) -> Campaign:
     """Edit the campaign's settings and documents; the kind and cut-offs are fixed once self-assessment starts."""
-    _require_office(actor)
+    _require(actor, "campaign.edit")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.is_closed:
         raise ApplicationError(_("评估活动已结束，不能再修改"))
@@ -133,7 +131,7 @@ def campaign_update(*, campaign: Campaign, actor: User, **fields) -> Campaign:
 @transaction.atomic
 def campaign_deadlines_set(*, campaign: Campaign, actor: User, deadlines: dict[str, date | None]) -> Campaign:
     """Set (or clear, with None) the deadline of each step."""
-    _require_office(actor)
+    _require(actor, "campaign.edit")
     if campaign.is_closed:
         raise ApplicationError(_("评估活动已结束，不能再修改"))
     current = {d.step: d for d in campaign.deadlines.all()}
@@ -160,9 +158,9 @@ def team_save(
     team: EvaluationTeam | None = None,
 ) -> EvaluationTeam:
     """Create or change an evaluation team: its evaluators and the units it covers."""
-    _require_office(actor)
+    _require(actor, "campaign.edit")
     members, targets = list(members), list(targets)
-    if any(not m.is_office_staff for m in members):
+    if any(not access.may(m, "team.member") for m in members):
         raise ApplicationError(_("评估组成员必须是编办评估人员"))
     if not members:
         raise ApplicationError(_("评估组至少要有一名成员"))
@@ -254,7 +252,7 @@ def _campaign_enter(campaign: Campaign, to_status: str, actor: User) -> None:
 @transaction.atomic
 def campaign_advance(*, campaign: Campaign, actor: User) -> Campaign:
     """Move the campaign to its next stage; stages are never skipped, and each checks what must be complete."""
-    _require_office(actor)
+    _require(actor, "campaign.advance")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)  # re-read under lock
     to_status = campaign.next_status
     if to_status is None:
@@ -275,7 +273,8 @@ def campaign_advance(*, campaign: Campaign, actor: User) -> Campaign:
 @transaction.atomic
 def target_notice_seen(*, target: CampaignTarget, actor: User) -> CampaignTarget:
     """The unit's liaison opened the notice (recorded once)."""
-    if target.notice_seen_at is None and liaison_owns(actor, target) and target.campaign.status != Status.PLAN:
+    if (target.notice_seen_at is None and access.may(actor, "package.fill", target)
+            and target.campaign.status != Status.PLAN):
         target.notice_seen_at = timezone.now()
         target.save(update_fields=["notice_seen_at", "updated_at"])
         event_record(campaign=target.campaign, target=target, type=CampaignEvent.Type.NOTICE_SEEN, actor=actor)
@@ -310,7 +309,7 @@ def current_self_assessment(target: CampaignTarget) -> SelfAssessment | None:
 
 def _liaison_draft(target: CampaignTarget, actor: User) -> SelfAssessment:
     """The draft the unit's liaison may edit now, or a clear refusal."""
-    if not liaison_owns(actor, target):
+    if not access.may(actor, "package.fill", target):
         raise PermissionDenied(_("只有本单位的填报员可以填报自评"))
     if target.campaign.status != Status.SELF_ASSESSMENT:
         raise ApplicationError(_("当前不在部门自评阶段，不能修改自评"))
@@ -381,7 +380,7 @@ def self_assessment_submit(*, target: CampaignTarget, actor: User) -> SelfAssess
 
 
 def _submitted_for_review(target: CampaignTarget, actor: User) -> SelfAssessment:
-    if not office_may_act(actor, target):
+    if not access.may(actor, "package.review", target):
         raise PermissionDenied(_("只有负责该单位的评估组成员可以审核自评"))
     assessment = SelfAssessment.objects.select_for_update().filter(target=target).order_by("-version").first()
     if assessment is None or assessment.status != SelfAssessment.Status.SUBMITTED:
@@ -515,7 +514,7 @@ def upload_replace(*, upload: Upload, actor: User, data: bytes, name: str) -> Up
 # Field visit: 听 查 看 访 评, then the problem list
 # ---------------------------------------------------------------------------------------------------------
 def _visit_draft(target: CampaignTarget, actor: User) -> FieldVisit:
-    if not office_may_act(actor, target):
+    if not access.may(actor, "package.visit", target):
         raise PermissionDenied(_("只有负责该单位的评估组成员可以记录实地评估"))
     if target.campaign.status != Status.FIELD_VISIT:
         raise ApplicationError(_("当前不在实地评估阶段"))

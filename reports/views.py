@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bianzhi.models import User
-from bianzhi.permissions import office_required, readers_required, role_required
+from bianzhi.access import require
+from bianzhi.permissions import action_required
 from evaluations.selectors import campaign_list_for_user, target_get_for_user, target_list_for_user
 from scoring.selectors import target_score, target_scores
 
@@ -14,10 +14,11 @@ from .selectors import report_get_for_user
 from .services import report_request
 
 
-@office_required
+@login_required
 @require_POST
 def report_request_view(request, target_pk: int):
     target = target_get_for_user(user=request.user, pk=target_pk)
+    require(request.user, "report.request", target)
     report = report_request(target=target, actor=request.user)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(_status_payload(report), status=202)
@@ -43,13 +44,14 @@ def report_status(request, pk: int):
 @login_required
 def report_download(request, pk: int):
     report = report_get_for_user(user=request.user, pk=pk)
+    require(request.user, "report.download", report)
     if report.status != Report.Status.READY or not report.file:
         raise Http404
     filename = f"{report.target.campaign.year}-{report.target.unit.name}-评估报告.pdf"
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
 
 
-@readers_required
+@action_required("dashboard.view")
 def dashboard(request):
     """The leaders' view: the latest campaign's units, scores and satisfaction, as a chart and a table."""
     current = campaign_list_for_user(user=request.user).first()
@@ -69,7 +71,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
-@role_required(User.Role.LIAISON)
+@action_required("results.own_unit")
 def my_unit(request):
     """A liaison's home: their own unit in each campaign, and its reports — nothing else."""
     targets = target_list_for_user(user=request.user).prefetch_related("reports")

@@ -86,6 +86,31 @@ class Form(TimeStampedModel):
     def is_anonymous(self) -> bool:
         return self.kind != self.Kind.EVALUATION_SHEET
 
+    # What a kind of form does, so that pages ask the form rather than compare its kind.
+    @property
+    def is_sheet(self) -> bool:
+        """The evaluators' sheet (评估表): scored per unit by its team, no public answers."""
+        return self.kind == self.Kind.EVALUATION_SHEET
+
+    @property
+    def is_staff_assessment(self) -> bool:
+        return self.kind == self.Kind.STAFF_ASSESSMENT
+
+    @property
+    def takes_public_links(self) -> bool:
+        """Answered through a unit's public link (and its service windows' links, its QR codes)."""
+        return self.kind in {self.Kind.SATISFACTION, self.Kind.QUESTIONNAIRE}
+
+    @property
+    def takes_ballots(self) -> bool:
+        """Answered by people of the public or staff: ballots and one-use invitations can be issued."""
+        return not self.is_sheet
+
+    @property
+    def answers_reviewable(self) -> bool:
+        """Its answer sheets may be checked one by one (never the anonymous staff assessment's)."""
+        return self.kind in {self.Kind.SATISFACTION, self.Kind.QUESTIONNAIRE}
+
 
 class Question(models.Model):
     class Type(models.TextChoices):
@@ -133,6 +158,26 @@ class Question(models.Model):
                 name="%(app_label)s_%(class)s_score_range",
             ),
         ]
+
+    @property
+    def is_score(self) -> bool:
+        return self.type == self.Type.SCORE
+
+    @property
+    def is_file(self) -> bool:
+        return self.type == self.Type.FILE
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in self.CHOICE_TYPES
+
+    @property
+    def is_single_choice(self) -> bool:
+        return self.type == self.Type.SINGLE_CHOICE
+
+    @property
+    def is_short_text(self) -> bool:
+        return self.type == self.Type.SHORT_TEXT
 
     def __str__(self) -> str:
         return f"{self.position}. {self.text}"
