@@ -22,11 +22,12 @@ def target():
 
 
 def test_a_double_click_queues_one_report(evaluator, target, django_capture_on_commit_callbacks):
-    with patch("reports.tasks.report_render_task.delay") as delay, django_capture_on_commit_callbacks(execute=True):
+    with patch("bianzhi.tasks.job_run_task.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
         first = report_request(target=target, actor=evaluator)
         second = report_request(target=target, actor=evaluator)
     assert first.pk == second.pk and Report.objects.count() == 1
-    delay.assert_called_once_with(first.pk)
+    send.assert_called_once()
+    assert send.call_args.kwargs["args"] == ["reports.Report", first.pk] and send.call_args.kwargs["queue"] == "reports"
 
 
 def test_the_pdf_is_chinese_and_carries_the_score(evaluator, target, django_capture_on_commit_callbacks):
@@ -48,11 +49,11 @@ def test_rendering_again_is_a_no_op(evaluator, target, django_capture_on_commit_
 
 
 def test_a_failure_is_recorded_and_can_be_retried(evaluator, target, django_capture_on_commit_callbacks):
-    with patch("reports.services.weasyprint.HTML", side_effect=OSError("no font")), pytest.raises(OSError):
+    with patch("reports.services.weasyprint.HTML", side_effect=OSError("no font")):
         with django_capture_on_commit_callbacks(execute=True):
             report_request(target=target, actor=evaluator)
     report = Report.objects.get()
-    assert report.status == Report.Status.FAILED and "no font" in report.error
+    assert report.is_failed and "no font" in report.error and "生成失败" in report.error and report.can_retry
     with django_capture_on_commit_callbacks(execute=True):
         report_request(target=target, actor=evaluator)
     report.refresh_from_db()
