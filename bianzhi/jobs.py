@@ -253,8 +253,8 @@ def _progress_for(job: Job) -> Callable[[int], None]:
 def job_error_message(exc: BaseException) -> str:
     from celery.exceptions import SoftTimeLimitExceeded
 
-    if isinstance(exc, ApplicationError):
-        return gettext("生成失败：%(why)s") % {"why": exc.message}
+    if isinstance(exc, ApplicationError):  # a rule of the domain: its message says it all
+        return exc.message
     if isinstance(exc, SoftTimeLimitExceeded):
         return gettext("生成超时，请重新生成；如仍超时请联系管理员")
     detail = f"{type(exc).__name__}: {exc}"[:300]

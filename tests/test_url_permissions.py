@@ -117,6 +117,8 @@ RULES: dict[str, set[str]] = {
     "registry:template": {READ, OFFICE},
     "registry:import": {WRITE, OFFICE},
     "registry:import_errors": {READ, OFFICE},
+    "registry:import_job": {READ, OFFICE},  # the uploader's own (404 for anyone else)
+    "registry:import_status": {READ, OFFICE},
     # scoring: the indicator tree and its AHP weights (the office edits; leaders read; experts by their link)
     "scoring:tree": {READ, OFFICE, OBJECT},
     "scoring:tree_copy": {WRITE, OFFICE, OBJECT},
