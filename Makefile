@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # `make run` is a local demo: debug on, a throwaway secret unless one is given.
 DEV_ENV := DEBUG=$${DEBUG:-1} SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
 
-.PHONY: install run test worker bench migrate demo clean
+.PHONY: install run test worker beat bench migrate demo clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ test: install
 
 worker: install
 	$(DEV_ENV) $(BIN)/celery -A bianzhi worker -Q default,reports -l info
+
+beat: install  # exactly one: the sweep that re-dispatches background jobs (or cron `manage.py sweep_jobs`)
+	$(DEV_ENV) $(BIN)/celery -A bianzhi beat -l info -s var/celerybeat-schedule
 
 bench: install
 	$(BIN)/python -m pytest tests/benchmarks -o addopts="" -p no:cacheprovider -q $(PYTEST_ARGS)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
+from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 from .services import unit_version_record
 
 
@@ -42,3 +42,25 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (("角色", {"fields": ("role", "unit")}),)
+
+
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs are read-only here: they change only through their services and the runner
+    (bianzhi.jobs); a user retries from the job's own page."""
+
+    list_display = ["__str__", "status", "progress", "attempts", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(JobAdmin):
+    exclude = ["issues"]
