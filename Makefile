@@ -35,7 +35,7 @@ worker: install
 	$(DEV_ENV) $(BIN)/celery -A bianzhi worker -Q default,reports -l info
 
 beat: install  # exactly one: the sweep that re-dispatches background jobs (or cron `manage.py sweep_jobs`)
-	$(DEV_ENV) $(BIN)/celery -A bianzhi beat -l info -s var/celerybeat-schedule
+	mkdir -p var && $(DEV_ENV) $(BIN)/celery -A bianzhi beat -l info -s var/celerybeat-schedule
 
 bench: install
 	$(BIN)/python -m pytest tests/benchmarks -o addopts="" -p no:cacheprovider -q $(PYTEST_ARGS)
