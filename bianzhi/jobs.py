@@ -38,6 +38,8 @@ log = logging.getLogger("bianzhi.jobs")
 # A run that does not end within its time limit plus this grace is taken for dead by the sweep.
 SWEEP_GRACE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
+# A user asking again for a job queued longer than this gets its message sent again.
+RESEND_AFTER = timedelta(seconds=15)
 
 
 class JobStatus(models.TextChoices):
@@ -125,6 +127,12 @@ class Job(models.Model):
     @property
     def is_waiting_for_broker(self) -> bool:
         return self.is_queued and self.dispatched_at is None
+
+    @property
+    def may_resend(self) -> bool:
+        """Queued and never sent, or sent a while ago and still not taken: asking again sends it again (a
+        duplicate message is harmless, the claim lets one run)."""
+        return self.is_queued and (self.dispatched_at is None or timezone.now() - self.dispatched_at > RESEND_AFTER)
 
     @property
     def status_label(self) -> str:

@@ -26,7 +26,7 @@ def report_request(*, target: CampaignTarget, actor: User) -> Report:
         target=target, kind=Report.Kind.UNIT, defaults={"requested_by": actor}
     )
     if not created and report.is_active:
-        if report.is_waiting_for_broker:  # the sweep sends it once the broker is back; try now too
+        if report.may_resend:  # never sent (broker down) or not taken yet: the sweep would; try now too
             job_enqueue(report)
         return report
     if created:

@@ -35,7 +35,7 @@ def export_request(*, form: Form, format: str, actor: User) -> Export:
     key = f"export:{form.pk}:{format}:{actor.pk}"
     active = Export.objects.select_for_update().filter(idempotency_key=key, status__in=[Export.Status.QUEUED, Export.Status.RUNNING]).first()
     if active is not None and active.is_active:
-        if active.is_waiting_for_broker:
+        if active.may_resend:  # never sent (broker down) or not taken yet: the sweep would; try now too
             job_enqueue(active)
         return active
     if active is not None:  # stuck past its limit: let it go, a fresh export replaces it

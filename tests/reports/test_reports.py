@@ -90,3 +90,19 @@ def test_the_files_are_not_under_a_public_url(settings):
 def test_bar_chart_escapes_labels_and_clamps_values():
     svg = bar_chart_svg([Bar("A<B", 120), Bar("满意率", 50)])
     assert "A&lt;B" in svg and svg.startswith("<svg") and 'width="-' not in svg
+
+
+def test_asking_again_for_a_report_queued_long_ago_sends_it_again(evaluator, target, django_capture_on_commit_callbacks):
+    """A user can always retry a job that is not running: a queued report whose message went astray."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report = Report.objects.create(target=target, dispatched_at=timezone.now() - timedelta(minutes=1))
+    with patch("bianzhi.tasks.job_run_task.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
+        assert report_request(target=target, actor=evaluator).pk == report.pk
+    send.assert_called_once()
+    Report.objects.filter(pk=report.pk).update(dispatched_at=timezone.now())  # just sent: not again
+    with patch("bianzhi.tasks.job_run_task.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
+        report_request(target=target, actor=evaluator)
+    send.assert_not_called()
