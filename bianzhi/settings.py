@@ -193,7 +193,7 @@ JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "bianzhi.jobs.sweep", "schedule": float(JOB_SWEEP_SECONDS), "options": {"expires": JOB_SWEEP_SECONDS}},
 }
-CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
+# Each kind of background job names its queue (bianzhi.jobs.Job.QUEUE: reports on "reports").
 CELERY_TASK_DEFAULT_QUEUE = "default"
 
 if REDIS_URL:
