@@ -242,7 +242,7 @@ def job_claim(model: type[Job], pk: int, *, task_id: str | None = None) -> Job |
 
 
 def _progress_for(job: Job) -> Callable[[int], None]:
-    model, attempt = type(job), job.attempts
+    model, attempt, run = type(job), job.attempts, job.task_id
 
     def progress(percent: int) -> None:
         delay = getattr(settings, "JOB_TEST_STEP_DELAY", 0)  # tests only: slow enough to kill a worker mid-run
@@ -251,7 +251,7 @@ def _progress_for(job: Job) -> Callable[[int], None]:
         fields = {"progress": max(0, min(99, int(percent)))}
         if hasattr(model, "updated_at"):
             fields["updated_at"] = timezone.now()
-        if not model.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=attempt).update(**fields):
+        if not model.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=attempt, task_id=run).update(**fields):
             raise JobLost
         job.progress = fields["progress"]
 
@@ -277,14 +277,18 @@ def job_run(model: type[Job], pk: int, *, task_id: str | None = None) -> Job | N
         log.info("job %s #%s: nothing to do (done, or another run has it)", model._meta.label, pk)
         return None
     attempt = job.attempts
-    mine = Q(pk=pk, status=JobStatus.RUNNING, attempts=attempt)
+    # this run, and no other: attempts alone repeat after a retry resets them, the message id alone after a redelivery
+    mine = Q(pk=pk, status=JobStatus.RUNNING, attempts=attempt, task_id=job.task_id)
     try:
         extra = import_string(model.WORK)(job, _progress_for(job)) or {}
     except JobLost:
         log.warning("job %s #%s attempt %s lost its claim; another attempt finishes it", model._meta.label, pk, attempt)
         return None
     except Exception as exc:
-        log.exception("job %s #%s failed", model._meta.label, pk)
+        if isinstance(exc, ApplicationError):  # refused by a rule (a bad workbook): no traceback needed
+            log.info("job %s #%s refused: %s", model._meta.label, pk, exc.message)
+        else:
+            log.exception("job %s #%s failed", model._meta.label, pk)
         job.error = job_error_message(exc)
         model.objects.filter(mine).update(status=JobStatus.FAILED, error=job.error, finished_at=timezone.now())
         job.status = JobStatus.FAILED
@@ -312,6 +316,7 @@ def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     broker or whose message was lost. Safe to run anywhere, any number of times."""
     now = now or timezone.now()
     counts = {"requeued": 0, "failed": 0, "dispatched": 0, "undispatched": 0}
+    broker_down = False  # after one failed send, do not wait on the broker's timeout for every other job
     for model in job_kinds():
         dead = model.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - timedelta(seconds=model.TIME_LIMIT) - SWEEP_GRACE)
         for job in dead:
@@ -325,7 +330,9 @@ def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
             Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - timedelta(seconds=model.TIME_LIMIT))
         )
         for job in waiting:
-            counts["dispatched" if job_dispatch(job) else "undispatched"] += 1
+            sent = not broker_down and job_dispatch(job)
+            broker_down = not sent
+            counts["dispatched" if sent else "undispatched"] += 1
     if any(counts.values()):
         log.info("jobs sweep: %s", counts)
     return counts

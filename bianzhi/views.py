@@ -120,6 +120,7 @@ def registry_import_job(request, pk: int):
     job = registry_import_get_for_user(user=request.user, pk=pk)
     return render(request, "bianzhi/registry_import_job.html", {
         "job": job, "errors_file": PurePosixPath(job.file.name).stem if job.is_failed and job.file else None,
+        "form": RegistryUploadForm(),
     })
 
 

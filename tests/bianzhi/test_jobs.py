@@ -176,3 +176,15 @@ def test_the_sweep_command_reports_in_chinese(export):
 
 def test_job_is_abstract():
     assert Job._meta.abstract
+
+
+def test_a_run_from_before_a_retry_cannot_finish_the_retried_job(export):
+    """重新生成 resets the attempts; the old run (same attempt number, another message) still loses."""
+    def work(job, progress):
+        Export.objects.filter(pk=job.pk).update(attempts=1, task_id="new-message")  # reset, then claimed anew
+        return {"rows": 99}
+
+    with patch("surveys.services.exports.export_write", side_effect=work):
+        assert job_run(Export, export.pk, task_id="old-message") is None
+    export.refresh_from_db()
+    assert export.is_running and export.rows == 0 and export.task_id == "new-message"
