@@ -68,6 +68,17 @@ def test_a_file_within_the_limit_passes_whole(limited):
     assert Upload.objects.get().size == len(data)
 
 
+def test_the_api_refuses_it_the_same_way_in_json(limited):
+    world = make_world()
+    advance_to(world, Campaign.Status.SELF_ASSESSMENT)
+    liaison = Client()
+    liaison.force_login(world.liaison)
+    refused = liaison.post(f"/api/v1/packages/{world.target.pk}/uploads/",
+                           {"purpose": "self_report", "file": SimpleUploadedFile("r.pdf", PDF + b"0" * (3 * MB))})
+    assert refused.status_code == 400 and "文件超过 1 MB 的上限" in refused.json()["message"]
+    assert not Upload.objects.exists() and Spy.received <= MB + 64 * 1024
+
+
 def test_a_registry_workbook_over_the_limit_is_refused_before_it_is_read(limited, evaluator):
     office = Client()
     office.force_login(evaluator)
