@@ -53,6 +53,10 @@ class JobLost(Exception):
     """This run no longer owns the job (the sweep gave it to another attempt): stop quietly."""
 
 
+def job_file_path(job: "Job", filename: str) -> str:
+    return f"jobs/{type(job)._meta.label_lower}/{filename}"
+
+
 class Job(models.Model):
     Status = JobStatus
 
@@ -75,6 +79,8 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     idempotency_key = models.CharField(_("幂等键"), max_length=128, blank=True)
     task_id = models.CharField(_("任务消息"), max_length=64, blank=True)
+    # what the job produced, stored privately and served by the kind's download view (kinds may override)
+    file = models.FileField(_("文件"), upload_to=job_file_path, blank=True)
 
     class Meta:
         abstract = True
@@ -294,9 +300,7 @@ def job_run(model: type[Job], pk: int, *, task_id: str | None = None) -> Job | N
         job.status = JobStatus.FAILED
         return job
     now = timezone.now()
-    fields = {"status": JobStatus.READY, "progress": 100, "error": "", "finished_at": now}
-    if hasattr(job, "file"):
-        fields["file"] = job.file.name or ""
+    fields = {"status": JobStatus.READY, "progress": 100, "error": "", "finished_at": now, "file": job.file.name or ""}
     fields.update(extra)
     if hasattr(model, "updated_at"):
         fields["updated_at"] = now
