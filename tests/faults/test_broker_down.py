@@ -41,7 +41,7 @@ def redis_down(workers, redis_url, settings):
     forwarder.stop()
 
 
-def test_with_redis_down_answers_are_taken_jobs_wait_and_go_once_it_is_back(redis_down, workers, evaluator):
+def test_with_redis_down_answers_are_taken_jobs_wait_and_go_once_it_is_back(redis_down, workers, evaluator, caplog):
     target = CampaignTargetFactory()
     QuotaFactory(unit=target.unit, approved=10, actual=8)
     link = satisfaction_form_issue(campaign=target.campaign, actor=evaluator).links.get()
@@ -53,6 +53,7 @@ def test_with_redis_down_answers_are_taken_jobs_wait_and_go_once_it_is_back(redi
         answered = Client().post(reverse("surveys:fill", args=[link.token]), {**ANSWERS, "comment": "很好"})
         assert answered.status_code == 302 and answered["Location"] == reverse("surveys:thanks", args=[link.token])
     assert SurveyResponse.objects.filter(form=link.form).count() == 3
+    assert any(r.name == "bianzhi.cache" and "carrying on without it" in r.getMessage() for r in caplog.records)
 
     office = Client()
     office.force_login(evaluator)
@@ -71,6 +72,7 @@ def test_with_redis_down_answers_are_taken_jobs_wait_and_go_once_it_is_back(redi
                            HTTP_ACCEPT="application/json")
     assert exported.status_code == 202 and DOWN in exported.json()["message"]
     jobs = [Report.objects.get(), *Export.objects.all()]
+    assert any(r.name == "bianzhi.jobs" and "not dispatched" in r.getMessage() for r in caplog.records)
     assert len(jobs) == 3 and all(job.is_queued and job.dispatched_at is None for job in jobs)
 
     # the sweep (cron's `manage.py sweep_jobs`) while Redis is still down: nothing lost, nothing sent
