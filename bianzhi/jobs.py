@@ -40,6 +40,8 @@ SWEEP_GRACE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
 # A user asking again for a job queued longer than this gets its message sent again.
 RESEND_AFTER = timedelta(seconds=15)
+# A job queued (sent) longer than this tells the user that no worker seems to take it.
+WAITING_LONG = timedelta(minutes=2)
 
 
 class JobStatus(models.TextChoices):
@@ -155,6 +157,8 @@ class Job(models.Model):
             return gettext("任务超时未完成（处理进程可能已中断），系统将自动重试，也可点击重新生成")
         if self.is_waiting_for_broker:
             return gettext("后台任务服务暂时不可用：申请已登记，服务恢复后将自动开始，无需重复提交")
+        if self.is_queued and timezone.now() - self.dispatched_at > WAITING_LONG:
+            return gettext("排队时间较长：后台处理进程可能繁忙或未运行，如长时间没有进展请联系管理员")
         return ""
 
     def download_url(self) -> str | None:

@@ -47,6 +47,10 @@ def export(evaluator):
 def test_the_properties_say_what_a_job_can_do(export):
     assert export.is_queued and export.is_active and export.can_retry and not export.is_done
     assert export.is_waiting_for_broker and "暂时不可用" in export.message
+    export.dispatched_at = timezone.now()
+    assert not export.is_waiting_for_broker and export.message == ""
+    export.dispatched_at -= timedelta(minutes=5)  # sent, but no worker takes it
+    assert export.is_active and "排队时间较长" in export.message
     export.status, export.started_at = JobStatus.RUNNING, timezone.now()
     assert export.is_running and not export.can_retry and export.message == ""
     export.started_at -= timedelta(seconds=Export.TIME_LIMIT + 60)
