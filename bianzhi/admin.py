@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
 from .accounts.services import liaisons_deactivate_for_abolished_units
+from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 from .services import unit_version_record
 
 
@@ -55,3 +55,25 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs are read-only here: they change only through their services and the runner
+    (bianzhi.jobs); a user retries from the job's own page."""
+
+    list_display = ["__str__", "status", "progress", "attempts", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(JobAdmin):
+    exclude = ["issues"]

@@ -1,10 +1,10 @@
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -13,14 +13,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .exporters import registry_workbook, template_workbook
+from .jobs import job_status_view
 from .forms import RegistryUploadForm, UnitFilterForm
 from .access import home_url_name
 from .permissions import action_required
 from .selectors import (
     record_display, region_choices, registry_totals, unit_campaigns, unit_display, unit_filter, unit_get_for_user,
-    unit_history, unit_list_for_user, unit_records, unit_rows, unit_version_get,
+    registry_import_get_for_user, registry_imports_for_user, unit_history, unit_list_for_user, unit_records,
+    unit_rows, unit_version_get,
 )
-from .services import RegistryImportError, registry_errors_file_save, registry_import
+from .services import registry_import_request
 
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; the icon is the vendored SVG."""
@@ -91,30 +93,36 @@ def registry_template(request):
 
 
 @action_required("registry.import")
+@transaction.non_atomic_requests  # the job is committed (and dispatched) before we answer
 def registry_import_view(request):
+    """Upload a workbook: it is kept and imported in the background; its page follows the import."""
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
-    issues, errors_file = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         limit = settings.REGISTRY_IMPORT_MAX_BYTES
-        if upload.size > limit:  # refused before it is read into memory
+        if upload.size > limit:  # refused before it is read (bianzhi.uploads stops larger ones while they arrive)
             form.add_error("file", _("文件过大：%(size).1f MB，上限为 %(limit)d MB") % {
                 "size": upload.size / 1048576, "limit": limit // 1048576})
         else:
-            data = upload.read()
-            try:
-                summary = registry_import(data=data, actor=request.user)
-            except RegistryImportError as exc:
-                issues = exc.issues
-                form.add_error(None, exc.message)
-                saved = registry_errors_file_save(data=data, issues=issues, actor=request.user)
-                errors_file = PurePosixPath(saved).stem if saved else None
-            else:
-                messages.success(request, _("导入完成：%(summary)s") % {"summary": summary})
-                return redirect("registry:unit_list")
+            job = registry_import_request(upload=upload, actor=request.user)
+            return redirect("registry:import_job", pk=job.pk)
     return render(request, "bianzhi/registry_import.html", {
-        "form": form, "issues": issues, "errors_file": errors_file, "limit_mb": settings.REGISTRY_IMPORT_MAX_BYTES // 1048576,
+        "form": form, "limit_mb": settings.REGISTRY_IMPORT_MAX_BYTES // 1048576,
+        "recent": registry_imports_for_user(user=request.user),
     })
+
+
+@action_required("registry.import")
+def registry_import_job(request, pk: int):
+    """One import: its progress while it runs (the page refreshes itself), then its result or its problems."""
+    job = registry_import_get_for_user(user=request.user, pk=pk)
+    return render(request, "bianzhi/registry_import_job.html", {
+        "job": job, "errors_file": PurePosixPath(job.file.name).stem if job.is_failed and job.file else None,
+        "form": RegistryUploadForm(),
+    })
+
+
+registry_import_status = action_required("registry.import")(job_status_view(registry_import_get_for_user))
 
 
 @action_required("registry.import")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from bianzhi.admin import JobAdmin
+
 from .models import BallotBox, Export, Form, Question, SheetEntry, SheetSignoff, SurveyLink
 
 
@@ -37,4 +39,4 @@ class SheetEntryAdmin(admin.ModelAdmin):
 
 
 admin.site.register(SheetSignoff)
-admin.site.register(Export)
+admin.site.register(Export, JobAdmin)  # read-only, like every kind of job

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bianzhi.jobs import Job
 from bianzhi.models import TimeStampedModel
 from evaluations.models import Campaign, CampaignTarget
 
@@ -369,30 +370,26 @@ def export_upload_to(export: "Export", filename: str) -> str:
     return f"exports/{export.form.campaign_id}/{filename}"
 
 
-class Export(TimeStampedModel):
-    """An export of a form's answers, written by a worker; the file is private, served through a view."""
+class Export(TimeStampedModel, Job):
+    """An export of a form's answers, written by a worker (a kind of job, bianzhi.jobs); the file is private,
+    served through a view."""
+
+    KIND_LABEL = _("答卷导出")
+    WORK = "surveys.services.exports.export_write"
+    QUEUE = "default"
+    TIME_LIMIT = 1900
+    DOWNLOAD_URL = "surveys:export_download"
+    STATUS_URL = "surveys:export_status"
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Excel (xlsx)")
         CSV = "csv", _("CSV")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("生成中")
-        READY = "ready", _("已生成")
-        FAILED = "failed", _("生成失败")
-
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="exports")
     format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     rows = models.PositiveIntegerField(_("行数"), default=0)
     file = models.FileField(_("文件"), upload_to=export_upload_to, blank=True)
-    error = models.TextField(_("错误"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("导出")
         verbose_name_plural = _("导出")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.access import may, require
+from bianzhi.jobs import job_response, job_status_view
 from bianzhi.models import User
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
@@ -250,7 +251,7 @@ def form_detail(request, pk: int):
         "form": form, "schedule": schedule, "rows": rows, "questions": stats.questions,
         "editable": form.is_editable(), "stats": stats, "evaluators": selectors.office_staff(),
         "may_manage": may_manage, "may_answers": may(request.user, "form.answers", form),
-        "exports": exports, "exports_running": any(e.status in {"queued", "running"} for e in exports),
+        "exports": exports, "exports_running": any(e.is_active for e in exports),
     }, status=400 if schedule.errors else 200)
 
 
@@ -556,42 +557,36 @@ def unit_results(request, pk: int, target_pk: int):
 # --------------------------------------------------------------------------------------------------------
 # Exports
 # --------------------------------------------------------------------------------------------------------
-def _export_payload(export) -> dict:
-    return {
-        "id": export.pk, "status": export.status, "status_label": export.get_status_display(),
-        "progress": export.progress, "rows": export.rows,
-        "status_url": reverse("surveys:export_status", args=[export.pk]),
-        "download_url": reverse("surveys:export_download", args=[export.pk]) if export.status == "ready" else None,
-    }
-
-
 @login_required
 @require_POST
+@transaction.non_atomic_requests  # the service commits (and dispatches) before we answer: we can say whether it went
 def export_request_view(request, pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     require(request.user, "export.request", form)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         export = services.export_request(form=form, format=request.POST.get("format", ""), actor=request.user)
     except ApplicationError as exc:
-        if request.headers.get("Accept") == "application/json":
+        if wants_json:
             return JsonResponse({"message": exc.message}, status=400)
         messages.error(request, exc.message)
         return redirect("surveys:form_detail", pk=form.pk)
-    if request.headers.get("Accept") == "application/json":
-        return JsonResponse(_export_payload(export), status=202)
-    messages.success(request, _("导出已开始，完成后可在下方下载"))
+    if wants_json:
+        return job_response(export, status=202)
+    if export.message:  # e.g. the broker is down: recorded, not started
+        messages.warning(request, export.message)
+    else:
+        messages.success(request, _("导出已开始，完成后可在下方下载"))
     return redirect(reverse("surveys:form_detail", args=[form.pk]) + "#exports")
 
 
-@login_required
-def export_status(request, pk: int):
-    return JsonResponse(_export_payload(selectors.export_get_for_user(user=request.user, pk=pk)))
+export_status = login_required(job_status_view(selectors.export_get_for_user))
 
 
 @login_required
 def export_download(request, pk: int):
     export = selectors.export_get_for_user(user=request.user, pk=pk)
-    if export.status != "ready" or not export.file:
+    if not export.is_ready or not export.file:
         raise Http404
     content_type = "text/csv; charset=utf-8" if export.format == "csv" else (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -153,6 +153,8 @@ RULES: dict[str, Rule] = {
     "registry:export": R(get="registry.view"),
     "registry:template": R(get="registry.view"),
     "registry:import": R(get="registry.import", post="registry.import"),
+    "registry:import_job": R(get="registry.import"),  # the uploader's own (404 for anyone else)
+    "registry:import_status": R(get="registry.import"),
     "registry:import_errors": R(get="registry.import"),
     # scoring: the indicator tree and its AHP weights (the office edits; leaders and the units read the tree)
     "scoring:tree": R(get="tree.view"),
@@ -184,6 +186,8 @@ RULES: dict[str, Rule] = {
 DATA_404 = {
     "surveys:export_download": "the export has not been written",
     "reports:download": "the report has not been rendered",
+    "registry:import_job": "the fixture has no import job (and a job is its uploader's own)",
+    "registry:import_status": "the fixture has no import job (and a job is its uploader's own)",
     "registry:import_errors": "no file of marked errors was saved",
     "scoring-api-weights": "404 until the weights are frozen",
     "surveys:sheet_file_upload": "the POST names no question of the sheet",
