@@ -156,6 +156,7 @@ RULES: dict[str, dict[str, Scope]] = {
     "deadline.remind": {R.EVALUATOR: ALL},  # reminded of the office's deadlines on units without a team
     # accounts and the security audit (等保: the administrator alone)
     "accounts.manage": {R.ADMIN: ALL},
+    "session.idle_timeout": {role: ALL for role in R if role != R.LIAISON},  # office sessions end when idle
     # the Django admin
     "admin.site": {R.ADMIN: ALL},
 }
