@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bianzhi.models import User
-from evaluations.models import CampaignEvent, CampaignTarget
-from evaluations.services import event_record
+from evaluations import events
+from evaluations.models import CampaignTarget
 from scoring.indicators import DIMENSION_NAMES, INDICATORS
 from scoring.selectors import target_score
 
@@ -28,10 +28,7 @@ def report_request(*, target: CampaignTarget, actor: User) -> Report:
     if not created:  # ready or failed: build it again with today's figures
         report.status, report.progress, report.error, report.requested_by = Report.Status.QUEUED, 0, "", actor
         report.save(update_fields=["status", "progress", "error", "requested_by", "updated_at"])
-    event_record(
-        campaign=target.campaign, target=target, type=CampaignEvent.Type.REPORT_REQUESTED, actor=actor,
-        data={"report": report.pk},
-    )
+    events.event_report_requested(target=target, actor=actor, report_id=report.pk)
     from .tasks import report_render_task  # tasks import services: import here to keep the graph acyclic
 
     transaction.on_commit(lambda: report_render_task.delay(report.pk))

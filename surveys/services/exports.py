@@ -14,8 +14,7 @@ from openpyxl import Workbook
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
-from evaluations.models import CampaignEvent
-from evaluations.services import event_record
+from evaluations import events
 
 from .. import exporters
 from ..models import Export, Form, SurveyResponse
@@ -31,8 +30,7 @@ def export_request(*, form: Form, format: str, actor: User) -> Export:
     if form.kind == Form.Kind.EVALUATION_SHEET:
         raise ApplicationError(_("评估表请在各单位的评估表页面查看"))
     export = Export.objects.create(form=form, format=format, requested_by=actor)
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.EXPORT_REQUESTED, actor=actor,
-                 data={"action": "export_requested", "form": form.kind, "format": format})
+    events.event_export_requested(form=form, actor=actor, format=format)
     from ..tasks import export_build_task  # here: the task module imports this one
 
     transaction.on_commit(lambda: export_build_task.delay(export.pk))
