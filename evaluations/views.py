@@ -168,7 +168,7 @@ def _events_csv(events, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
     writer = csv.writer(response)
-    writer.writerow([_("时间"), _("操作人"), _("单位"), _("事件"), _("经过")])
+    writer.writerow([_("时间"), _("操作人"), _("单位"), _("事件"), _("内容")])
     for e in events.order_by("created_at", "id"):
         writer.writerow([
             timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), _text_cell(e.who),

@@ -220,11 +220,11 @@ def test_a_closed_campaigns_tree_cannot_change(evaluator):
     tree = campaign_tree_factory(actor=evaluator)
     # given: a finished campaign (the stage guards of campaign_advance are the workflow's tests)
     Campaign.objects.filter(pk=tree.campaign_id).update(status=Campaign.Status.CLOSED)
-    with pytest.raises(ApplicationError, match="评估活动已结束"):
+    with pytest.raises(ApplicationError, match="评估已结束"):
         services.dimension_add(tree=tree, name="新维度", actor=evaluator)
     closed = tree.campaign
     tree.delete()  # a closed campaign without a tree does not get one either
-    with pytest.raises(ApplicationError, match="评估活动已结束"):
+    with pytest.raises(ApplicationError, match="评估已结束"):
         campaign_tree_factory(actor=evaluator, campaign=closed)
 
 
