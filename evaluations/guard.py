@@ -67,7 +67,12 @@ def may_write(campaign: Campaign, what: str) -> bool:
 
 
 def refusal(campaign: Campaign, what: str) -> str | None:
-    """Why the campaign may not have `what` now (a Chinese sentence), or None when it may."""
+    """Why the campaign may not have `what` now (a Chinese sentence), or None when it may.
+
+    The stage is read from the database: the object a caller holds may have been loaded before the campaign
+    moved on (a form's cached campaign, a page's object), and a stale stage must not let a change through.
+    """
+    campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
     if may_write(campaign, what):
         return None
     if campaign.status == S.CLOSED:

@@ -21,7 +21,7 @@ from ._common import target_move
 TStatus = CampaignTarget.Status
 
 
-def visit_draft(target: CampaignTarget, actor: User) -> FieldVisit:
+def _visit_draft(target: CampaignTarget, actor: User) -> FieldVisit:
     if not office_may_act(actor, target):
         raise PermissionDenied(_("只有负责该单位的评估组成员可以记录实地评估"))
     campaign_writable(target.campaign, "field_visit")
@@ -43,7 +43,7 @@ def field_visit_save(
     interview: tuple[str, str] | None = None,
 ) -> FieldVisit:
     """Save the visit record (a draft until completed); records each changed field before → after."""
-    visit = visit_draft(target, actor)
+    visit = _visit_draft(target, actor)
     changes = {}
     for name in VISIT_FIELDS:
         if name in fields and getattr(visit, name) != fields[name]:
@@ -79,7 +79,7 @@ def field_visit_save(
 def field_visit_complete(*, target: CampaignTarget, actor: User, extra_problems: Iterable[str] = ()) -> FieldVisit:
     """Close the visit once all five steps are recorded; its findings become the unit's problem list."""
     target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(pk=target.pk)
-    visit = visit_draft(target, actor)
+    visit = _visit_draft(target, actor)
     missing = [str(FieldVisit.Stage(stage).label) for stage, done in stages_done(visit).items() if not done]
     if missing:
         raise ApplicationError(_("以下环节尚未完成：%(s)s") % {"s": "、".join(missing)})

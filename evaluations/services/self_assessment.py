@@ -12,7 +12,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 
 from .. import events
-from ..guard import campaign_writable, may_write
+from ..guard import campaign_writable, refusal
 from ..indicators import campaign_indicator_codes
 from ..models import Campaign, CampaignTarget, Notification, SelfAssessment, SelfAssessmentItem
 from ..notifications import notify, office_people
@@ -26,14 +26,14 @@ TStatus = CampaignTarget.Status
 @transaction.atomic
 def target_notice_seen(*, target: CampaignTarget, actor: User) -> CampaignTarget:
     """The unit's liaison opened the notice (recorded once)."""
-    if target.notice_seen_at is None and liaison_owns(actor, target) and may_write(target.campaign, "notice_seen"):
+    if target.notice_seen_at is None and liaison_owns(actor, target) and refusal(target.campaign, "notice_seen") is None:
         target.notice_seen_at = timezone.now()
         target.save(update_fields=["notice_seen_at", "updated_at"])
         events.event_notice_seen(target=target, actor=actor)
     return target
 
 
-def self_assessment_open(*, target: CampaignTarget, version: int, previous: SelfAssessment | None = None) -> SelfAssessment:
+def _self_assessment_open(*, target: CampaignTarget, version: int, previous: SelfAssessment | None = None) -> SelfAssessment:
     assessment = SelfAssessment.objects.create(
         target=target, version=version, report=previous.report if previous else None
     )
@@ -59,7 +59,7 @@ def current_self_assessment(target: CampaignTarget) -> SelfAssessment | None:
     return target.self_assessments.order_by("-version").first()
 
 
-def liaison_draft(target: CampaignTarget, actor: User) -> SelfAssessment:
+def _liaison_draft(target: CampaignTarget, actor: User) -> SelfAssessment:
     """The draft the unit's liaison may edit now, or a clear refusal."""
     if not liaison_owns(actor, target):
         raise PermissionDenied(_("只有本单位的填报员可以填报自评"))
@@ -75,7 +75,7 @@ def self_assessment_save(
     *, target: CampaignTarget, actor: User, items: dict[str, tuple[Decimal | None, str]]
 ) -> SelfAssessment:
     """Save the self-scores and narratives (indicator code → (score, narrative)); records what changed."""
-    assessment = liaison_draft(target, actor)
+    assessment = _liaison_draft(target, actor)
     changes = {}
     for item in assessment.items.all():
         if item.indicator_code not in items:
@@ -107,7 +107,7 @@ def _assessment_move(
 @transaction.atomic
 def self_assessment_submit(*, target: CampaignTarget, actor: User) -> SelfAssessment:
     target = CampaignTarget.objects.select_for_update(of=("self",)).select_related("campaign", "unit", "team").get(pk=target.pk)
-    assessment = liaison_draft(target, actor)
+    assessment = _liaison_draft(target, actor)
     if assessment.report_id is None:
         raise ApplicationError(_("请先上传自评报告再提交"))
     missing = assessment.items.filter(score__isnull=True).count()
@@ -147,7 +147,7 @@ def self_assessment_return(*, target: CampaignTarget, actor: User, reason: str) 
     _assessment_move(target=target, assessment=assessment, to_status=SelfAssessment.Status.RETURNED,
                      package_status=TStatus.SELF_RETURNED, event=events.T.SELF_RETURNED, actor=actor,
                      fields=["return_reason", "reviewed_at", "reviewed_by"], reason=reason)
-    self_assessment_open(target=target, version=assessment.version + 1, previous=assessment)
+    _self_assessment_open(target=target, version=assessment.version + 1, previous=assessment)
     notify(
         users=[target.liaison], kind=Notification.Kind.RETURNED,
         title=_("自评被退回：%(c)s") % {"c": target.campaign}, body=reason,

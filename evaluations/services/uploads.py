@@ -3,26 +3,33 @@
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from bianzhi import uploads
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 
 from .. import events
+from ..guard import campaign_writable
 from ..models import CampaignTarget, SelfAssessment, Upload
-from .field_visit import visit_draft
-from .self_assessment import liaison_draft
-from django.utils.translation import gettext as _
+from .field_visit import _visit_draft
+from .self_assessment import _liaison_draft
+
+# Which change of the guard's table each kind of file is part of.
+PURPOSE_WHAT = {
+    Upload.Purpose.SELF_REPORT: "self_assessment", Upload.Purpose.EVIDENCE: "self_assessment",
+    Upload.Purpose.PHOTO: "field_visit", Upload.Purpose.SHEET_EVIDENCE: "sheet",
+}
 
 
 def _upload_allowed(target: CampaignTarget, actor: User, purpose: str, indicator_code: str) -> SelfAssessment | None:
     """Who may upload what, now. Returns the draft self-assessment a liaison's file belongs to."""
     if purpose == Upload.Purpose.PHOTO:
-        visit_draft(target, actor)
+        _visit_draft(target, actor)
         return None
     if purpose == Upload.Purpose.SHEET_EVIDENCE:  # checked against the sheet by surveys.services.sheet_file_add
         raise ApplicationError(_("评估表附件请在评估表页面上传"))
-    assessment = liaison_draft(target, actor)
+    assessment = _liaison_draft(target, actor)
     if purpose == Upload.Purpose.EVIDENCE and not assessment.items.filter(indicator_code=indicator_code).exists():
         raise ApplicationError(_("请选择佐证材料对应的指标"))
     return assessment
@@ -35,6 +42,7 @@ def upload_store(
 
     Callers check first who may upload what (here: _upload_allowed; the evaluation sheet: surveys' services).
     """
+    campaign_writable(target.campaign, PURPOSE_WHAT[purpose])
     try:
         kind, clean_name, sha256 = uploads.check(data, name, max_bytes=settings.UPLOAD_MAX_BYTES)
     except uploads.UploadRejected as exc:

@@ -11,7 +11,7 @@ from .. import events
 from ..models import Campaign, CampaignTarget, FieldVisit, Notification
 from ..notifications import notify
 from ._common import liaison_of, require_office, target_move
-from .self_assessment import self_assessment_open
+from .self_assessment import _self_assessment_open
 
 Status = Campaign.Status
 TStatus = CampaignTarget.Status
@@ -51,7 +51,7 @@ def _campaign_enter(campaign: Campaign, to_status: str, actor: User) -> None:
             )
         for target in targets:
             target_move(target=target, to_status=TStatus.SELF_DRAFT, actor=actor)
-            self_assessment_open(target=target, version=1)
+            _self_assessment_open(target=target, version=1)
     elif to_status == Status.SURVEY:
         _require_all(targets, TStatus.SELF_ACCEPTED, _("还有 %(n)d 个单位的自评未通过审核（%(units)s），不能进入社会调查"))
     elif to_status == Status.FIELD_VISIT:
@@ -74,7 +74,7 @@ def campaign_advance(*, campaign: Campaign, actor: User) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)  # re-read under lock
     to_status = campaign.next_status
     if to_status is None:
-        raise ApplicationError(_("评估活动已结束，不能再变更阶段"))
+        raise ApplicationError(_("评估已结束，不能再变更阶段"))
     _campaign_enter(campaign, to_status, actor)
     from_status, campaign.status = campaign.status, to_status
     campaign.save(update_fields=["status", "updated_at"])
