@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from bianzhi.admin import ReadOnlyAdmin
+
 from .models import Report
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
+    """Reports are requested and rendered by reports.services (audited, idempotent): read only here."""
+
     list_display = ["target", "kind", "status", "progress", "rendered_at"]
     list_filter = ["status"]
-    readonly_fields = ["status", "progress", "file", "error", "rendered_at"]
