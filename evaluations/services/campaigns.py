@@ -132,14 +132,14 @@ def team_save(
     if team is None:
         team = EvaluationTeam.objects.create(campaign=campaign, name=name)
     else:
-        before = {"name": team.name, "members": sorted(u.username for u in team.members.all()),
+        before = {"name": team.name, "members": sorted(events.actor_name(u) for u in team.members.all()),
                   "units": sorted(t.unit.code for t in team.targets.select_related("unit"))}
         team.name = name
         team.save(update_fields=["name", "updated_at"])
         team.targets.exclude(pk__in=[t.pk for t in targets]).update(team=None)
     team.members.set(members)
     CampaignTarget.objects.filter(pk__in=[t.pk for t in targets]).update(team=team)
-    after = {"name": name, "members": sorted(u.username for u in members), "units": sorted(t.unit.code for t in targets)}
+    after = {"name": name, "members": sorted(events.actor_name(u) for u in members), "units": sorted(t.unit.code for t in targets)}
     events.event_team_saved(campaign=campaign, actor=actor, before=before, after=after)
     return team
 
