@@ -287,6 +287,15 @@ class CampaignEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.type_label}"
 
+    def save(self, *args, **kwargs):
+        # Append-only: a row is written once. PostgreSQL also refuses UPDATE/DELETE/TRUNCATE (migrations 0003, 0009).
+        if self.pk is not None:
+            raise AuditTrailImmutable(_("审计记录不可修改"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailImmutable(_("审计记录不可删除"))
+
     @property
     def type_label(self) -> str:
         return str(self.Type(self.type).label) if self.type in self.Type.values else self.type
@@ -310,15 +319,6 @@ class CampaignEvent(models.Model):
         """What happened, in one Chinese sentence naming who did it."""
         describe = self.DESCRIBERS.get(self.type)
         return describe(self) if describe else f"{self.who} {self.type_label}"
-
-    def save(self, *args, **kwargs):
-        # Append-only: a row is written once. PostgreSQL also refuses UPDATE/DELETE/TRUNCATE (migrations 0003, 0009).
-        if self.pk is not None:
-            raise AuditTrailImmutable(_("审计记录不可修改"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditTrailImmutable(_("审计记录不可删除"))
 
 
 class Upload(models.Model):

@@ -340,7 +340,7 @@ def test_no_post_url_changes_a_closed_campaign():
         values = [candidates(w, route, p) for p in sorted(params)]
         for combination in itertools.product(*values):
             try:
-                url = reverse(name, kwargs=dict(zip(sorted(params), combination)))
+                url = reverse(name, kwargs=dict(zip(sorted(params), combination, strict=True)))
             except NoReverseMatch:
                 continue
             for who in ("anonymous",) if name in PUBLIC_POSTS else ("office", "liaison"):
