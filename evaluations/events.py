@@ -525,7 +525,9 @@ def _experts(e: CampaignEvent) -> str:
                 "who": e.who, "name": d.get("name", ""), "reason": after.get("reason", "")}
         return _("%(who)s 将专家 %(name)s 的权重设为 %(w)s") % {"who": e.who, "name": d.get("name", ""),
                                                            "w": after.get("weight", "")}
-    return _("%(who)s 保存了判断矩阵 %(node)s（CR = %(cr)s）") % {"who": e.who, "node": d.get("node", ""), "cr": d.get("cr", "")}
+    node = d.get("node", "")
+    matrix = _("各维度之间") if node == "root" else _("维度 %(code)s 的各指标之间") % {"code": node}
+    return _("%(who)s 保存了%(matrix)s的判断（CR = %(cr)s）") % {"who": e.who, "matrix": matrix, "cr": d.get("cr", "")}
 
 
 def event_weights_frozen(

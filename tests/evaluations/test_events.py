@@ -117,7 +117,7 @@ def test_every_event_type_says_itself_in_chinese_with_the_actors_name():
     named = world.campaign.events.get(type=T.STATUS_CHANGED, data__to="self_assessment")
     assert named.sentence == "王评估 将评估阶段由 发布通知 改为 部门自评"
     judged = world.campaign.events.filter(type=T.JUDGEMENT_SAVED).first()
-    assert judged.actor is None and judged.sentence.startswith("专家 李专家 保存了判断矩阵")
+    assert judged.actor is None and judged.sentence.startswith("专家 李专家 保存了")
 
 
 def test_the_issues_sentence(world):
