@@ -66,22 +66,28 @@ def may_write(campaign: Campaign, what: str) -> bool:
     return what in STAGE_ALLOWS[campaign.status]
 
 
-def refusal(campaign: Campaign, what: str) -> str | None:
-    """Why the campaign may not have `what` now (a Chinese sentence), or None when it may.
+def refusal(campaign: Campaign | int, what: str) -> str | None:
+    """Why the campaign (or the campaign of that id) may not have `what` now, in Chinese; None when it may.
 
-    The stage is read from the database: the object a caller holds may have been loaded before the campaign
-    moved on (a form's cached campaign, a page's object), and a stale stage must not let a change through.
+    The stage is read from the database (one indexed read of one column): the object a caller holds may have
+    been loaded before the campaign moved on (a form's cached campaign, a page's object), and a stale stage
+    must not let a change through.
     """
-    campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
-    if may_write(campaign, what):
+    campaign_id = campaign if isinstance(campaign, int) else campaign.pk
+    status = Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).get()
+    if isinstance(campaign, Campaign):
+        campaign.status = status  # the caller's object says the stage it was judged by
+    if what not in WHATS:
+        raise ValueError(f"unknown change {what!r}: add it to evaluations.guard.WHATS")
+    if what in STAGE_ALLOWS[status]:
         return None
-    if campaign.status == S.CLOSED:
+    if status == S.CLOSED:
         return _("评估已结束，不能再%(what)s") % {"what": WHATS[what]}
-    return _("当前阶段为%(stage)s，不能%(what)s") % {"stage": campaign.get_status_display(), "what": WHATS[what]}
+    return _("当前阶段为%(stage)s，不能%(what)s") % {"stage": S(status).label, "what": WHATS[what]}
 
 
 def campaign_writable(campaign: Campaign, what: str) -> None:
     """Raise ApplicationError (a Chinese message) unless the campaign's stage allows `what`."""
     message = refusal(campaign, what)
     if message is not None:
-        raise ApplicationError(message, extra={"stage": campaign.status, "what": what})
+        raise ApplicationError(message, extra={"what": what})

@@ -170,7 +170,7 @@ def _response_save_fast(**kwargs: Any) -> SurveyResponse:
 
 
 def form_check_open(form: Form, what: str = "public_answer") -> None:
-    if message := refusal(form.campaign, what):  # the campaign left the stages that take answers, or is closed
+    if message := refusal(form.campaign_id, what):  # the campaign left the stages that take answers, or is closed
         raise FormUnavailable(FormUnavailable.CLOSED, message)
     now = timezone.now()
     if now < form.opens_at:
