@@ -6,6 +6,35 @@ from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, U
 from .services import unit_version_record
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the services (which check, ask the campaign's guard and record an audit event):
+    readable here, never added, changed or deleted here. Every app's admin uses it for what its services own."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def inline(inline_model) -> type[admin.TabularInline]:
     return type(f"{inline_model.__name__}Inline", (admin.TabularInline,), {"model": inline_model, "extra": 0})
 
@@ -57,21 +86,12 @@ class UserAdmin(BaseUserAdmin):
         return False
 
 
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdmin):
     """Background jobs are read-only here: they change only through their services and the runner
     (bianzhi.jobs); a user retries from the job's own page."""
 
     list_display = ["__str__", "status", "progress", "attempts", "requested_by", "created_at", "finished_at"]
     list_filter = ["status"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RegistryImport)

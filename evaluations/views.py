@@ -1,5 +1,4 @@
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -148,17 +147,21 @@ def campaign_board(request, pk: int):
     })
 
 
+def _text_cell(value: str) -> str:
+    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first) is prefixed with ' (OWASP CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _events_csv(events, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
     writer = csv.writer(response)
-    writer.writerow(["时间", "操作人", "单位", "事件", "内容"])
+    writer.writerow([_("时间"), _("操作人"), _("单位"), _("事件"), _("内容")])
     for e in events.order_by("created_at", "id"):
         writer.writerow([
-            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor or "",
-            e.target.unit.name if e.target else "", e.get_type_display(),
-            json.dumps(e.data, ensure_ascii=False, default=str),
+            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), _text_cell(e.who),
+            _text_cell(e.target.unit.name if e.target else ""), e.type_label, _text_cell(e.sentence),
         ])
     return response
 

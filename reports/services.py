@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from bianzhi.jobs import job_enqueue, job_reset, job_run
 from bianzhi.models import User
+from evaluations import events
 from evaluations.indicators import campaign_dimension_names, campaign_indicators
-from evaluations.models import CampaignEvent, CampaignTarget
-from evaluations.services import event_record
+from evaluations.models import CampaignTarget
 from scoring.selectors import target_score
 
 from .charts import Bar, bar_chart_svg
@@ -33,10 +33,7 @@ def report_request(*, target: CampaignTarget, actor: User) -> Report:
         job_enqueue(report)
     else:
         job_reset(report, actor=actor)
-    event_record(
-        campaign=target.campaign, target=target, type=CampaignEvent.Type.REPORT_REQUESTED, actor=actor,
-        data={"report": report.pk},
-    )
+    events.event_report_requested(target=target, actor=actor, report_id=report.pk)
     return report
 
 

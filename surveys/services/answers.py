@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
-from evaluations.models import CampaignEvent
-from evaluations.services import event_record
+from evaluations import events
+from evaluations.guard import campaign_writable, refusal
 
 from .. import rules
 from ..models import Answer, Ballot, BallotBox, Form, Question, SurveyLink, SurveyResponse
@@ -169,7 +169,9 @@ def _response_save_fast(**kwargs: Any) -> SurveyResponse:
     return response
 
 
-def form_check_open(form: Form) -> None:
+def form_check_open(form: Form, what: str = "public_answer") -> None:
+    if message := refusal(form.campaign_id, what):  # the campaign left the stages that take answers, or is closed
+        raise FormUnavailable(FormUnavailable.CLOSED, message)
     now = timezone.now()
     if now < form.opens_at:
         raise FormUnavailable(
@@ -214,7 +216,7 @@ def survey_response_submit(
     form = link.form
     if not link.is_active:
         raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
-    form_check_open(form)
+    form_check_open(form, "public_answer")
     questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
     seen = network_count(form=form, ip=ip)
@@ -250,7 +252,7 @@ def ballot_submit(*, code: str, data: Mapping) -> SurveyResponse:
     """
     ballot = ballot_get(code=code)
     box = ballot.box
-    form_check_open(box.form)
+    form_check_open(box.form, "ballot")
     questions = form_questions(form=box.form)
     cleaned = survey_answers_clean(questions=questions, data=data)
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
@@ -302,6 +304,7 @@ def ballot_is_spent(ballot: Ballot) -> bool:
 def survey_response_void(*, response: SurveyResponse, reason: str, actor: User) -> SurveyResponse:
     """Void a doubtful answer: it is kept and shown as voided, and no longer counted."""
     response = SurveyResponse.objects.select_for_update().select_related("form__campaign").get(pk=response.pk)
+    campaign_writable(response.form.campaign, "void")
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("请填写作废原因"))
@@ -311,9 +314,8 @@ def survey_response_void(*, response: SurveyResponse, reason: str, actor: User) 
         raise ApplicationError(_("该答卷已作废"))
     response.is_voided, response.void_reason = True, reason[:200]
     response.save(update_fields=["is_voided", "void_reason"])
-    event_record(campaign=response.form.campaign, target=response.target, type=CampaignEvent.Type.RESPONSE_VOIDED,
-                 actor=actor, data={"action": "response_voided", "form": response.form.kind, "response": str(response.pk),
-                                    "reason": reason})
+    events.event_response_voided(form=response.form, target=response.target, actor=actor, response=str(response.pk),
+                                 reason=reason)
     return response
 
 

@@ -14,8 +14,7 @@ from openpyxl import Workbook
 from bianzhi.exceptions import ApplicationError
 from bianzhi.jobs import job_enqueue, job_run
 from bianzhi.models import User
-from evaluations.models import CampaignEvent
-from evaluations.services import event_record
+from evaluations import events
 
 from .. import exporters
 from ..models import Export, Form, SurveyResponse
@@ -41,8 +40,7 @@ def export_request(*, form: Form, format: str, actor: User) -> Export:
     if active is not None:  # stuck past its limit: let it go, a fresh export replaces it
         Export.objects.filter(pk=active.pk).update(idempotency_key="")
     export = Export.objects.create(form=form, format=format, requested_by=actor, idempotency_key=key)
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.EXPORT_REQUESTED, actor=actor,
-                 data={"action": "export_requested", "form": form.kind, "format": format})
+    events.event_export_requested(form=form, actor=actor, format=format)
     job_enqueue(export)
     return export
 

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from bianzhi import access
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
-from evaluations.models import CampaignEvent, CampaignTarget, Upload
-from evaluations.services import event_record, upload_current, upload_store
+from evaluations import events
+from evaluations.guard import campaign_writable
+from evaluations.models import CampaignTarget, Upload
+from evaluations.services import upload_current, upload_store
 
 from ..models import Form, Question, SheetEntry, SheetSignoff
 from ..selectors import sheet_combined
@@ -33,6 +35,7 @@ def _sheet_check(form: Form, target: CampaignTarget) -> None:
         raise ApplicationError(_("这不是评估表"))
     if target.campaign_id != form.campaign_id:
         raise ApplicationError(_("该单位不在本次评估活动中"))
+    campaign_writable(form.campaign, "sheet")
     if SheetSignoff.objects.filter(form=form, target=target).exists():
         raise ApplicationError(_("该单位的评估表已由评估组长签署，不能再修改"))
 
@@ -66,6 +69,8 @@ def sheet_entries_save(*, form: Form, target: CampaignTarget, evaluator: User, d
         SheetEntry.objects.update_or_create(
             question=question, target=target, evaluator=evaluator, defaults={"score": score, "reason": reason}
         )
+    if rows:
+        events.event_sheet_saved(form=form, target=target, actor=evaluator, indicators=[q.indicator or q.code for q, *_r in rows])
     return len(rows)
 
 
@@ -120,8 +125,8 @@ def sheet_signoff(*, form: Form, target: CampaignTarget, actor: User) -> SheetSi
     signoff = SheetSignoff.objects.create(
         form=form, target=target, signed_by=actor, scores={code: str(score) for code, score in combined.items()}
     )
-    event_record(campaign=form.campaign, target=target, type=CampaignEvent.Type.SHEET_SIGNED, actor=actor,
-                 data={"action": "sheet_signed", "form": form.kind, "method": form.combine})
+    events.event_sheet_signed(form=form, target=target, actor=actor, method=form.combine,
+                              method_label=str(form.get_combine_display()))
     return signoff
 
 
@@ -130,6 +135,7 @@ def sheet_settings_update(*, form: Form, combine: str, spread_limit: Decimal, le
     form = Form.objects.select_for_update().get(pk=form.pk)
     if form.kind != Form.Kind.EVALUATION_SHEET:
         raise ApplicationError(_("这不是评估表"))
+    campaign_writable(form.campaign, "forms")
     if form.signoffs.exists():
         raise ApplicationError(_("已有单位的评估表签署，合成方式不能再修改"))
     if combine not in Form.Combine.values:
@@ -141,9 +147,8 @@ def sheet_settings_update(*, form: Form, combine: str, spread_limit: Decimal, le
     before = {"combine": form.combine, "spread_limit": form.spread_limit, "lead": form.lead_evaluator_id}
     form.combine, form.spread_limit, form.lead_evaluator = combine, spread_limit, lead_evaluator
     form.save(update_fields=["combine", "spread_limit", "lead_evaluator", "updated_at"])
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
-                 data={"action": "sheet_settings", "before": before,
-                       "after": {"combine": combine, "spread_limit": spread_limit, "lead": form.lead_evaluator_id}})
+    events.event_sheet_settings_changed(form=form, actor=actor, before=before,
+                                        after={"combine": combine, "spread_limit": spread_limit, "lead": form.lead_evaluator_id})
     return form
 
 
