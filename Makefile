@@ -10,7 +10,7 @@ EXTRAS ?= dev
 # `make run` is a local demo: debug on, a throwaway secret unless one is given.
 DEV_ENV := DEBUG=$${DEBUG:-1} SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
 
-.PHONY: install run test worker bench migrate demo clean backup
+.PHONY: install run test worker beat bench migrate demo clean backup
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: install
 
 worker: install
 	$(DEV_ENV) $(BIN)/celery -A bianzhi worker -Q default,reports -l info
+
+beat: install  # exactly one: the sweep that re-dispatches background jobs (or cron `manage.py sweep_jobs`)
+	mkdir -p var && $(DEV_ENV) $(BIN)/celery -A bianzhi beat -l info -s var/celerybeat-schedule
 
 bench: install
 	$(BIN)/python -m pytest tests/benchmarks -o addopts="" -p no:cacheprovider -q $(PYTEST_ARGS)

@@ -1,9 +1,38 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
 from .accounts.services import liaisons_deactivate_for_abolished_units
+from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 from .services import unit_version_record
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the services (which check, ask the campaign's guard and record an audit event):
+    readable here, never added, changed or deleted here. Every app's admin uses it for what its services own."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def inline(inline_model) -> type[admin.TabularInline]:
@@ -55,3 +84,16 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class JobAdmin(ReadOnlyAdmin):
+    """Background jobs are read-only here: they change only through their services and the runner
+    (bianzhi.jobs); a user retries from the job's own page."""
+
+    list_display = ["__str__", "status", "progress", "attempts", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(JobAdmin):
+    exclude = ["issues"]

@@ -133,6 +133,10 @@ class Unit(TimeStampedModel):
             ),
         ]
 
+    @property
+    def is_abolished(self) -> bool:
+        return self.status == self.Status.ABOLISHED
+
     def __str__(self) -> str:
         return self.name
 
@@ -281,6 +285,7 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("username"), name="%(app_label)s_%(class)s_username_ci"),
         ]
 
+    # Kept for code written before bianzhi.access; new code asks access.may(...) (a test greps for these).
     @property
     def is_office_staff(self) -> bool:
         """Administrators and evaluators act for the staffing office."""
@@ -289,3 +294,42 @@ class User(AbstractUser):
     @property
     def sees_everything(self) -> bool:
         return self.role in {self.Role.ADMIN, self.Role.EVALUATOR, self.Role.LEADER}
+
+
+# A registry workbook imported in the background (a kind of job, bianzhi.jobs). Imported at the end: the
+# job module is independent of this one, and every kind of job is a model of its own app.
+from .jobs import Job  # noqa: E402
+
+
+def registry_import_upload_to(job: "RegistryImport", filename: str) -> str:
+    return f"registry-imports/{job.requested_by_id or 0}/{filename}"
+
+
+class RegistryImport(TimeStampedModel, Job):
+    """An uploaded workbook and what became of it: the summary, or the problems (the first MAX_ISSUES of
+    them, and their total) and the workbook with its bad cells marked (`file`)."""
+
+    KIND_LABEL = _("编制台账导入")
+    WORK = "bianzhi.services.registry_import_run"
+    TIME_LIMIT = 900
+    STATUS_URL = "registry:import_status"
+    DOWNLOAD_URL = ""  # the marked workbook is offered only when the import failed: registry:import_errors
+    MAX_ISSUES = 1000
+
+    source = models.FileField(_("上传的工作簿"), upload_to=registry_import_upload_to)
+    original_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    summary = models.CharField(_("导入结果"), max_length=500, blank=True)
+    issues = models.JSONField(_("问题"), default=list, blank=True, encoder=DjangoJSONEncoder)
+    issue_count = models.PositiveIntegerField(_("问题总数"), default=0)
+    file = models.FileField(_("标出错误的工作簿"), upload_to=registry_import_upload_to, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("编制台账导入")
+        verbose_name_plural = _("编制台账导入")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} · {self.get_status_display()}"
+
+    @property
+    def issues_cut(self) -> bool:
+        return self.issue_count > len(self.issues)

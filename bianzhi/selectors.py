@@ -13,16 +13,13 @@ from .figures import (
     organ_on_institutional_quota, posts_over, total_figures, totals_by,
 )
 from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
-from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
+from .access import restrict
+from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 
 
 def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
     units = Unit.objects.select_related("parent").prefetch_related("quotas")
-    if user.sees_everything:
-        return units
-    if user.role == User.Role.LIAISON:
-        return units.filter(pk=user.unit_id)
-    return units.none()
+    return restrict(units, user, "unit.view")
 
 
 def unit_get_for_user(*, user: User, pk: int) -> Unit:
@@ -235,3 +232,12 @@ def long_vacancy_kinds(*, unit: Unit, today: date | None = None) -> frozenset[st
 def unit_display(*, unit: Unit, today: date | None = None) -> dict:
     """The unit page's record: its current 三定, quotas vs staff with the derived figures, long vacancies."""
     return record_display(unit_record(unit=unit).snapshot(), long_vacancy=long_vacancy_kinds(unit=unit, today=today))
+
+
+def registry_import_get_for_user(*, user: User, pk: int) -> RegistryImport:
+    """An import is its uploader's: the workbook and its problems are nobody else's business."""
+    return get_object_or_404(RegistryImport, pk=pk, requested_by=user)
+
+
+def registry_imports_for_user(*, user: User, limit: int = 5) -> QuerySet[RegistryImport]:
+    return RegistryImport.objects.filter(requested_by=user).order_by("-created_at")[:limit]

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from .exceptions import ApplicationError
 from .exporters import mark_issues
 from .importers import ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
-from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
+from .jobs import job_enqueue
+from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 from .selectors import latest_snapshots, unit_record
 
 UNIT_FIELDS = [
@@ -47,12 +48,16 @@ class ImportSummary:
         }
 
 
-def registry_import(*, data: bytes, actor: User | None) -> ImportSummary:
-    """Import a registry workbook (bytes); raises RegistryImportError listing every problem."""
+def registry_import(*, data: bytes, actor: User | None, progress=None) -> ImportSummary:
+    """Import a registry workbook (bytes); raises RegistryImportError listing every problem.
+    `progress(percent)` is told along the way (a background import, RegistryImport)."""
+    progress = progress or (lambda percent: None)
     parsed = parse_registry(data, max_bytes=settings.REGISTRY_IMPORT_MAX_BYTES)
+    progress(50)
     issues = parsed.issues + registry_check(records=parsed.units)
     if issues:
         raise RegistryImportError(issues)
+    progress(70)
     return _registry_write(records=parsed.units, actor=actor, source=UnitVersion.Source.IMPORT)
 
 
@@ -188,3 +193,36 @@ def unit_version_record(*, unit: Unit, actor: User | None, source: str) -> UnitV
     return UnitVersion.objects.create(
         unit=unit, valid_from=record.staff_as_of, data=record.snapshot(), source=source, actor=actor
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Imports from the web run as background jobs (bianzhi.jobs): a large workbook takes longer than a request
+# ---------------------------------------------------------------------------------------------------------
+@transaction.atomic
+def registry_import_request(*, upload, actor: User) -> RegistryImport:
+    """Keep the uploaded workbook privately (copied in chunks from the upload's temporary file) and queue its
+    import; the import's page follows its progress."""
+    job = RegistryImport(requested_by=actor, original_name=(upload.name or "")[:255])
+    job.source.save(f"{uuid.uuid4().hex}-source.xlsx", upload, save=False)
+    job.save()
+    job_enqueue(job)
+    return job
+
+
+def registry_import_run(job: RegistryImport, progress) -> dict:
+    """The job's work. A refused workbook: its problems (the first MAX_ISSUES and the total) and the marked
+    file are kept on the job, then the refusal is raised for the runner to record as the job's failure."""
+    with job.source.open("rb") as source:
+        data = source.read()
+    progress(10)
+    try:
+        summary = registry_import(data=data, actor=job.requested_by, progress=progress)
+    except RegistryImportError as exc:
+        shown = [
+            {"sheet": i.sheet, "row": i.row, "column": i.column, "header": i.header, "message": i.message}
+            for i in exc.issues[: RegistryImport.MAX_ISSUES]
+        ]
+        marked = registry_errors_file_save(data=data, issues=exc.issues, actor=job.requested_by) if job.requested_by else None
+        RegistryImport.objects.filter(pk=job.pk).update(issues=shown, issue_count=len(exc.issues), file=marked or "")
+        raise
+    return {"summary": str(summary)[:500]}

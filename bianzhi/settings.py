@@ -23,6 +23,7 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "bianzhi.errors.csrf_failure"  # a Chinese page that says what to do (cookies, go back)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "bianzhi.context_processors.access",
             ],
         },
     },
@@ -221,13 +223,28 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job's message is acknowledged after it ran, and requeued when its worker process dies (SIGKILL, OOM):
+# safe because the job runner claims a job atomically (bianzhi/jobs.py). acks_late alone would ack it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Above the longest task, so an unacknowledged (acks_late) task is not redelivered while still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
+# Short connect timeouts: with Redis down a request gets its answer (job recorded, sent later) at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3, "socket_timeout": 10}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# The sweep re-dispatches jobs the broker never got and requeues runs dead past their limit (also:
+# `manage.py sweep_jobs` from cron). Run exactly one `celery -A bianzhi beat`.
+JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "bianzhi.jobs.sweep", "schedule": float(JOB_SWEEP_SECONDS), "options": {"expires": JOB_SWEEP_SECONDS}},
+}
+# Each kind of background job names its queue (bianzhi.jobs.Job.QUEUE: reports on "reports").
 CELERY_TASK_DEFAULT_QUEUE = "default"
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache only holds soft limits (the public forms' abuse counters): with Redis down it degrades to
+    # "no limit" and logs, instead of failing the public form (bianzhi/cache.py).
+    CACHES = {"default": {"BACKEND": "bianzhi.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
 
 # ---------------------------------------------------------------------------------------------------------
 # The product's own settings
@@ -255,6 +272,19 @@ NOTIFICATIONS_BY_EMAIL = env.bool("NOTIFICATIONS_BY_EMAIL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bianzhi@localhost")
 # Uploaded files (self-assessment reports, evidence, photos): the largest accepted, in bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Uploads stream to a temporary file past 2.5 MB and are refused past the largest file limit while they
+# arrive (bianzhi.uploads.LimitedUploadHandler), never read whole into memory. Match the proxy's
+# client_max_body_size / gunicorn's limits to UPLOAD_HARD_MAX_BYTES (README, "Deploying").
+UPLOAD_HARD_MAX_BYTES = max(UPLOAD_MAX_BYTES, REGISTRY_IMPORT_MAX_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the non-file fields of a request
+FILE_UPLOAD_HANDLERS = [
+    "bianzhi.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Tests only (the fault tests' worker): seconds a job sleeps at each progress step, to be killed mid-run.
+JOB_TEST_STEP_DELAY = env.float("JOB_TEST_STEP_DELAY", default=0)
 
 # ---------------------------------------------------------------------------------------------------------
 # Accounts and sign-in security (issue 17, 等保 2.0)

@@ -19,10 +19,14 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="bianzhi-static-")
 PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="bianzhi-private-")
 if not S3_BUCKET:  # noqa: F405
     STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
-# The test runner empties tables with TRUNCATE between transactional tests: the security audit's trigger
-# allows it only with this session setting (bianzhi/accounts/migrations/0002).
+# The test runner empties tables with TRUNCATE between transactional tests. The append-only tables refuse
+# TRUNCATE unless the session allows it (production never does): the security audit
+# (accounts/migrations/0002), the campaign's audit trail (evaluations/migrations/0009).
+TRUNCATE_ALLOWED = {"bianzhi.audit_maintenance": "on", "bianzhi.audit_truncate": "allow"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c bianzhi.audit_maintenance=on"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(  # noqa: F405
+        f"-c {name}={value}" for name, value in TRUNCATE_ALLOWED.items()
+    )
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Ordinary tests run tasks in-process; the end-to-end test switches to the real broker and a worker.

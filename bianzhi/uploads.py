@@ -1,6 +1,11 @@
-"""Checks on uploaded files: the type by content (magic bytes), the size, a clean name, a SHA-256.
+"""Uploaded files: refused past the size limit while they arrive, then checked (type by content, size, a
+clean name, a SHA-256).
 
-Plain Python, no Django: the caller passes the size limit (settings.UPLOAD_MAX_BYTES).
+`LimitedUploadHandler` (first of settings.FILE_UPLOAD_HANDLERS) counts each file's bytes as the request
+streams in; past settings.UPLOAD_HARD_MAX_BYTES it passes nothing more on (files above 2.5 MB otherwise go
+to a temporary file, never whole into memory) and the view receives a `RefusedUpload`, whose size says why
+and whose read() raises UploadRejected with the Chinese message. `check()` is plain Python: the caller passes
+the limit of its kind of file (settings.UPLOAD_MAX_BYTES, REGISTRY_IMPORT_MAX_BYTES).
 """
 
 import hashlib
@@ -10,9 +15,58 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 
-class UploadRejected(ValueError):
-    pass
+from .exceptions import ApplicationError
+
+
+class UploadRejected(ApplicationError, ValueError):
+    """A file we do not take; views and the API show the message (it is an ApplicationError)."""
+
+
+def too_large_message(max_bytes: int) -> str:
+    return f"文件超过 {max_bytes // (1024 * 1024)} MB 的上限"
+
+
+class RefusedUpload(UploadedFile):
+    """What a view gets for a file cut off past the limit: its size (as far as counted), no content."""
+
+    def __init__(self, name: str, size: int, content_type: str | None, max_bytes: int):
+        super().__init__(file=io.BytesIO(), name=name, content_type=content_type, size=size)
+        self.max_bytes = max_bytes
+
+    def read(self, *args, **kwargs):
+        raise UploadRejected(too_large_message(self.max_bytes))
+
+    def chunks(self, chunk_size=None):
+        raise UploadRejected(too_large_message(self.max_bytes))
+
+    def __iter__(self):
+        raise UploadRejected(too_large_message(self.max_bytes))
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Stop taking a file's bytes past the limit: the rest of it is read off the socket and dropped."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.max_bytes = settings.UPLOAD_HARD_MAX_BYTES
+        self.received = 0
+        self.refused = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.refused or self.received > self.max_bytes:
+            self.refused = True
+            return None  # the next handlers (memory, temporary file) get nothing more
+        return raw_data
+
+    def file_complete(self, file_size):
+        if self.refused:
+            return RefusedUpload(self.file_name, self.received, self.content_type, self.max_bytes)
+        return None
 
 
 @dataclass(frozen=True)
@@ -62,7 +116,7 @@ def check(data: bytes, name: str, *, max_bytes: int) -> tuple[FileKind, str, str
     if not data:
         raise UploadRejected("文件为空")
     if len(data) > max_bytes:
-        raise UploadRejected(f"文件超过 {max_bytes // (1024 * 1024)} MB 的上限")
+        raise UploadRejected(too_large_message(max_bytes))
     kind = sniff(data)
     if kind is None:
         raise UploadRejected(f"不支持的文件类型：只接受 {ALLOWED_LABEL}（按文件内容判断，而非扩展名）")

@@ -20,6 +20,7 @@ router.register("forms", FormViewSet, basename="form")
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # for the proxy: database and broker
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("bianzhi.accounts.urls")),
@@ -33,3 +34,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("admin/", admin.site.urls),
 ]
+
+# Refusals and failures in Chinese (JSON for the API and for requests that ask for JSON): bianzhi/errors.py
+handler403 = "bianzhi.errors.permission_denied"
+handler404 = "bianzhi.errors.page_not_found"
+handler500 = "bianzhi.errors.server_error"

@@ -1,39 +1,38 @@
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .exporters import registry_workbook, template_workbook
+from .jobs import job_status_view
 from .forms import RegistryUploadForm, UnitFilterForm
-from .models import User
-from .permissions import office_required, readers_required
+from .access import home_url_name
+from .permissions import action_required
 from .selectors import (
     record_display, region_choices, registry_totals, unit_campaigns, unit_display, unit_filter, unit_get_for_user,
-    unit_history, unit_list_for_user, unit_records, unit_rows, unit_version_get,
+    registry_import_get_for_user, registry_imports_for_user, unit_history, unit_list_for_user, unit_records,
+    unit_rows, unit_version_get,
 )
-from .services import RegistryImportError, registry_errors_file_save, registry_import
+from .services import registry_import_request
 
-HOME_BY_ROLE = {
-    User.Role.ADMIN: "evaluations:campaign_list",
-    User.Role.EVALUATOR: "evaluations:campaign_list",
-    User.Role.LEADER: "reports:dashboard",
-    User.Role.LIAISON: "evaluations:workbench",
-    User.Role.REVIEWER: "evaluations:notifications",  # 复核人员: their tasks arrive as notifications for now
-}
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the icon is the vendored SVG."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_required
 def home(request):
     """Each role lands on its own home page."""
-    return redirect(HOME_BY_ROLE[request.user.role])
+    return redirect(home_url_name(request.user))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -52,7 +51,7 @@ def _filtered_units(request):
     return form, unit_filter(unit_list_for_user(user=request.user), **form.filters())
 
 
-@readers_required
+@action_required("registry.view")
 def unit_list(request):
     form, units = _filtered_units(request)
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
@@ -82,45 +81,51 @@ def unit_version_detail(request, pk: int, version_pk: int):
     })
 
 
-@readers_required
+@action_required("registry.view")
 def registry_export(request):
     _form, units = _filtered_units(request)
     return _xlsx(registry_workbook(unit_records(units=units)), f"编制台账-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@readers_required
+@action_required("registry.view")
 def registry_template(request):
     return _xlsx(template_workbook(), "编制台账导入模板.xlsx")
 
 
-@office_required
+@action_required("registry.import")
+@transaction.non_atomic_requests  # the job is committed (and dispatched) before we answer
 def registry_import_view(request):
+    """Upload a workbook: it is kept and imported in the background; its page follows the import."""
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
-    issues, errors_file = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         limit = settings.REGISTRY_IMPORT_MAX_BYTES
-        if upload.size > limit:  # refused before it is read into memory
+        if upload.size > limit:  # refused before it is read (bianzhi.uploads stops larger ones while they arrive)
             form.add_error("file", _("文件过大：%(size).1f MB，上限为 %(limit)d MB") % {
                 "size": upload.size / 1048576, "limit": limit // 1048576})
         else:
-            data = upload.read()
-            try:
-                summary = registry_import(data=data, actor=request.user)
-            except RegistryImportError as exc:
-                issues = exc.issues
-                form.add_error(None, exc.message)
-                saved = registry_errors_file_save(data=data, issues=issues, actor=request.user)
-                errors_file = PurePosixPath(saved).stem if saved else None
-            else:
-                messages.success(request, _("导入完成：%(summary)s") % {"summary": summary})
-                return redirect("registry:unit_list")
+            job = registry_import_request(upload=upload, actor=request.user)
+            return redirect("registry:import_job", pk=job.pk)
     return render(request, "bianzhi/registry_import.html", {
-        "form": form, "issues": issues, "errors_file": errors_file, "limit_mb": settings.REGISTRY_IMPORT_MAX_BYTES // 1048576,
+        "form": form, "limit_mb": settings.REGISTRY_IMPORT_MAX_BYTES // 1048576,
+        "recent": registry_imports_for_user(user=request.user),
     })
 
 
-@office_required
+@action_required("registry.import")
+def registry_import_job(request, pk: int):
+    """One import: its progress while it runs (the page refreshes itself), then its result or its problems."""
+    job = registry_import_get_for_user(user=request.user, pk=pk)
+    return render(request, "bianzhi/registry_import_job.html", {
+        "job": job, "errors_file": PurePosixPath(job.file.name).stem if job.is_failed and job.file else None,
+        "form": RegistryUploadForm(),
+    })
+
+
+registry_import_status = action_required("registry.import")(job_status_view(registry_import_get_for_user))
+
+
+@action_required("registry.import")
 def registry_errors_download(request, name: str):
     """The uploader's own file back, bad cells marked; the path holds the user's id, so nobody else gets it."""
     path = f"registry-imports/{request.user.pk}/{name}.xlsx"

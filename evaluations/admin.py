@@ -1,43 +1,45 @@
+"""The campaign's rows are written by evaluations.services only (checked, guarded, audited): read only here."""
+
 from django.contrib import admin
 
-from .models import Campaign, CampaignEvent, CampaignTarget, EvaluationTeam, Notification, SelfAssessment, Upload
+from bianzhi.admin import ReadOnlyAdmin, ReadOnlyInline
+
+from .models import (
+    Campaign, CampaignDeadline, CampaignEvent, CampaignTarget, EvaluationTeam, FieldVisit, Notification, Problem,
+    SelfAssessment, Upload,
+)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by the services (which check and record): readable here, never changed here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CampaignTargetInline(admin.TabularInline):
+class CampaignTargetInline(ReadOnlyInline):
     model = CampaignTarget
-    extra = 0
     fields = ["unit", "status", "liaison", "team", "notice_seen_at"]
-    # Progress moves only through evaluations.services, which checks the transition and records it.
-    readonly_fields = ["status", "notice_seen_at"]
+
+
+class CampaignDeadlineInline(ReadOnlyInline):
+    model = CampaignDeadline
+    fields = ["step", "due_on"]
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ReadOnlyAdmin):
     list_display = ["year", "name", "kind", "status"]
     list_filter = ["status", "year"]
-    # The stage moves only through evaluations.services.campaign_advance, which records the event.
-    readonly_fields = ["status"]
-    inlines = [CampaignTargetInline]
+    inlines = [CampaignDeadlineInline, CampaignTargetInline]
+
+
+@admin.register(CampaignTarget)
+class CampaignTargetAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "unit", "status", "liaison", "team"]
+    list_filter = ["status"]
+    list_select_related = ["campaign", "unit", "liaison", "team"]
 
 
 @admin.register(CampaignEvent)
 class CampaignEventAdmin(ReadOnlyAdmin):
     """The audit trail is append-only: readable here, never changed or deleted."""
 
-    list_display = ["created_at", "campaign", "target", "type", "actor"]
+    list_display = ["created_at", "campaign", "target", "type_label", "who", "sentence"]
+    list_select_related = ["campaign", "target__unit", "actor"]
     list_filter = ["type"]
 
 
@@ -58,6 +60,17 @@ class SelfAssessmentAdmin(ReadOnlyAdmin):
 @admin.register(EvaluationTeam)
 class EvaluationTeamAdmin(ReadOnlyAdmin):
     list_display = ["campaign", "name"]
+
+
+@admin.register(FieldVisit)
+class FieldVisitAdmin(ReadOnlyAdmin):
+    list_display = ["target", "status", "visit_date", "completed_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(ReadOnlyAdmin):
+    list_display = ["target", "stage", "indicator_code", "description"]
 
 
 @admin.register(Notification)

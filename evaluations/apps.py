@@ -9,6 +9,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self):
         from bianzhi.accounts.scopes import register
 
+        from . import events  # noqa: F401  (fills CampaignEvent.DESCRIBERS: each event type says itself)
         from .account_scopes import campaign_unit_scopes
 
         register(campaign_unit_scopes)  # 账号管理: a campaign's liaison accounts in one step

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bianzhi import access
 from bianzhi.models import Unit, User
 
 from .models import Campaign, FieldVisit, Upload
@@ -86,7 +87,7 @@ class CampaignSettingsForm(forms.ModelForm):
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("评估组名称"), max_length=100)
     members = forms.ModelMultipleChoiceField(
-        label=_("组员"), queryset=User.objects.filter(role__in=[User.Role.EVALUATOR, User.Role.ADMIN], is_active=True),
+        label=_("组员"), queryset=User.objects.filter(access.holders("team.member"), is_active=True),
         widget=forms.CheckboxSelectMultiple,
     )
     targets = forms.ModelMultipleChoiceField(label=_("负责的单位"), queryset=None, required=False,

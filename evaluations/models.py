@@ -77,6 +77,11 @@ class Campaign(TimeStampedModel):
             ),
         ]
 
+    @property
+    def has_started(self) -> bool:
+        """Past the plan (方案) stage: the units have been told."""
+        return self.status != self.Status.PLAN
+
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
 
@@ -187,6 +192,11 @@ class CampaignTarget(TimeStampedModel):
             models.UniqueConstraint(fields=["campaign", "unit"], name="%(app_label)s_%(class)s_campaign_unit"),
         ]
 
+    @property
+    def is_just_notified(self) -> bool:
+        """Notified, and the self-assessment not begun yet."""
+        return self.status == self.Status.NOTIFIED
+
     def __str__(self) -> str:
         return f"{self.campaign} · {self.unit}"
 
@@ -207,14 +217,19 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class CampaignEvent(models.Model):
-    """Append-only audit trail: who did what, when, before → after."""
+    """Append-only audit trail: who did what, when, before → after.
+
+    Written only by the typed functions of evaluations.events (one per event), each of which knows how to
+    say itself in Chinese. The type is a plain string: the types live in Python (Type below and the
+    describers in evaluations.events), so a new one needs no migration.
+    """
 
     class Type(models.TextChoices):
-        CREATED = "created", _("创建")
+        CREATED = "created", _("创建评估活动")
         STATUS_CHANGED = "status_changed", _("阶段变更")
-        FORM_ISSUED = "form_issued", _("发放表册")
-        REPORT_REQUESTED = "report_requested", _("申请生成报告")
-        EDITED = "edited", _("修改")
+        EDITED = "edited", _("修改设置")
+        DEADLINES_SET = "deadlines_set", _("修改截止日期")
+        TEAM_SAVED = "team_saved", _("调整评估组")
         TARGET_STATUS_CHANGED = "target_status_changed", _("单位进度变更")
         NOTICE_SEEN = "notice_seen", _("查阅通知")
         SELF_SAVED = "self_saved", _("保存自评")
@@ -224,26 +239,55 @@ class CampaignEvent(models.Model):
         FILE_UPLOADED = "file_uploaded", _("上传文件")
         VISIT_SAVED = "visit_saved", _("保存实地评估")
         VISIT_COMPLETED = "visit_completed", _("完成实地评估")
-        INDICATOR_TREE_CHANGED = "indicator_tree_changed", _("调整指标体系")
-        AHP_JUDGEMENT = "ahp_judgement", _("专家判断")
-        WEIGHTS_FROZEN = "weights_frozen", _("冻结指标权重")
-        FORM_CHANGED = "form_changed", _("修改表册")
+        REPORT_REQUESTED = "report_requested", _("申请生成报告")
+        # forms
+        FORM_CREATED = "form_created", _("新建表册")
+        FORM_SCHEDULED = "form_scheduled", _("调整填报时间")
+        QUESTION_ADDED = "question_added", _("添加题目")
+        QUESTION_CHANGED = "question_changed", _("修改题目")
+        QUESTION_REMOVED = "question_removed", _("删除题目")
+        SHEET_SETTINGS_CHANGED = "sheet_settings_changed", _("修改评估表设置")
+        LINKS_ISSUED = "links_issued", _("发放公开链接")
         BALLOTS_ISSUED = "ballots_issued", _("发放测评票")
         RESPONSE_VOIDED = "response_voided", _("作废答卷")
+        SHEET_SAVED = "sheet_saved", _("保存评估表")
         SHEET_SIGNED = "sheet_signed", _("评估表签字确认")
         EXPORT_REQUESTED = "export_requested", _("申请导出")
+        # the indicator tree and its AHP weights
+        TREE_COPIED = "tree_copied", _("复制指标体系")
+        TREE_SAVED_AS_TEMPLATE = "tree_saved_as_template", _("另存为模板")
+        DIMENSION_ADDED = "dimension_added", _("添加维度")
+        DIMENSION_RENAMED = "dimension_renamed", _("重命名维度")
+        DIMENSION_REMOVED = "dimension_removed", _("删除维度")
+        INDICATOR_ADDED = "indicator_added", _("添加指标")
+        INDICATOR_CHANGED = "indicator_changed", _("修改指标")
+        INDICATOR_REMOVED = "indicator_removed", _("删除指标")
+        EXPERT_INVITED = "expert_invited", _("邀请专家")
+        EXPERT_CHANGED = "expert_changed", _("调整专家")
+        JUDGEMENT_SAVED = "judgement_saved", _("专家判断")
+        WEIGHTS_FROZEN = "weights_frozen", _("冻结指标权重")
+        # written before the typed events (kept readable: old rows still say themselves)
+        FORM_ISSUED = "form_issued", _("发放表册")
+        FORM_CHANGED = "form_changed", _("修改表册")
+        INDICATOR_TREE_CHANGED = "indicator_tree_changed", _("调整指标体系")
+        AHP_JUDGEMENT = "ahp_judgement", _("专家判断")
 
     # PROTECT: deleting a campaign, a package or a user who acted would rewrite the trail (deactivate users instead).
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
     target = models.ForeignKey(CampaignTarget, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
-    type = models.CharField(_("事件"), max_length=32, choices=Type.choices)
+    type = models.CharField(_("事件"), max_length=48, db_index=True)  # no choices: see the docstring
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The actor's full name as it was then: the trail says who, even if the account is later renamed.
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
     data = models.JSONField(_("内容"), default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()
+
+    # type → a function (event) -> Chinese sentence; filled by evaluations.events when the app is ready.
+    DESCRIBERS: dict = {}
 
     class Meta:
         verbose_name = _("审计记录")
@@ -251,16 +295,40 @@ class CampaignEvent(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_type_display()}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.type_label}"
 
     def save(self, *args, **kwargs):
-        # Append-only: a row is written once. PostgreSQL also refuses UPDATE/DELETE (migration 0002's trigger).
+        # Append-only: a row is written once. PostgreSQL also refuses UPDATE/DELETE/TRUNCATE (migrations 0003, 0009).
         if self.pk is not None:
             raise AuditTrailImmutable(_("审计记录不可修改"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AuditTrailImmutable(_("审计记录不可删除"))
+
+    @property
+    def type_label(self) -> str:
+        return str(self.Type(self.type).label) if self.type in self.Type.values else self.type
+
+    def get_type_display(self) -> str:  # the name Django would give it, for the admin and the API
+        return self.type_label
+
+    @property
+    def who(self) -> str:
+        """The actor's full name (as recorded), or who acted without an account."""
+        if self.actor_name:
+            return self.actor_name
+        if self.actor_id is not None:
+            return self.actor.get_full_name() or self.actor.username
+        if self.data.get("expert_name"):
+            return _("专家 %(name)s") % {"name": self.data["expert_name"]}
+        return str(_("系统"))
+
+    @property
+    def sentence(self) -> str:
+        """What happened, in one Chinese sentence naming who did it."""
+        describe = self.DESCRIBERS.get(self.type)
+        return describe(self) if describe else f"{self.who} {self.type_label}"
 
 
 class Upload(models.Model):
@@ -342,6 +410,15 @@ class SelfAssessment(TimeStampedModel):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_submitted(self) -> bool:
+        """Waiting for the office's review."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
 
 class SelfAssessmentItem(models.Model):
     """The unit's self-score for one indicator, with a short narrative and its evidence files."""
@@ -406,6 +483,10 @@ class FieldVisit(TimeStampedModel):
                 name="%(app_label)s_%(class)s_ballots_returned_not_above_handed_out",
             ),
         ]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
     def __str__(self) -> str:
         return f"{self.target} 实地评估"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianzhi import access
 from bianzhi.models import User
 
 from .models import Campaign, CampaignDeadline, CampaignTarget, Notification
@@ -48,15 +49,15 @@ def office_people(target: CampaignTarget) -> list[User]:
     """Who acts for the office on this unit: its team, or every evaluator while it has none."""
     if target.team_id:
         return list(target.team.members.all())
-    return list(User.objects.filter(role=User.Role.EVALUATOR, is_active=True))
+    return list(User.objects.filter(access.holders("deadline.remind"), is_active=True))
 
 
-# Who still has to act before each step's deadline: (target statuses still pending, "liaison" or "office").
+# Who still has to act before each step's deadline: (target statuses still pending, "unit" or "office").
 _PENDING_BY_STEP = {
-    Campaign.Status.NOTICE: (None, "liaison"),  # None: the notice not yet seen
+    Campaign.Status.NOTICE: (None, "unit"),  # None: the notice not yet seen
     Campaign.Status.SELF_ASSESSMENT: (
         {CampaignTarget.Status.NOTIFIED, CampaignTarget.Status.SELF_DRAFT, CampaignTarget.Status.SELF_RETURNED},
-        "liaison",
+        "unit",
     ),
     Campaign.Status.FIELD_VISIT: ({CampaignTarget.Status.FIELD_VISIT, CampaignTarget.Status.SELF_ACCEPTED}, "office"),
 }
@@ -77,7 +78,7 @@ def deadline_reminders_send(*, today: date | None = None) -> int:
         targets = deadline.campaign.targets.select_related("unit", "liaison", "team")
         targets = targets.filter(notice_seen_at__isnull=True) if statuses is None else targets.filter(status__in=statuses)
         for target in targets:
-            users = [target.liaison] if who == "liaison" else office_people(target)
+            users = [target.liaison] if who == "unit" else office_people(target)
             sent += notify(
                 users=users, kind=Notification.Kind.DEADLINE,
                 title=_("截止提醒：%(unit)s 的“%(step)s”将于 %(date)s 截止")

@@ -1,9 +1,11 @@
 """Reads, always scoped to what the user may see: an invisible object is a 404."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from bianzhi.access import restrict
 from bianzhi.models import User
 
 from .board import CELL_LABELS, STEPS, board_cells
@@ -18,12 +20,12 @@ from .models import (
 
 
 def campaign_list_for_user(*, user: User) -> QuerySet[Campaign]:
-    campaigns = Campaign.objects.annotate(target_count=Count("targets"))
-    if user.sees_everything:
-        return campaigns
-    if user.role == User.Role.LIAISON:
-        return campaigns.filter(targets__unit_id=user.unit_id)
-    return campaigns.none()
+    # the count in a subquery: a liaison's filter joins the targets too
+    targets = CampaignTarget.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+    campaigns = Campaign.objects.annotate(
+        target_count=Coalesce(Subquery(targets.annotate(n=Count("pk")).values("n")), 0)
+    )
+    return restrict(campaigns, user, "campaign.view")
 
 
 def campaign_get_for_user(*, user: User, pk: int) -> Campaign:
@@ -32,29 +34,11 @@ def campaign_get_for_user(*, user: User, pk: int) -> Campaign:
 
 def target_list_for_user(*, user: User) -> QuerySet[CampaignTarget]:
     targets = CampaignTarget.objects.select_related("campaign", "unit", "liaison", "team")
-    if user.sees_everything:
-        return targets
-    if user.role == User.Role.LIAISON:
-        return targets.filter(unit_id=user.unit_id)
-    return targets.none()
+    return restrict(targets, user, "package.view")
 
 
 def target_get_for_user(*, user: User, pk: int) -> CampaignTarget:
     return get_object_or_404(target_list_for_user(user=user), pk=pk)
-
-
-# Who may act (not just read) on a package.
-def liaison_owns(user: User, target: CampaignTarget) -> bool:
-    return user.role == User.Role.LIAISON and user.unit_id == target.unit_id
-
-
-def office_may_act(user: User, target: CampaignTarget) -> bool:
-    """Administrators act on every unit; an evaluator on the units of their team (any, while a unit has none)."""
-    if user.role == User.Role.ADMIN:
-        return True
-    if user.role != User.Role.EVALUATOR:
-        return False
-    return target.team_id is None or target.team.members.filter(pk=user.pk).exists()
 
 
 def campaign_events(*, campaign: Campaign) -> QuerySet[CampaignEvent]:
@@ -72,10 +56,8 @@ def self_assessment_versions(*, target: CampaignTarget) -> QuerySet[SelfAssessme
 
 
 def upload_list_for_user(*, user: User) -> QuerySet[Upload]:
-    uploads = Upload.objects.filter(target__in=target_list_for_user(user=user))
-    if not user.sees_everything:  # the evaluators' working files on the sheet are the office's, not the unit's
-        uploads = uploads.exclude(purpose=Upload.Purpose.SHEET_EVIDENCE)
-    return uploads
+    # a liaison: their unit's files, without the evaluators' working files on the unit's sheet
+    return restrict(Upload.objects.all(), user, "upload.view")
 
 
 def upload_get_for_user(*, user: User, pk: int) -> Upload:
@@ -102,28 +84,23 @@ def pending_tasks_for_user(*, user: User) -> list[dict]:
     """What the user has to do now, one line per package: for a liaison their unit's, for an evaluator their team's."""
     S = CampaignTarget.Status
     tasks = []
-    if user.role == User.Role.LIAISON:
-        for target in target_list_for_user(user=user).exclude(campaign__status=Campaign.Status.CLOSED):
-            if target.status != S.PENDING and target.notice_seen_at is None:
-                tasks.append({"target": target, "action": "notice", "label": "查阅评估通知"})
-            if target.status == S.SELF_DRAFT:
-                tasks.append({"target": target, "action": "self", "label": "填报自评并上传自评报告"})
-            elif target.status == S.SELF_RETURNED:
-                tasks.append({"target": target, "action": "self", "label": "自评被退回，请修改后重新提交"})
-    elif user.is_office_staff:
-        mine = target_list_for_user(user=user).exclude(campaign__status=Campaign.Status.CLOSED)
-        if user.role == User.Role.EVALUATOR:
-            mine = mine.filter(Q(team__isnull=True) | Q(team__members=user)).distinct()
-        for target in mine.filter(status__in=[S.SELF_SUBMITTED, S.FIELD_VISIT]):
-            if target.status == S.SELF_SUBMITTED:
-                tasks.append({"target": target, "action": "review", "label": "审核自评"})
-            else:
-                tasks.append({"target": target, "action": "visit", "label": "记录实地评估"})
+    open_targets = target_list_for_user(user=user).exclude(campaign__status=Campaign.Status.CLOSED)
+    for target in restrict(open_targets, user, "package.fill"):
+        if target.status != S.PENDING and target.notice_seen_at is None:
+            tasks.append({"target": target, "action": "notice", "label": "查阅评估通知"})
+        if target.status == S.SELF_DRAFT:
+            tasks.append({"target": target, "action": "self", "label": "填报自评并上传自评报告"})
+        elif target.status == S.SELF_RETURNED:
+            tasks.append({"target": target, "action": "self", "label": "自评被退回，请修改后重新提交"})
+    for target in restrict(open_targets.filter(status=S.SELF_SUBMITTED), user, "package.review"):
+        tasks.append({"target": target, "action": "review", "label": "审核自评"})
+    for target in restrict(open_targets.filter(status=S.FIELD_VISIT), user, "package.visit"):
+        tasks.append({"target": target, "action": "visit", "label": "记录实地评估"})
     return tasks
 
 
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
-    return user.notifications.all()
+    return restrict(Notification.objects.all(), user, "notification.view")
 
 
 def notification_get_for_user(*, user: User, pk: int) -> Notification:

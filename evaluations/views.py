@@ -1,5 +1,4 @@
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from bianzhi.exceptions import ApplicationError
-from bianzhi.models import User
-from bianzhi.permissions import office_required, readers_required, role_required
+from bianzhi.access import may, require, restrict
+from bianzhi.permissions import action_required
 
 from . import services
 from .forms import (
@@ -27,17 +26,15 @@ from .forms import (
 )
 from .hooks import campaign_facts, campaign_rows
 from .indicators import block_subscores, campaign_dimensions, campaign_indicator_codes, campaign_indicators
-from .models import Campaign, FieldVisit, Upload
+from .models import Campaign, CampaignTarget, FieldVisit, Upload
 from .selectors import (
     board_rows,
     board_steps,
     campaign_events,
     campaign_get_for_user,
     campaign_list_for_user,
-    liaison_owns,
     notification_get_for_user,
     notifications_for_user,
-    office_may_act,
     pending_tasks_for_user,
     self_assessment_versions,
     target_events,
@@ -47,24 +44,19 @@ from .selectors import (
 )
 from .visits import stages_done
 
-# Those who may change anything at all (leaders read only).
-writers_required = role_required(User.Role.ADMIN, User.Role.EVALUATOR, User.Role.LIAISON)
-liaison_required = role_required(User.Role.LIAISON)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Campaigns
 # ---------------------------------------------------------------------------------------------------------
-@readers_required
+@action_required("campaign.inspect")
 @require_safe
 def campaign_list(request):
-    context = {"campaigns": campaign_list_for_user(user=request.user)}
-    if request.user.is_office_staff:  # the evaluator's home: their pending tasks first
-        context["tasks"] = pending_tasks_for_user(user=request.user)
+    # the evaluator's home: their pending tasks first (a leader has none)
+    context = {"campaigns": campaign_list_for_user(user=request.user),
+               "tasks": pending_tasks_for_user(user=request.user)}
     return render(request, "evaluations/campaign_list.html", context)
 
 
-@office_required
+@action_required("campaign.create")
 def campaign_create_view(request):
     form = CampaignCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,10 +70,11 @@ def campaign_create_view(request):
     return render(request, "evaluations/campaign_form.html", {"form": form})
 
 
-@readers_required
+@login_required
 @require_safe
 def campaign_detail(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
+    require(request.user, "campaign.inspect", campaign)
     rows = campaign_rows(campaign, campaign.targets.select_related("unit"))
     no_liaison = campaign.targets.filter(liaison__isnull=True).select_related("unit")
     return render(
@@ -93,10 +86,11 @@ def campaign_detail(request, pk: int):
     )
 
 
-@office_required
+@login_required
 @require_POST
 def campaign_advance_view(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
+    require(request.user, "campaign.advance", campaign)
     try:
         campaign = services.campaign_advance(campaign=campaign, actor=request.user)
     except ApplicationError as exc:
@@ -106,10 +100,11 @@ def campaign_advance_view(request, pk: int):
     return redirect("evaluations:campaign_detail", pk=pk)
 
 
-@office_required
+@login_required
 def campaign_edit(request, pk: int):
     """The campaign's settings, its two documents (实施方案, 通知) and the deadline of each step."""
     campaign = campaign_get_for_user(user=request.user, pk=pk)
+    require(request.user, "campaign.edit", campaign)
     form = CampaignSettingsForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,10 +118,11 @@ def campaign_edit(request, pk: int):
     return render(request, "evaluations/campaign_edit.html", {"campaign": campaign, "form": form})
 
 
-@office_required
+@login_required
 def team_edit(request, pk: int, team_pk: int | None = None):
     """Create a team (no team_pk) or change one: its evaluators and the units it covers."""
     campaign = campaign_get_for_user(user=request.user, pk=pk)
+    require(request.user, "campaign.edit", campaign)
     team = get_object_or_404(campaign.teams, pk=team_pk) if team_pk else None
     initial = {"name": team.name, "members": team.members.all(), "targets": team.targets.all()} if team else None
     form = TeamForm(request.POST or None, campaign=campaign, initial=initial)
@@ -141,13 +137,19 @@ def team_edit(request, pk: int, team_pk: int | None = None):
     return render(request, "evaluations/team_form.html", {"campaign": campaign, "form": form, "team": team})
 
 
-@readers_required
+@login_required
 @require_safe
 def campaign_board(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
+    require(request.user, "campaign.inspect", campaign)
     return render(request, "evaluations/board.html", {
         "campaign": campaign, "steps": board_steps(campaign=campaign), "rows": board_rows(campaign=campaign),
     })
+
+
+def _text_cell(value: str) -> str:
+    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first) is prefixed with ' (OWASP CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _events_csv(events, filename: str) -> HttpResponse:
@@ -155,35 +157,35 @@ def _events_csv(events, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
     writer = csv.writer(response)
-    writer.writerow(["时间", "操作人", "单位", "事件", "内容"])
+    writer.writerow([_("时间"), _("操作人"), _("单位"), _("事件"), _("内容")])
     for e in events.order_by("created_at", "id"):
         writer.writerow([
-            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor or "",
-            e.target.unit.name if e.target else "", e.get_type_display(),
-            json.dumps(e.data, ensure_ascii=False, default=str),
+            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), _text_cell(e.who),
+            _text_cell(e.target.unit.name if e.target else ""), e.type_label, _text_cell(e.sentence),
         ])
     return response
 
 
-@readers_required
+@login_required
 @require_safe
 def campaign_events_export(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
+    require(request.user, "campaign.inspect", campaign)
     return _events_csv(campaign_events(campaign=campaign), f"campaign-{campaign.pk}-audit.csv")
 
 
 # ---------------------------------------------------------------------------------------------------------
 # A unit's package
 # ---------------------------------------------------------------------------------------------------------
-@role_required(User.Role.LIAISON, User.Role.EVALUATOR, User.Role.ADMIN)
+@action_required("workbench.view")
 @require_safe
 def workbench(request):
     """The liaison's home (and an evaluator's task list): notices, deadlines, what to do now, messages."""
-    targets = target_list_for_user(user=request.user).prefetch_related("campaign__deadlines")
-    if request.user.role != User.Role.LIAISON:
-        targets = targets.none()
+    # the packages the user fills (a liaison's own unit; none for the office, whose list is its tasks)
+    targets = restrict(target_list_for_user(user=request.user), request.user, "package.fill")
     return render(request, "evaluations/workbench.html", {
-        "targets": targets.exclude(status="pending"),
+        "targets": targets.prefetch_related("campaign__deadlines").exclude(status=CampaignTarget.Status.PENDING),
+        "show_units": not may(request.user, "package.fill"),
         "tasks": pending_tasks_for_user(user=request.user),
         "notifications": notifications_for_user(user=request.user).filter(read_at__isnull=True)[:20],
     })
@@ -199,7 +201,8 @@ def package(request, pk: int):
         "target": target, "campaign": target.campaign, "deadlines": target.campaign.deadlines.all(),
         "assessment": services.current_self_assessment(target), "visit": visit,
         "problems": target.problems.all(), "events": target_events(target=target)[:100],
-        "may_act": office_may_act(request.user, target),
+        "may_act": may(request.user, "package.review", target),
+        "may_visit": may(request.user, "package.inspect", target),
     })
 
 
@@ -232,9 +235,9 @@ def _assessment_context(request, target, assessment, form=None):
     return {
         "target": target, "campaign": target.campaign, "assessment": assessment, "blocks": blocks, "form": form,
         "versions": self_assessment_versions(target=target),
-        "editable": bool(assessment and assessment.is_editable and liaison_owns(request.user, target)
+        "editable": bool(assessment and assessment.is_editable and may(request.user, "package.fill", target)
                          and target.campaign.status == Campaign.Status.SELF_ASSESSMENT),
-        "may_review": office_may_act(request.user, target),
+        "may_review": may(request.user, "package.review", target),
         "return_form": ReturnForm(), "upload_form": UploadForm(),
     }
 
@@ -267,10 +270,11 @@ def self_assessment_version(request, pk: int, version: int):
     return render(request, "evaluations/self_assessment.html", context)
 
 
-@liaison_required
+@login_required
 @require_POST
 def self_assessment_save(request, pk: int):
     target = target_get_for_user(user=request.user, pk=pk)
+    require(request.user, "package.fill", target)
     assessment = services.current_self_assessment(target)
     if assessment is None:
         raise Http404
@@ -293,10 +297,11 @@ def self_assessment_save(request, pk: int):
     return render(request, "evaluations/self_assessment.html", context, status=400)
 
 
-@office_required
+@login_required
 @require_POST
 def self_assessment_review(request, pk: int):
     target = target_get_for_user(user=request.user, pk=pk)
+    require(request.user, "package.review", target)
     action = request.POST.get("action")
     try:
         if action == "return":
@@ -320,10 +325,11 @@ def _back(request, target, purpose: str):
     return redirect(name, pk=target.pk)
 
 
-@writers_required
+@login_required
 @require_POST
 def upload_create(request, pk: int):
     target = target_get_for_user(user=request.user, pk=pk)
+    require(request.user, "package.file", target)
     form = UploadForm(request.POST, request.FILES)
     purpose = request.POST.get("purpose", "")
     if not form.is_valid():
@@ -340,10 +346,11 @@ def upload_create(request, pk: int):
     return _back(request, target, purpose)
 
 
-@writers_required
+@login_required
 @require_POST
 def upload_replace(request, pk: int):
     upload = upload_get_for_user(user=request.user, pk=pk)
+    require(request.user, "package.file", upload.target)
     form = ReplaceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
@@ -380,7 +387,7 @@ def _visit_context(request, target, visit, form):
         "check_rows": [(i, form[f"finding_{c}"], form[f"problem_{c}"]) for c, i in indicators.items()],
         "stages": [(FieldVisit.Stage(s).label, done) for s, done in stages_done(visit).items()],
         "photos": target.uploads.filter(purpose=Upload.Purpose.PHOTO, replaced_by__isnull=True),
-        "editable": visit.status == FieldVisit.Status.DRAFT and office_may_act(request.user, target)
+        "editable": visit.is_draft and may(request.user, "package.visit", target)
         and target.campaign.status == Campaign.Status.FIELD_VISIT,
         "upload_form": UploadForm(),
     }
@@ -394,15 +401,15 @@ def _visit_of(request, pk: int):
     return target, visit
 
 
-@readers_required
+@login_required
 def field_visit(request, pk: int):
     """The visit record: one page, five steps; works on a tablet and keeps a local draft if the network drops."""
     target, visit = _visit_of(request, pk)
+    require(request.user, "package.inspect", target)
     codes = campaign_indicator_codes(target.campaign)
     form = FieldVisitForm(request.POST or None, codes=codes, visit=visit)
     if request.method == "POST":
-        if request.user.role == User.Role.LEADER:
-            return HttpResponse(status=403)
+        require(request.user, "package.visit", target)
         if form.is_valid():
             try:
                 services.field_visit_save(

@@ -1,10 +1,10 @@
 from django.contrib import admin
 
+from bianzhi.admin import JobAdmin
+
 from .models import Report
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ["target", "kind", "status", "progress", "rendered_at"]
-    list_filter = ["status"]
-    readonly_fields = ["status", "progress", "file", "error", "rendered_at"]
+class ReportAdmin(JobAdmin):
+    list_display = ["target", "kind", *JobAdmin.list_display[1:]]

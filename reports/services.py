@@ -7,10 +7,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bianzhi.jobs import job_enqueue, job_reset, job_run
 from bianzhi.models import User
+from evaluations import events
 from evaluations.indicators import campaign_dimension_names, campaign_indicators
-from evaluations.models import CampaignEvent, CampaignTarget
-from evaluations.services import event_record
+from evaluations.models import CampaignTarget
 from scoring.selectors import target_score
 
 from .charts import Bar, bar_chart_svg
@@ -19,27 +20,21 @@ from .models import Report
 
 @transaction.atomic
 def report_request(*, target: CampaignTarget, actor: User) -> Report:
-    """Ask for the unit's report. A report already queued or being built is returned as it is."""
+    """Ask for the unit's report. A report queued or being built is returned as it is; one that is done,
+    failed or stuck (its worker died) gets a fresh attempt with today's figures."""
     report, created = Report.objects.select_for_update().get_or_create(
         target=target, kind=Report.Kind.UNIT, defaults={"requested_by": actor}
     )
-    if not created and report.status in {Report.Status.QUEUED, Report.Status.RENDERING}:
+    if not created and report.is_active:
+        if report.may_resend:  # never sent (broker down) or not taken yet: the sweep would; try now too
+            job_enqueue(report)
         return report
-    if not created:  # ready or failed: build it again with today's figures
-        report.status, report.progress, report.error, report.requested_by = Report.Status.QUEUED, 0, "", actor
-        report.save(update_fields=["status", "progress", "error", "requested_by", "updated_at"])
-    event_record(
-        campaign=target.campaign, target=target, type=CampaignEvent.Type.REPORT_REQUESTED, actor=actor,
-        data={"report": report.pk},
-    )
-    from .tasks import report_render_task  # tasks import services: import here to keep the graph acyclic
-
-    transaction.on_commit(lambda: report_render_task.delay(report.pk))
+    if created:
+        job_enqueue(report)
+    else:
+        job_reset(report, actor=actor)
+    events.event_report_requested(target=target, actor=actor, report_id=report.pk)
     return report
-
-
-def _progress(report: Report, status: str, progress: int) -> None:
-    Report.objects.filter(pk=report.pk).update(status=status, progress=progress, updated_at=timezone.now())
 
 
 def report_context(*, report: Report) -> dict:
@@ -69,22 +64,21 @@ def report_context(*, report: Report) -> dict:
     }
 
 
-def report_render(*, report_id: int) -> Report:
-    report = Report.objects.select_related("target__campaign", "target__unit").get(pk=report_id)
-    if report.status == Report.Status.READY:  # redelivery or a double click: nothing to do
-        return report
-    _progress(report, Report.Status.RENDERING, 10)
-    try:
-        html = render_to_string("reports/pdf/unit.html", report_context(report=report))
-        _progress(report, Report.Status.RENDERING, 40)
-        pdf = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    except Exception as exc:
-        Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=repr(exc)[:2000])
-        raise
-    _progress(report, Report.Status.RENDERING, 90)
+def report_build(report: Report, progress) -> None:
+    """The job's work (run by bianzhi.jobs.job_run, which claims the row and records the outcome)."""
+    report = Report.objects.select_related("target__campaign", "target__unit").get(pk=report.pk)
+    progress(10)
+    html = render_to_string("reports/pdf/unit.html", report_context(report=report))
+    progress(40)
+    pdf = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    progress(90)
     if report.file:
         report.file.delete(save=False)
     report.file.save(f"report-{report.pk}.pdf", ContentFile(pdf), save=False)
-    report.status, report.progress, report.error, report.rendered_at = Report.Status.READY, 100, "", timezone.now()
-    report.save(update_fields=["file", "status", "progress", "error", "rendered_at", "updated_at"])
-    return report
+    return {"file": report.file.name}
+
+
+def report_render(*, report_id: int) -> Report:
+    """Render now, in this process (the worker runs the same through bianzhi.jobs); a no-op when done."""
+    job_run(Report, report_id)
+    return Report.objects.get(pk=report_id)

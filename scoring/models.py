@@ -113,6 +113,11 @@ class TreeIndicator(models.Model):
             models.CheckConstraint(condition=Q(full_marks__gt=0), name="%(app_label)s_%(class)s_full_marks_positive"),
         ]
 
+    @property
+    def is_negative(self) -> bool:
+        """A lower value is better (e.g. 超编 counts)."""
+        return self.direction == self.Direction.NEGATIVE
+
     def __str__(self) -> str:
         return self.name
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
-from evaluations.models import Campaign, CampaignEvent
-from evaluations.services import event_record
+from evaluations import events
+from evaluations.guard import campaign_writable
+from evaluations.models import Campaign
 
 from . import ahp, judging
 from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
@@ -24,19 +25,14 @@ from .tree_defaults import build_default_tree
 INDICATOR_FIELDS = ("name", "guideline", "kind", "source", "direction", "full_marks")
 
 
-def _locked_tree(tree_id: int) -> IndicatorTree:
+def _locked_tree(tree_id: int, what: str = "tree") -> IndicatorTree:
     """Re-read the tree under a lock and refuse if it may no longer change."""
     tree = IndicatorTree.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=tree_id)
+    if tree.campaign:
+        campaign_writable(tree.campaign, what)
     if WeightFreeze.objects.filter(tree=tree).exists():
         raise ApplicationError(_("指标权重已冻结，指标体系、专家判断和权重都不能再修改"))
-    if tree.campaign and tree.campaign.status == Campaign.Status.CLOSED:
-        raise ApplicationError(_("评估活动已结束，指标体系不能再修改"))
     return tree
-
-
-def _audit(tree: IndicatorTree, actor: User | None, type: str = CampaignEvent.Type.INDICATOR_TREE_CHANGED, **data):
-    if tree.campaign_id:  # templates belong to no campaign: their history is the rows themselves
-        event_record(campaign=tree.campaign, type=type, actor=actor, data=data)
 
 
 def _copy(source: IndicatorTree, **fields) -> IndicatorTree:
@@ -61,14 +57,13 @@ def default_template_ensure() -> IndicatorTree:
 def campaign_tree_copy(*, campaign: Campaign, template: IndicatorTree, actor: User) -> IndicatorTree:
     """Give the campaign its own copy of a template; the campaign then edits and weighs the copy."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)  # one copy even when two click at once
-    if campaign.status == Campaign.Status.CLOSED:
-        raise ApplicationError(_("评估活动已结束，指标体系不能再修改"))
+    campaign_writable(campaign, "tree")
     if IndicatorTree.objects.filter(campaign=campaign).exists():
         raise ApplicationError(_("该评估活动已有指标体系"))
     if not template.is_template:
         raise ApplicationError(_("只能从指标体系模板复制"))
     tree = _copy(template, name=f"{campaign.year} {campaign.name}", campaign=campaign, created_by=actor)
-    _audit(tree, actor, action="copied", template=template.name)
+    events.event_tree_copied(campaign=campaign, actor=actor, template=template.name)
     return tree
 
 
@@ -85,7 +80,7 @@ def tree_template_save(*, tree: IndicatorTree, name: str, actor: User) -> Indica
             template = _copy(tree, name=name, campaign=None, created_by=actor)
     except IntegrityError as exc:  # a concurrent save won the race
         raise ApplicationError(_("已有同名的指标体系模板")) from exc
-    _audit(tree, actor, action="saved_as_template", template=name)
+    events.event_tree_saved_as_template(campaign=tree.campaign, actor=actor, template=name)
     return template
 
 
@@ -106,7 +101,7 @@ def dimension_add(*, tree: IndicatorTree, name: str, actor: User) -> TreeDimensi
         number += 1
     position = (tree.dimensions.aggregate(m=Max("position"))["m"] or 0) + 1
     dimension = TreeDimension.objects.create(tree=tree, code=f"D{number}", name=name, position=position)
-    _audit(tree, actor, action="dimension_added", code=dimension.code, name=name)
+    events.event_dimension_added(campaign=tree.campaign, actor=actor, code=dimension.code, name=name)
     return dimension
 
 
@@ -116,7 +111,7 @@ def dimension_rename(*, dimension: TreeDimension, name: str, actor: User) -> Tre
     name, before = _clean_name(name), dimension.name
     TreeDimension.objects.filter(pk=dimension.pk).update(name=name)
     dimension.name = name
-    _audit(tree, actor, action="dimension_renamed", code=dimension.code, before=before, after=name)
+    events.event_dimension_renamed(campaign=tree.campaign, actor=actor, code=dimension.code, before=before, after=name)
     return dimension
 
 
@@ -127,7 +122,8 @@ def dimension_remove(*, dimension: TreeDimension, actor: User) -> None:
         raise ApplicationError(_("指标体系至少需要两个维度"))
     names = list(dimension.indicators.values_list("code", flat=True))
     dimension.delete()
-    _audit(tree, actor, action="dimension_removed", code=dimension.code, name=dimension.name, indicators=names)
+    events.event_dimension_removed(campaign=tree.campaign, actor=actor, code=dimension.code, name=dimension.name,
+                                   indicators=names)
 
 
 def _next_indicator_code(tree: IndicatorTree, dimension: TreeDimension) -> str:
@@ -159,7 +155,8 @@ def indicator_add(*, dimension: TreeDimension, actor: User, **values) -> TreeInd
     indicator = TreeIndicator.objects.create(
         tree=tree, dimension=dimension, code=_next_indicator_code(tree, dimension), position=position, **values
     )
-    _audit(tree, actor, action="indicator_added", code=indicator.code, dimension=dimension.code, name=indicator.name)
+    events.event_indicator_added(campaign=tree.campaign, actor=actor, code=indicator.code, dimension=dimension.code,
+                                 name=indicator.name)
     return indicator
 
 
@@ -181,8 +178,8 @@ def indicator_update(*, indicator: TreeIndicator, actor: User, dimension: TreeDi
         indicator.position = (dimension.indicators.aggregate(m=Max("position"))["m"] or 0) + 1
     indicator.full_clean(exclude=["tree", "dimension"])
     indicator.save()
-    _audit(tree, actor, action="indicator_changed", code=indicator.code, before=before,
-           after={f: str(v) for f, v in values.items()})
+    events.event_indicator_changed(campaign=tree.campaign, actor=actor, code=indicator.code, before=before,
+                                   after={f: str(v) for f, v in values.items()})
     return indicator
 
 
@@ -190,25 +187,25 @@ def indicator_update(*, indicator: TreeIndicator, actor: User, dimension: TreeDi
 def indicator_remove(*, indicator: TreeIndicator, actor: User) -> None:
     tree = _locked_tree(indicator.tree_id)
     indicator.delete()
-    _audit(tree, actor, action="indicator_removed", code=indicator.code, name=indicator.name)
+    events.event_indicator_removed(campaign=tree.campaign, actor=actor, code=indicator.code, name=indicator.name)
 
 
 # ---------------------------------------------------------------- experts and judgements
 
 @transaction.atomic
 def expert_invite(*, tree: IndicatorTree, name: str, affiliation: str = "", actor: User) -> Expert:
-    tree = _locked_tree(tree.pk)
+    tree = _locked_tree(tree.pk, "weights")
     if tree.is_template:
         raise ApplicationError(_("模板不能邀请专家，请先为评估活动复制指标体系"))
     expert = Expert.objects.create(tree=tree, name=_clean_name(name), affiliation=affiliation.strip(), invited_by=actor)
-    _audit(tree, actor, CampaignEvent.Type.AHP_JUDGEMENT, action="expert_invited", expert=expert.pk, name=expert.name)
+    events.event_expert_invited(campaign=tree.campaign, actor=actor, expert_id=expert.pk, name=expert.name)
     return expert
 
 
 @transaction.atomic
 def expert_update(*, expert: Expert, weight: Decimal, excluded: bool, exclude_reason: str, actor: User) -> Expert:
     """Set an expert's weight in the group, or exclude them from it (always with a reason)."""
-    tree = _locked_tree(expert.tree_id)
+    tree = _locked_tree(expert.tree_id, "weights")
     exclude_reason = exclude_reason.strip() if excluded else ""
     if excluded and not exclude_reason:
         raise ApplicationError(_("排除专家时必须填写理由"))
@@ -217,8 +214,8 @@ def expert_update(*, expert: Expert, weight: Decimal, excluded: bool, exclude_re
     before = {"weight": str(expert.weight), "excluded": expert.excluded, "reason": expert.exclude_reason}
     expert.weight, expert.excluded, expert.exclude_reason = weight, excluded, exclude_reason
     expert.save(update_fields=["weight", "excluded", "exclude_reason", "updated_at"])
-    _audit(tree, actor, CampaignEvent.Type.AHP_JUDGEMENT, action="expert_changed", expert=expert.pk, before=before,
-           after={"weight": str(weight), "excluded": excluded, "reason": exclude_reason})
+    events.event_expert_changed(campaign=tree.campaign, actor=actor, expert_id=expert.pk, name=expert.name, before=before,
+                                after={"weight": str(weight), "excluded": excluded, "reason": exclude_reason})
     return expert
 
 
@@ -226,7 +223,7 @@ def expert_update(*, expert: Expert, weight: Decimal, excluded: bool, exclude_re
 def judgement_save(*, expert: Expert, node: str, answers: Mapping[tuple[int, int], int | None]) -> Judgement:
     """Save an expert's answers for one matrix. An inconsistent matrix is saved too (the CR says so); answers
     that cannot give weights (too few, not connected, off the scale) are refused with the reason."""
-    tree = _locked_tree(expert.tree_id)
+    tree = _locked_tree(expert.tree_id, "weights")
     items, names = tree_nodes(tree=tree).get(node, (None, None))
     if items is None or len(items) < 2:
         raise ApplicationError(_("没有这个判断矩阵"))
@@ -240,15 +237,15 @@ def judgement_save(*, expert: Expert, node: str, answers: Mapping[tuple[int, int
     judgement, _created = Judgement.objects.update_or_create(
         expert=expert, node=node, defaults={"items": items, "matrix": matrix, "cr": result.cr, "saved_at": timezone.now()},
     )
-    _audit(tree, None, CampaignEvent.Type.AHP_JUDGEMENT, action="judgement_saved", expert=expert.pk, node=node,
-           cr=round(result.cr, 4))
+    events.event_judgement_saved(campaign=tree.campaign, expert_id=expert.pk, expert_name=expert.name, node=node,
+                                 cr=round(result.cr, 4))
     return judgement
 
 
 @transaction.atomic
 def weights_freeze(*, tree: IndicatorTree, method: str, ri_table: str, actor: User) -> WeightFreeze:
     """Aggregate the experts taken into account and freeze the weights: who, when, how, with which experts."""
-    tree = _locked_tree(tree.pk)
+    tree = _locked_tree(tree.pk, "weights")
     if tree.is_template:
         raise ApplicationError(_("模板没有权重可冻结"))
     if method not in WeightFreeze.Method.values:
@@ -272,7 +269,7 @@ def weights_freeze(*, tree: IndicatorTree, method: str, ri_table: str, actor: Us
         global_weights=result.global_weights,
         hierarchy_cr=result.hierarchy_cr,
     )
-    _audit(tree, actor, CampaignEvent.Type.WEIGHTS_FROZEN, method=method, ri_table=ri_table,
-           experts=[e["name"] for e in freeze.experts], excluded=freeze.excluded_experts,
-           global_weights={k: round(v, 6) for k, v in result.global_weights.items()})
+    events.event_weights_frozen(campaign=tree.campaign, actor=actor, method=method, ri_table=ri_table,
+                                experts=[e["name"] for e in freeze.experts], excluded=freeze.excluded_experts,
+                                global_weights={k: round(v, 6) for k, v in result.global_weights.items()})
     return freeze

@@ -1,6 +1,7 @@
 """Pages of the indicator tree and of the AHP weighting: thin, every write through scoring.services."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
-from bianzhi.permissions import office_required, readers_required
+from bianzhi.access import may, require
 from evaluations.selectors import campaign_get_for_user
 
 from . import ahp, exporters, judging, services
@@ -23,8 +24,15 @@ from .selectors import (
 )
 
 
-def _tree_or_404(request, campaign_pk: int):
+def _campaign_for(request, campaign_pk: int, action: str):
+    """The campaign (404 if the user may not see it), if the user may do `action` on it (else 403)."""
     campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    require(request.user, action, campaign)
+    return campaign
+
+
+def _tree_or_404(request, campaign_pk: int, action: str):
+    campaign = _campaign_for(request, campaign_pk, action)
     tree = campaign_tree(campaign=campaign)
     if tree is None:
         raise Http404(_("该评估活动还没有指标体系"))
@@ -48,25 +56,25 @@ def _run(request, call, success: str) -> bool:
 
 # ---------------------------------------------------------------- the tree
 
-@readers_required
+@login_required
 def tree_detail(request, campaign_pk: int):
-    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    campaign = _campaign_for(request, campaign_pk, "tree.view")
     tree = campaign_tree(campaign=campaign)
     context = {"campaign": campaign, "tree": tree, "templates": template_list()}
     if tree is not None:
         freeze = tree_frozen(tree)
         context.update(
             freeze=freeze, rows=exporters.tree_rows(tree=tree, freeze=freeze),
-            editable=request.user.is_office_staff and freeze is None and not campaign.is_closed,
+            editable=may(request.user, "tree.edit", campaign) and freeze is None and not campaign.is_closed,
             indicator_form=IndicatorForm(tree=tree),
         )
     return render(request, "scoring/tree.html", context)
 
 
-@office_required
+@login_required
 @require_POST
 def tree_copy_view(request, campaign_pk: int):
-    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    campaign = _campaign_for(request, campaign_pk, "tree.edit")
     template = get_object_or_404(template_list(), pk=request.POST.get("template"))
     _run(request, lambda: services.campaign_tree_copy(campaign=campaign, template=template, actor=request.user),
          _("已复制指标体系，可在冻结权重前调整"))
@@ -77,10 +85,10 @@ def _tree_action(service, success: str, part=None):
     """A POST that calls one service on the campaign's tree, or on one part of it (`part(tree, pk)`), and
     returns to the tree page. `service(obj, name, actor)`; `name` is the posted name, when there is one."""
 
-    @office_required
+    @login_required
     @require_POST
     def view(request, campaign_pk: int, pk: int | None = None):
-        _campaign, tree = _tree_or_404(request, campaign_pk)
+        _campaign, tree = _tree_or_404(request, campaign_pk, "tree.edit")
         obj = part(tree, pk) if part else tree
         _run(request, lambda: service(obj, request.POST.get("name", ""), request.user), success)
         return _to_tree(campaign_pk)
@@ -107,10 +115,10 @@ indicator_remove_view = _tree_action(
     gettext_lazy("已删除指标"), part=lambda tree, pk: indicator_get(tree=tree, pk=pk))
 
 
-@office_required
+@login_required
 def indicator_form_view(request, campaign_pk: int, pk: int | None = None):
     """Add an indicator (pk None) or edit one: rename, re-describe, move to another dimension."""
-    campaign, tree = _tree_or_404(request, campaign_pk)
+    campaign, tree = _tree_or_404(request, campaign_pk, "tree.edit")
     indicator = indicator_get(tree=tree, pk=pk) if pk else None
     form = IndicatorForm(request.POST or None, instance=indicator, tree=tree)
     if request.method == "POST" and form.is_valid():
@@ -131,9 +139,9 @@ def indicator_form_view(request, campaign_pk: int, pk: int | None = None):
                   status=400 if form.errors else 200)
 
 
-@readers_required
+@login_required
 def tree_xlsx(request, campaign_pk: int):
-    campaign, tree = _tree_or_404(request, campaign_pk)
+    campaign, tree = _tree_or_404(request, campaign_pk, "tree.view")
     response = HttpResponse(
         exporters.tree_xlsx(tree=tree, freeze=tree_frozen(tree)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -158,10 +166,10 @@ def _matrix_cell(judgement, label: str, nodes, ri_table: str) -> dict:
             "cr": ahp.priorities(judgement.matrix, ri_table=ri_table).cr}
 
 
-@readers_required
+@login_required
 def ahp_overview(request, campaign_pk: int):
     """Every expert's matrices and CRs, the group weights by the chosen method, and the freeze."""
-    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    campaign = _campaign_for(request, campaign_pk, "ahp.view")
     tree = campaign_tree(campaign=campaign)
     if tree is None:
         messages.info(request, _("请先为评估活动复制指标体系，再邀请专家判断"))
@@ -202,7 +210,7 @@ def _ahp_page(request, campaign, tree, *, invite_form=None, bound_expert_form=No
             tree=tree, local={k: n.weights for k, n in group.local.items()}, global_weights=group.global_weights,
         ) if group else None,
         "invite_form": invite_form or ExpertInviteForm(), "error": error,
-        "editable": request.user.is_office_staff and freeze is None and not campaign.is_closed,
+        "editable": may(request.user, "ahp.judge", campaign) and freeze is None and not campaign.is_closed,
     }, status=400 if error else 200)
 
 
@@ -210,10 +218,10 @@ def _to_ahp(campaign_pk: int):
     return redirect("scoring:ahp", campaign_pk=campaign_pk)
 
 
-@office_required
+@login_required
 @require_POST
 def expert_invite_view(request, campaign_pk: int):
-    campaign, tree = _tree_or_404(request, campaign_pk)
+    campaign, tree = _tree_or_404(request, campaign_pk, "ahp.judge")
     form = ExpertInviteForm(request.POST)
     try:
         if not form.is_valid():
@@ -225,10 +233,10 @@ def expert_invite_view(request, campaign_pk: int):
     return _to_ahp(campaign_pk)
 
 
-@office_required
+@login_required
 @require_POST
 def expert_update_view(request, campaign_pk: int, pk: int):
-    campaign, tree = _tree_or_404(request, campaign_pk)
+    campaign, tree = _tree_or_404(request, campaign_pk, "ahp.judge")
     expert = expert_get(tree=tree, pk=pk)
     form = ExpertUpdateForm(request.POST, prefix=f"e{pk}")
     try:
@@ -241,10 +249,10 @@ def expert_update_view(request, campaign_pk: int, pk: int):
     return _to_ahp(campaign_pk)
 
 
-@office_required
+@login_required
 @require_POST
 def weights_freeze_view(request, campaign_pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
+    _campaign, tree = _tree_or_404(request, campaign_pk, "ahp.freeze")
     form = AggregationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择集结方法和 RI 表"))

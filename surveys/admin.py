@@ -1,40 +1,50 @@
+"""Forms, links, ballots, sheets and exports are written by surveys.services only (guarded, audited): read only.
+
+Nothing here shows what could undo the anonymity of the staff assessment: no ballot codes, no spent set, no
+answer sheets."""
+
 from django.contrib import admin
+
+from bianzhi.admin import JobAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import BallotBox, Export, Form, Question, SheetEntry, SheetSignoff, SurveyLink
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(ReadOnlyInline):
     model = Question
-    extra = 0
+    fields = ["position", "code", "text", "type", "required", "indicator"]
 
 
 @admin.register(Form)
-class FormAdmin(admin.ModelAdmin):
+class FormAdmin(ReadOnlyAdmin):
     list_display = ["title", "campaign", "kind", "opens_at", "closes_at"]
     list_filter = ["kind"]
     inlines = [QuestionInline]
 
 
 @admin.register(SurveyLink)
-class SurveyLinkAdmin(admin.ModelAdmin):
+class SurveyLinkAdmin(ReadOnlyAdmin):
     list_display = ["form", "target", "window", "is_active"]
     list_filter = ["is_active"]
+    exclude = ["token"]  # the link is the credential
 
 
 @admin.register(BallotBox)
-class BallotBoxAdmin(admin.ModelAdmin):
+class BallotBoxAdmin(ReadOnlyAdmin):
     """Counts only: the spent set and the ballots' codes are not shown here."""
 
     list_display = ["form", "target", "issued", "used"]
     exclude = ["spent"]
-    readonly_fields = ["form", "target", "issued", "used", "created_at"]
 
 
 @admin.register(SheetEntry)
-class SheetEntryAdmin(admin.ModelAdmin):
+class SheetEntryAdmin(ReadOnlyAdmin):
     list_display = ["target", "question", "evaluator", "score", "updated_at"]
-    readonly_fields = ["question", "target", "evaluator", "score", "reason"]
 
 
-admin.site.register(SheetSignoff)
-admin.site.register(Export)
+@admin.register(SheetSignoff)
+class SheetSignoffAdmin(ReadOnlyAdmin):
+    list_display = ["form", "target", "signed_by", "signed_at"]
+
+
+admin.site.register(Export, JobAdmin)  # read-only, like every kind of job

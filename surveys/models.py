@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bianzhi.jobs import Job
 from bianzhi.models import TimeStampedModel
 from evaluations.models import Campaign, CampaignTarget
 
@@ -86,6 +87,31 @@ class Form(TimeStampedModel):
     def is_anonymous(self) -> bool:
         return self.kind != self.Kind.EVALUATION_SHEET
 
+    # What a kind of form does, so that pages ask the form rather than compare its kind.
+    @property
+    def is_sheet(self) -> bool:
+        """The evaluators' sheet (评估表): scored per unit by its team, no public answers."""
+        return self.kind == self.Kind.EVALUATION_SHEET
+
+    @property
+    def is_staff_assessment(self) -> bool:
+        return self.kind == self.Kind.STAFF_ASSESSMENT
+
+    @property
+    def takes_public_links(self) -> bool:
+        """Answered through a unit's public link (and its service windows' links, its QR codes)."""
+        return self.kind in {self.Kind.SATISFACTION, self.Kind.QUESTIONNAIRE}
+
+    @property
+    def takes_ballots(self) -> bool:
+        """Answered by people of the public or staff: ballots and one-use invitations can be issued."""
+        return not self.is_sheet
+
+    @property
+    def answers_reviewable(self) -> bool:
+        """Its answer sheets may be checked one by one (never the anonymous staff assessment's)."""
+        return self.kind in {self.Kind.SATISFACTION, self.Kind.QUESTIONNAIRE}
+
 
 class Question(models.Model):
     class Type(models.TextChoices):
@@ -133,6 +159,26 @@ class Question(models.Model):
                 name="%(app_label)s_%(class)s_score_range",
             ),
         ]
+
+    @property
+    def is_score(self) -> bool:
+        return self.type == self.Type.SCORE
+
+    @property
+    def is_file(self) -> bool:
+        return self.type == self.Type.FILE
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in self.CHOICE_TYPES
+
+    @property
+    def is_single_choice(self) -> bool:
+        return self.type == self.Type.SINGLE_CHOICE
+
+    @property
+    def is_short_text(self) -> bool:
+        return self.type == self.Type.SHORT_TEXT
 
     def __str__(self) -> str:
         return f"{self.position}. {self.text}"
@@ -324,30 +370,26 @@ def export_upload_to(export: "Export", filename: str) -> str:
     return f"exports/{export.form.campaign_id}/{filename}"
 
 
-class Export(TimeStampedModel):
-    """An export of a form's answers, written by a worker; the file is private, served through a view."""
+class Export(TimeStampedModel, Job):
+    """An export of a form's answers, written by a worker (a kind of job, bianzhi.jobs); the file is private,
+    served through a view."""
+
+    KIND_LABEL = _("答卷导出")
+    WORK = "surveys.services.exports.export_write"
+    QUEUE = "default"
+    TIME_LIMIT = 1900
+    DOWNLOAD_URL = "surveys:export_download"
+    STATUS_URL = "surveys:export_status"
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Excel (xlsx)")
         CSV = "csv", _("CSV")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("生成中")
-        READY = "ready", _("已生成")
-        FAILED = "failed", _("生成失败")
-
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="exports")
     format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     rows = models.PositiveIntegerField(_("行数"), default=0)
     file = models.FileField(_("文件"), upload_to=export_upload_to, blank=True)
-    error = models.TextField(_("错误"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("导出")
         verbose_name_plural = _("导出")

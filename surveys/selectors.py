@@ -9,11 +9,11 @@ from django.db.models import Avg, Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from bianzhi.access import holders, may, restrict
 from bianzhi.models import User
 from evaluations.hooks import campaign_column, campaign_fact
 from evaluations.indicators import campaign_dimension_names
 from evaluations.models import Campaign, CampaignTarget, Upload
-from evaluations.selectors import office_may_act
 
 from . import rules
 from .defaults import SATISFIED_VALUES
@@ -94,12 +94,7 @@ def links_by_target(*, form: Form | None) -> dict[int, SurveyLink]:
 # --------------------------------------------------------------------------------------------------------
 def form_list_for_user(*, user: User) -> QuerySet[Form]:
     """The office and leaders see every form; a liaison the forms of campaigns that evaluate their unit."""
-    forms = Form.objects.select_related("campaign")
-    if user.sees_everything:
-        return forms
-    if user.role == User.Role.LIAISON:
-        return forms.filter(campaign__targets__unit_id=user.unit_id)
-    return forms.none()
+    return restrict(Form.objects.select_related("campaign"), user, "form.view")
 
 
 def form_get_for_user(*, user: User, pk: int) -> Form:
@@ -275,7 +270,7 @@ def sheet_target_get_for_user(*, user: User, form: Form, pk: int) -> CampaignTar
     target = get_object_or_404(
         CampaignTarget.objects.select_related("unit", "team", "campaign"), campaign_id=form.campaign_id, pk=pk
     )
-    if user.role != User.Role.LEADER and not office_may_act(user, target):
+    if not may(user, "sheet.view", target):
         raise Http404
     return target
 
@@ -325,11 +320,11 @@ def sheet_signoff_get(*, form: Form, target: CampaignTarget) -> SheetSignoff | N
 
 def office_staff() -> QuerySet[User]:
     """Who may be the lead evaluator of an evaluation sheet."""
-    return User.objects.filter(role__in=[User.Role.ADMIN, User.Role.EVALUATOR], is_active=True).order_by("username")
+    return User.objects.filter(holders("team.member"), is_active=True).order_by("username")
 
 
 def export_get_for_user(*, user: User, pk: int) -> Export:
-    return get_object_or_404(Export.objects.select_related("form__campaign").filter(form__in=form_list_for_user(user=user)), pk=pk)
+    return get_object_or_404(restrict(Export.objects.select_related("form__campaign"), user, "export.view"), pk=pk)
 
 
 def exports_for_form(*, form: Form) -> QuerySet[Export]:

@@ -9,7 +9,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.contrib.auth.decorators import login_required
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
+from bianzhi.access import may, require
+from bianzhi.jobs import job_response, job_status_view
 from bianzhi.models import User
-from bianzhi.permissions import office_required, readers_required
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from evaluations.indicators import campaign_dimension_names
@@ -169,10 +170,11 @@ def ballot_enter(request):
 # --------------------------------------------------------------------------------------------------------
 # The office: issuing forms, links and ballots
 # --------------------------------------------------------------------------------------------------------
-@office_required
+@login_required
 @require_POST
 def satisfaction_form_issue_view(request, campaign_pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    require(request.user, "forms.manage", campaign)
     try:
         services.satisfaction_form_issue(campaign=campaign, actor=request.user)
     except ApplicationError as exc:
@@ -182,25 +184,29 @@ def satisfaction_form_issue_view(request, campaign_pk: int):
     return redirect("evaluations:campaign_detail", pk=campaign.pk)
 
 
-@office_required
+@login_required
 def link_qr(request, token: str):
+    """The QR code of a unit's public link: read by the office and the leaders (who read everything)."""
     link = selectors.survey_link_get_by_token(token=token)
+    require(request.user, "form.inspect", link)
     svg = segno.make(public_url(link), error="m").svg_inline(scale=6, title=str(link.target.unit))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
-@readers_required
+@login_required
 def campaign_forms(request, campaign_pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    require(request.user, "campaign.inspect", campaign)
     forms = selectors.forms_by_kind(campaign=campaign)
     kinds = [(value, label, forms.get(value)) for value, label in Form.Kind.choices]
     return render(request, "surveys/campaign_forms.html", {"campaign": campaign, "kinds": kinds})
 
 
-@office_required
+@login_required
 @require_POST
 def form_create_view(request, campaign_pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    require(request.user, "forms.manage", campaign)
     schedule = ScheduleForm(request.POST)
     if not schedule.is_valid():
         messages.error(request, " ".join(schedule.errors.get("__all__", [])) or _("请检查开始和截止时间"))
@@ -209,7 +215,7 @@ def form_create_view(request, campaign_pk: int):
         form = services.form_create(
             campaign=campaign, kind=request.POST.get("kind", ""), actor=request.user, **schedule.cleaned_data
         )
-        if form.kind in {Form.Kind.SATISFACTION, Form.Kind.QUESTIONNAIRE}:
+        if form.takes_public_links:
             services.survey_links_issue(form=form, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -218,11 +224,14 @@ def form_create_view(request, campaign_pk: int):
     return redirect("surveys:form_detail", pk=form.pk)
 
 
-@readers_required
+@login_required
 def form_detail(request, pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
+    require(request.user, "form.inspect", form)
     schedule = ScheduleForm(initial={"opens_at": form.opens_at, "closes_at": form.closes_at})
-    if request.method == "POST" and request.user.is_office_staff:
+    may_manage = may(request.user, "forms.manage", form)
+    if request.method == "POST":
+        require(request.user, "forms.manage", form)
         schedule = ScheduleForm(request.POST)
         if schedule.is_valid():
             try:
@@ -241,7 +250,8 @@ def form_detail(request, pk: int):
     return render(request, "surveys/form_detail.html", {
         "form": form, "schedule": schedule, "rows": rows, "questions": stats.questions,
         "editable": form.is_editable(), "stats": stats, "evaluators": selectors.office_staff(),
-        "exports": exports, "exports_running": any(e.status in {"queued", "running"} for e in exports),
+        "may_manage": may_manage, "may_answers": may(request.user, "form.answers", form),
+        "exports": exports, "exports_running": any(e.is_active for e in exports),
     }, status=400 if schedule.errors else 200)
 
 
@@ -258,10 +268,11 @@ def _decimal_or_none(raw: str) -> Decimal | None:
         raise ApplicationError(_("分数须为数字")) from None
 
 
-@office_required
+@login_required
 @require_POST
 def question_add_view(request, pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
+    require(request.user, "forms.manage", form)
     post = request.POST
     try:
         services.question_add(
@@ -277,10 +288,11 @@ def question_add_view(request, pk: int):
     return redirect(reverse("surveys:form_detail", args=[form.pk]) + "#questions")
 
 
-@office_required
+@login_required
 @require_POST
 def question_remove_view(request, pk: int, question_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
+    require(request.user, "forms.manage", form)
     question = get_object_or_404(form.questions, pk=question_pk)
     try:
         services.question_remove(question=question, actor=request.user)
@@ -291,9 +303,10 @@ def question_remove_view(request, pk: int, question_pk: int):
     return redirect(reverse("surveys:form_detail", args=[form.pk]) + "#questions")
 
 
-@office_required
+@login_required
 def question_edit(request, pk: int, question_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
+    require(request.user, "forms.manage", form)
     question = form.questions.filter(pk=question_pk).first()
     if question is None:
         raise Http404
@@ -317,11 +330,12 @@ def question_edit(request, pk: int, question_pk: int):
     }, status=400 if error else 200)
 
 
-@office_required
+@login_required
 @require_POST
 def ballots_issue_view(request, pk: int, target_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     target = selectors.form_target_get(form=form, pk=target_pk)
+    require(request.user, "forms.manage", target)  # another unit's: 404
     raw = request.POST.get("count", "").strip()
     try:
         count = int(raw) if raw else None
@@ -340,11 +354,12 @@ def ballots_issue_view(request, pk: int, target_pk: int):
 BALLOTS_PER_PDF = 400  # about 4 s to render here: fine for a request; a larger unit prints in several files
 
 
-@office_required
+@login_required
 def ballots_sheet(request, pk: int, target_pk: int):
     """The ballots of a unit, as A4 PDFs of QR codes with short codes (?format=pdf&part=n) or as a list."""
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     target = selectors.form_target_get(form=form, pk=target_pk)
+    require(request.user, "form.answers", target)  # another unit's: 404
     ballots = selectors.ballots_for_print(form=form, target=target)
     parts = [
         (n, chunk[0].serial, chunk[-1].serial)
@@ -377,22 +392,24 @@ def ballots_sheet(request, pk: int, target_pk: int):
 # --------------------------------------------------------------------------------------------------------
 # Reviewing a public form's answers: quality flags, voiding with a reason
 # --------------------------------------------------------------------------------------------------------
-@office_required
+@login_required
 def responses_review(request, pk: int, target_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    if form.kind == Form.Kind.STAFF_ASSESSMENT:
+    if form.is_staff_assessment:
         raise Http404  # anonymous staff answers are never shown one by one
     target = selectors.form_target_get(form=form, pk=target_pk)
+    require(request.user, "form.answers", target)  # another unit's: 404
     return render(request, "surveys/responses.html", {
         "form": form, "target": target, "responses": selectors.responses_for_review(form=form, target=target),
     })
 
 
-@office_required
+@login_required
 @require_POST
 def response_void(request, pk: int, target_pk: int, response_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     target = selectors.form_target_get(form=form, pk=target_pk)
+    require(request.user, "forms.manage", target)  # another unit's: 404
     response = selectors.responses_for_review(form=form, target=target).filter(pk=response_pk).first()
     if response is None:
         raise Http404
@@ -410,18 +427,17 @@ def response_void(request, pk: int, target_pk: int, response_pk: int):
 # --------------------------------------------------------------------------------------------------------
 def _sheet_of(request, pk: int, target_pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    if form.kind != Form.Kind.EVALUATION_SHEET:
+    if not form.is_sheet:
         raise Http404
     return form, selectors.sheet_target_get_for_user(user=request.user, form=form, pk=target_pk)
 
 
-@readers_required
+@login_required
 def sheet(request, pk: int, target_pk: int):
     form, target = _sheet_of(request, pk, target_pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        if not request.user.is_office_staff:
-            raise PermissionDenied
+        require(request.user, "sheet.sign" if request.POST.get("action") == "signoff" else "sheet.fill", target)
         try:
             if request.POST.get("action") == "signoff":
                 services.sheet_signoff(form=form, target=target, actor=request.user)
@@ -447,15 +463,16 @@ def sheet(request, pk: int, target_pk: int):
         "form": form, "target": target, "rows": rows, "errors": errors, "flagged": sum(r["flagged"] for r in rows),
         "signoff": signoff,
         "is_lead": form.lead_evaluator_id == request.user.pk,
-        "may_edit": request.user.is_office_staff and not signoff,
+        "may_edit": may(request.user, "sheet.fill", target) and not signoff,
     }, status=400 if errors else 200)
 
 
-@office_required
+@login_required
 @require_POST
 def sheet_file_upload(request, pk: int, target_pk: int):
     """An evaluator's own file for one indicator (or file question) of the sheet; `replaces`: a new version."""
     form, target = _sheet_of(request, pk, target_pk)
+    require(request.user, "sheet.fill", target)
     question = get_object_or_404(form.questions, code=request.POST.get("question", ""))
     replaces_pk = request.POST.get("replaces", "")
     if replaces_pk and not replaces_pk.isdigit():
@@ -476,10 +493,11 @@ def sheet_file_upload(request, pk: int, target_pk: int):
     return redirect(back)
 
 
-@office_required
+@login_required
 @require_POST
 def sheet_settings(request, pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
+    require(request.user, "forms.manage", form)
     lead = User.objects.filter(pk=request.POST.get("lead_evaluator") or None).first()
     try:
         spread = Decimal(request.POST.get("spread_limit", ""))
@@ -497,10 +515,11 @@ def sheet_settings(request, pk: int):
 # --------------------------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------------------------
-@readers_required
+@login_required
 def results(request, pk: int):
     """Every unit of the campaign, per dimension, and the campaign total."""
     form = selectors.form_get_for_user(user=request.user, pk=pk)
+    require(request.user, "results.view_all", form)
     stats = selectors.form_statistics(form=form)
     dimensions = sorted({q.dimension for q in stats.questions if q.counts_for_satisfaction})
     return render(request, "surveys/results.html", {
@@ -517,7 +536,7 @@ def unit_results(request, pk: int, target_pk: int):
     A liaison may read their own unit's results; another unit is a 404.
     """
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    if form.kind == Form.Kind.EVALUATION_SHEET:
+    if form.is_sheet:
         raise Http404
     target = get_object_or_404(target_list_for_user(user=request.user), campaign_id=form.campaign_id, pk=target_pk)
     stats = selectors.form_statistics(form=form, targets=CampaignTarget.objects.filter(pk=target.pk))
@@ -526,7 +545,7 @@ def unit_results(request, pk: int, target_pk: int):
         {"question": q, "tally": unit.questions.get(q.pk), "mean": unit.means.get(q.pk),
          "distribution": [(label, (unit.questions.get(q.pk) or selectors.Tally()).counts.get(value, 0))
                           for value, label in q.choices]}
-        for q in stats.questions if q.type in {"single_choice", "score"}
+        for q in stats.questions if q.is_single_choice or q.is_score
     ]
     return render(request, "surveys/unit_results.html", {
         "form": form, "target": target, "unit": unit, "questions": questions, "min": stats.min_responses,
@@ -538,41 +557,36 @@ def unit_results(request, pk: int, target_pk: int):
 # --------------------------------------------------------------------------------------------------------
 # Exports
 # --------------------------------------------------------------------------------------------------------
-def _export_payload(export) -> dict:
-    return {
-        "id": export.pk, "status": export.status, "status_label": export.get_status_display(),
-        "progress": export.progress, "rows": export.rows,
-        "status_url": reverse("surveys:export_status", args=[export.pk]),
-        "download_url": reverse("surveys:export_download", args=[export.pk]) if export.status == "ready" else None,
-    }
-
-
-@office_required
+@login_required
 @require_POST
+@transaction.non_atomic_requests  # the service commits (and dispatches) before we answer: we can say whether it went
 def export_request_view(request, pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
+    require(request.user, "export.request", form)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         export = services.export_request(form=form, format=request.POST.get("format", ""), actor=request.user)
     except ApplicationError as exc:
-        if request.headers.get("Accept") == "application/json":
+        if wants_json:
             return JsonResponse({"message": exc.message}, status=400)
         messages.error(request, exc.message)
         return redirect("surveys:form_detail", pk=form.pk)
-    if request.headers.get("Accept") == "application/json":
-        return JsonResponse(_export_payload(export), status=202)
-    messages.success(request, _("导出已开始，完成后可在下方下载"))
+    if wants_json:
+        return job_response(export, status=202)
+    if export.message:  # e.g. the broker is down: recorded, not started
+        messages.warning(request, export.message)
+    else:
+        messages.success(request, _("导出已开始，完成后可在下方下载"))
     return redirect(reverse("surveys:form_detail", args=[form.pk]) + "#exports")
 
 
-@office_required
-def export_status(request, pk: int):
-    return JsonResponse(_export_payload(selectors.export_get_for_user(user=request.user, pk=pk)))
+export_status = login_required(job_status_view(selectors.export_get_for_user))
 
 
-@office_required
+@login_required
 def export_download(request, pk: int):
     export = selectors.export_get_for_user(user=request.user, pk=pk)
-    if export.status != "ready" or not export.file:
+    if not export.is_ready or not export.file:
         raise Http404
     content_type = "text/csv; charset=utf-8" if export.format == "csv" else (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -580,11 +594,12 @@ def export_download(request, pk: int):
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
 
 
-@office_required
+@login_required
 @require_POST
 def window_link_add(request, pk: int):
     """A public link for one service window (服务窗口) of every unit, e.g. 一号窗口."""
     form = selectors.form_get_for_user(user=request.user, pk=pk)
+    require(request.user, "forms.manage", form)
     window = request.POST.get("window", "").strip()[:50]
     try:
         if not window:

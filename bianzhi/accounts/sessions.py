@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..access import may
 from .models import AccountState, SecurityEvent
 
 LAST_SEEN = "accounts_last_seen"
@@ -25,7 +26,7 @@ TOUCH_EVERY = 60
 
 def idle_timeout_applies(user) -> bool:
     """Office accounts (everyone but a unit's liaison) time out when idle."""
-    return getattr(user, "role", None) != "liaison"
+    return may(user, "session.idle_timeout")
 
 
 def password_expired(user, state: AccountState | None) -> bool:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
-from bianzhi.permissions import role_required
+from bianzhi.permissions import action_required
 
 from . import exporters, selectors, services
 from .forms import AccountForm, AccountImportForm, AuditFilterForm, CodeLoginForm, OutputForm, PasswordSetForm
@@ -25,7 +25,7 @@ from .models import SecurityEvent
 from .scopes import unit_scope_get, unit_scopes
 from .sessions import MUST_CHANGE
 
-admin_required = role_required(User.Role.ADMIN)
+admin_required = action_required("accounts.manage")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUDIT_PER_PAGE = 100
 

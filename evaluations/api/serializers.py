@@ -53,9 +53,11 @@ class UploadReplaceInputSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
-    type_label = serializers.CharField(source="get_type_display")
+    actor = serializers.CharField(source="who", read_only=True, help_text="操作人姓名（无账号时为专家姓名或“系统”）")
+    type = serializers.CharField(read_only=True)
+    type_label = serializers.CharField(read_only=True)
+    sentence = serializers.CharField(read_only=True, help_text="这条记录的中文描述")
 
     class Meta:
         model = CampaignEvent
-        fields = ["id", "created_at", "actor", "target", "type", "type_label", "data"]
+        fields = ["id", "created_at", "actor", "target", "type", "type_label", "sentence", "data"]

@@ -2,11 +2,13 @@
 every write is one service call, which checks who may do it."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from bianzhi.access import require, restrict
+from bianzhi.permissions import ReadsOrChanges
 from evaluations import services
 from evaluations.models import Campaign, CampaignTarget, Upload
 from evaluations.selectors import (
@@ -28,16 +30,9 @@ from .serializers import (
 )
 
 
-class NotLeader(permissions.BasePermission):
-    """Leaders read everything and change nothing."""
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.role != "leader"
-
-
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CampaignSerializer
-    permission_classes = [permissions.IsAuthenticated, NotLeader]
+    permission_classes = [ReadsOrChanges]  # leaders read everything and change nothing
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI generator has no user
@@ -54,11 +49,8 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True)
     def events(self, request, pk=None, **kwargs):
-        campaign = self.get_object()
-        if not request.user.sees_everything:  # a liaison: only their own unit's part of the trail
-            events = campaign_events(campaign=campaign).filter(target__unit_id=request.user.unit_id)
-        else:
-            events = campaign_events(campaign=campaign)
+        # a liaison: only their own unit's part of the trail
+        events = restrict(campaign_events(campaign=self.get_object()), request.user, "event.view")
         page = self.paginate_queryset(events)
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
@@ -67,7 +59,7 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
     """A unit's package in a campaign. A liaison sees only their own unit's; another unit is a 404."""
 
     serializer_class = PackageSerializer
-    permission_classes = [permissions.IsAuthenticated, NotLeader]
+    permission_classes = [ReadsOrChanges]  # leaders read everything and change nothing
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI generator has no user
@@ -99,6 +91,7 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
         target = self.get_object()
         if request.method == "GET":
             return Response(UploadSerializer(upload_list_for_user(user=request.user).filter(target=target), many=True).data)
+        require(request.user, "package.file", target)
         data = UploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         file = data.validated_data["file"]
@@ -119,7 +112,7 @@ class UploadViewSet(viewsets.ReadOnlyModelViewSet):
     """Files of the packages the user may see (downloaded through `download_url`, which checks again)."""
 
     serializer_class = UploadSerializer
-    permission_classes = [permissions.IsAuthenticated, NotLeader]
+    permission_classes = [ReadsOrChanges]  # leaders read everything and change nothing
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -131,6 +124,7 @@ class UploadViewSet(viewsets.ReadOnlyModelViewSet):
     def replace(self, request, pk=None, **kwargs):
         """A new version of the file; the old one stays."""
         upload = self.get_object()  # first: another unit's file is a 404 whatever the input
+        require(request.user, "package.file", upload.target)
         data = UploadReplaceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         file = data.validated_data["file"]

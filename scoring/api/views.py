@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bianzhi.access import require
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring import exporters, judging, services
 from scoring.models import ROOT_NODE
@@ -16,7 +17,6 @@ from scoring.selectors import (
     campaign_tree, expert_get_by_token, expert_list, indicator_get, target_scores, tree_frozen, tree_judgement_inputs,
 )
 
-from .permissions import OfficeWritesReadersRead, ReadersOnly
 from .serializers import (
     AggregationQuerySerializer, ExpertJudgementsSerializer, FreezeSerializer, IndicatorSerializer,
     IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, TargetScoreSerializer,
@@ -24,19 +24,25 @@ from .serializers import (
 )
 
 
-def _tree(request, campaign_pk: int):
-    tree = campaign_tree(campaign=campaign_get_for_user(user=request.user, pk=campaign_pk))
+def _tree(request, campaign_pk: int, action: str):
+    """The campaign's tree: 404 if the user may not see the campaign, 403 if they may not do `action` on it
+    (the tree and its weights are read as on the tree page: by the office and the leaders)."""
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    require(request.user, action, campaign)
+    tree = campaign_tree(campaign=campaign)
     if tree is None:
         raise Http404
     return tree
 
 
 class ScoresApi(APIView):
-    """Provisional scores of the units the user may see (a liaison: their own unit only)."""
+    """Provisional scores (暂定) of the campaign's units: the office and leaders only (a liaison sees their
+    unit's result once it is fed back)."""
 
     @extend_schema(responses=TargetScoreSerializer(many=True))
     def get(self, request, campaign_pk: int):
         campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+        require(request.user, "results.view_provisional", campaign)
         targets = target_list_for_user(user=request.user).filter(campaign=campaign)
         return Response(TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data)
 
@@ -46,7 +52,7 @@ class TreeApi(APIView):
 
     @extend_schema(responses=TreeRowSerializer(many=True))
     def get(self, request, campaign_pk: int):
-        tree = _tree(request, campaign_pk)
+        tree = _tree(request, campaign_pk, "tree.view")
         freeze = tree_frozen(tree)
         rows = exporters.tree_rows(tree=tree, freeze=freeze)
         return Response({
@@ -57,11 +63,9 @@ class TreeApi(APIView):
 
 
 class IndicatorUpdateApi(APIView):
-    permission_classes = [OfficeWritesReadersRead]
-
     @extend_schema(request=IndicatorUpdateInputSerializer, responses=IndicatorSerializer)
     def patch(self, request, campaign_pk: int, pk: int):
-        indicator = indicator_get(tree=_tree(request, campaign_pk), pk=pk)
+        indicator = indicator_get(tree=_tree(request, campaign_pk, "tree.edit"), pk=pk)
         data = IndicatorUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         indicator = services.indicator_update(indicator=indicator, actor=request.user, **data.validated_data)
@@ -71,23 +75,20 @@ class IndicatorUpdateApi(APIView):
 class JudgementsApi(APIView):
     """Every expert's matrices and CRs (the office and the leaders)."""
 
-    permission_classes = [ReadersOnly]
-
     @extend_schema(responses=ExpertJudgementsSerializer(many=True))
     def get(self, request, campaign_pk: int):
-        return Response(ExpertJudgementsSerializer(expert_list(tree=_tree(request, campaign_pk)), many=True).data)
+        experts = expert_list(tree=_tree(request, campaign_pk, "ahp.view"))
+        return Response(ExpertJudgementsSerializer(experts, many=True).data)
 
 
 class AggregationApi(APIView):
     """The group weights by AIJ or AIP over the experts not excluded (not frozen: a preview)."""
 
-    permission_classes = [ReadersOnly]
-
     @extend_schema(parameters=[AggregationQuerySerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request, campaign_pk: int):
         query = AggregationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        inputs = tree_judgement_inputs(tree=_tree(request, campaign_pk))
+        inputs = tree_judgement_inputs(tree=_tree(request, campaign_pk, "ahp.view"))
         try:
             result = judging.group_result(inputs.nodes, ROOT_NODE, inputs.judgements, names=inputs.names,
                                           **query.validated_data)
@@ -106,20 +107,19 @@ class WeightsApi(APIView):
 
     @extend_schema(responses=FreezeSerializer)
     def get(self, request, campaign_pk: int):
-        freeze = tree_frozen(_tree(request, campaign_pk))
+        freeze = tree_frozen(_tree(request, campaign_pk, "tree.view"))
         if freeze is None:
             raise Http404
         return Response(FreezeSerializer(freeze).data)
 
 
 class FreezeApi(APIView):
-    permission_classes = [OfficeWritesReadersRead]
-
     @extend_schema(request=AggregationQuerySerializer, responses=FreezeSerializer)
     def post(self, request, campaign_pk: int):
+        tree = _tree(request, campaign_pk, "ahp.freeze")  # first: who may, then what they sent
         data = AggregationQuerySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        freeze = services.weights_freeze(tree=_tree(request, campaign_pk), actor=request.user, **data.validated_data)
+        freeze = services.weights_freeze(tree=tree, actor=request.user, **data.validated_data)
         return Response(FreezeSerializer(freeze).data, status=status.HTTP_201_CREATED)
 
 

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from bianzhi.access import may, require, restrict
 from evaluations.api.serializers import UploadSerializer
 from surveys import selectors, services
 from surveys.models import Form, SurveyResponse
@@ -29,16 +30,17 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
             return Form.objects.none()
         return selectors.form_list_for_user(user=self.request.user).prefetch_related("questions").order_by("pk")
 
-    def _office_only(self):
-        if not self.request.user.is_office_staff:
-            raise PermissionDenied("只有评估人员可以查看")
+    def _form(self, action: str) -> Form:
+        """The form (404 if the user may not see it), if the user may do `action` on it (else 403)."""
+        form = self.get_object()
+        require(self.request.user, action, form, message="只有评估人员可以查看")
+        return form
 
     @extend_schema(responses=DistributionSerializer(many=True))
     @action(detail=True)
     def distribution(self, request, pk=None, format=None):
         """Per unit: public links, one-use ballots issued and used, the response rate, answer sheets."""
-        self._office_only()
-        form = self.get_object()
+        form = self._form("form.answers")
         boxes = selectors.ballot_boxes_by_target(form=form)
         links = dict(form.links.values_list("target_id").annotate(n=Count("id")).order_by())
         responses = dict(form.responses.values_list("target_id").annotate(n=Count("id")).order_by())
@@ -55,10 +57,9 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def responses(self, request, pk=None, format=None):
         """Answer sheets, paginated. The staff assessment's: only units above the threshold, in random order."""
-        self._office_only()
-        form = self.get_object()
+        form = self._form("form.answers")
         responses = SurveyResponse.objects.filter(form=form).select_related("target__unit").prefetch_related("answers__question")
-        if form.kind == Form.Kind.STAFF_ASSESSMENT:
+        if form.is_staff_assessment:
             enough = (SurveyResponse.objects.filter(form=form).values("target_id").annotate(n=Count("id"))
                       .filter(n__gte=settings.SURVEY_MIN_RESPONSES_FOR_STATS).values("target_id"))
             responses = responses.filter(target_id__in=enough)
@@ -70,22 +71,22 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
     def statistics(self, request, pk=None, format=None):
         """Per unit and for the campaign: counts, distribution, 满意率 per dimension."""
         form = self.get_object()
-        targets = None
-        if not request.user.sees_everything:  # a liaison: their own unit only
-            targets = form.campaign.targets.filter(unit_id=request.user.unit_id)
+        sees_all = may(request.user, "results.view_all", form)
+        # a liaison: their own unit only
+        targets = None if sees_all else restrict(form.campaign.targets.all(), request.user, "package.view")
         stats = selectors.form_statistics(form=form, targets=targets)
         payload = {
             "definition": SATISFACTION_DEFINITION,
             "min_responses": stats.min_responses,
             "units": UnitStatsSerializer(stats.units.values(), many=True).data,
         }
-        if request.user.sees_everything:
+        if sees_all:
             payload["total"] = UnitStatsSerializer(stats.total).data
         return Response(payload)
 
     def _sheet_of(self, request, target_pk):
         form = self.get_object()
-        if form.kind != Form.Kind.EVALUATION_SHEET or not request.user.sees_everything:
+        if not form.is_sheet:
             raise NotFound
         return form, selectors.sheet_target_get_for_user(user=request.user, form=form, pk=int(target_pk))
 
@@ -99,8 +100,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
         """
         form, target = self._sheet_of(request, target_pk)
         if request.method == "POST":
-            if not request.user.is_office_staff:
-                raise PermissionDenied("领导只能查看评估表")
+            require(request.user, "sheet.fill", target, message="只能查看评估表，不能修改")
             data = SheetInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             services.sheet_entries_save(form=form, target=target, evaluator=request.user,
@@ -115,8 +115,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
     def sheet_files(self, request, pk=None, target_pk=None, format=None):
         """An evaluator's own file for one question of the unit's sheet (checked by content, versioned)."""
         form, target = self._sheet_of(request, target_pk)
-        if not request.user.is_office_staff:
-            raise PermissionDenied("领导只能查看评估表")
+        require(request.user, "sheet.fill", target, message="只能查看评估表，不能修改")
         data = SheetFileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question = get_object_or_404(form.questions, code=data.validated_data["question"])

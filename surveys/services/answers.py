@@ -3,6 +3,7 @@
 import bisect
 import hashlib
 import hmac
+import logging
 import time
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -15,11 +16,12 @@ from django.db import connections, router, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
-from evaluations.models import CampaignEvent
-from evaluations.services import event_record
+from evaluations import events
+from evaluations.guard import campaign_writable, refusal
 
 from .. import rules
 from ..models import Answer, Ballot, BallotBox, Form, Question, SurveyLink, SurveyResponse
@@ -169,7 +171,9 @@ def _response_save_fast(**kwargs: Any) -> SurveyResponse:
     return response
 
 
-def form_check_open(form: Form) -> None:
+def form_check_open(form: Form, what: str = "public_answer") -> None:
+    if message := refusal(form.campaign_id, what):  # the campaign left the stages that take answers, or is closed
+        raise FormUnavailable(FormUnavailable.CLOSED, message)
     now = timezone.now()
     if now < form.opens_at:
         raise FormUnavailable(
@@ -228,7 +232,11 @@ def _abuse_counts(*, form: Form, ip: str | None, device_key: str | None) -> tupl
         pipe.expire(ip_key, 3600)
     if device_key:  # RedisCache stores an int as itself: cache.get(device_key) still reads 1
         pipe.set(cache.make_and_validate_key(device_key), 1, nx=True)
-    replies = pipe.execute()
+    try:
+        replies = pipe.execute()
+    except (RedisError, OSError) as exc:  # Redis down: no limits rather than no answers (as bianzhi.cache)
+        logging.getLogger("bianzhi.cache").warning("cache pipeline failed, carrying on without it: %s", exc)
+        return (1 if ip_key else 0), True
     seen = int(replies[0]) if ip_key else 0
     return seen, not device_key or bool(replies[-1])
 
@@ -246,7 +254,7 @@ def survey_response_submit(
     form = link.form
     if not link.is_active:
         raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
-    form_check_open(form)
+    form_check_open(form, "public_answer")
     questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
     device_key = _keyed("device", link.pk, device) if device else None
@@ -284,7 +292,7 @@ def ballot_submit(*, code: str, data: Mapping) -> SurveyResponse:
     """
     ballot = ballot_get(code=code)
     box = ballot.box
-    form_check_open(box.form)
+    form_check_open(box.form, "ballot")
     questions = form_questions(form=box.form)
     cleaned = survey_answers_clean(questions=questions, data=data)
     box = BallotBox.objects.select_for_update().get(pk=box.pk)
@@ -336,6 +344,7 @@ def ballot_is_spent(ballot: Ballot) -> bool:
 def survey_response_void(*, response: SurveyResponse, reason: str, actor: User) -> SurveyResponse:
     """Void a doubtful answer: it is kept and shown as voided, and no longer counted."""
     response = SurveyResponse.objects.select_for_update().select_related("form__campaign").get(pk=response.pk)
+    campaign_writable(response.form.campaign, "void")
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("请填写作废原因"))
@@ -345,9 +354,8 @@ def survey_response_void(*, response: SurveyResponse, reason: str, actor: User) 
         raise ApplicationError(_("该答卷已作废"))
     response.is_voided, response.void_reason = True, reason[:200]
     response.save(update_fields=["is_voided", "void_reason"])
-    event_record(campaign=response.form.campaign, target=response.target, type=CampaignEvent.Type.RESPONSE_VOIDED,
-                 actor=actor, data={"action": "response_voided", "form": response.form.kind, "response": str(response.pk),
-                                    "reason": reason})
+    events.event_response_voided(form=response.form, target=response.target, actor=actor, response=str(response.pk),
+                                 reason=reason)
     return response
 
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
+from evaluations import events
+from evaluations.guard import campaign_writable
 from evaluations.indicators import campaign_indicators, campaign_tree_dimensions
-from evaluations.models import Campaign, CampaignEvent, CampaignTarget
-from evaluations.services import event_record
+from evaluations.models import Campaign, CampaignTarget
 
 from ..defaults import FORM_KINDS, form_template
 from ..models import BALLOT_ALPHABET, BallotBox, Ballot, Form, Question, SurveyLink
@@ -36,8 +37,7 @@ def form_create(
 ) -> Form:
     """Copy the default template of `kind` into the campaign (idempotent: an existing form is returned)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.is_closed:
-        raise ApplicationError(_("评估活动已结束，不能再发放表册"))
+    campaign_writable(campaign, "forms")
     if kind not in FORM_KINDS:
         raise ApplicationError(_("未知的表册类型"))
     if closes_at is not None and closes_at <= (opens_at or timezone.now()):
@@ -50,8 +50,7 @@ def form_create(
     )
     if created:
         Question.objects.bulk_create(_questions_from_template(form, template))
-        event_record(campaign=campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
-                     data={"form": kind, "opens_at": form.opens_at, "closes_at": form.closes_at})
+        events.event_form_created(form=form, actor=actor)
     return form
 
 
@@ -59,6 +58,7 @@ def form_create(
 def form_schedule(*, form: Form, opens_at, closes_at, actor: User) -> Form:
     """Set the opening and closing times. An open form may be closed or extended, not re-opened earlier."""
     form = Form.objects.select_for_update().get(pk=form.pk)
+    campaign_writable(form.campaign, "schedule")
     if closes_at is not None and closes_at <= opens_at:
         raise ApplicationError(_("截止时间必须晚于开始时间"))
     if not form.is_editable():
@@ -69,8 +69,7 @@ def form_schedule(*, form: Form, opens_at, closes_at, actor: User) -> Form:
     before = {"opens_at": form.opens_at, "closes_at": form.closes_at}
     form.opens_at, form.closes_at = opens_at, closes_at
     form.save(update_fields=["opens_at", "closes_at", "updated_at"])
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
-                 data={"action": "form_scheduled", "form": form.kind, "before": before, "after": {"opens_at": opens_at, "closes_at": closes_at}})
+    events.event_form_scheduled(form=form, actor=actor, before=before, after={"opens_at": opens_at, "closes_at": closes_at})
     return form
 
 
@@ -78,6 +77,7 @@ def form_schedule(*, form: Form, opens_at, closes_at, actor: User) -> Form:
 def question_update(*, question: Question, actor: User, **changes: Any) -> Question:
     """Edit a question's wording, whether it must be answered, or its options, until the form opens."""
     question = Question.objects.select_for_update().select_related("form__campaign").get(pk=question.pk)
+    campaign_writable(question.form.campaign, "forms")
     if not question.form.is_editable():
         raise ApplicationError(_("表册已开始填报，题目不能再修改"))
     unknown = set(changes) - QUESTION_EDITABLE_FIELDS
@@ -93,8 +93,7 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
     question.full_clean()
     question.save()
     question.form.save(update_fields=["updated_at"])  # a new version: cached questions are re-read
-    event_record(campaign=question.form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
-                 data={"action": "question_updated", "form": question.form.kind, "question": question.code, "before": before, "after": changes})
+    events.event_question_changed(form=question.form, actor=actor, code=question.code, before=before, after=changes)
     return question
 
 
@@ -106,6 +105,7 @@ def _choices_check(choices) -> None:
 
 def _form_editable(form: Form) -> Form:
     form = Form.objects.select_for_update().select_related("campaign").get(pk=form.pk)
+    campaign_writable(form.campaign, "forms")
     if not form.is_editable():
         raise ApplicationError(_("表册已开始填报，题目不能再修改"))
     return form
@@ -147,8 +147,7 @@ def question_add(
     question.full_clean()
     question.save()
     form.save(update_fields=["updated_at"])  # a new version: cached questions are re-read
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
-                 data={"action": "question_added", "form": form.kind, "question": code, "type": type, "text": text})
+    events.event_question_added(form=form, actor=actor, code=code, type=type, text=text)
     return question
 
 
@@ -162,8 +161,7 @@ def question_remove(*, question: Question, actor: User) -> None:
     code, text = question.code, question.text
     question.delete()
     form.save(update_fields=["updated_at"])
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
-                 data={"action": "question_removed", "form": form.kind, "question": code, "text": text})
+    events.event_question_removed(form=form, actor=actor, code=code, text=text)
 
 
 @transaction.atomic
@@ -171,6 +169,7 @@ def survey_links_issue(*, form: Form, actor: User | None, windows: tuple[str, ..
     """One public link per unit (and per service window given); idempotent. Returns how many were added."""
     if form.kind not in {Form.Kind.SATISFACTION, Form.Kind.QUESTIONNAIRE}:
         raise ApplicationError(_("只有满意度测评表和调查问卷通过公开链接填写"))
+    campaign_writable(form.campaign, "links")
     existing = set(form.links.values_list("target_id", "window"))
     new_links = [
         SurveyLink(form=form, target=target, window=window)
@@ -180,8 +179,7 @@ def survey_links_issue(*, form: Form, actor: User | None, windows: tuple[str, ..
     ]
     SurveyLink.objects.bulk_create(new_links)
     if new_links:
-        event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_ISSUED, actor=actor,
-                     data={"form": form.kind, "links": len(new_links)})
+        events.event_links_issued(form=form, actor=actor, links=len(new_links))
     return len(new_links)
 
 
@@ -204,6 +202,7 @@ def ballots_issue(*, form: Form, target: CampaignTarget, actor: User, count: int
         raise ApplicationError(_("评估表由评估人员登录填写，不发放测评票"))
     if target.campaign_id != form.campaign_id:
         raise ApplicationError(_("该单位不在本次评估活动中"))
+    campaign_writable(form.campaign, "ballots")
     if form.closes_at is not None and form.closes_at <= timezone.now():
         raise ApplicationError(_("表册已截止，不能再发放测评票"))
     if count is None:
@@ -217,8 +216,7 @@ def ballots_issue(*, form: Form, target: CampaignTarget, actor: User, count: int
     Ballot.objects.bulk_create(Ballot(box=box, serial=box.issued + i) for i in range(1, count + 1))
     box.issued += count
     box.save(update_fields=["issued"])
-    event_record(campaign=form.campaign, target=target, type=CampaignEvent.Type.BALLOTS_ISSUED, actor=actor,
-                 data={"action": "ballots_issued", "form": form.kind, "ballots": count, "issued": box.issued})
+    events.event_ballots_issued(form=form, target=target, actor=actor, ballots=count, issued=box.issued)
     return box
 
 

@@ -8,14 +8,13 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from bianzhi.exceptions import ApplicationError
+from bianzhi.jobs import job_enqueue, job_run
 from bianzhi.models import User
-from evaluations.models import CampaignEvent
-from evaluations.services import event_record
+from evaluations import events
 
 from .. import exporters
 from ..models import Export, Form, SurveyResponse
@@ -26,16 +25,23 @@ EXPORT_CHUNK = 2000
 
 @transaction.atomic
 def export_request(*, form: Form, format: str, actor: User) -> Export:
+    """Record an export and enqueue it on commit. The same request again while the first is still waiting or
+    running (a double click) gets that first export; with the broker down it waits for the sweep."""
     if format not in Export.Format.values:
         raise ApplicationError(_("不支持的导出格式"))
     if form.kind == Form.Kind.EVALUATION_SHEET:
         raise ApplicationError(_("评估表请在各单位的评估表页面查看"))
-    export = Export.objects.create(form=form, format=format, requested_by=actor)
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.EXPORT_REQUESTED, actor=actor,
-                 data={"action": "export_requested", "form": form.kind, "format": format})
-    from ..tasks import export_build_task  # here: the task module imports this one
-
-    transaction.on_commit(lambda: export_build_task.delay(export.pk))
+    key = f"export:{form.pk}:{format}:{actor.pk}"
+    active = Export.objects.select_for_update().filter(idempotency_key=key, status__in=[Export.Status.QUEUED, Export.Status.RUNNING]).first()
+    if active is not None and active.is_active:
+        if active.may_resend:  # never sent (broker down) or not taken yet: the sweep would; try now too
+            job_enqueue(active)
+        return active
+    if active is not None:  # stuck past its limit: let it go, a fresh export replaces it
+        Export.objects.filter(pk=active.pk).update(idempotency_key="")
+    export = Export.objects.create(form=form, format=format, requested_by=actor, idempotency_key=key)
+    events.event_export_requested(form=form, actor=actor, format=format)
+    job_enqueue(export)
     return export
 
 
@@ -97,28 +103,24 @@ def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
     workbook.save(out)
 
 
-def export_build(*, export_id: int) -> Export:
-    """Write the export file. Idempotent: a redelivered task finds it ready and does nothing."""
-    export = Export.objects.select_related("form__campaign").get(pk=export_id)
-    if export.status == Export.Status.READY:
-        return export
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, progress=0, updated_at=timezone.now())
-    progress = _Progress(export_id=export.pk, total=SurveyResponse.objects.filter(form=export.form).count())
-    rows = _export_rows(export.form, progress)
-    try:
-        with tempfile.TemporaryFile() as out:
-            if export.format == Export.Format.CSV:
-                for chunk in exporters.csv_bytes(rows):
-                    out.write(chunk)
-            else:
-                _write_xlsx(out, rows, export.form)
-            out.seek(0)
-            name = f"{export.form.campaign.year}-{export.form.kind}-{export.pk}.{export.format}"
-            export.file.save(name, File(out), save=False)
-    except Exception as exc:
-        Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, error=repr(exc)[:2000])
-        raise
-    export.status, export.progress, export.rows, export.error = Export.Status.READY, 100, progress.rows, ""
-    export.save(update_fields=["file", "status", "progress", "rows", "error", "updated_at"])
-    return export
+def export_write(export: Export, progress) -> dict:
+    """The job's work (bianzhi.jobs.job_run claims the row and records READY or FAILED)."""
+    export = Export.objects.select_related("form__campaign").get(pk=export.pk)
+    counter = _Progress(export_id=export.pk, total=SurveyResponse.objects.filter(form=export.form).count())
+    rows = _export_rows(export.form, counter)
+    with tempfile.TemporaryFile() as out:
+        if export.format == Export.Format.CSV:
+            for chunk in exporters.csv_bytes(rows):
+                out.write(chunk)
+        else:
+            _write_xlsx(out, rows, export.form)
+        out.seek(0)
+        name = f"{export.form.campaign.year}-{export.form.kind}-{export.pk}.{export.format}"
+        export.file.save(name, File(out), save=False)
+    return {"file": export.file.name, "rows": counter.rows}
 
+
+def export_build(*, export_id: int) -> Export:
+    """Write the export now, in this process (a worker runs the same through bianzhi.jobs); a no-op when done."""
+    job_run(Export, export_id)
+    return Export.objects.get(pk=export_id)

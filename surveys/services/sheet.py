@@ -3,15 +3,17 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bianzhi import access
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
-from evaluations.models import CampaignEvent, CampaignTarget, Upload
-from evaluations.selectors import office_may_act
-from evaluations.services import event_record, upload_current, upload_store
+from evaluations import events
+from evaluations.guard import campaign_writable
+from evaluations.models import CampaignTarget, Upload
+from evaluations.services import upload_current, upload_store
 
 from ..models import Form, Question, SheetEntry, SheetSignoff
 from ..selectors import sheet_combined
@@ -24,8 +26,8 @@ FILE_TAKING_TYPES = frozenset({Question.Type.SCORE, Question.Type.FILE})
 
 def _sheet_actor_check(actor: User, target: CampaignTarget) -> None:
     """The evaluators of the unit's team (and administrators) fill its sheet: the workflow's own rule."""
-    if not office_may_act(actor, target):
-        raise ApplicationError(_("只有负责该单位的评估组成员可以填写评估表"))
+    if not access.may(actor, "sheet.fill", target):
+        raise PermissionDenied(_("只有负责该单位的评估组成员可以填写评估表"))
 
 
 def _sheet_check(form: Form, target: CampaignTarget) -> None:
@@ -33,6 +35,7 @@ def _sheet_check(form: Form, target: CampaignTarget) -> None:
         raise ApplicationError(_("这不是评估表"))
     if target.campaign_id != form.campaign_id:
         raise ApplicationError(_("该单位不在本次评估活动中"))
+    campaign_writable(form.campaign, "sheet")
     if SheetSignoff.objects.filter(form=form, target=target).exists():
         raise ApplicationError(_("该单位的评估表已由评估组长签署，不能再修改"))
 
@@ -66,6 +69,8 @@ def sheet_entries_save(*, form: Form, target: CampaignTarget, evaluator: User, d
         SheetEntry.objects.update_or_create(
             question=question, target=target, evaluator=evaluator, defaults={"score": score, "reason": reason}
         )
+    if rows:
+        events.event_sheet_saved(form=form, target=target, actor=evaluator, indicators=[q.indicator or q.code for q, *_r in rows])
     return len(rows)
 
 
@@ -90,7 +95,7 @@ def sheet_file_add(
                 target.pk, Upload.Purpose.SHEET_EVIDENCE, question.code):
             raise ApplicationError(_("只能替换本题的附件"))
         if replaces.uploaded_by_id != actor.pk:
-            raise ApplicationError(_("只能替换自己上传的附件"))
+            raise PermissionDenied(_("只能替换自己上传的附件"))
         if upload_current(replaces).pk != replaces.pk:
             raise ApplicationError(_("该文件已有更新的版本，请替换最新版本"))
     return upload_store(
@@ -105,7 +110,7 @@ def sheet_signoff(*, form: Form, target: CampaignTarget, actor: User) -> SheetSi
     form = Form.objects.select_for_update().get(pk=form.pk)
     _sheet_check(form, target)
     if form.lead_evaluator_id is None or actor.pk != form.lead_evaluator_id:
-        raise ApplicationError(_("只有评估组长可以签署评估表"))
+        raise PermissionDenied(_("只有评估组长可以签署评估表"))
     combined, _flagged = sheet_combined(form=form, target=target)
     missing = [q.text for q in form.questions.filter(type=Question.Type.SCORE) if q.code not in combined]
     if missing:
@@ -120,8 +125,8 @@ def sheet_signoff(*, form: Form, target: CampaignTarget, actor: User) -> SheetSi
     signoff = SheetSignoff.objects.create(
         form=form, target=target, signed_by=actor, scores={code: str(score) for code, score in combined.items()}
     )
-    event_record(campaign=form.campaign, target=target, type=CampaignEvent.Type.SHEET_SIGNED, actor=actor,
-                 data={"action": "sheet_signed", "form": form.kind, "method": form.combine})
+    events.event_sheet_signed(form=form, target=target, actor=actor, method=form.combine,
+                              method_label=str(form.get_combine_display()))
     return signoff
 
 
@@ -130,20 +135,20 @@ def sheet_settings_update(*, form: Form, combine: str, spread_limit: Decimal, le
     form = Form.objects.select_for_update().get(pk=form.pk)
     if form.kind != Form.Kind.EVALUATION_SHEET:
         raise ApplicationError(_("这不是评估表"))
+    campaign_writable(form.campaign, "forms")
     if form.signoffs.exists():
         raise ApplicationError(_("已有单位的评估表签署，合成方式不能再修改"))
     if combine not in Form.Combine.values:
         raise ApplicationError(_("未知的合成方式"))
     if spread_limit < 0:
         raise ApplicationError(_("分差提示阈值不能为负数"))
-    if lead_evaluator is not None and not lead_evaluator.is_office_staff:
+    if lead_evaluator is not None and not access.may(lead_evaluator, "team.member"):
         raise ApplicationError(_("评估组长必须是评估人员"))
     before = {"combine": form.combine, "spread_limit": form.spread_limit, "lead": form.lead_evaluator_id}
     form.combine, form.spread_limit, form.lead_evaluator = combine, spread_limit, lead_evaluator
     form.save(update_fields=["combine", "spread_limit", "lead_evaluator", "updated_at"])
-    event_record(campaign=form.campaign, type=CampaignEvent.Type.FORM_CHANGED, actor=actor,
-                 data={"action": "sheet_settings", "before": before,
-                       "after": {"combine": combine, "spread_limit": spread_limit, "lead": form.lead_evaluator_id}})
+    events.event_sheet_settings_changed(form=form, actor=actor, before=before,
+                                        after={"combine": combine, "spread_limit": spread_limit, "lead": form.lead_evaluator_id})
     return form
 
 

@@ -110,32 +110,55 @@ def upload(data: bytes, name: str = "台账.xlsx"):
     return {"file": file}
 
 
-def test_importing_on_the_page(client, evaluator):
+def post_import(client, data, name="台账.xlsx", capture=None):
+    """Upload on the page; the import runs as a job once the request commits; then its page."""
+    with capture(execute=True):
+        response = client.post(reverse("registry:import"), upload(data, name))
+    if response.status_code != 302:
+        return response
+    return client.get(response["Location"])
+
+
+def test_importing_on_the_page(client, evaluator, django_capture_on_commit_callbacks):
     client.force_login(evaluator)
-    response = client.post(reverse("registry:import"), upload(workbook(UnitRecordFactory(code="W1"))), follow=True)
+    response = post_import(client, workbook(UnitRecordFactory(code="W1")), capture=django_capture_on_commit_callbacks)
     assert "导入完成：新增 1 个单位" in response.content.decode() and Unit.objects.filter(code="W1").exists()
+    job = response.context["job"]
+    assert job.is_ready and job.progress == 100 and job.requested_by == evaluator
 
 
-def test_a_bad_upload_shows_every_error_and_offers_the_marked_file(client, evaluator):
+def test_a_bad_upload_shows_every_error_and_offers_the_marked_file(client, evaluator, django_capture_on_commit_callbacks):
     client.force_login(evaluator)
     data = edited(edited(workbook(UnitRecordFactory(), UnitRecordFactory()), "单位", "R2", -1), "单位", "D3", "123")
-    page = client.post(reverse("registry:import"), upload(data))
+    page = post_import(client, data, capture=django_capture_on_commit_callbacks)
     text = page.content.decode()
     assert page.status_code == 200 and not Unit.objects.exists()
     assert "发现 2 处错误" in text and "不能是负数（-1）" in text and "统一社会信用代码应为18位" in text
+    assert page.context["job"].is_failed and 'http-equiv="refresh"' not in text
     link = page.context["errors_file"]
     marked = client.get(reverse("registry:import_errors", args=[link]))
     sheet = openpyxl.load_workbook(io.BytesIO(marked.content))["单位"]
     assert "不能是负数" in sheet["R2"].comment.text and "18位" in sheet["D3"].comment.text
-    # nobody else can fetch it
+    # nobody else can fetch it, nor see the import
     from ..factories import UserFactory
     client.force_login(UserFactory(role="evaluator"))
     assert client.get(reverse("registry:import_errors", args=[link])).status_code == 404
+    assert client.get(reverse("registry:import_job", args=[page.context["job"].pk])).status_code == 404
+    assert client.get(reverse("registry:import_status", args=[page.context["job"].pk])).status_code == 404
 
 
-def test_an_upload_that_is_not_xlsx_or_too_big(client, evaluator, settings):
+def test_an_import_waits_on_its_page_until_the_worker_has_run_it(client, evaluator):
     client.force_login(evaluator)
-    page = client.post(reverse("registry:import"), upload(b"name,code\n", "units.csv")).content.decode()
+    response = client.post(reverse("registry:import"), upload(workbook(UnitRecordFactory(code="W2"))))
+    page = client.get(response["Location"])  # the test's transaction never commits: the job stays queued
+    assert page.context["job"].is_queued and 'http-equiv="refresh"' in page.content.decode()
+    status = client.get(reverse("registry:import_status", args=[page.context["job"].pk])).json()
+    assert status["is_active"] and status["status_label"] == "排队中" and not Unit.objects.filter(code="W2").exists()
+
+
+def test_an_upload_that_is_not_xlsx_or_too_big(client, evaluator, settings, django_capture_on_commit_callbacks):
+    client.force_login(evaluator)
+    page = post_import(client, b"name,code\n", "units.csv", capture=django_capture_on_commit_callbacks).content.decode()
     assert "文件不是 Excel 工作簿" in page and "下载标出错误的工作簿" not in page
     settings.REGISTRY_IMPORT_MAX_BYTES = 1024
     page = client.post(reverse("registry:import"), upload(workbook(UnitRecordFactory()))).content.decode()

@@ -60,5 +60,6 @@ def test_evaluator_filters_the_registry_and_imports_a_workbook(browser_page):
     page.get_by_label("编制台账工作簿（.xlsx）").set_input_files(
         {"name": "台账.xlsx", "mimeType": "application/octet-stream", "buffer": workbook(*new)})
     page.get_by_role("button", name="上传并导入").click()
-    expect(page.get_by_text("导入完成：新增 2 个单位")).to_be_visible()
+    expect(page.get_by_text("导入完成：新增 2 个单位")).to_be_visible()  # the import's own page (a background job)
+    page.get_by_role("link", name="查看编制台账").click()
     expect(page.locator("#unit-table")).to_contain_text("临川市新设局")

@@ -132,6 +132,10 @@ def test_a_campaign_from_plan_to_field_visit(browser_page, chromium, live_server
     for step in ("查阅通知", "上传文件", "提交自评", "退回自评", "通过自评", "保存实地评估", "完成实地评估"):
         expect(events.get_by_role("cell", name=step, exact=True).first).to_be_visible()
     office.goto(f"/campaigns/{campaign.pk}/")
-    for step in ("阶段变更", "修改", "创建"):
+    for step in ("阶段变更", "修改设置", "修改截止日期", "创建评估活动"):
         expect(office.locator("table.events").get_by_role("cell", name=step, exact=True).first).to_be_visible()
+    # each row says itself with the evaluator's name, never a dict
+    expect(office.locator("table.events").get_by_text("王评估 将评估阶段由 制定方案 改为 发布通知")).to_be_visible()
+    expect(office.locator("table.events").get_by_text("王评估 修改了截止日期：部门自评 由 — 改为 2026-12-31")).to_be_visible()
+    expect(office.locator("table.events")).not_to_contain_text("{")
     liaison_context.close()

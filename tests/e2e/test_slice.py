@@ -73,7 +73,7 @@ def test_campaign_to_pdf_report_through_a_real_worker(celery_worker_process):
         time.sleep(0.5)
     assert payload["progress"] == 100
     worker_log = celery_worker_process.log_text()  # rendered by the worker process, not in this one
-    assert "reports.tasks.report_render_task" in worker_log and "succeeded" in worker_log
+    assert "bianzhi.jobs.run" in worker_log and "succeeded" in worker_log
 
     # then: the PDF says the unit's name and its score, in Chinese
     download = office.get(payload["download_url"])

@@ -56,7 +56,7 @@ def test_every_step_is_in_the_trail_with_before_and_after(world):
                                     deadlines={"self_assessment": date(2026, 6, 30)})
     changes = world.campaign.events.filter(type=CampaignEvent.Type.STATUS_CHANGED).get().data
     assert changes == {"from": "plan", "to": "notice"}
-    deadline = world.campaign.events.filter(type=CampaignEvent.Type.EDITED, data__has_key="deadlines").get()
+    deadline = world.campaign.events.filter(type=CampaignEvent.Type.DEADLINES_SET).get()
     assert deadline.data["deadlines"]["self_assessment"] == {"from": None, "to": "2026-06-30"}
     assert deadline.actor == world.evaluator
 

@@ -93,12 +93,17 @@ def test_the_board_shows_each_unit_by_step(world):
 
 
 def test_the_audit_trail_exports_as_csv(world):
+    world.evaluator.first_name = "王评估"
+    world.evaluator.save()
     advance_to(world, Campaign.Status.NOTICE)
     response = login(world.leader).get(reverse("evaluations:campaign_events_export", args=[world.campaign.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["时间", "操作人", "单位", "事件", "内容"]
-    assert any(r[3] == "阶段变更" and '"from": "plan"' in r[4] and '"to": "notice"' in r[4] for r in rows)
-    assert any(r[2] == "临川市甲局" and r[3] == "单位进度变更" for r in rows)
+    # the actor's full name and a sentence, never a username or a dict
+    assert any(r[1] == "王评估" and r[3] == "阶段变更" and r[4] == "王评估 将评估阶段由 制定方案 改为 发布通知" for r in rows)
+    assert any(r[2] == "临川市甲局" and r[3] == "单位进度变更" and "临川市甲局 的进度由 待通知 改为 已通知" in r[4] for r in rows)
+    named = [r for r in rows[1:] if r[3] in ("阶段变更", "单位进度变更")]  # written after the name was given
+    assert named and not any(world.evaluator.username in cell or "{" in cell for r in named for cell in r)
 
 
 def test_the_field_visit_page_keeps_what_was_typed_when_refused(world):

@@ -11,6 +11,7 @@ from bianzhi.models import Unit, User
 from evaluations import services
 from evaluations.forms import CampaignCreateForm
 from evaluations.models import Campaign, CampaignEvent, CampaignTarget, FieldVisit, Notification, SelfAssessment
+from evaluations.services._common import target_move
 
 from ..factories import UnitFactory, UserFactory
 from .conftest import DOCX, PDF, PNG, accept_all, advance_to, fill_and_submit
@@ -172,7 +173,7 @@ def test_illegal_package_moves_are_refused_in_chinese(world):
     with pytest.raises(ApplicationError, match="该单位的自评尚未提交，不能审核"):
         services.self_assessment_accept(target=world.target, actor=world.evaluator)
     with pytest.raises(ApplicationError, match="“临川市甲局”当前为“自评填报中”，不能变为“实地评估完成”"):
-        services._target_move(target=world.target, to_status=T.FIELD_DONE, actor=world.evaluator)
+        target_move(target=world.target, to_status=T.FIELD_DONE, actor=world.evaluator)
 
 
 # -- uploads ------------------------------------------------------------------------------------------------

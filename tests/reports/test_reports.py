@@ -22,11 +22,12 @@ def target():
 
 
 def test_a_double_click_queues_one_report(evaluator, target, django_capture_on_commit_callbacks):
-    with patch("reports.tasks.report_render_task.delay") as delay, django_capture_on_commit_callbacks(execute=True):
+    with patch("bianzhi.tasks.job_run_task.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
         first = report_request(target=target, actor=evaluator)
         second = report_request(target=target, actor=evaluator)
     assert first.pk == second.pk and Report.objects.count() == 1
-    delay.assert_called_once_with(first.pk)
+    send.assert_called_once()
+    assert send.call_args.kwargs["args"] == ["reports.Report", first.pk] and send.call_args.kwargs["queue"] == "reports"
 
 
 def test_the_pdf_is_chinese_and_carries_the_score(evaluator, target, django_capture_on_commit_callbacks):
@@ -48,11 +49,11 @@ def test_rendering_again_is_a_no_op(evaluator, target, django_capture_on_commit_
 
 
 def test_a_failure_is_recorded_and_can_be_retried(evaluator, target, django_capture_on_commit_callbacks):
-    with patch("reports.services.weasyprint.HTML", side_effect=OSError("no font")), pytest.raises(OSError):
+    with patch("reports.services.weasyprint.HTML", side_effect=OSError("no font")):
         with django_capture_on_commit_callbacks(execute=True):
             report_request(target=target, actor=evaluator)
     report = Report.objects.get()
-    assert report.status == Report.Status.FAILED and "no font" in report.error
+    assert report.is_failed and "no font" in report.error and "生成失败" in report.error and report.can_retry
     with django_capture_on_commit_callbacks(execute=True):
         report_request(target=target, actor=evaluator)
     report.refresh_from_db()
@@ -89,3 +90,19 @@ def test_the_files_are_not_under_a_public_url(settings):
 def test_bar_chart_escapes_labels_and_clamps_values():
     svg = bar_chart_svg([Bar("A<B", 120), Bar("满意率", 50)])
     assert "A&lt;B" in svg and svg.startswith("<svg") and 'width="-' not in svg
+
+
+def test_asking_again_for_a_report_queued_long_ago_sends_it_again(evaluator, target, django_capture_on_commit_callbacks):
+    """A user can always retry a job that is not running: a queued report whose message went astray."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report = Report.objects.create(target=target, dispatched_at=timezone.now() - timedelta(minutes=1))
+    with patch("bianzhi.tasks.job_run_task.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
+        assert report_request(target=target, actor=evaluator).pk == report.pk
+    send.assert_called_once()
+    Report.objects.filter(pk=report.pk).update(dispatched_at=timezone.now())  # just sent: not again
+    with patch("bianzhi.tasks.job_run_task.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
+        report_request(target=target, actor=evaluator)
+    send.assert_not_called()

@@ -1,4 +1,5 @@
-"""The admin refuses to change a tree, its indicators, experts or judgements once the weights are frozen."""
+"""The admin shows a tree, its indicators, experts and judgements, and changes none of them, before the freeze or
+after (the services change them: guarded and audited; tests/test_admin.py checks every admin the same way)."""
 
 import pytest
 from django.urls import reverse
@@ -12,14 +13,14 @@ from .test_tree_services import judge_all
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_edits_until_the_freeze_and_not_after(client, evaluator):
+def test_admin_shows_the_tree_read_only_before_and_after_the_freeze(client, evaluator):
     tree = campaign_tree_factory(actor=evaluator)
     expert = services.expert_invite(tree=tree, name="张教授", actor=evaluator)
     judge_all(tree, expert)
     indicator = tree.indicators.get(code="D1_01")
     client.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
     indicator_url = reverse("admin:scoring_treeindicator_change", args=[indicator.pk])
-    assert 'name="name"' in client.get(indicator_url).content.decode()  # an editable field
+    assert 'name="name"' not in client.get(indicator_url).content.decode()  # shown read only, before the freeze too
 
     services.weights_freeze(tree=tree, method="aij", ri_table="saaty1980", actor=evaluator)
     page = client.get(indicator_url).content.decode()

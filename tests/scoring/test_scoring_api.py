@@ -1,6 +1,7 @@
 """The scoring API: tree, judgements (an expert: only their own), aggregation, frozen weights; refusals."""
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from bianzhi.models import User
@@ -99,13 +100,17 @@ def test_judgements_and_aggregation_are_for_the_office_and_leaders(api, evaluato
     assert api.post(f"{base}/ahp/freeze/", {"method": "aij"}).status_code == 403
     api.force_authenticate(liaison)  # a liaison whose unit is not in this campaign: the campaign is invisible
     assert api.get(f"{base}/indicator-tree/").status_code == 404
-    assert api.get(f"{base}/ahp/judgements/").status_code == 403
+    assert api.get(f"{base}/ahp/judgements/").status_code == 404
 
 
-def test_a_liaison_of_a_unit_in_the_campaign_sees_the_tree_but_not_the_judgements(api, judged):
+def test_a_liaison_of_a_unit_in_the_campaign_sees_the_tree_but_not_the_judgements(api, client, judged):
     tree, _experts = judged
     liaison = UserFactory(role=User.Role.LIAISON, unit=tree.campaign.targets.get().unit)
     api.force_authenticate(liaison)
     assert api.get(f"/api/v1/campaigns/{tree.campaign_id}/indicator-tree/").status_code == 200
+    client.force_login(liaison)  # the page agrees with the API: read, without the office's controls
+    page = client.get(reverse("scoring:tree", args=[tree.campaign_id]))
+    assert page.status_code == 200 and "重命名" not in page.content.decode()
+    assert client.get(reverse("scoring:ahp", args=[tree.campaign_id])).status_code == 403
     assert api.get(f"/api/v1/campaigns/{tree.campaign_id}/ahp/judgements/").status_code == 403
     assert api.get(f"/api/v1/campaigns/{tree.campaign_id}/ahp/aggregate/").status_code == 403

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
 @pytest.fixture(autouse=True)
 def redis_cache(settings, redis_url):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+    settings.CACHES = {"default": {"BACKEND": "bianzhi.cache.DegradingRedisCache", "LOCATION": redis_url,
                                    "KEY_PREFIX": "test-abuse"}}
     cache.clear()
     yield
@@ -32,3 +32,10 @@ def test_the_pipeline_is_used_and_agrees_with_the_cache(link):
     cache.delete(device)
     assert _abuse_counts(form=link.form, ip="10.0.0.9", device_key=device) == (3, True)
     assert _abuse_counts(form=link.form, ip=None, device_key=None) == (0, True)
+
+
+def test_with_redis_down_the_pipeline_lets_answers_in(link, settings):
+    settings.CACHES = {"default": {"BACKEND": "bianzhi.cache.DegradingRedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens on port 1
+    device = _keyed("device", link.pk, "phone-2")
+    assert _abuse_counts(form=link.form, ip="10.0.0.9", device_key=device) == (1, True)

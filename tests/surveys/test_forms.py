@@ -196,7 +196,7 @@ def test_a_campaign_adds_its_own_question_of_each_type_and_removes_one(campaign,
         question_add(form=form, actor=evaluator, type="file", text="附件")
     question_remove(question=multi, actor=evaluator)
     assert list(form.questions.values_list("code", flat=True))[-1] == "q10"
-    assert campaign.events.filter(type=CampaignEvent.Type.FORM_CHANGED, data__action="question_removed").exists()
+    assert campaign.events.filter(type=CampaignEvent.Type.QUESTION_REMOVED).exists()
 
 
 def test_a_question_others_depend_on_cannot_be_removed_and_an_open_form_takes_no_new_question(campaign, evaluator):

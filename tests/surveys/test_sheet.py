@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -66,7 +66,7 @@ def test_in_lead_mode_the_lead_decides_and_only_the_lead_signs_off_a_complete_sh
                                   lead_evaluator=lead, actor=evaluator)
     sheet_entries_save(form=sheet, target=target, evaluator=evaluator, data=all_scores("5"))
     sheet_entries_save(form=sheet, target=target, evaluator=lead, data={"d1_01": "9"})
-    with pytest.raises(ApplicationError, match="只有评估组长"):
+    with pytest.raises(PermissionDenied, match="只有评估组长"):  # may see, may not act: 403
         sheet_signoff(form=sheet, target=target, actor=evaluator)
     with pytest.raises(ApplicationError, match="40 项指标没有组长评分"):
         sheet_signoff(form=sheet, target=target, actor=lead)
@@ -90,7 +90,7 @@ def test_leaders_read_the_sheet_liaisons_do_not_see_it(sheet, target, leader, li
     assert not SheetEntry.objects.exists()
     outsider = Client()
     outsider.force_login(liaison)
-    assert outsider.get(url).status_code == 403
+    assert outsider.get(url).status_code == 404
 
 
 def test_a_unit_of_another_campaign_is_not_found(sheet, evaluator):

@@ -1,0 +1,565 @@
+"""The audit trail's events: one function per event, each writing one append-only CampaignEvent row, and one
+describer per type that says the row in a Chinese sentence naming who did it
+("王评估 将评估阶段由 部门自评 改为 社会调查").
+
+Adding an event: a constant in CampaignEvent.Type, a function here that calls `_record`, and a describer
+registered with `@describes(...)`. The type column is a plain string, so no migration is needed; a test
+checks that every type has a describer. Callers pass plain values (codes, names, counts) or objects of this
+app; objects of the apps above (forms, trees) are passed as their kind/label, so this module imports none.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bianzhi.models import User
+
+from .models import Campaign, CampaignEvent, CampaignTarget, Upload
+
+T = CampaignEvent.Type
+
+
+def actor_name(actor: User | None) -> str:
+    if actor is None:
+        return ""
+    return actor.get_full_name() or actor.username
+
+
+def _record(
+    *, campaign: Campaign, type: str, actor: User | None, target: CampaignTarget | None = None, **data: Any
+) -> CampaignEvent:
+    return CampaignEvent.objects.create(
+        campaign=campaign, target=target, type=type, actor=actor, actor_name=actor_name(actor), data=data
+    )
+
+
+def describes(*types: str) -> Callable:
+    """Register the function as the describer of these event types."""
+
+    def register(function: Callable[[CampaignEvent], str]) -> Callable[[CampaignEvent], str]:
+        for type in types:
+            CampaignEvent.DESCRIBERS[type] = function
+        return function
+
+    return register
+
+
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else str(value or "—")
+
+
+def _stage(value) -> str:
+    return _label(Campaign.Status, value)
+
+
+def _package(value) -> str:
+    return _label(CampaignTarget.Status, value)
+
+
+def _unit(event: CampaignEvent) -> str:
+    return event.target.unit.name if event.target_id else ""
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, (list, tuple)):
+        return "、".join(_plain(v) for v in value) or "—"
+    return str(value)
+
+
+def _fields(changes: dict, labels: dict | None = None) -> str:
+    labels = labels or {}
+    return "；".join(
+        _("%(field)s 由 %(before)s 改为 %(after)s") % {
+            "field": labels.get(field, field), "before": _plain(change.get("from")), "after": _plain(change.get("to"))}
+        for field, change in changes.items() if isinstance(change, dict)
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The campaign
+# ---------------------------------------------------------------------------------------------------------
+def event_campaign_created(*, campaign: Campaign, actor: User, units: Iterable[str]) -> CampaignEvent:
+    units = list(units)
+    return _record(campaign=campaign, type=T.CREATED, actor=actor, name=campaign.name, year=campaign.year,
+                   kind=campaign.kind, units=units)
+
+
+@describes(T.CREATED)
+def _created(e: CampaignEvent) -> str:
+    return _("%(who)s 创建了评估活动“%(year)s %(name)s”，被评估单位 %(n)d 个") % {
+        "who": e.who, "year": e.data.get("year", ""), "name": e.data.get("name", ""), "n": len(e.data.get("units", []))}
+
+
+CAMPAIGN_FIELD_LABELS = {
+    "name": gettext_lazy("名称"), "kind": gettext_lazy("评估类型"), "plan_text": gettext_lazy("实施方案"), "notice_text": gettext_lazy("评估通知"),
+    "excellent_min": gettext_lazy("优秀分数线"), "good_min": gettext_lazy("良好分数线"), "fair_min": gettext_lazy("一般分数线"),
+}
+
+
+def event_campaign_edited(*, campaign: Campaign, actor: User, changes: dict) -> CampaignEvent:
+    return _record(campaign=campaign, type=T.EDITED, actor=actor, changes=changes)
+
+
+@describes(T.EDITED)
+def _edited(e: CampaignEvent) -> str:
+    data = e.data
+    if "changes" in data:
+        labels = {k: str(v) for k, v in CAMPAIGN_FIELD_LABELS.items()}
+        long_texts = {"plan_text", "notice_text"}  # a document's text is too long for a sentence
+        short = {k: v for k, v in data["changes"].items() if k not in long_texts}
+        parts = [_fields(short, labels)] + [_("修改了%(doc)s") % {"doc": labels[k]} for k in data["changes"] if k in long_texts]
+        return _("%(who)s 修改了评估活动设置：%(what)s") % {"who": e.who, "what": "；".join(p for p in parts if p)}
+    if "deadlines" in data:  # written before DEADLINES_SET existed
+        return _deadlines(e)
+    if "team" in data:  # written before TEAM_SAVED existed
+        return _team(e)
+    return _("%(who)s 修改了评估活动设置") % {"who": e.who}
+
+
+def event_deadlines_set(*, campaign: Campaign, actor: User, changes: dict) -> CampaignEvent:
+    return _record(campaign=campaign, type=T.DEADLINES_SET, actor=actor, deadlines=changes)
+
+
+@describes(T.DEADLINES_SET)
+def _deadlines(e: CampaignEvent) -> str:
+    changes = {_stage(step): change for step, change in e.data.get("deadlines", {}).items()}
+    return _("%(who)s 修改了截止日期：%(what)s") % {"who": e.who, "what": _fields(changes)}
+
+
+def event_team_saved(*, campaign: Campaign, actor: User, before: dict | None, after: dict) -> CampaignEvent:
+    return _record(campaign=campaign, type=T.TEAM_SAVED, actor=actor, team={"from": before, "to": after})
+
+
+@describes(T.TEAM_SAVED)
+def _team(e: CampaignEvent) -> str:
+    team = e.data.get("team", {})
+    after = team.get("to") or {}
+    values = {"who": e.who, "name": after.get("name", ""), "members": _plain(after.get("members")),
+              "n": len(after.get("units") or [])}
+    if team.get("from") is None:
+        return _("%(who)s 建立了评估组“%(name)s”：成员 %(members)s，负责单位 %(n)d 个") % values
+    return _("%(who)s 调整了评估组“%(name)s”：成员 %(members)s，负责单位 %(n)d 个") % values
+
+
+def event_campaign_advanced(*, campaign: Campaign, actor: User, from_status: str, to_status: str) -> CampaignEvent:
+    return _record(campaign=campaign, type=T.STATUS_CHANGED, actor=actor, **{"from": from_status, "to": to_status})
+
+
+@describes(T.STATUS_CHANGED)
+def _advanced(e: CampaignEvent) -> str:
+    return _("%(who)s 将评估阶段由 %(from)s 改为 %(to)s") % {
+        "who": e.who, "from": _stage(e.data.get("from")), "to": _stage(e.data.get("to"))}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A unit's package: progress, notice, self-assessment, files, field visit, report
+# ---------------------------------------------------------------------------------------------------------
+def event_target_moved(
+    *, target: CampaignTarget, actor: User | None, from_status: str, to_status: str, **data: Any
+) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.TARGET_STATUS_CHANGED, actor=actor,
+                   **{"from": from_status, "to": to_status, **data})
+
+
+@describes(T.TARGET_STATUS_CHANGED)
+def _moved(e: CampaignEvent) -> str:
+    sentence = _("%(who)s 将 %(unit)s 的进度由 %(from)s 改为 %(to)s") % {
+        "who": e.who, "unit": _unit(e), "from": _package(e.data.get("from")), "to": _package(e.data.get("to"))}
+    if e.data.get("reason"):
+        sentence += _("（原因：%(reason)s）") % {"reason": e.data["reason"]}
+    return sentence
+
+
+def event_notice_seen(*, target: CampaignTarget, actor: User) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.NOTICE_SEEN, actor=actor)
+
+
+@describes(T.NOTICE_SEEN)
+def _notice_seen(e: CampaignEvent) -> str:
+    return _("%(who)s 查阅了评估通知") % {"who": e.who}
+
+
+def event_self_saved(*, target: CampaignTarget, actor: User, version: int, changes: dict) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.SELF_SAVED, actor=actor, version=version,
+                   changes=changes)
+
+
+@describes(T.SELF_SAVED)
+def _self_saved(e: CampaignEvent) -> str:
+    return _("%(who)s 保存了自评（第 %(v)s 版），改动 %(n)d 项指标：%(codes)s") % {
+        "who": e.who, "v": e.data.get("version", 1), "n": len(e.data.get("changes", {})),
+        "codes": "、".join(e.data.get("changes", {}))}
+
+
+def event_self_moved(
+    *, target: CampaignTarget, actor: User, type: str, version: int, from_status: str, to_status: str, **data: Any
+) -> CampaignEvent:
+    """A self-assessment submitted, returned (with `reason`) or accepted."""
+    if type not in {T.SELF_SUBMITTED, T.SELF_RETURNED, T.SELF_ACCEPTED}:
+        raise ValueError(type)
+    return _record(campaign=target.campaign, target=target, type=type, actor=actor, version=version,
+                   **{"from": from_status, "to": to_status, **data})
+
+
+def event_self_submitted(*, target: CampaignTarget, actor: User, version: int, from_status: str, to_status: str):
+    return event_self_moved(target=target, actor=actor, type=T.SELF_SUBMITTED, version=version,
+                            from_status=from_status, to_status=to_status)
+
+
+def event_self_returned(*, target: CampaignTarget, actor: User, version: int, from_status: str, to_status: str,
+                        reason: str):
+    return event_self_moved(target=target, actor=actor, type=T.SELF_RETURNED, version=version,
+                            from_status=from_status, to_status=to_status, reason=reason)
+
+
+def event_self_accepted(*, target: CampaignTarget, actor: User, version: int, from_status: str, to_status: str):
+    return event_self_moved(target=target, actor=actor, type=T.SELF_ACCEPTED, version=version,
+                            from_status=from_status, to_status=to_status)
+
+
+@describes(T.SELF_SUBMITTED, T.SELF_RETURNED, T.SELF_ACCEPTED)
+def _self_moved(e: CampaignEvent) -> str:
+    values = {"who": e.who, "unit": _unit(e), "v": e.data.get("version", 1), "reason": e.data.get("reason", "")}
+    if e.type == T.SELF_SUBMITTED:
+        return _("%(who)s 提交了 %(unit)s 的自评（第 %(v)s 版）") % values
+    if e.type == T.SELF_RETURNED:
+        return _("%(who)s 退回了 %(unit)s 的自评（第 %(v)s 版），原因：%(reason)s") % values
+    return _("%(who)s 通过了 %(unit)s 的自评（第 %(v)s 版）") % values
+
+
+def event_file_uploaded(*, upload: Upload, actor: User, replaces: Upload | None) -> CampaignEvent:
+    target = upload.target
+    return _record(
+        campaign=target.campaign, target=target, type=T.FILE_UPLOADED, actor=actor, purpose=upload.purpose,
+        indicator=upload.indicator_code, question=upload.question_code, name=upload.original_name,
+        sha256=upload.sha256, version=upload.version, replaces=replaces.pk if replaces else None,
+    )
+
+
+@describes(T.FILE_UPLOADED)
+def _uploaded(e: CampaignEvent) -> str:
+    values = {"who": e.who, "purpose": _label(Upload.Purpose, e.data.get("purpose")), "name": e.data.get("name", ""),
+              "v": e.data.get("version", 1)}
+    if e.data.get("replaces"):
+        return _("%(who)s 上传了%(purpose)s“%(name)s”的新版本（第 %(v)s 版）") % values
+    return _("%(who)s 上传了%(purpose)s“%(name)s”") % values
+
+
+VISIT_FIELD_LABELS = {
+    "visit_date": gettext_lazy("评估日期"), "people_met": gettext_lazy("座谈对象"), "listen_notes": gettext_lazy("汇报要点"),
+    "signs_match": gettext_lazy("门牌与内设机构一致"), "posts_match": gettext_lazy("在用领导职数与核定一致"), "people_in_place": gettext_lazy("人员在岗"),
+    "look_notes": gettext_lazy("现场情况"), "ballots_handed_out": gettext_lazy("发放测评票数"), "ballots_returned": gettext_lazy("收回测评票数"),
+    "judgement": gettext_lazy("综合评价"), "interview": gettext_lazy("访谈记录"),
+}
+
+
+def event_visit_saved(*, target: CampaignTarget, actor: User, changes: dict) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.VISIT_SAVED, actor=actor, changes=changes)
+
+
+@describes(T.VISIT_SAVED)
+def _visit_saved(e: CampaignEvent) -> str:
+    changes = e.data.get("changes", {})
+    names = [str(VISIT_FIELD_LABELS.get(k, "")) or (_("核查 %(c)s") % {"c": k.split(":", 1)[-1]}) for k in changes]
+    return _("%(who)s 保存了 %(unit)s 的实地评估记录：%(what)s") % {"who": e.who, "unit": _unit(e), "what": "、".join(names)}
+
+
+def event_visit_completed(*, target: CampaignTarget, actor: User, problems: int) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.VISIT_COMPLETED, actor=actor,
+                   problems=problems, **{"from": "draft", "to": "completed"})
+
+
+@describes(T.VISIT_COMPLETED)
+def _visit_completed(e: CampaignEvent) -> str:
+    return _("%(who)s 完成了 %(unit)s 的实地评估，列入问题清单 %(n)s 项") % {
+        "who": e.who, "unit": _unit(e), "n": e.data.get("problems", 0)}
+
+
+def event_report_requested(*, target: CampaignTarget, actor: User, report_id: int) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.REPORT_REQUESTED, actor=actor, report=report_id)
+
+
+@describes(T.REPORT_REQUESTED)
+def _report_requested(e: CampaignEvent) -> str:
+    return _("%(who)s 申请生成 %(unit)s 的评估报告") % {"who": e.who, "unit": _unit(e)}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Forms (the surveys app passes each form as its kind and label)
+# ---------------------------------------------------------------------------------------------------------
+def _form(form) -> dict:
+    return {"form": form.kind, "form_label": str(form.get_kind_display())}
+
+
+def _form_name(e: CampaignEvent) -> str:
+    return e.data.get("form_label") or str(e.data.get("form", ""))
+
+
+def event_form_created(*, form, actor: User | None) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.FORM_CREATED, actor=actor, opens_at=form.opens_at,
+                   closes_at=form.closes_at, **_form(form))
+
+
+@describes(T.FORM_CREATED)
+def _form_created(e: CampaignEvent) -> str:
+    return _("%(who)s 新建了表册“%(form)s”") % {"who": e.who, "form": _form_name(e)}
+
+
+def _when(value) -> str:
+    return str(value)[:16].replace("T", " ") if value else _("不限")
+
+
+def event_form_scheduled(*, form, actor: User, before: dict, after: dict) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.FORM_SCHEDULED, actor=actor, before=before, after=after, **_form(form))
+
+
+@describes(T.FORM_SCHEDULED)
+def _form_scheduled(e: CampaignEvent) -> str:
+    before, after = e.data.get("before", {}), e.data.get("after", {})
+    return _("%(who)s 将表册“%(form)s”的填报时间由 %(b1)s 至 %(b2)s 改为 %(a1)s 至 %(a2)s") % {
+        "who": e.who, "form": _form_name(e), "b1": _when(before.get("opens_at")), "b2": _when(before.get("closes_at")),
+        "a1": _when(after.get("opens_at")), "a2": _when(after.get("closes_at"))}
+
+
+def event_question_added(*, form, actor: User, code: str, type: str, text: str) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.QUESTION_ADDED, actor=actor, question=code, question_type=type,
+                   text=text, **_form(form))
+
+
+def event_question_changed(*, form, actor: User, code: str, before: dict, after: dict) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.QUESTION_CHANGED, actor=actor, question=code, before=before,
+                   after=after, **_form(form))
+
+
+def event_question_removed(*, form, actor: User, code: str, text: str) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.QUESTION_REMOVED, actor=actor, question=code, text=text, **_form(form))
+
+
+@describes(T.QUESTION_ADDED, T.QUESTION_CHANGED, T.QUESTION_REMOVED)
+def _question(e: CampaignEvent) -> str:
+    values = {"who": e.who, "form": _form_name(e), "q": e.data.get("question", ""), "text": e.data.get("text", "")}
+    if e.type == T.QUESTION_ADDED:
+        return _("%(who)s 在表册“%(form)s”中添加了题目 %(q)s“%(text)s”") % values
+    if e.type == T.QUESTION_REMOVED:
+        return _("%(who)s 从表册“%(form)s”中删除了题目 %(q)s“%(text)s”") % values
+    values["what"] = "、".join(e.data.get("after", {}))
+    return _("%(who)s 修改了表册“%(form)s”的题目 %(q)s（%(what)s）") % values
+
+
+SHEET_SETTING_LABELS = {"combine": gettext_lazy("合成方式"), "spread_limit": gettext_lazy("分差提示阈值"), "lead": gettext_lazy("评估组长")}
+
+
+def event_sheet_settings_changed(*, form, actor: User, before: dict, after: dict) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.SHEET_SETTINGS_CHANGED, actor=actor, before=before, after=after,
+                   **_form(form))
+
+
+@describes(T.SHEET_SETTINGS_CHANGED)
+def _sheet_settings(e: CampaignEvent) -> str:
+    before, after = e.data.get("before", {}), e.data.get("after", {})
+    changes = {str(SHEET_SETTING_LABELS.get(k, k)): {"from": before.get(k), "to": after.get(k)}
+               for k in after if str(before.get(k)) != str(after.get(k))}
+    return _("%(who)s 修改了评估表设置：%(what)s") % {"who": e.who, "what": _fields(changes) or _("无变化")}
+
+
+def event_links_issued(*, form, actor: User | None, links: int) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.LINKS_ISSUED, actor=actor, links=links, **_form(form))
+
+
+@describes(T.LINKS_ISSUED)
+def _links(e: CampaignEvent) -> str:
+    return _("%(who)s 为表册“%(form)s”发放了 %(n)s 个公开链接") % {"who": e.who, "form": _form_name(e), "n": e.data.get("links", 0)}
+
+
+def event_ballots_issued(*, form, target: CampaignTarget, actor: User, ballots: int, issued: int) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.BALLOTS_ISSUED, actor=actor, ballots=ballots,
+                   issued=issued, **_form(form))
+
+
+@describes(T.BALLOTS_ISSUED)
+def _ballots(e: CampaignEvent) -> str:
+    return _("%(who)s 为 %(unit)s 发放了“%(form)s”测评票 %(n)s 张（累计 %(total)s 张）") % {
+        "who": e.who, "unit": _unit(e), "form": _form_name(e), "n": e.data.get("ballots", 0),
+        "total": e.data.get("issued", 0)}
+
+
+def event_response_voided(*, form, target: CampaignTarget, actor: User, response: str, reason: str) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.RESPONSE_VOIDED, actor=actor, response=response,
+                   reason=reason, **_form(form))
+
+
+@describes(T.RESPONSE_VOIDED)
+def _voided(e: CampaignEvent) -> str:
+    return _("%(who)s 作废了 %(unit)s 的一份“%(form)s”答卷，原因：%(reason)s") % {
+        "who": e.who, "unit": _unit(e), "form": _form_name(e), "reason": e.data.get("reason", "")}
+
+
+def event_sheet_saved(*, form, target: CampaignTarget, actor: User, indicators: list[str]) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.SHEET_SAVED, actor=actor, indicators=indicators,
+                   **_form(form))
+
+
+@describes(T.SHEET_SAVED)
+def _sheet_saved(e: CampaignEvent) -> str:
+    return _("%(who)s 保存了 %(unit)s 的评估表评分（%(n)d 项指标）") % {
+        "who": e.who, "unit": _unit(e), "n": len(e.data.get("indicators", []))}
+
+
+def event_sheet_signed(*, form, target: CampaignTarget, actor: User, method: str, method_label: str) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.SHEET_SIGNED, actor=actor, method=method,
+                   method_label=method_label, **_form(form))
+
+
+@describes(T.SHEET_SIGNED)
+def _sheet_signed(e: CampaignEvent) -> str:
+    return _("%(who)s 签署了 %(unit)s 的评估表（合成方式：%(method)s）") % {
+        "who": e.who, "unit": _unit(e), "method": e.data.get("method_label") or e.data.get("method", "")}
+
+
+def event_export_requested(*, form, actor: User, format: str) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.EXPORT_REQUESTED, actor=actor, format=format, **_form(form))
+
+
+@describes(T.EXPORT_REQUESTED)
+def _export(e: CampaignEvent) -> str:
+    return _("%(who)s 申请导出表册“%(form)s”的答卷（%(format)s）") % {
+        "who": e.who, "form": _form_name(e), "format": str(e.data.get("format", "")).upper()}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The indicator tree and its AHP weights (a template belongs to no campaign: its history is its rows)
+# ---------------------------------------------------------------------------------------------------------
+def _tree_event(campaign: Campaign | None, type: str, actor: User | None, **data: Any) -> CampaignEvent | None:
+    if campaign is None:
+        return None
+    return _record(campaign=campaign, type=type, actor=actor, **data)
+
+
+def event_tree_copied(*, campaign: Campaign | None, actor: User, template: str):
+    return _tree_event(campaign, T.TREE_COPIED, actor, template=template)
+
+
+def event_tree_saved_as_template(*, campaign: Campaign | None, actor: User, template: str):
+    return _tree_event(campaign, T.TREE_SAVED_AS_TEMPLATE, actor, template=template)
+
+
+@describes(T.TREE_COPIED, T.TREE_SAVED_AS_TEMPLATE)
+def _tree_copy(e: CampaignEvent) -> str:
+    if e.type == T.TREE_COPIED:
+        return _("%(who)s 从模板“%(t)s”复制了本评估活动的指标体系") % {"who": e.who, "t": e.data.get("template", "")}
+    return _("%(who)s 将本评估活动的指标体系另存为模板“%(t)s”") % {"who": e.who, "t": e.data.get("template", "")}
+
+
+def event_dimension_added(*, campaign: Campaign | None, actor: User, code: str, name: str):
+    return _tree_event(campaign, T.DIMENSION_ADDED, actor, code=code, name=name)
+
+
+def event_dimension_renamed(*, campaign: Campaign | None, actor: User, code: str, before: str, after: str):
+    return _tree_event(campaign, T.DIMENSION_RENAMED, actor, code=code, before=before, after=after)
+
+
+def event_dimension_removed(*, campaign: Campaign | None, actor: User, code: str, name: str, indicators: list[str]):
+    return _tree_event(campaign, T.DIMENSION_REMOVED, actor, code=code, name=name, indicators=indicators)
+
+
+def event_indicator_added(*, campaign: Campaign | None, actor: User, code: str, dimension: str, name: str):
+    return _tree_event(campaign, T.INDICATOR_ADDED, actor, code=code, dimension=dimension, name=name)
+
+
+def event_indicator_changed(*, campaign: Campaign | None, actor: User, code: str, before: dict, after: dict):
+    return _tree_event(campaign, T.INDICATOR_CHANGED, actor, code=code, before=before, after=after)
+
+
+def event_indicator_removed(*, campaign: Campaign | None, actor: User, code: str, name: str):
+    return _tree_event(campaign, T.INDICATOR_REMOVED, actor, code=code, name=name)
+
+
+@describes(T.DIMENSION_ADDED, T.DIMENSION_RENAMED, T.DIMENSION_REMOVED, T.INDICATOR_ADDED, T.INDICATOR_CHANGED,
+           T.INDICATOR_REMOVED)
+def _tree_edit(e: CampaignEvent) -> str:
+    d = e.data
+    values = {"who": e.who, "code": d.get("code", ""), "name": d.get("name", ""), "before": _plain(d.get("before")),
+              "after": _plain(d.get("after")), "dimension": d.get("dimension", ""), "n": len(d.get("indicators", []))}
+    if e.type == T.DIMENSION_ADDED:
+        return _("%(who)s 添加了维度 %(code)s“%(name)s”") % values
+    if e.type == T.DIMENSION_RENAMED:
+        return _("%(who)s 将维度 %(code)s 由“%(before)s”改名为“%(after)s”") % values
+    if e.type == T.DIMENSION_REMOVED:
+        return _("%(who)s 删除了维度 %(code)s“%(name)s”及其 %(n)d 项指标") % values
+    if e.type == T.INDICATOR_ADDED:
+        return _("%(who)s 在维度 %(dimension)s 下添加了指标 %(code)s“%(name)s”") % values
+    if e.type == T.INDICATOR_REMOVED:
+        return _("%(who)s 删除了指标 %(code)s“%(name)s”") % values
+    changes = {k: {"from": (d.get("before") or {}).get(k), "to": v} for k, v in (d.get("after") or {}).items()}
+    return _("%(who)s 修改了指标 %(code)s：%(what)s") % {"who": e.who, "code": d.get("code", ""), "what": _fields(changes)}
+
+
+def event_expert_invited(*, campaign: Campaign | None, actor: User, expert_id: int, name: str):
+    return _tree_event(campaign, T.EXPERT_INVITED, actor, expert=expert_id, name=name)
+
+
+def event_expert_changed(*, campaign: Campaign | None, actor: User, expert_id: int, name: str, before: dict, after: dict):
+    return _tree_event(campaign, T.EXPERT_CHANGED, actor, expert=expert_id, name=name, before=before, after=after)
+
+
+def event_judgement_saved(*, campaign: Campaign | None, expert_id: int, expert_name: str, node: str, cr: float):
+    """Saved by the expert through their personal link: no account, so the expert's name says who."""
+    return _tree_event(campaign, T.JUDGEMENT_SAVED, None, expert=expert_id, expert_name=expert_name, node=node, cr=cr)
+
+
+@describes(T.EXPERT_INVITED, T.EXPERT_CHANGED, T.JUDGEMENT_SAVED)
+def _experts(e: CampaignEvent) -> str:
+    d = e.data
+    if e.type == T.EXPERT_INVITED:
+        return _("%(who)s 邀请了专家 %(name)s") % {"who": e.who, "name": d.get("name", "")}
+    if e.type == T.EXPERT_CHANGED:
+        after = d.get("after") or {}
+        if after.get("excluded"):
+            return _("%(who)s 将专家 %(name)s 排除出集结，理由：%(reason)s") % {
+                "who": e.who, "name": d.get("name", ""), "reason": after.get("reason", "")}
+        return _("%(who)s 将专家 %(name)s 的权重设为 %(w)s") % {"who": e.who, "name": d.get("name", ""),
+                                                           "w": after.get("weight", "")}
+    node = d.get("node", "")
+    matrix = _("各维度之间") if node == "root" else _("维度 %(code)s 的各指标之间") % {"code": node}
+    return _("%(who)s 保存了%(matrix)s的判断（CR = %(cr)s）") % {"who": e.who, "matrix": matrix, "cr": d.get("cr", "")}
+
+
+def event_weights_frozen(
+    *, campaign: Campaign | None, actor: User, method: str, ri_table: str, experts: list[str], excluded: list,
+    global_weights: dict,
+):
+    return _tree_event(campaign, T.WEIGHTS_FROZEN, actor, method=method, ri_table=ri_table, experts=experts,
+                       excluded=excluded, global_weights=global_weights)
+
+
+@describes(T.WEIGHTS_FROZEN)
+def _frozen(e: CampaignEvent) -> str:
+    return _("%(who)s 冻结了指标权重（集结方法 %(method)s，专家 %(experts)s）") % {
+        "who": e.who, "method": e.data.get("method", ""), "experts": _plain(e.data.get("experts"))}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Types written before the typed events: old rows still say themselves
+# ---------------------------------------------------------------------------------------------------------
+@describes(T.FORM_ISSUED, T.FORM_CHANGED, T.INDICATOR_TREE_CHANGED, T.AHP_JUDGEMENT)
+def _legacy(e: CampaignEvent) -> str:
+    action = e.data.get("action", "")
+    detail = "、".join(str(e.data[k]) for k in ("form", "question", "code", "name", "node") if e.data.get(k))
+    sentence = _("%(who)s %(what)s") % {"who": e.who, "what": e.type_label}
+    return f"{sentence}（{action} {detail}）".replace("（ ", "（") if action or detail else sentence
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Compatibility: the generic writer that came before the typed functions. Other branches still call it;
+# new events get a function above (and a describer) instead. Without one, the row says "<who> <type>".
+# ---------------------------------------------------------------------------------------------------------
+def event_record(
+    *, campaign: Campaign, type: str, actor: User | None, data: dict | None = None, target: CampaignTarget | None = None
+) -> CampaignEvent:
+    return _record(campaign=campaign, type=type, actor=actor, target=target, **(data or {}))
