@@ -52,11 +52,12 @@ def target_indicator_scores(
 
 def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
     """Scores of the campaign's units (or of `targets`, a subset), in a fixed number of queries."""
+    subset = targets is not None  # one unit's report reads that unit's answers, not the campaign's
     if targets is None:
         targets = campaign.targets.all()
     targets = targets.select_related("unit", "registry_version").prefetch_related("unit__quotas")
-    stats = satisfaction_stats_by_target(campaign=campaign)
-    sheets = signed_sheet_points(campaign=campaign)
+    stats = satisfaction_stats_by_target(campaign=campaign, targets=targets if subset else None)
+    sheets = signed_sheet_points(campaign=campaign, target_ids=[t.pk for t in targets] if subset else None)
     freeze = WeightFreeze.objects.filter(tree__campaign=campaign).only("global_weights").first()
     weights = freeze.global_weights if freeze else indicators.equal_weights()
     results = []

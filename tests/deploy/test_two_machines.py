@@ -20,6 +20,7 @@ from django.test import Client
 
 from bianzhi.models import User
 from evaluations.services import campaign_create
+from reports.models import Report
 from surveys.services import satisfaction_form_issue, survey_response_submit
 
 from ..factories import QuotaFactory, UnitFactory, UserFactory
@@ -189,9 +190,9 @@ def test_report_asked_on_one_web_machine_is_rendered_by_a_worker_and_downloaded_
     status, headers, pdf = request(web_b, "GET", payload["download_url"], {"Cookie": cookies})
     assert status == 200 and headers["content-type"] == "application/pdf" and pdf.startswith(b"%PDF")
     rendered_by = [w for w in ("worker_1", "worker_2")
-                   if "report_render_task" in machines[w]["log"].read_text()
-                   and "succeeded" in machines[w]["log"].read_text()]
+                   if "bianzhi.jobs.run[" in (log := machines[w]["log"].read_text()) and "succeeded" in log]
     assert len(rendered_by) == 1, "exactly one worker rendered it"
+    assert Report.objects.get(target=target).attempts == 1
 
     # the file is in the bucket, byte for byte, and on no machine's local disk
     keys = [o["Key"] for o in s3_server["client"].list_objects_v2(Bucket=BUCKET).get("Contents", [])]
