@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bianzhi.credit_code import credit_code_complete
 from bianzhi.models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, User
 
 CITIES = ["临川", "江城", "云阳", "安平", "宁远", "清河", "武陵", "南溪", "东山", "北固", "西岭", "长乐", "永安", "新丰", "白水"]
@@ -41,9 +42,16 @@ def _random_id_sql() -> str:
     return "(floor(random() * 9223372036854775806)::bigint + 1)"
 
 
-def _units(units: int, now) -> list[Unit]:
-    """Per city: a third at the city level (市本级), the rest over its counties; departments head ten each."""
+def _credit_code(city: int, n: int, department: bool) -> str:
+    """A valid 统一社会信用代码: 1 (机构编制) + category + the city's region code + the unit's number."""
+    return credit_code_complete(f"1{'1' if department else '2'}36{city + 1:02d}00{n:08d}0")
+
+
+def _units(units: int, now, run: int) -> list[Unit]:
+    """Per city: a third at the city level (市本级), the rest over its counties; departments head ten each.
+    Codes carry the run's number, so several provinces fit in one benchmark database."""
     rows = []
+    today = timezone.localdate()
     per_city = max(1, units // len(CITIES))
     for n in range(units):
         city = CITIES[min(n // per_city, len(CITIES) - 1)]
@@ -52,7 +60,8 @@ def _units(units: int, now) -> list[Unit]:
         department = i % 10 == 0
         region = f"{city}市本级" if municipal else f"{city}市第{i % COUNTIES_PER_CITY + 1}县"
         rows.append(Unit(
-            code=f"P{n:06d}", name=f"{region}第{i}单位", short_name=f"第{i}单位",
+            code=f"P{run:02d}{n:05d}", name=f"{region}第{i}单位", short_name=f"第{i}单位",
+            credit_code=_credit_code(CITIES.index(city), run * 100_000 + n, department), staff_as_of=today,
             kind=Unit.Kind.PARTY_GOVERNMENT if department else Unit.Kind.PUBLIC_INSTITUTION,
             institution_class="" if department else Unit.InstitutionClass.PUBLIC_WELFARE_1,
             level=Unit.Level.MUNICIPAL if municipal else Unit.Level.COUNTY, region=region,
@@ -62,9 +71,9 @@ def _units(units: int, now) -> list[Unit]:
     return rows
 
 
-def _registry(units: int) -> list[Unit]:
+def _registry(units: int, run: int) -> list[Unit]:
     now = timezone.now()
-    created = Unit.objects.bulk_create(_units(units, now), batch_size=2000)
+    created = Unit.objects.bulk_create(_units(units, now, run), batch_size=2000)
     Quota.objects.bulk_create(
         [Quota(unit=u, kind=kind, approved=approved, actual=approved - (u.pk % 3), created_at=now, updated_at=now)
          for u in created
@@ -200,15 +209,18 @@ def province_generate(*, scale: float = 1.0, log=lambda message: None) -> Provin
         seconds[name] = round(time.perf_counter() - started, 2)
         log(f"{name}: {seconds[name]} s")
 
+    run = Campaign.objects.filter(name__startswith=CAMPAIGN_NAME).count() + 1
+    if run > 99 or units_n > 99_999:
+        raise RuntimeError("at most 99 provinces of at most 99,999 units in one database")
     started = time.perf_counter()
     with transaction.atomic():
-        units = _registry(units_n)
+        units = _registry(units_n, run)
     step("registry", started)
 
     started = time.perf_counter()
     office = _office()
     year = timezone.localdate().year
-    name = f"{CAMPAIGN_NAME}（{Campaign.objects.filter(name__startswith=CAMPAIGN_NAME).count() + 1}）"
+    name = f"{CAMPAIGN_NAME}（{run}）"
     with transaction.atomic():
         campaign = campaign_create(name=name, year=year, units=units, actor=office)
         satisfaction = satisfaction_form_issue(campaign=campaign, actor=office)
