@@ -40,7 +40,8 @@ def run(env: dict, *args: str) -> str:
 
 def sql(query: str, params=()) -> list[tuple]:
     with psycopg.connect(DB.replace("postgres:///", "dbname=") if DB.startswith("postgres:///") else DB) as conn:
-        return conn.execute(query, params).fetchall()
+        cursor = conn.execute(query, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 @pytest.fixture(scope="module")
