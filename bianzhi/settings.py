@@ -185,7 +185,9 @@ CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          # fail fast when Redis is unreachable: the public forms then degrade, never hang
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 
 # ---------------------------------------------------------------------------------------------------------
 # The product's own settings
@@ -196,6 +198,8 @@ SURVEY_MIN_RESPONSES_FOR_STATS = env.int("SURVEY_MIN_RESPONSES_FOR_STATS", defau
 # refused. Generous, because a whole office may sit behind one NAT address.
 SURVEY_IP_SOFT_LIMIT = env.int("SURVEY_IP_SOFT_LIMIT", default=300)
 SURVEY_IP_HARD_LIMIT = env.int("SURVEY_IP_HARD_LIMIT", default=3000)
+# ...and answers without our device cookie (the cheap way round "one answer per device"): refused above this.
+SURVEY_IP_NO_DEVICE_LIMIT = env.int("SURVEY_IP_NO_DEVICE_LIMIT", default=10)
 # An answer sheet filled faster than this many seconds a question is flagged 作答过快.
 SURVEY_SECONDS_PER_QUESTION = env.float("SURVEY_SECONDS_PER_QUESTION", default=1.5)
 # Behind a reverse proxy every request comes from the proxy's address: name the header it sets with the

@@ -26,8 +26,8 @@ class BallotBoxAdmin(admin.ModelAdmin):
     """Counts only: the spent set and the ballots' codes are not shown here."""
 
     list_display = ["form", "target", "issued", "used"]
-    exclude = ["spent"]
-    readonly_fields = ["form", "target", "issued", "used", "created_at"]
+    exclude = ["spent_bits"]
+    readonly_fields = ["form", "target", "issued", "used", "pending", "released", "pending_comment_sheets", "created_at"]
 
 
 @admin.register(SheetEntry)

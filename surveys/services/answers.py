@@ -1,17 +1,14 @@
 """Taking answers: checking them, the public submit with its abuse control, one-use ballots, voiding."""
 
-import bisect
-import hashlib
-import hmac
-import time
+import random
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
+from django.db.models import Case, DecimalField, F, IntegerField, Value, When
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,21 +19,12 @@ from evaluations.models import CampaignEvent
 from evaluations.services import event_record
 
 from .. import rules
-from ..models import Answer, Ballot, BallotBox, Form, Question, SurveyLink, SurveyResponse
+from ..models import Answer, Ballot, BallotBox, Form, Question, StaffComment, StaffTally, SurveyLink, SurveyResponse
 from ..selectors import form_questions
+from .abuse import FormUnavailable, admit
 from .definitions import ballot_code_normalize
 
 TEXT_LIMITS = {Question.Type.SHORT_TEXT: 200, Question.Type.LONG_TEXT: 2000}
-
-
-class FormUnavailable(ApplicationError):
-    """The form cannot be filled through this link; `reason` says why, so the page can say which."""
-
-    UNKNOWN, NOT_OPEN, CLOSED, USED, DEVICE, BUSY = "unknown", "not_open", "closed", "used", "device", "busy"
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message, extra={"reason": reason})
-        self.reason = reason
 
 
 def _values(data: Mapping, code: str) -> list[str]:
@@ -181,35 +169,17 @@ def form_check_open(form: Form) -> None:
             "at": timezone.localtime(form.closes_at).strftime("%Y-%m-%d %H:%M")})
 
 
-def _keyed(*parts: Any) -> str:
-    """A cache key that does not contain the address or device token itself."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), "|".join(map(str, parts)).encode(), hashlib.sha256).hexdigest()
-    return f"surveys:{digest[:40]}"
-
-
-def network_count(*, form: Form, ip: str | None) -> int:
-    """Submissions to this form from one address in the current hour (a soft count, kept only in the cache)."""
-    if not ip:
-        return 0
-    key = _keyed("ip", form.pk, ip, int(time.time() // 3600))
-    if cache.add(key, 1, timeout=3600):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=3600)
-        return 1
-
-
 def survey_response_submit(
     *, link: SurveyLink, data: Mapping, elapsed_seconds: float | None = None, device: str | None = None,
-    ip: str | None = None,
+    ip: str | None = None, nonce: str | None = None,
 ) -> SurveyResponse:
     """Save one public answer sheet, all of it or nothing.
 
-    Abuse control that works on an intranet, with nothing external: one answer per device cookie and link;
-    a soft per-address count that flags (and only far above an office's NAT, refuses); quality flags for an
-    evaluator to look at. `elapsed_seconds` None means not measured (an import, the demo): no speed flag.
+    Abuse control that works on an intranet, with nothing external (see abuse.admit): one answer per device
+    and link; one per served page (`nonce`, from the start token); a soft per-address count that flags (and
+    only far above an office's NAT, refuses), tighter for answers without a device cookie; quality flags for
+    an evaluator to look at. `elapsed_seconds` None means not measured (an import, the demo): no speed flag.
+    `device` is a verified device id or None. When the cache is down the answer is taken, flagged unchecked.
     """
     form = link.form
     if not link.is_active:
@@ -217,12 +187,7 @@ def survey_response_submit(
     form_check_open(form)
     questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
-    seen = network_count(form=form, ip=ip)
-    if seen > settings.SURVEY_IP_HARD_LIMIT:
-        raise FormUnavailable(FormUnavailable.BUSY, _("同一网络提交过于频繁，请稍后再试。"))
-    device_key = _keyed("device", link.pk, device) if device else None
-    if device_key and not cache.add(device_key, 1, timeout=None):
-        raise FormUnavailable(FormUnavailable.DEVICE, _("您已在本设备上提交过对该单位的评价，感谢参与。"))
+    admission = admit(form=form, link_id=link.pk, ip=ip, device=device, nonce=nonce)
     choice_answers = [cleaned[q.code] for q in questions if q.type == Question.Type.SINGLE_CHOICE and q.code in cleaned]
     try:
         # Everything above only reads; the writes hold the transaction (on SQLite, the database's write lock).
@@ -231,55 +196,104 @@ def survey_response_submit(
             too_fast=elapsed_seconds is not None and rules.too_fast(
                 elapsed_seconds, len(questions), per_question=settings.SURVEY_SECONDS_PER_QUESTION, floor=5),
             straight_lined=rules.straight_lined(choice_answers),
-            busy_network=seen > settings.SURVEY_IP_SOFT_LIMIT,
+            busy_network=admission.busy, unchecked=admission.unchecked,
         )
     except Exception:
-        if device_key:
-            cache.delete(device_key)
+        admission.give_back()
         raise
     return response
 
 
 @transaction.atomic
-def ballot_submit(*, code: str, data: Mapping) -> SurveyResponse:
+def ballot_submit(*, code: str, data: Mapping) -> SurveyResponse | None:
     """Spend a one-use ballot and save its answers, in one transaction.
 
-    The ballot box row is locked first, so simultaneous submissions of one ballot queue there; the first
-    records the ballot in the box's spent set, every later one finds it spent. The answer row keeps the
-    unit, the form and the day; nothing ties it to the ballot (see BallotBox).
+    The ballot box row is locked first, so simultaneous submissions of one unit queue there; the first
+    marks the ballot in the box's bitmap, every later one finds it spent. A public form's ballot (an
+    invitation) saves an answer sheet like its link does; the staff assessment saves none (staff_ballot_count).
     """
     ballot = ballot_get(code=code)
-    box = ballot.box
-    form_check_open(box.form)
-    questions = form_questions(form=box.form)
+    form = ballot.box.form
+    form_check_open(form)
+    questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
-    box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    position = bisect.bisect_left(box.spent, ballot.pk)
-    if position < len(box.spent) and box.spent[position] == ballot.pk:
+    box = BallotBox.objects.select_for_update().get(pk=ballot.box_id)
+    if box.is_spent(ballot.serial):
         raise FormUnavailable(FormUnavailable.USED, _("这张测评票已经使用过，每张票只能提交一次。"))
-    box.spent.insert(position, ballot.pk)
+    box.mark_spent(ballot.serial)
     box.used += 1
-    box.save(update_fields=["spent", "used"])
-    response = _response_save(form=ballot.box.form, target_id=box.target_id, questions=questions, cleaned=cleaned)
-    if box.form.kind == Form.Kind.STAFF_ASSESSMENT:
-        _rows_reshuffle(form=box.form, target_id=box.target_id)
-    return response
+    if form.kind != Form.Kind.STAFF_ASSESSMENT:
+        box.save(update_fields=["spent_bits", "used"])
+        return _response_save(form=form, target_id=box.target_id, questions=questions, cleaned=cleaned)
+    staff_ballot_count(box=box, questions=questions, cleaned=cleaned)
+    box.save(update_fields=["spent_bits", "used", "pending", "released", "pending_comment_sheets"])
+    return None
 
 
-def _rows_reshuffle(*, form: Form, target_id: int) -> None:
-    """Write the unit's anonymous answer sheets again, all of them, in the order of their random keys.
+def _batch_size() -> int:
+    return max(settings.SURVEY_MIN_RESPONSES_FOR_STATS, 1)
 
-    A database remembers the order rows came in even when no column does: PostgreSQL's xmin (the writing
-    transaction) and ctid (the place in the table), SQLite's rowid. Rewritten together after every answer,
-    the unit's rows share one transaction and sit in a random order. The cost grows with the unit's staff,
-    which is fine for a form each person fills once.
+
+def staff_ballot_count(*, box: BallotBox, questions: list[Question], cleaned: dict[str, Any]) -> None:
+    """Add one staff ballot to its unit's tallies and comment pool; the caller holds the box's lock.
+
+    A fixed number of queries, whatever the size of the unit: no row per answer. Every tally row of the unit
+    is written by every ballot (most with + 0), so the rows a ballot changed do not stand out by their
+    transaction id. Once `pending` ballots reach a batch, they are released into the counts in the same
+    statement; comments are released by batches of ballots that commented (_staff_comments_add).
     """
-    responses = list(SurveyResponse.objects.filter(form=form, target_id=target_id).order_by("id"))
-    answers = list(Answer.objects.filter(response__in=[r.pk for r in responses]).order_by("id"))
-    Answer.objects.filter(pk__in=[a.pk for a in answers])._raw_delete(Answer.objects.db)
-    SurveyResponse.objects.filter(pk__in=[r.pk for r in responses])._raw_delete(SurveyResponse.objects.db)
-    SurveyResponse.objects.bulk_create(responses)
-    Answer.objects.bulk_create(answers, batch_size=1000)
+    target_id, rng = box.target_id, random.SystemRandom()
+    chosen: dict[tuple[int, str], Decimal | None] = {}
+    keys: list[tuple[int, str]] = []
+    for question in questions:
+        if question.type in Question.CHOICE_TYPES:
+            keys += [(question.pk, value) for value, _label in question.choices]
+            answer = cleaned.get(question.code)
+            for value in ([answer] if isinstance(answer, str) else answer or []):
+                chosen[(question.pk, value)] = None
+        elif question.type == Question.Type.SCORE:
+            keys.append((question.pk, ""))
+            if question.code in cleaned:
+                chosen[(question.pk, "")] = cleaned[question.code]
+    box.pending += 1
+    release = box.pending >= _batch_size()
+    if keys:
+        # Created all at once (random keys, ignored when present): no creation order to tell a first answer by.
+        StaffTally.objects.bulk_create(
+            [StaffTally(target_id=target_id, question_id=q, choice=c) for q, c in rng.sample(keys, len(keys))],
+            ignore_conflicts=True,
+        )
+        hit = Case(*(When(question_id=q, choice=c, then=Value(1)) for q, c in chosen), default=Value(0),
+                   output_field=IntegerField()) if chosen else Value(0)
+        score = Case(*(When(question_id=q, choice=c, then=Value(v)) for (q, c), v in chosen.items() if v is not None),
+                     default=Value(Decimal(0)), output_field=DecimalField(max_digits=14, decimal_places=2))
+        rows = StaffTally.objects.filter(target_id=target_id, question_id__in={q for q, _c in keys})
+        if release:
+            rows.update(count=F("count") + F("pending") + hit, total=F("total") + F("pending_sum") + score,
+                        pending=0, pending_sum=Decimal(0))
+        else:
+            rows.update(pending=F("pending") + hit, pending_sum=F("pending_sum") + score)
+    if release:
+        box.released, box.pending = box.released + box.pending, 0
+    texts = [(q.pk, cleaned[q.code]) for q in questions if q.type in Question.TEXT_TYPES and cleaned.get(q.code)]
+    if texts:
+        _staff_comments_add(box=box, texts=texts, rng=rng)
+
+
+def _staff_comments_add(*, box: BallotBox, texts: list[tuple[int, str]], rng: random.Random) -> None:
+    """Put one ballot's comments in the unit's pool: rewrite the pool (never more than a batch) in a random
+    order, with new random keys, or release it when this ballot completes a batch."""
+    pool = StaffComment.objects.filter(target_id=box.target_id, released=False)
+    comments = [*pool.values_list("question_id", "text"), *texts]
+    pool._raw_delete(pool.db)
+    box.pending_comment_sheets += 1
+    release = box.pending_comment_sheets >= _batch_size()
+    if release:
+        box.pending_comment_sheets = 0
+    rng.shuffle(comments)
+    StaffComment.objects.bulk_create(
+        StaffComment(target_id=box.target_id, question_id=q, text=text, released=release) for q, text in comments
+    )
 
 
 def ballot_get(*, code: str) -> Ballot:
@@ -293,9 +307,7 @@ def ballot_get(*, code: str) -> Ballot:
 
 
 def ballot_is_spent(ballot: Ballot) -> bool:
-    spent = ballot.box.spent
-    position = bisect.bisect_left(spent, ballot.pk)
-    return position < len(spent) and spent[position] == ballot.pk
+    return ballot.box.is_spent(ballot.serial)
 
 
 @transaction.atomic
