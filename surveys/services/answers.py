@@ -210,27 +210,28 @@ def survey_response_submit(
 def ballot_submit(*, code: str, data: Mapping) -> SurveyResponse | None:
     """Spend a one-use ballot and save its answers, in one transaction.
 
-    The ballot box row is locked first, so simultaneous submissions of one unit queue there; the first
-    marks the ballot in the box's bitmap, every later one finds it spent. A public form's ballot (an
-    invitation) saves an answer sheet like its link does; the staff assessment saves none (staff_ballot_count).
+    Everything that needs no lock is done first (the ballot read, the answers checked, the statements
+    prepared); then the ballot box row is locked, so simultaneous submissions of one unit queue there for as
+    short a time as can be: the first marks the ballot in the box's bitmap, every later one finds it spent.
+    A public form's ballot (an invitation) saves an answer sheet like its link does; the staff assessment
+    saves none (StaffBallot).
     """
-    # The ballot and its box in one query, the box locked (a fresh read of it once the lock is ours).
-    ballot = (Ballot.objects.select_related("box__form__campaign").select_for_update(of=("box",))
-              .filter(code=ballot_code_normalize(code)).first())
-    if ballot is None:
-        raise FormUnavailable(FormUnavailable.UNKNOWN, _("票码无效：请核对票码或二维码是否完整。"))
-    box, form = ballot.box, ballot.box.form
+    ballot = ballot_get(code=code)
+    form = ballot.box.form
     form_check_open(form)
     questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
+    staff = StaffBallot(target_id=ballot.box.target_id, questions=questions, cleaned=cleaned) \
+        if form.kind == Form.Kind.STAFF_ASSESSMENT else None
+    box = BallotBox.objects.select_for_update().get(pk=ballot.box_id)  # a fresh read, once the lock is ours
     if box.is_spent(ballot.serial):
         raise FormUnavailable(FormUnavailable.USED, _("这张测评票已经使用过，每张票只能提交一次。"))
     box.mark_spent(ballot.serial)
     box.used += 1
-    if form.kind != Form.Kind.STAFF_ASSESSMENT:
+    if staff is None:
         box.save(update_fields=["spent_bits", "used"])
         return _response_save(form=form, target_id=box.target_id, questions=questions, cleaned=cleaned)
-    staff_ballot_count(box=box, questions=questions, cleaned=cleaned)
+    staff.count(box=box)
     box.save(update_fields=["spent_bits", "used", "pending", "released", "pending_comment_sheets"])
     return None
 
@@ -239,50 +240,63 @@ def _batch_size() -> int:
     return max(settings.SURVEY_MIN_RESPONSES_FOR_STATS, 1)
 
 
-def staff_ballot_count(*, box: BallotBox, questions: list[Question], cleaned: dict[str, Any]) -> None:
-    """Add one staff ballot to its unit's tallies and comment pool; the caller holds the box's lock.
+class StaffBallot:
+    """One staff ballot's answers, ready to be added to its unit's tallies and comment pool.
 
     A fixed number of queries, whatever the size of the unit: no row per answer. Every tally row of the unit
     is written by every ballot (most with + 0), so the rows a ballot changed do not stand out by their
     transaction id. Once `pending` ballots reach a batch, they are released into the counts in the same
-    statement; comments are released by batches of ballots that commented (_staff_comments_add).
+    statement; comments are released by batches of ballots that commented (_staff_comments_add). Prepared
+    before the box is locked: under the lock only the statements run.
     """
-    target_id, rng = box.target_id, random.SystemRandom()
-    chosen: dict[tuple[int, str], Decimal | None] = {}
-    keys: list[tuple[int, str]] = []
-    for question in questions:
-        if question.type in Question.CHOICE_TYPES:
-            keys += [(question.pk, value) for value, _label in question.choices]
-            answer = cleaned.get(question.code)
-            for value in ([answer] if isinstance(answer, str) else answer or []):
-                chosen[(question.pk, value)] = None
-        elif question.type == Question.Type.SCORE:
-            keys.append((question.pk, ""))
-            if question.code in cleaned:
-                chosen[(question.pk, "")] = cleaned[question.code]
-    box.pending += 1
-    release = box.pending >= _batch_size()
-    if keys:
-        statement = _tally_update_sql(target_id=target_id, keys=keys, chosen=chosen, release=release)
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
-            updated = cursor.rowcount
-        if updated < len(keys):  # the unit's first ballot: its rows do not exist yet (questions freeze on opening)
-            # All created at once (random keys, present ones ignored): no creation order tells a first answer.
-            StaffTally.objects.bulk_create(
-                [StaffTally(target_id=target_id, question_id=q, choice=c) for q, c in rng.sample(keys, len(keys))],
-                ignore_conflicts=True,
-            )
-            if updated:  # cannot happen while questions are frozen; say so rather than count twice
-                logger.error("surveys: unit %s had %s of %s tally rows", target_id, updated, len(keys))
-            else:
-                with connection.cursor() as cursor:
-                    cursor.execute(*statement)
-    if release:
-        box.released, box.pending = box.released + box.pending, 0
-    texts = [(q.pk, cleaned[q.code]) for q in questions if q.type in Question.TEXT_TYPES and cleaned.get(q.code)]
-    if texts:
-        _staff_comments_add(box=box, texts=texts, rng=rng)
+
+    def __init__(self, *, target_id: int, questions: list[Question], cleaned: dict[str, Any]):
+        chosen: dict[tuple[int, str], Decimal | None] = {}
+        keys: list[tuple[int, str]] = []
+        for question in questions:
+            if question.type in Question.CHOICE_TYPES:
+                keys += [(question.pk, value) for value, _label in question.choices]
+                answer = cleaned.get(question.code)
+                for value in ([answer] if isinstance(answer, str) else answer or []):
+                    chosen[(question.pk, value)] = None
+            elif question.type == Question.Type.SCORE:
+                keys.append((question.pk, ""))
+                if question.code in cleaned:
+                    chosen[(question.pk, "")] = cleaned[question.code]
+        self.target_id, self.keys, self.rng = target_id, keys, random.SystemRandom()
+        self.statements = {release: _tally_update_sql(target_id=target_id, keys=keys, chosen=chosen, release=release)
+                           for release in (False, True)} if keys else {}
+        self.texts = [(q.pk, cleaned[q.code]) for q in questions if q.type in Question.TEXT_TYPES and cleaned.get(q.code)]
+
+    def count(self, *, box: BallotBox) -> None:
+        """Add the ballot; the caller holds the box's lock and saves it."""
+        box.pending += 1
+        release = box.pending >= _batch_size()
+        if self.keys:
+            with connection.cursor() as cursor:
+                cursor.execute(*self.statements[release])
+                updated = cursor.rowcount
+            if updated < len(self.keys):  # the unit's first ballot: no rows yet (questions freeze on opening)
+                # All created at once (random keys, present ones ignored): no creation order tells a first answer.
+                StaffTally.objects.bulk_create(
+                    [StaffTally(target_id=self.target_id, question_id=q, choice=c)
+                     for q, c in self.rng.sample(self.keys, len(self.keys))],
+                    ignore_conflicts=True,
+                )
+                if updated:  # cannot happen while questions are frozen; say so rather than count twice
+                    logger.error("surveys: unit %s had %s of %s tally rows", self.target_id, updated, len(self.keys))
+                else:
+                    with connection.cursor() as cursor:
+                        cursor.execute(*self.statements[release])
+        if release:
+            box.released, box.pending = box.released + box.pending, 0
+        if self.texts:
+            _staff_comments_add(box=box, texts=self.texts, rng=self.rng)
+
+
+def staff_ballot_count(*, box: BallotBox, questions: list[Question], cleaned: dict[str, Any]) -> None:
+    """Add one staff ballot to its unit's tallies and comment pool; the caller holds the box's lock."""
+    StaffBallot(target_id=box.target_id, questions=questions, cleaned=cleaned).count(box=box)
 
 
 def _tally_update_sql(*, target_id: int, keys: list[tuple[int, str]], chosen: dict[tuple[int, str], Decimal | None],
