@@ -155,8 +155,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(convert, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='ballotbox',
-            name='spent',
-        ),
+        # the old `spent` list goes in 0004: on PostgreSQL a table cannot be altered in the transaction that
+        # just wrote rows with deferred foreign keys to it
     ]

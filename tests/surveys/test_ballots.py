@@ -404,3 +404,49 @@ def test_a_large_unit_prints_its_ballots_in_several_pdfs(box, evaluator, monkeyp
     serials = {b.serial: b.display_code for b in box.ballots.all()}
     assert serials[9] in text and serials[10] in text and serials[8] not in text
     assert client.get(url, {"format": "pdf", "part": 4}).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The migration: answer sheets kept by the old design become tallies and detached comments
+# ---------------------------------------------------------------------------------------------------------
+def test_the_migration_turns_old_staff_sheets_into_tallies_and_forgets_their_day(transactional_db, staff_form,
+                                                                                evaluator):
+    from django.db.migrations.executor import MigrationExecutor
+
+    shown, small = staff_form.campaign.targets.get(), CampaignTargetFactory(campaign=staff_form.campaign)
+    big_box = ballots_issue(form=staff_form, target=shown, actor=evaluator, count=6)
+    small_box = ballots_issue(form=staff_form, target=small, actor=evaluator, count=3)
+    before = [("surveys", "0002_forms_ballots_sheet")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldResponse, OldAnswer, OldBox = (old.get_model("surveys", name) for name in ("SurveyResponse", "Answer", "BallotBox"))
+    questions = {q.code: q.pk for q in staff_form.questions.all()}
+    for box, n in ((big_box, 6), (small_box, 2)):
+        ballots = list(box.ballots.order_by("serial"))[:n]
+        for i, _ballot in enumerate(ballots):
+            response = OldResponse.objects.create(form_id=staff_form.pk, target_id=box.target_id)
+            for code in STAFF_ANSWERS:
+                OldAnswer.objects.create(response=response, question_id=questions[code],
+                                         choice="dissatisfied" if (code, i) == ("d1", 0) else "satisfied")
+            OldAnswer.objects.create(response=response, question_id=questions["comment"], text=f"旧意见{box.pk}-{i}")
+        OldBox.objects.filter(pk=box.pk).update(used=n, spent=sorted(b.pk for b in ballots))
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # everything again, whatever else depends on surveys
+    assert not SurveyResponse.objects.filter(form=staff_form).exists()  # the sheets and their day are gone
+    big_box.refresh_from_db()
+    small_box.refresh_from_db()
+    assert (big_box.released, big_box.pending, big_box.pending_comment_sheets) == (6, 0, 0)  # it showed them
+    assert (small_box.released, small_box.pending, small_box.pending_comment_sheets) == (0, 2, 2)
+    assert all(big_box.is_spent(s) for s in range(1, 7)) and [small_box.is_spent(s) for s in (1, 2, 3)] == [
+        True, True, False]
+    d1 = dict(StaffTally.objects.filter(target=shown, question__code="d1").values_list("choice", "count"))
+    assert d1 == {"satisfied": 5, "basically_satisfied": 0, "dissatisfied": 1}
+    assert StaffComment.objects.filter(target=shown, released=True).count() == 6
+    assert StaffComment.objects.filter(target=small, released=False).count() == 2
+    stats = form_statistics(form=staff_form)
+    assert stats.units[shown.pk].responses == 6 and stats.units[small.pk].hidden
+    # and the next ballot of the small unit joins its pool
+    ballot_submit(code=small_box.ballots.get(serial=3).code, data=STAFF_ANSWERS)
+    small_box.refresh_from_db()
+    assert small_box.pending == 3 and small_box.used == 3
