@@ -328,3 +328,34 @@ def test_behind_a_proxy_the_address_it_forwards_is_counted(link, settings):
     assert SurveyResponse.objects.count() == 3 and not SurveyResponse.objects.filter(busy_network=True).exists()
     proxy.post(url(link), {**MIXED, "_started": started(60)}, HTTP_X_FORWARDED_FOR="172.16.0.1")
     assert SurveyResponse.objects.filter(busy_network=True).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_replayed_page_is_refused_in_chinese_with_every_answer_kept(phone_page, link):
+    """A script's trick, in a real browser: the device cookie dropped and a spent page token sent again."""
+    from playwright.sync_api import expect
+
+    def fill_in():
+        for code, value in MIXED.items():
+            phone_page.locator(f"#{code}-{value}").check()
+        phone_page.locator("#comment").fill("窗口排队时间长")
+
+    phone_page.goto(url(link))
+    fill_in()
+    token = phone_page.locator("input[name=_started]").input_value()
+    phone_page.get_by_role("button", name="提交").tap()
+    expect(phone_page.get_by_role("heading", name="提交成功，感谢您的参与！")).to_be_visible()
+    phone_page.context.clear_cookies(name="bz_device")
+    phone_page.goto(url(link))
+    fill_in()
+    phone_page.locator("input[name=_started]").evaluate("(el, t) => el.value = t", token)
+    phone_page.get_by_role("button", name="提交").tap()
+    expect(phone_page.get_by_role("alert").first).to_contain_text("已经提交过一次")
+    expect(phone_page.locator("#openness-dissatisfied")).to_be_checked()
+    expect(phone_page.locator("#comment")).to_have_value("窗口排队时间长")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert SurveyResponse.objects.count() == 1
+    phone_page.get_by_role("button", name="提交").tap()  # the page carries a fresh token: taken, as too fast
+    expect(phone_page.get_by_role("heading", name="提交成功，感谢您的参与！")).to_be_visible()
+    assert SurveyResponse.objects.count() == 2
