@@ -103,8 +103,7 @@ def fill(request, token: str):
     errors: dict[str, list[str]] = {}
     refused: FormUnavailable | None = None
     device = services.device_id(request.COOKIES.get(DEVICE_COOKIE))
-    # the first load counts: a page shown again after an error keeps its start token
-    started = request.POST.get("_started") or services.start_token_issue()
+    started = request.POST.get("_started")  # the first load counts: a page shown again keeps its token
     if request.method == "POST":
         try:
             if ballot is not None:
@@ -133,7 +132,7 @@ def fill(request, token: str):
             "form": form, "target": link.target if link else ballot.box.target, "token": token,
             "is_ballot": ballot is not None,
             "groups": _numbered_groups(questions), "numbers": {q.code: n for n, q in enumerate(questions, 1)},
-            "values": request.POST, "errors": errors, "started": started,
+            "values": request.POST, "errors": errors, "started": started or services.start_token_issue(),
             "refused": refused.message if refused else "",
         },
         status=UNAVAILABLE_STATUS[refused.reason] if refused else 400 if errors else 200,
