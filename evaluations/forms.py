@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianzhi.models import Unit, User
+from bianzhi.widgets import DateField
 
 from .models import Campaign, FieldVisit, Upload
 
@@ -51,6 +52,10 @@ class CampaignCreateForm(forms.Form):
             raise forms.ValidationError(_("请至少选择一个被评估单位（按层级、类别、县区筛选，或逐个勾选）"))
         return data
 
+    def scope_fields(self):
+        """The 评估范围 checkboxes, by name (a substring test on names once let the 评估类型 select in too)."""
+        return [self[name] for name in ("levels", "kinds", "regions", "units")]
+
     def service_kwargs(self) -> dict:
         return {k: self.cleaned_data[k] for k in ("name", "year", "kind", "units")}
 
@@ -65,9 +70,8 @@ class CampaignSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = {d.step: d.due_on for d in self.instance.deadlines.all()}
         for step in DEADLINE_STEPS:
-            self.fields[f"deadline_{step}"] = forms.DateField(
+            self.fields[f"deadline_{step}"] = DateField(
                 label=_("“%(s)s”截止日期") % {"s": step.label}, required=False, initial=current.get(step.value),
-                widget=forms.DateInput(attrs={"type": "date"}),
             )
 
     def _post_clean(self):  # the service validates and saves; the form only parses
@@ -116,7 +120,7 @@ NULL_BOOL = [("", _("未查看")), ("true", _("相符")), ("false", _("不符"))
 
 
 class FieldVisitForm(forms.Form):
-    visit_date = forms.DateField(label=_("评估日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    visit_date = DateField(label=_("评估日期"), required=False)
     people_met = forms.CharField(label=_("座谈对象"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     listen_notes = forms.CharField(label=_("面上听：单位汇报要点"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     signs_match = forms.TypedChoiceField(label=_("门牌与内设机构一致"), choices=NULL_BOOL, required=False,
@@ -136,7 +140,8 @@ class FieldVisitForm(forms.Form):
 
     def __init__(self, *args, codes: list[str], visit: FieldVisit, **kwargs):
         initial = {f: getattr(visit, f) for f in ("visit_date", "people_met", "listen_notes", "look_notes",
-                                                   "ballots_handed_out", "ballots_returned", "judgement")}
+                                                   "ballots_handed_out", "ballots_returned", "judgement",
+                                                   "extra_problems")}
         for f in ("signs_match", "posts_match", "people_in_place"):
             value = getattr(visit, f)
             initial[f] = "" if value is None else ("true" if value else "false")
@@ -153,7 +158,7 @@ class FieldVisitForm(forms.Form):
 
     def visit_fields(self) -> dict:
         names = ("visit_date", "people_met", "listen_notes", "signs_match", "posts_match", "people_in_place",
-                 "look_notes", "ballots_handed_out", "ballots_returned", "judgement")
+                 "look_notes", "ballots_handed_out", "ballots_returned", "judgement", "extra_problems")
         return {n: self.cleaned_data[n] for n in names}
 
     def checks(self) -> dict:

@@ -414,10 +414,7 @@ def field_visit(request, pk: int):
                     interview=(form.cleaned_data["interviewee"], form.cleaned_data["interview_notes"]),
                 )
                 if request.POST.get("action") == "complete":
-                    services.field_visit_complete(
-                        target=target, actor=request.user,
-                        extra_problems=form.cleaned_data["extra_problems"].splitlines(),
-                    )
+                    services.field_visit_complete(target=target, actor=request.user)  # reads the saved 其他问题
                     messages.success(request, _("实地评估已完成，问题已列入问题清单"))
                     return redirect("evaluations:package", pk=pk)
                 messages.success(request, _("已保存"))

@@ -1,5 +1,6 @@
 """Thin views: parse, fetch through a selector, call one service, render."""
 
+import io
 import secrets
 import time
 from decimal import Decimal, InvalidOperation
@@ -184,8 +185,13 @@ def satisfaction_form_issue_view(request, campaign_pk: int):
 @office_required
 def link_qr(request, token: str):
     link = selectors.survey_link_get_by_token(token=token)
-    svg = segno.make(public_url(link), error="m").svg_inline(scale=6, title=str(link.target.unit))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    # a standalone SVG document: without its xmlns a browser shows the markup as text instead of the code
+    buffer = io.BytesIO()
+    segno.make(public_url(link), error="m").save(buffer, kind="svg", scale=6, border=4, title=str(link.target.unit))
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="qr-{link.target.unit.code}.svg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @readers_required
@@ -220,12 +226,14 @@ def form_create_view(request, campaign_pk: int):
 @readers_required
 def form_detail(request, pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
-    schedule = ScheduleForm(initial={"opens_at": form.opens_at, "closes_at": form.closes_at})
+    current = {"opens_at": form.opens_at, "closes_at": form.closes_at}
+    schedule = ScheduleForm(initial=current)
     if request.method == "POST" and request.user.is_office_staff:
-        schedule = ScheduleForm(request.POST)
+        schedule = ScheduleForm(request.POST, initial=current)
         if schedule.is_valid():
             try:
-                services.form_schedule(form=form, actor=request.user, **schedule.cleaned_data)
+                if schedule.cleaned_data != current:  # saving what the page showed changes nothing
+                    services.form_schedule(form=form, actor=request.user, **schedule.cleaned_data)
             except ApplicationError as exc:
                 schedule.add_error(None, exc.message)
             else:

@@ -18,6 +18,8 @@ from evaluations.selectors import (
 )
 from scoring.selectors import target_scores
 
+from ..results_release import results_released
+
 from .serializers import (
     CampaignSerializer,
     EventSerializer,
@@ -52,7 +54,11 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         """Provisional scores of the units the user may see (a liaison: their own unit only)."""
         campaign = self.get_object()
         targets = target_list_for_user(user=request.user).filter(campaign=campaign)
-        return Response(TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data)
+        rows = TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data
+        if not request.user.sees_everything and not results_released(campaign):
+            for row in rows:  # a liaison sees no score before the results are fed back (反馈结果)
+                row["score"] = row["grade"] = None
+        return Response(rows)
 
     @extend_schema(request=None, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
