@@ -1,12 +1,8 @@
-import csv
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -19,6 +15,7 @@ from scoring.selectors import target_scores
 from surveys.selectors import links_by_target, satisfaction_form_get
 
 from . import services
+from .exporters import events_csv
 from .forms import (
     CampaignCreateForm,
     CampaignSettingsForm,
@@ -162,15 +159,7 @@ def campaign_board(request, pk: int):
 def _events_csv(events, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.writer(response)
-    writer.writerow(["时间", "操作人", "单位", "事件", "内容"])
-    for e in events.order_by("created_at", "id"):
-        writer.writerow([
-            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor or "",
-            e.target.unit.name if e.target else "", e.get_type_display(),
-            json.dumps(e.data, ensure_ascii=False, default=str),
-        ])
+    events_csv(events, response)
     return response
 
 

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-
+from bianzhi import spreadsheets
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from evaluations.models import CampaignEvent
@@ -86,17 +85,18 @@ def _export_rows(form: Form, progress: _Progress) -> Iterator[list]:
 
 
 def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
-    workbook = Workbook(write_only=True)  # streams rows: memory does not grow with the number of answers
+    workbook = spreadsheets.workbook(write_only=True)  # streams rows: memory does not grow with the answers
     sheet = workbook.create_sheet("答卷")
     for row in rows:
-        sheet.append(row)
+        spreadsheets.append(sheet, row)
     book = workbook.create_sheet("题目说明")
     questions = _export_columns(form)
     for row in exporters.codebook(questions):
-        book.append(row)
+        spreadsheets.append(book, row)
     workbook.save(out)
 
 
+@spreadsheets.exporter
 def export_build(*, export_id: int) -> Export:
     """Write the export file. Idempotent: a redelivered task finds it ready and does nothing."""
     export = Export.objects.select_related("form__campaign").get(pk=export_id)
