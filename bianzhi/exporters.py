@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import MergedCell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -145,7 +145,11 @@ def mark_issues(data: bytes, issues: Iterable[ImportIssue]) -> bytes:
         key = (issue.sheet, issue.row, issue.column or 1)  # a missing header is noted on the first header cell
         comments.setdefault(key, []).append(issue.message if issue.column else f"{issue.header}：{issue.message}")
     for (title, row, column), messages in comments.items():
-        cell = wb[title].cell(row=row, column=column)
+        ws = wb[title]
+        cell = ws.cell(row=row, column=column)
+        if isinstance(cell, MergedCell):  # a merged range takes its note on its top-left cell
+            merged = next(r for r in ws.merged_cells.ranges if cell.coordinate in r)
+            cell = ws.cell(row=merged.min_row, column=merged.min_col)
         cell.fill = ERROR_FILL
         cell.comment = Comment("\n".join(messages), "编制台账导入", width=300, height=40 + 20 * len(messages))
     spreadsheets.neutralise(wb)

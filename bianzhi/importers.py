@@ -22,6 +22,7 @@ from django.utils import translation
 
 from .credit_code import credit_code_error
 from .models import Quota, Unit
+from .spreadsheets import is_formula_text
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -53,6 +54,8 @@ def text(max_length: int) -> Callable[[Any], str]:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         value = str(value).strip()
+        if value.startswith("'") and is_formula_text(value[1:]):
+            value = value[1:]  # our own export made it inert (bianzhi.spreadsheets): read back what was typed
         if len(value) > max_length:
             raise CellError(f"不能超过{max_length}个字，实际{len(value)}个字")
         return value
@@ -270,10 +273,35 @@ def canonical_lines(lines: Iterable[tuple[str, int, int]], order: tuple[str, ...
     return tuple(sorted(((k, a, b) for k, a, b in lines if a or b), key=lambda line: order.index(line[0])))
 
 
+MAX_LISTED_ISSUES = 1000  # a 50,000-row bad file lists the first 1,000 problems and counts the rest
+
+
+class IssueLog(list):
+    """The issues found, keeping the first `limit` (a page and a marked workbook stay small) and counting all."""
+
+    def __init__(self, limit: int = MAX_LISTED_ISSUES):
+        super().__init__()
+        self.limit, self.total = limit, 0
+
+    def append(self, issue: ImportIssue) -> None:
+        self.total += 1
+        if len(self) < self.limit:
+            super().append(issue)
+
+    def extend(self, issues: Iterable[ImportIssue]) -> None:
+        for issue in issues:
+            self.append(issue)
+
+
 @dataclass
 class ParsedWorkbook:
     units: list[UnitRecord]
     issues: list[ImportIssue]
+    issue_total: int = -1  # how many problems in all (issues lists at most MAX_LISTED_ISSUES)
+
+    def __post_init__(self):
+        if self.issue_total < 0:
+            self.issue_total = getattr(self.issues, "total", len(self.issues))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -288,21 +316,70 @@ def open_workbook(data: bytes, *, max_bytes: int):
     import openpyxl  # imported here: the rest of the module (sheet specs) is used without it
 
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # not data_only: a formula must be seen as one (refused), not read as its cached value or as empty
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise CellError(f"无法读取该 Excel 文件（{type(exc).__name__}）：请另存为 .xlsx 后重试") from exc
 
 
-def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue]) -> list[tuple[int, dict]]:
+MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
+
+
+def merged_ranges(data: bytes, ws) -> list[str]:
+    """The merged ranges of a worksheet ("A2:C2"), read from its XML: the read-only reader does not give
+    them, and a merged range reads as one value and blanks, which must be refused, not guessed at."""
+    path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheet (pinned version)
+    if not path:
+        return []
+    found, tail = [], b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as stream:
+        while chunk := stream.read(1 << 20):
+            buffer = tail + chunk
+            found += [m.group(1).decode() for m in MERGE_REF.finditer(buffer)]
+            tail = buffer[-300:]
+            found = list(dict.fromkeys(found))  # a match inside the overlap is seen twice
+    return found
+
+
+def _covered(ranges: list[str]) -> dict[int, list[tuple[int, int, str]]]:
+    """{row: [(first column, last column, range)]} for every row a merged range covers."""
+    from openpyxl.utils.cell import range_boundaries
+
+    covered: dict[int, list[tuple[int, int, str]]] = {}
+    for ref in ranges:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        for row in range(min_row, max_row + 1):
+            covered.setdefault(row, []).append((min_col, max_col, ref))
+    return covered
+
+
+def _cell_ref(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+@dataclass
+class SheetRows:
+    """What one sheet gave: its good rows, the unit codes of its bad rows, and whether it could be read."""
+
+    parsed: list[tuple[int, dict]]
+    bad_codes: set[str] = field(default_factory=set)
+    readable: bool = True
+
+
+def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") -> SheetRows:
     """Rows of one sheet as (row number, {key: value}); problems go to `issues`."""
-    rows = ws.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    headers = [str(h).strip().rstrip("*").strip() if h is not None else "" for h in (header_row or ())]
+    covered = _covered(merged_ranges(data, ws)) if data else {}
+    reported_merges: set[str] = set()
+    rows = ws.iter_rows()
+    header_cells = next(rows, None) or ()
+    headers = [str(c.value).strip().rstrip("*").strip() if c.value is not None else "" for c in header_cells]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
         issues.append(ImportIssue(sheet.title, None, None, "", "工作表是空的：第一行应为表头"))
-        return []
+        return SheetRows([], readable=False)
     expected = {c.header for c in sheet.columns}
     missing = [c.header for c in sheet.columns if c.header not in headers]
     unknown = [(i, h) for i, h in enumerate(headers, start=1) if h and h not in expected]  # blank: a spacer column
@@ -313,17 +390,42 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue]) -> list[tuple[int, 
         issues.append(ImportIssue(sheet.title, 1, i, header or f"第{i}列", f"无法识别的表头“{header}”：请使用导入模板"))
     for i, header in repeated:
         issues.append(ImportIssue(sheet.title, 1, i, header, f"表头“{header}”重复"))
-    if missing or unknown or repeated:
-        return []
+    merged_header = [ref for _first, _last, ref in covered.get(1, [])]
+    for ref in dict.fromkeys(merged_header):
+        issues.append(ImportIssue(sheet.title, 1, None, "", f"表头 {ref} 是合并单元格：请取消合并，每列一个表头"))
+    if missing or unknown or repeated or merged_header:
+        return SheetRows([], readable=False)
 
     positions = [(headers.index(c.header), c) for c in sheet.columns]
-    parsed = []
-    for row_number, values in enumerate(rows, start=2):
+    code_index = next((i for i, c in positions if c.key == "code"), None)
+    result = SheetRows([])
+    for row_number, cells in enumerate(rows, start=2):
+        values = [c.value for c in cells]
         if not any(v is not None and v != "" for v in values):
             continue  # blank rows are skipped, not errors
         record, row_ok = {}, True
+        for first, last, ref in covered.get(row_number, ()):  # refused: one value spread over several cells
+            row_ok = False
+            if ref not in reported_merges:
+                reported_merges.add(ref)
+                top_left = ref.split(":")[0]
+                issues.append(ImportIssue(sheet.title, row_number, first, _sheet_header(sheet, headers, first),
+                                          f"单元格 {ref} 是合并单元格：请取消合并，每个单元格分别填写"
+                                          + ("" if top_left.endswith(str(row_number)) else "（合并区域从上一行开始）")))
+        merged_columns = {col for first, last, _ref in covered.get(row_number, ()) for col in range(first, last + 1)}
         for index, column in positions:
-            value = values[index] if index < len(values) else None
+            cell = cells[index] if index < len(cells) else None
+            value = cell.value if cell is not None else None
+            if index + 1 in merged_columns:
+                continue  # reported once for the whole range above
+            if cell is not None and getattr(cell, "data_type", None) == "f":
+                formula = str(value)
+                formula = formula if len(formula) <= 40 else formula[:40] + "…"
+                issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header,
+                                          f"单元格 {_cell_ref(row_number, index + 1)} 是公式（{formula}）："
+                                          "请改为直接填写数值或文字（复制后“选择性粘贴—数值”）"))
+                row_ok = False
+                continue
             if isinstance(value, str) and not value.strip():
                 value = None
             if value is None:
@@ -337,8 +439,14 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue]) -> list[tuple[int, 
                 issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header, str(exc)))
                 row_ok = False
         if row_ok:
-            parsed.append((row_number, record))
-    return parsed
+            result.parsed.append((row_number, record))
+        elif code_index is not None and code_index < len(values) and values[code_index] not in (None, ""):
+            result.bad_codes.add(str(values[code_index]).strip())  # its own error is listed; not its children's
+    return result
+
+
+def _sheet_header(sheet: Sheet, headers: list[str], column: int) -> str:
+    return headers[column - 1] if 0 < column <= len(headers) else f"第{column}列"
 
 
 def _column_number(sheet: Sheet, key: str) -> int:
@@ -359,26 +467,31 @@ def parse_registry(data: bytes, *, max_bytes: int) -> ParsedWorkbook:
         wb = open_workbook(data, max_bytes=max_bytes)
     except CellError as exc:
         return ParsedWorkbook([], [ImportIssue("", None, None, "", str(exc))])
-    issues: list[ImportIssue] = []
+    issues = IssueLog()
     try:
-        rows = {}
+        sheets: dict[str, SheetRows] = {}
         for sheet in SHEETS:
             if sheet.title in wb.sheetnames:
-                rows[sheet.title] = _read_sheet(wb[sheet.title], sheet, issues)
+                sheets[sheet.title] = _read_sheet(wb[sheet.title], sheet, issues, data)
             elif sheet is UNIT_SHEET:
                 issues.append(ImportIssue(sheet.title, None, None, "", "缺少工作表“单位”：请使用导入模板"))
+                sheets[sheet.title] = SheetRows([], readable=False)
             else:
-                rows[sheet.title] = []  # the optional sheets may be left out
+                sheets[sheet.title] = SheetRows([])  # the optional sheets may be left out
     finally:
         wb.close()
-    unit_rows = rows.get(UNIT_SHEET.title, [])
-    if UNIT_SHEET.title in rows and not unit_rows and not issues:
+    unit_sheet = sheets[UNIT_SHEET.title]
+    if unit_sheet.readable and not unit_sheet.parsed and not unit_sheet.bad_codes and not issues:
         issues.append(ImportIssue(UNIT_SHEET.title, None, None, "", "工作表“单位”中没有数据"))
-    units = _units(unit_rows, rows, issues)
-    return ParsedWorkbook(units, issues)
+    rows = {title: sheet_rows.parsed for title, sheet_rows in sheets.items()}
+    # A child row whose unit row is wrong (or whose 单位 sheet cannot be read) is not an error of its own:
+    # one wrong header must not list every row of the other sheets.
+    listed = None if not unit_sheet.readable else unit_sheet.bad_codes
+    units = _units(unit_sheet.parsed, rows, issues, bad_codes=listed)
+    return ParsedWorkbook(units, issues, issues.total)
 
 
-def _units(unit_rows, rows, issues: list[ImportIssue]) -> list[UnitRecord]:
+def _units(unit_rows, rows, issues: list[ImportIssue], bad_codes: set[str] | None = frozenset()) -> list[UnitRecord]:
     by_code: dict[str, tuple[int, dict]] = {}
     credit_rows: dict[str, int] = {}
     for row, values in unit_rows:
@@ -394,7 +507,7 @@ def _units(unit_rows, rows, issues: list[ImportIssue]) -> list[UnitRecord]:
         by_code[code] = (row, values)
 
     children = {
-        sheet.title: _children(sheet, rows.get(sheet.title, []), by_code, issues) for sheet in SHEETS[1:]
+        sheet.title: _children(sheet, rows.get(sheet.title, []), by_code, issues, bad_codes) for sheet in SHEETS[1:]
     }
     records = []
     for code, (row, v) in by_code.items():
@@ -430,15 +543,18 @@ def _unit_rules(row: int, v: dict, issues: list[ImportIssue]) -> None:
             issues.append(_issue(UNIT_SHEET, row, key, "不能是单位自己（上下级关系形成循环）"))
 
 
-def _children(sheet: Sheet, sheet_rows, by_code, issues: list[ImportIssue]) -> dict[str, list]:
-    """The rows of a child sheet grouped by unit code; unknown codes and repeated keys are issues."""
+def _children(sheet: Sheet, sheet_rows, by_code, issues: list[ImportIssue],
+              bad_codes: set[str] | None = frozenset()) -> dict[str, list]:
+    """The rows of a child sheet grouped by unit code; unknown codes and repeated keys are issues.
+    `bad_codes`: units whose own row has an error (None: the 单位 sheet could not be read at all)."""
     key_name = "rank" if sheet is POST_SHEET else "position"
     grouped: dict[str, list] = {}
     seen: dict[tuple, int] = {}
     for row, v in sheet_rows:
         code = v["code"]
         if code not in by_code:
-            issues.append(_issue(sheet, row, "code", f"单位代码“{code}”不在“单位”表中"))
+            if bad_codes is not None and code not in bad_codes:
+                issues.append(_issue(sheet, row, "code", f"单位代码“{code}”不在“单位”表中"))
             continue
         key = (code, v[key_name])
         if key in seen:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .exceptions import ApplicationError
 from .exporters import mark_issues
-from .importers import ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
+from .importers import MAX_LISTED_ISSUES, ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
 from .models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, UnitVersion, User
 from .selectors import latest_snapshots, unit_record
 
@@ -30,9 +30,13 @@ UNIT_FIELDS = [
 class RegistryImportError(ApplicationError):
     """The workbook cannot be imported; `issues` says every reason, cell by cell."""
 
-    def __init__(self, issues: list[ImportIssue]):
-        super().__init__(_("导入失败：发现 %(n)d 处错误，未导入任何数据") % {"n": len(issues)}, {"issues": len(issues)})
-        self.issues = issues
+    def __init__(self, issues: list[ImportIssue], total: int | None = None):
+        total = len(issues) if total is None else total
+        message = _("导入失败：发现 %(n)d 处错误，未导入任何数据") % {"n": total}
+        if total > len(issues):
+            message += _("（仅列出前 %(k)d 处）") % {"k": len(issues)}
+        super().__init__(message, {"issues": total})
+        self.issues, self.total = issues, total
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,10 @@ class ImportSummary:
 def registry_import(*, data: bytes, actor: User | None) -> ImportSummary:
     """Import a registry workbook (bytes); raises RegistryImportError listing every problem."""
     parsed = parse_registry(data, max_bytes=settings.REGISTRY_IMPORT_MAX_BYTES)
-    issues = parsed.issues + registry_check(records=parsed.units)
+    checked = registry_check(records=parsed.units)
+    issues = (parsed.issues + checked)[:MAX_LISTED_ISSUES]
     if issues:
-        raise RegistryImportError(issues)
+        raise RegistryImportError(issues, total=parsed.issue_total + len(checked))
     return _registry_write(records=parsed.units, actor=actor, source=UnitVersion.Source.IMPORT)
 
 

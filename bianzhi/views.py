@@ -95,7 +95,7 @@ def registry_template(request):
 @office_required
 def registry_import_view(request):
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
-    issues, errors_file = [], None
+    issues, issue_total, errors_file = [], 0, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         limit = settings.REGISTRY_IMPORT_MAX_BYTES
@@ -107,7 +107,7 @@ def registry_import_view(request):
             try:
                 summary = registry_import(data=data, actor=request.user)
             except RegistryImportError as exc:
-                issues = exc.issues
+                issues, issue_total = exc.issues, exc.total
                 form.add_error(None, exc.message)
                 saved = registry_errors_file_save(data=data, issues=issues, actor=request.user)
                 errors_file = PurePosixPath(saved).stem if saved else None
@@ -115,7 +115,7 @@ def registry_import_view(request):
                 messages.success(request, _("导入完成：%(summary)s") % {"summary": summary})
                 return redirect("registry:unit_list")
     return render(request, "bianzhi/registry_import.html", {
-        "form": form, "issues": issues, "errors_file": errors_file, "limit_mb": settings.REGISTRY_IMPORT_MAX_BYTES // 1048576,
+        "form": form, "issues": issues, "issue_total": issue_total, "errors_file": errors_file, "limit_mb": settings.REGISTRY_IMPORT_MAX_BYTES // 1048576,
     })
 
 
