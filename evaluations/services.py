@@ -182,8 +182,9 @@ def team_save(
     team.members.set(members)
     CampaignTarget.objects.filter(pk__in=[t.pk for t in targets]).update(team=team)
     after = {"name": name, "members": sorted(u.username for u in members), "units": sorted(t.unit.code for t in targets)}
-    event_record(campaign=campaign, type=CampaignEvent.Type.EDITED, actor=actor,
-                 data={"team": {"from": before, "to": after}})
+    if before != after:  # saving the page unchanged records nothing
+        event_record(campaign=campaign, type=CampaignEvent.Type.EDITED, actor=actor,
+                     data={"team": {"from": before, "to": after}})
     return team
 
 

@@ -114,6 +114,8 @@ def dimension_add(*, tree: IndicatorTree, name: str, actor: User) -> TreeDimensi
 def dimension_rename(*, dimension: TreeDimension, name: str, actor: User) -> TreeDimension:
     tree = _locked_tree(dimension.tree_id)
     name, before = _clean_name(name), dimension.name
+    if name == before:  # saved unchanged: nothing to record
+        return dimension
     TreeDimension.objects.filter(pk=dimension.pk).update(name=name)
     dimension.name = name
     _audit(tree, actor, action="dimension_renamed", code=dimension.code, before=before, after=name)
@@ -170,6 +172,9 @@ def indicator_update(*, indicator: TreeIndicator, actor: User, dimension: TreeDi
     tree = _locked_tree(indicator.tree_id)
     values = _indicator_values(values)
     before = {f: str(getattr(indicator, f)) for f in values}
+    moved = dimension is not None and dimension.pk != indicator.dimension_id
+    if not moved and before == {f: str(v) for f, v in values.items()}:  # saved unchanged: nothing to record
+        return indicator
     for field, value in values.items():
         setattr(indicator, field, value)
     if dimension is not None and dimension.pk != indicator.dimension_id:
@@ -215,6 +220,8 @@ def expert_update(*, expert: Expert, weight: Decimal, excluded: bool, exclude_re
     if not weight or weight <= 0:
         raise ApplicationError(_("专家权重必须大于 0"))
     before = {"weight": str(expert.weight), "excluded": expert.excluded, "reason": expert.exclude_reason}
+    if before == {"weight": str(weight), "excluded": excluded, "reason": exclude_reason}:
+        return expert  # saved unchanged: nothing to record
     expert.weight, expert.excluded, expert.exclude_reason = weight, excluded, exclude_reason
     expert.save(update_fields=["weight", "excluded", "exclude_reason", "updated_at"])
     _audit(tree, actor, CampaignEvent.Type.AHP_JUDGEMENT, action="expert_changed", expert=expert.pk, before=before,
