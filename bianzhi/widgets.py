@@ -45,3 +45,21 @@ class KeepUnchangedTimesMixin:
                     and value == initial.replace(second=0, microsecond=0):
                 data[name] = initial
         return data
+
+
+def newlines_normalised(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class RoundTripMixin(KeepUnchangedTimesMixin):
+    """Every form of the project: saving a page unchanged changes nothing.
+
+    A browser submits a textarea's line breaks as CRLF (the HTML form-submission rule) while stored text
+    has LF: without this, each save of an unchanged page rewrote every multi-line text and logged it."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str) and "\r" in value:
+                data[name] = newlines_normalised(value)
+        return data

@@ -4,14 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianzhi.models import Unit, User
-from bianzhi.widgets import DateField
+from bianzhi.widgets import DateField, RoundTripMixin
 
 from .models import Campaign, FieldVisit, Upload
 
 DEADLINE_STEPS = [s for s in Campaign.Status if s not in {Campaign.Status.PLAN, Campaign.Status.CLOSED}]
 
 
-class CampaignCreateForm(forms.Form):
+class CampaignCreateForm(RoundTripMixin, forms.Form):
     """Name, year, kind, and the units in scope: picked by level, kind and region, and/or one by one."""
 
     name = forms.CharField(label=_("名称"), max_length=200)
@@ -60,7 +60,7 @@ class CampaignCreateForm(forms.Form):
         return {k: self.cleaned_data[k] for k in ("name", "year", "kind", "units")}
 
 
-class CampaignSettingsForm(forms.ModelForm):
+class CampaignSettingsForm(RoundTripMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "kind", "excellent_min", "good_min", "fair_min", "plan_text", "notice_text"]
@@ -87,7 +87,7 @@ class CampaignSettingsForm(forms.ModelForm):
         return [self[f"deadline_{step}"] for step in DEADLINE_STEPS]
 
 
-class TeamForm(forms.Form):
+class TeamForm(RoundTripMixin, forms.Form):
     name = forms.CharField(label=_("评估组名称"), max_length=100)
     members = forms.ModelMultipleChoiceField(
         label=_("组员"), queryset=User.objects.filter(role__in=[User.Role.EVALUATOR, User.Role.ADMIN], is_active=True),
@@ -102,24 +102,24 @@ class TeamForm(forms.Form):
         self.fields["targets"].label_from_instance = lambda t: t.unit.name
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(RoundTripMixin, forms.Form):
     reason = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class UploadForm(forms.Form):
+class UploadForm(RoundTripMixin, forms.Form):
     file = forms.FileField(label=_("文件"), error_messages={"required": _("请选择要上传的文件")})
     purpose = forms.ChoiceField(choices=Upload.Purpose.choices)
     indicator_code = forms.CharField(required=False, max_length=16)
 
 
-class ReplaceForm(forms.Form):
+class ReplaceForm(RoundTripMixin, forms.Form):
     file = forms.FileField(label=_("新版本文件"), error_messages={"required": _("请选择要上传的文件")})
 
 
 NULL_BOOL = [("", _("未查看")), ("true", _("相符")), ("false", _("不符"))]
 
 
-class FieldVisitForm(forms.Form):
+class FieldVisitForm(RoundTripMixin, forms.Form):
     visit_date = DateField(label=_("评估日期"), required=False)
     people_met = forms.CharField(label=_("座谈对象"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     listen_notes = forms.CharField(label=_("面上听：单位汇报要点"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -165,7 +165,7 @@ class FieldVisitForm(forms.Form):
         return {c: (self.cleaned_data[f"finding_{c}"].strip(), self.cleaned_data[f"problem_{c}"]) for c in self.codes}
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(RoundTripMixin, forms.Form):
     """One self-score (0–100) and a narrative per indicator of the campaign."""
 
     def __init__(self, *args, items, **kwargs):

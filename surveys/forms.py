@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bianzhi.widgets import DateTimeField, KeepUnchangedTimesMixin
+from bianzhi.widgets import DateTimeField, RoundTripMixin
 
 
-class ScheduleForm(KeepUnchangedTimesMixin, forms.Form):
+class ScheduleForm(RoundTripMixin, forms.Form):
     opens_at = DateTimeField(label=_("开始时间"))
     closes_at = DateTimeField(label=_("截止时间"), required=False)
 

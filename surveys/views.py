@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from bianzhi.permissions import office_required, readers_required
+from bianzhi.widgets import newlines_normalised
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring.indicators import DIMENSION_NAMES
@@ -434,7 +435,8 @@ def sheet(request, pk: int, target_pk: int):
                 services.sheet_signoff(form=form, target=target, actor=request.user)
                 messages.success(request, _("评估表已签署，评分已锁定"))
             else:
-                n = services.sheet_entries_save(form=form, target=target, evaluator=request.user, data=request.POST)
+                data = {k: newlines_normalised(v) for k, v in request.POST.items()}  # a browser sends CRLF
+                n = services.sheet_entries_save(form=form, target=target, evaluator=request.user, data=data)
                 messages.success(request, _("已保存 %(n)s 项评分（草稿，可继续修改）") % {"n": n})
         except ValidationError as exc:
             errors = exc.message_dict
