@@ -132,27 +132,63 @@ def template_workbook() -> bytes:
     return registry_workbook([EXAMPLE])
 
 
+STREAM_MARKING_ROWS = 5000  # past this many rows the marked copy is streamed (a 50,000-row file in bounded memory)
+
+
 @spreadsheets.exporter
 def mark_issues(data: bytes, issues: Iterable[ImportIssue]) -> bytes:
     """The uploaded workbook with every bad cell shaded red and commented with what is wrong.
 
     It goes back to whoever downloads the errors: its formulas and formula-leading text are made inert."""
-    wb = openpyxl.load_workbook(io.BytesIO(data))
     comments: dict[tuple[str, int, int], list[str]] = {}
     for issue in issues:
-        if issue.sheet not in wb.sheetnames or issue.row is None:
+        if issue.row is None:
             continue
         key = (issue.sheet, issue.row, issue.column or 1)  # a missing header is noted on the first header cell
         comments.setdefault(key, []).append(issue.message if issue.column else f"{issue.header}：{issue.message}")
+    source = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    rows = sum(ws.max_row or 0 for ws in source.worksheets)
+    if rows > STREAM_MARKING_ROWS:
+        return _mark_streamed(source, comments)
+    source.close()
+    wb = openpyxl.load_workbook(io.BytesIO(data))
     for (title, row, column), messages in comments.items():
+        if title not in wb.sheetnames:
+            continue
         ws = wb[title]
         cell = ws.cell(row=row, column=column)
         if isinstance(cell, MergedCell):  # a merged range takes its note on its top-left cell
             merged = next(r for r in ws.merged_cells.ranges if cell.coordinate in r)
             cell = ws.cell(row=merged.min_row, column=merged.min_col)
-        cell.fill = ERROR_FILL
-        cell.comment = Comment("\n".join(messages), "编制台账导入", width=300, height=40 + 20 * len(messages))
+        _note(cell, messages)
     spreadsheets.neutralise(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _note(cell, messages: list[str]) -> None:
+    cell.fill = ERROR_FILL
+    cell.comment = Comment("\n".join(messages), "编制台账导入", width=300, height=40 + 20 * len(messages))
+
+
+def _mark_streamed(source, comments: dict[tuple[str, int, int], list[str]]) -> bytes:
+    """The same marks on a copy written row by row (values only: styles and dropdowns are not copied)."""
+    wb = spreadsheets.workbook(write_only=True)
+    for ws in source.worksheets:
+        target = wb.create_sheet(ws.title)
+        marked_rows = {row for title, row, _c in comments if title == ws.title}
+        for row_number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            row = list(values)
+            if row_number in marked_rows:
+                columns = {c for title, r, c in comments if title == ws.title and r == row_number}
+                row += [None] * (max(columns) - len(row))
+                for column in columns:
+                    cell = WriteOnlyCell(target, value=spreadsheets.safe_cell(row[column - 1]))
+                    _note(cell, comments[(ws.title, row_number, column)])
+                    row[column - 1] = cell
+            spreadsheets.append(target, row)
+    source.close()
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ credit code held by another unit) are in `registry_issues`, which the service ca
 database knows.
 """
 
+import html
 import io
 import re
 import zipfile
@@ -316,29 +317,48 @@ def open_workbook(data: bytes, *, max_bytes: int):
     import openpyxl  # imported here: the rest of the module (sheet specs) is used without it
 
     try:
-        # not data_only: a formula must be seen as one (refused), not read as its cached value or as empty
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # formulas are found in the sheet's XML (sheet_markup) and refused; values read as openpyxl caches them
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise CellError(f"无法读取该 Excel 文件（{type(exc).__name__}）：请另存为 .xlsx 后重试") from exc
 
 
 MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
+# a cell holding a formula: <c r="Q2" …><f>20+10</f><v>30</v></c> (Excel), <f t="shared" si="0"/>, <v/> first
+FORMULA_CELL = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>(?:\s*<(?:\w+:)?v\s*/>|\s*<(?:\w+:)?v>[^<]*</(?:\w+:)?v>)?'
+    rb'\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)<)'
+)
+OVERLAP = 1 << 16  # a match cut by a chunk's end is found whole in the next one
 
 
-def merged_ranges(data: bytes, ws) -> list[str]:
-    """The merged ranges of a worksheet ("A2:C2"), read from its XML: the read-only reader does not give
-    them, and a merged range reads as one value and blanks, which must be refused, not guessed at."""
+@dataclass
+class SheetMarkup:
+    """What the read-only reader does not tell: merged ranges ("A2:C2") and formula cells ({"Q2": "=20+10"})."""
+
+    merged: list[str] = field(default_factory=list)
+    formulas: dict[str, str] = field(default_factory=dict)
+
+
+def sheet_markup(data: bytes, ws) -> SheetMarkup:
+    """One pass over a worksheet's XML (streamed, so a 50,000-row sheet costs no memory): merged ranges and
+    formulas. A merged range reads as one value and blanks; a formula reads as its cached value or as
+    nothing: both must be refused, not guessed at. Reading values stays on openpyxl's fast path."""
+    markup = SheetMarkup()
     path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheet (pinned version)
     if not path:
-        return []
-    found, tail = [], b""
+        return markup
+    tail = b""
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as stream:
         while chunk := stream.read(1 << 20):
             buffer = tail + chunk
-            found += [m.group(1).decode() for m in MERGE_REF.finditer(buffer)]
-            tail = buffer[-300:]
-            found = list(dict.fromkeys(found))  # a match inside the overlap is seen twice
-    return found
+            markup.merged += [m.group(1).decode() for m in MERGE_REF.finditer(buffer)]
+            for m in FORMULA_CELL.finditer(buffer):
+                text = html.unescape(m.group(2).decode()) if m.group(2) is not None else "共享公式"
+                markup.formulas[m.group(1).decode()] = "=" + text if m.group(2) is not None else text
+            tail = buffer[-OVERLAP:]
+    markup.merged = list(dict.fromkeys(markup.merged))  # a match inside the overlap is seen twice
+    return markup
 
 
 def _covered(ranges: list[str]) -> dict[int, list[tuple[int, int, str]]]:
@@ -370,11 +390,12 @@ class SheetRows:
 
 def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") -> SheetRows:
     """Rows of one sheet as (row number, {key: value}); problems go to `issues`."""
-    covered = _covered(merged_ranges(data, ws)) if data else {}
+    markup = sheet_markup(data, ws) if data else SheetMarkup()
+    covered = _covered(markup.merged)
     reported_merges: set[str] = set()
-    rows = ws.iter_rows()
-    header_cells = next(rows, None) or ()
-    headers = [str(c.value).strip().rstrip("*").strip() if c.value is not None else "" for c in header_cells]
+    rows = ws.iter_rows(values_only=True)
+    header_row = next(rows, None) or ()
+    headers = [str(h).strip().rstrip("*").strip() if h is not None else "" for h in header_row]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
@@ -399,8 +420,7 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") 
     positions = [(headers.index(c.header), c) for c in sheet.columns]
     code_index = next((i for i, c in positions if c.key == "code"), None)
     result = SheetRows([])
-    for row_number, cells in enumerate(rows, start=2):
-        values = [c.value for c in cells]
+    for row_number, values in enumerate(rows, start=2):
         if not any(v is not None and v != "" for v in values):
             continue  # blank rows are skipped, not errors
         record, row_ok = {}, True
@@ -414,12 +434,11 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") 
                                           + ("" if top_left.endswith(str(row_number)) else "（合并区域从上一行开始）")))
         merged_columns = {col for first, last, _ref in covered.get(row_number, ()) for col in range(first, last + 1)}
         for index, column in positions:
-            cell = cells[index] if index < len(cells) else None
-            value = cell.value if cell is not None else None
+            value = values[index] if index < len(values) else None
             if index + 1 in merged_columns:
                 continue  # reported once for the whole range above
-            if cell is not None and getattr(cell, "data_type", None) == "f":
-                formula = str(value)
+            formula = markup.formulas.get(_cell_ref(row_number, index + 1)) if markup.formulas else None
+            if formula is not None:
                 formula = formula if len(formula) <= 40 else formula[:40] + "…"
                 issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header,
                                           f"单元格 {_cell_ref(row_number, index + 1)} 是公式（{formula}）："

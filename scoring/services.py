@@ -171,16 +171,17 @@ def indicator_update(*, indicator: TreeIndicator, actor: User, dimension: TreeDi
     """Rename or re-describe an indicator; with `dimension`, move it there (it goes last)."""
     tree = _locked_tree(indicator.tree_id)
     values = _indicator_values(values)
-    before = {f: str(getattr(indicator, f)) for f in values}
-    moved = dimension is not None and dimension.pk != indicator.dimension_id
+    stored = TreeIndicator.objects.select_related("dimension").get(pk=indicator.pk)  # a ModelForm has set `indicator`
+    before = {f: str(getattr(stored, f)) for f in values}
+    moved = dimension is not None and dimension.pk != stored.dimension_id
     if not moved and before == {f: str(v) for f, v in values.items()}:  # saved unchanged: nothing to record
-        return indicator
+        return stored
     for field, value in values.items():
         setattr(indicator, field, value)
-    if dimension is not None and dimension.pk != indicator.dimension_id:
+    if moved:
         if dimension.tree_id != tree.pk:
             raise ApplicationError(_("只能移动到本指标体系的维度"))
-        before["dimension"] = indicator.dimension.code
+        before["dimension"] = stored.dimension.code
         values["dimension"] = dimension.code
         indicator.dimension = dimension
         indicator.position = (dimension.indicators.aggregate(m=Max("position"))["m"] or 0) + 1

@@ -99,7 +99,15 @@ def feed_mark_issues(hostile):
     data = io.BytesIO()
     wb.save(data)
     issues = [ImportIssue(sheet="单位", row=2, column=2, header="单位名称", message=hostile[0])]
-    return [("xlsx", mark_issues(data.getvalue(), issues))]
+    from bianzhi import exporters
+
+    small = mark_issues(data.getvalue(), issues)
+    limit, exporters.STREAM_MARKING_ROWS = exporters.STREAM_MARKING_ROWS, 0  # and the streamed copy of a big file
+    try:
+        streamed = mark_issues(data.getvalue(), issues)
+    finally:
+        exporters.STREAM_MARKING_ROWS = limit
+    return [("xlsx", small), ("xlsx", streamed)]
 
 
 def feed_events_csv(hostile):

@@ -142,6 +142,16 @@ def test_the_marked_file_notes_a_merged_range_on_its_top_left_cell():
     assert "落在合并区域内" in sheet["C2"].comment.text or "合并单元格" in sheet["C2"].comment.text
 
 
+def test_a_big_file_is_marked_in_a_streamed_copy(monkeypatch):
+    from bianzhi import exporters
+
+    monkeypatch.setattr(exporters, "STREAM_MARKING_ROWS", 2)
+    data = edited(workbook(UnitRecordFactory(), UnitRecordFactory(), UnitRecordFactory()), "单位", "R3", -2)
+    sheet = openpyxl.load_workbook(io.BytesIO(mark_issues(data, parse(data).issues)))["单位"]
+    assert sheet["R3"].fill.fgColor.rgb.endswith("FF9999") and "不能是负数" in sheet["R3"].comment.text
+    assert sheet["R3"].value == -2 and sheet["B4"].value and sheet["R2"].comment is None  # everything else kept
+
+
 # ---------------------------------------------------------------------------------------------------------
 # One mistake, one error; and a bounded list
 # ---------------------------------------------------------------------------------------------------------
