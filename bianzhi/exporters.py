@@ -132,7 +132,10 @@ def template_workbook() -> bytes:
     return registry_workbook([EXAMPLE])
 
 
-STREAM_MARKING_ROWS = 5000  # past this many rows the marked copy is streamed (a 50,000-row file in bounded memory)
+# Past this many rows (or bytes, when a sheet does not say its size) the marked copy is streamed: a 50,000-row
+# file is marked in bounded memory (loading it whole took 643 MB).
+STREAM_MARKING_ROWS = 5000
+STREAM_MARKING_BYTES = 256 * 1024
 
 
 @spreadsheets.exporter
@@ -148,7 +151,7 @@ def mark_issues(data: bytes, issues: Iterable[ImportIssue]) -> bytes:
         comments.setdefault(key, []).append(issue.message if issue.column else f"{issue.header}：{issue.message}")
     source = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     rows = sum(ws.max_row or 0 for ws in source.worksheets)
-    if rows > STREAM_MARKING_ROWS:
+    if rows > STREAM_MARKING_ROWS or len(data) > STREAM_MARKING_BYTES:
         return _mark_streamed(source, comments)
     source.close()
     wb = openpyxl.load_workbook(io.BytesIO(data))
