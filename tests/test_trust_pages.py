@@ -162,3 +162,16 @@ def test_after_feedback_the_liaison_sees_the_score_not_marked_provisional():
     cell = page.split("得分与等次", 1)[1].split("</div>", 1)[0]
     assert re.search(r"\d+\.\d", cell) and "暂定" not in cell and "结果反馈后公布" not in cell
     assert as_user(world.liaison).get(f"/api/v1/campaigns/{world.campaign.pk}/scores/").json()[0]["score"] is not None
+
+
+@pytest.mark.django_db
+def test_the_liaison_is_offered_the_report_once_results_are_fed_back():
+    from reports.models import Report
+
+    world = make_world()
+    report = Report.objects.create(target=world.target, status=Report.Status.READY)
+    download = reverse("reports:download", args=[report.pk])
+    Campaign.objects.filter(pk=world.campaign.pk).update(status=Campaign.Status.REPORT)
+    assert download not in as_user(world.liaison).get(reverse("reports:my_unit")).content.decode()
+    Campaign.objects.filter(pk=world.campaign.pk).update(status=Campaign.Status.FEEDBACK)
+    assert download in as_user(world.liaison).get(reverse("reports:my_unit")).content.decode()
