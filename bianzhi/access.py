@@ -132,6 +132,7 @@ RULES: dict[str, dict[str, Scope]] = {
     "form.inspect": READERS,  # a form's office page, its results, its QR codes
     "link.view": UNIT_READERS,  # a unit's public link (and its QR code)
     "form.answers": OFFICE,  # answer sheets one by one, distribution, printed ballots
+    "staff_comments.view": READERS,  # the staff's released comments: never the unit's own liaison
     "forms.manage": OFFICE,  # create forms, questions, links, ballots, schedules, voids
     "sheet.view": {R.ADMIN: ALL, R.EVALUATOR: OWN_TEAM, R.LEADER: ALL},
     "sheet.fill": TEAM,

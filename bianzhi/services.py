@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .exceptions import ApplicationError
 from .exporters import mark_issues
-from .importers import ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
+from .importers import MAX_LISTED_ISSUES, ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
 from .jobs import job_enqueue
 from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 from .selectors import latest_snapshots, unit_record
@@ -31,9 +31,13 @@ UNIT_FIELDS = [
 class RegistryImportError(ApplicationError):
     """The workbook cannot be imported; `issues` says every reason, cell by cell."""
 
-    def __init__(self, issues: list[ImportIssue]):
-        super().__init__(_("导入失败：发现 %(n)d 处错误，未导入任何数据") % {"n": len(issues)}, {"issues": len(issues)})
-        self.issues = issues
+    def __init__(self, issues: list[ImportIssue], total: int | None = None):
+        total = len(issues) if total is None else total
+        message = _("导入失败：发现 %(n)d 处错误，未导入任何数据") % {"n": total}
+        if total > len(issues):
+            message += _("（仅列出前 %(k)d 处）") % {"k": len(issues)}
+        super().__init__(message, {"issues": total})
+        self.issues, self.total = issues, total
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,10 @@ def registry_import(*, data: bytes, actor: User | None, progress=None) -> Import
     progress = progress or (lambda percent: None)
     parsed = parse_registry(data, max_bytes=settings.REGISTRY_IMPORT_MAX_BYTES)
     progress(50)
-    issues = parsed.issues + registry_check(records=parsed.units)
+    checked = registry_check(records=parsed.units)
+    issues = (parsed.issues + checked)[:MAX_LISTED_ISSUES]
     if issues:
-        raise RegistryImportError(issues)
+        raise RegistryImportError(issues, total=parsed.issue_total + len(checked))
     progress(70)
     return _registry_write(records=parsed.units, actor=actor, source=UnitVersion.Source.IMPORT)
 
@@ -223,6 +228,6 @@ def registry_import_run(job: RegistryImport, progress) -> dict:
             for i in exc.issues[: RegistryImport.MAX_ISSUES]
         ]
         marked = registry_errors_file_save(data=data, issues=exc.issues, actor=job.requested_by) if job.requested_by else None
-        RegistryImport.objects.filter(pk=job.pk).update(issues=shown, issue_count=len(exc.issues), file=marked or "")
+        RegistryImport.objects.filter(pk=job.pk).update(issues=shown, issue_count=exc.total, file=marked or "")
         raise
     return {"summary": str(summary)[:500]}

@@ -471,6 +471,7 @@ class FieldVisit(TimeStampedModel):
     ballots_returned = models.PositiveIntegerField(_("收回测评票数"), null=True, blank=True)
     # 评
     judgement = models.TextField(_("综合评价"), blank=True)
+    extra_problems = models.TextField(_("其他问题"), blank=True, help_text=_("每行一条，完成时列入问题清单"))
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

@@ -2,10 +2,11 @@
 
 from io import BytesIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from django.utils import timezone
+
+from bianzhi import spreadsheets
 
 from .models import ROOT_NODE, IndicatorTree, WeightFreeze
 
@@ -32,9 +33,10 @@ def tree_rows(*, tree: IndicatorTree, freeze: WeightFreeze | None = None, local:
 HEADERS = ["编码", "维度", "指标", "指标类型", "方向", "满分", "数据来源", "评分标准", "局部权重", "全局权重"]
 
 
+@spreadsheets.exporter
 def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
     """The table a report needs: the tree, its local and global weights (unrounded; shown with 4 decimals)."""
-    wb = Workbook()
+    wb = spreadsheets.workbook()
     ws = wb.active
     ws.title = "指标权重"
     ws.append([f"{tree.name} 指标体系及权重"])
@@ -70,6 +72,7 @@ def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if freeze is not None:
         _consistency_sheet(wb.create_sheet("一致性检验"), tree, freeze)
+    spreadsheets.neutralise(wb)  # names, guidelines and sources are typed by users
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -3,12 +3,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bianzhi.widgets import RoundTripMixin
+
 from . import ahp
 from .judging import RI_TABLE_LABELS
 from .models import TreeIndicator, WeightFreeze
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(RoundTripMixin, forms.ModelForm):
     """Add or edit an indicator; `dimension` moves it."""
 
     class Meta:
@@ -22,12 +24,12 @@ class IndicatorForm(forms.ModelForm):
         self.fields["dimension"].empty_label = None
 
 
-class ExpertInviteForm(forms.Form):
+class ExpertInviteForm(RoundTripMixin, forms.Form):
     name = forms.CharField(label=_("专家姓名"), max_length=50)
     affiliation = forms.CharField(label=_("单位及职务"), max_length=100, required=False)
 
 
-class ExpertUpdateForm(forms.Form):
+class ExpertUpdateForm(RoundTripMixin, forms.Form):
     """Plain form: the rule "excluding needs a reason" is the service's, with its own message."""
 
     weight = forms.DecimalField(label=_("专家权重"), min_value=Decimal("0.01"), max_digits=6, decimal_places=2)
@@ -35,7 +37,7 @@ class ExpertUpdateForm(forms.Form):
     exclude_reason = forms.CharField(label=_("排除理由"), max_length=200, required=False)
 
 
-class AggregationForm(forms.Form):
+class AggregationForm(RoundTripMixin, forms.Form):
     method = forms.ChoiceField(label=_("集结方法"), choices=WeightFreeze.Method.choices, initial=WeightFreeze.Method.AIJ)
     ri_table = forms.ChoiceField(
         label=_("RI 表"), choices=[(k, RI_TABLE_LABELS[k]) for k in ahp.RI_TABLES], initial="saaty1980"

@@ -109,6 +109,8 @@ def dimension_add(*, tree: IndicatorTree, name: str, actor: User) -> TreeDimensi
 def dimension_rename(*, dimension: TreeDimension, name: str, actor: User) -> TreeDimension:
     tree = _locked_tree(dimension.tree_id)
     name, before = _clean_name(name), dimension.name
+    if name == before:  # saved unchanged: nothing to record
+        return dimension
     TreeDimension.objects.filter(pk=dimension.pk).update(name=name)
     dimension.name = name
     events.event_dimension_renamed(campaign=tree.campaign, actor=actor, code=dimension.code, before=before, after=name)
@@ -166,13 +168,17 @@ def indicator_update(*, indicator: TreeIndicator, actor: User, dimension: TreeDi
     """Rename or re-describe an indicator; with `dimension`, move it there (it goes last)."""
     tree = _locked_tree(indicator.tree_id)
     values = _indicator_values(values)
-    before = {f: str(getattr(indicator, f)) for f in values}
+    stored = TreeIndicator.objects.select_related("dimension").get(pk=indicator.pk)  # a ModelForm has set `indicator`
+    before = {f: str(getattr(stored, f)) for f in values}
+    moved = dimension is not None and dimension.pk != stored.dimension_id
+    if not moved and before == {f: str(v) for f, v in values.items()}:  # saved unchanged: nothing to record
+        return stored
     for field, value in values.items():
         setattr(indicator, field, value)
-    if dimension is not None and dimension.pk != indicator.dimension_id:
+    if moved:
         if dimension.tree_id != tree.pk:
             raise ApplicationError(_("只能移动到本指标体系的维度"))
-        before["dimension"] = indicator.dimension.code
+        before["dimension"] = stored.dimension.code
         values["dimension"] = dimension.code
         indicator.dimension = dimension
         indicator.position = (dimension.indicators.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -212,6 +218,8 @@ def expert_update(*, expert: Expert, weight: Decimal, excluded: bool, exclude_re
     if not weight or weight <= 0:
         raise ApplicationError(_("专家权重必须大于 0"))
     before = {"weight": str(expert.weight), "excluded": expert.excluded, "reason": expert.exclude_reason}
+    if before == {"weight": str(weight), "excluded": excluded, "reason": exclude_reason}:
+        return expert  # saved unchanged: nothing to record
     expert.weight, expert.excluded, expert.exclude_reason = weight, excluded, exclude_reason
     expert.save(update_fields=["weight", "excluded", "exclude_reason", "updated_at"])
     events.event_expert_changed(campaign=tree.campaign, actor=actor, expert_id=expert.pk, name=expert.name, before=before,

@@ -274,7 +274,7 @@ def comments_for_target(*, form: Form, target: CampaignTarget, user: User) -> li
     unit's own liaison, who would read their colleagues' words. A public form's: every valid answer sheet's.
     """
     if form.kind == Form.Kind.STAFF_ASSESSMENT:
-        if not user.sees_everything:
+        if not may(user, "staff_comments.view", target):
             return []
         return list(
             StaffComment.objects.filter(target=target, question__form=form, released=True)

@@ -1,5 +1,6 @@
 """Thin views: parse, fetch through a selector, call one service, render."""
 
+import io
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
@@ -20,6 +21,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.access import may, require
 from bianzhi.jobs import job_response, job_status_view
 from bianzhi.models import User
+from bianzhi.widgets import newlines_normalised
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from evaluations.indicators import campaign_dimension_names
@@ -186,8 +188,13 @@ def link_qr(request, token: str):
     """The QR code of a unit's public link: read by the office and the leaders (who read everything)."""
     link = selectors.survey_link_get_by_token(token=token)
     require(request.user, "form.inspect", link)
-    svg = segno.make(public_url(link), error="m").svg_inline(scale=6, title=str(link.target.unit))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    # a standalone SVG document: without its xmlns a browser shows the markup as text instead of the code
+    buffer = io.BytesIO()
+    segno.make(public_url(link), error="m").save(buffer, kind="svg", scale=6, border=4, title=str(link.target.unit))
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="qr-{link.target.unit.code}.svg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -225,14 +232,16 @@ def form_create_view(request, campaign_pk: int):
 def form_detail(request, pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     require(request.user, "form.inspect", form)
-    schedule = ScheduleForm(initial={"opens_at": form.opens_at, "closes_at": form.closes_at})
+    current = {"opens_at": form.opens_at, "closes_at": form.closes_at}
+    schedule = ScheduleForm(initial=current)
     may_manage = may(request.user, "forms.manage", form)
     if request.method == "POST":
         require(request.user, "forms.manage", form)
-        schedule = ScheduleForm(request.POST)
+        schedule = ScheduleForm(request.POST, initial=current)
         if schedule.is_valid():
             try:
-                services.form_schedule(form=form, actor=request.user, **schedule.cleaned_data)
+                if schedule.cleaned_data != current:  # saving what the page showed changes nothing
+                    services.form_schedule(form=form, actor=request.user, **schedule.cleaned_data)
             except ApplicationError as exc:
                 schedule.add_error(None, exc.message)
             else:
@@ -440,7 +449,8 @@ def sheet(request, pk: int, target_pk: int):
                 services.sheet_signoff(form=form, target=target, actor=request.user)
                 messages.success(request, _("评估表已签署，评分已锁定"))
             else:
-                n = services.sheet_entries_save(form=form, target=target, evaluator=request.user, data=request.POST)
+                data = {k: newlines_normalised(v) for k, v in request.POST.items()}  # a browser sends CRLF
+                n = services.sheet_entries_save(form=form, target=target, evaluator=request.user, data=data)
                 messages.success(request, _("已保存 %(n)s 项评分（草稿，可继续修改）") % {"n": n})
         except ValidationError as exc:
             errors = exc.message_dict
@@ -548,7 +558,7 @@ def unit_results(request, pk: int, target_pk: int):
         "form": form, "target": target, "unit": unit, "questions": questions, "min": stats.min_responses,
         "definition": SATISFACTION_RATE_DEFINITION,
         "comments": [] if unit.hidden else selectors.comments_for_target(form=form, target=target, user=request.user),
-        "comments_hidden": form.kind == Form.Kind.STAFF_ASSESSMENT and not request.user.sees_everything,
+        "comments_hidden": form.is_staff_assessment and not may(request.user, "staff_comments.view", target),
     })
 
 

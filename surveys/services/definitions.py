@@ -88,6 +88,8 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
             raise ApplicationError(_("只有选择题有选项"))
         _choices_check(changes["choices"])
     before = {field: getattr(question, field) for field in changes}
+    if before == changes:  # saved unchanged: nothing to record
+        return question
     for field, value in changes.items():
         setattr(question, field, value)
     question.full_clean()

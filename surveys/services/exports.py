@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from bianzhi import spreadsheets
 from bianzhi.exceptions import ApplicationError
 from bianzhi.jobs import job_enqueue, job_run
 from bianzhi.models import User
@@ -103,14 +103,14 @@ def _staff_export_rows(form: Form, progress: _Progress) -> Iterator[list]:
 
 
 def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
-    workbook = Workbook(write_only=True)  # streams rows: memory does not grow with the number of answers
+    workbook = spreadsheets.workbook(write_only=True)  # streams rows: memory does not grow with the answers
     sheet = workbook.create_sheet("答卷")
     for row in rows:
-        sheet.append(row)
+        spreadsheets.append(sheet, row)
     book = workbook.create_sheet("题目说明")
     questions = _export_columns(form)
     for row in exporters.codebook(questions):
-        book.append(row)
+        spreadsheets.append(book, row)
     workbook.save(out)
 
 
@@ -130,7 +130,7 @@ def export_write(export: Export, progress) -> dict:
         export.file.save(name, File(out), save=False)
     return {"file": export.file.name, "rows": counter.rows}
 
-
+@spreadsheets.exporter
 def export_build(*, export_id: int) -> Export:
     """Write the export now, in this process (a worker runs the same through bianzhi.jobs); a no-op when done."""
     job_run(Export, export_id)

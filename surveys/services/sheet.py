@@ -145,6 +145,8 @@ def sheet_settings_update(*, form: Form, combine: str, spread_limit: Decimal, le
     if lead_evaluator is not None and not access.may(lead_evaluator, "team.member"):
         raise ApplicationError(_("评估组长必须是评估人员"))
     before = {"combine": form.combine, "spread_limit": form.spread_limit, "lead": form.lead_evaluator_id}
+    if before == {"combine": combine, "spread_limit": spread_limit, "lead": getattr(lead_evaluator, "pk", None)}:
+        return form  # saved unchanged: nothing to record
     form.combine, form.spread_limit, form.lead_evaluator = combine, spread_limit, lead_evaluator
     form.save(update_fields=["combine", "spread_limit", "lead_evaluator", "updated_at"])
     events.event_sheet_settings_changed(form=form, actor=actor, before=before,
