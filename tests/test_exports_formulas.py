@@ -126,6 +126,13 @@ def feed_events_csv(hostile):
     return [("csv", out.getvalue().encode())]
 
 
+def feed_account_rows(hostile):
+    from bianzhi.accounts.exporters import rows_csv, rows_xlsx
+
+    rows = [[h, -3, None] for h in hostile]
+    return [("csv", rows_csv(["文本", "数", "空"], rows)), ("xlsx", rows_xlsx(["文本", "数", "空"], rows, title="审计"))]
+
+
 def feed_csv_bytes(hostile):
     from surveys.exporters import csv_bytes
 
@@ -168,6 +175,8 @@ FEEDERS = {
     "bianzhi.exporters.registry_workbook": feed_registry_workbook,
     "bianzhi.exporters.mark_issues": feed_mark_issues,
     "evaluations.exporters.events_csv": feed_events_csv,
+    "bianzhi.accounts.exporters.rows_csv": feed_account_rows,
+    "bianzhi.accounts.exporters.rows_xlsx": feed_account_rows,
     "surveys.exporters.csv_bytes": feed_csv_bytes,
     "surveys.services.exports.export_build": feed_export_build,
     "scoring.exporters.tree_xlsx": feed_tree_xlsx,

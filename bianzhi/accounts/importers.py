@@ -9,6 +9,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from bianzhi import spreadsheets
 from bianzhi.importers import ImportIssue
 
 SHEET = "账号"
@@ -95,10 +96,9 @@ def parse_accounts(data: bytes, *, max_bytes: int) -> tuple[list[AccountRow], li
 
 
 def template_workbook() -> bytes:
-    import openpyxl
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = openpyxl.Workbook()
+    wb = spreadsheets.workbook()
     ws = wb.active
     ws.title = SHEET
     ws.append(HEADERS)
@@ -110,5 +110,5 @@ def template_workbook() -> bytes:
     for col, width in zip("ABCD", (24, 16, 14, 14)):
         ws.column_dimensions[col].width = width
     buffer = io.BytesIO()
-    wb.save(buffer)
+    spreadsheets.neutralise(wb).save(buffer)
     return buffer.getvalue()

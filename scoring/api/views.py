@@ -9,7 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bianzhi.access import require
+from bianzhi.access import may, require
+from evaluations.results_release import results_released
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring import exporters, judging, services
 from scoring.models import ROOT_NODE
@@ -36,15 +37,18 @@ def _tree(request, campaign_pk: int, action: str):
 
 
 class ScoresApi(APIView):
-    """Provisional scores (暂定) of the campaign's units: the office and leaders only (a liaison sees their
-    unit's result once it is fed back)."""
+    """The scores of the units the user may see (a liaison: their own unit). Before the results are fed back
+    (反馈结果) they are provisional (暂定): the office and leaders see them, a liaison sees none."""
 
     @extend_schema(responses=TargetScoreSerializer(many=True))
     def get(self, request, campaign_pk: int):
         campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
-        require(request.user, "results.view_provisional", campaign)
         targets = target_list_for_user(user=request.user).filter(campaign=campaign)
-        return Response(TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data)
+        rows = TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data
+        if not results_released(campaign) and not may(request.user, "results.view_provisional", campaign):
+            for row in rows:
+                row["score"] = row["grade"] = None
+        return Response(rows)
 
 
 class TreeApi(APIView):

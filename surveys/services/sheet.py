@@ -65,12 +65,16 @@ def sheet_entries_save(*, form: Form, target: CampaignTarget, evaluator: User, d
             errors[question.code] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
-    for question, score, reason in rows:
+    saved = {(e.question_id): (e.score, e.reason) for e in SheetEntry.objects.filter(
+        question__form=form, target=target, evaluator=evaluator)}
+    changed = [(q, score, reason) for q, score, reason in rows if saved.get(q.pk) != (score, reason)]
+    for question, score, reason in changed:
         SheetEntry.objects.update_or_create(
             question=question, target=target, evaluator=evaluator, defaults={"score": score, "reason": reason}
         )
-    if rows:
-        events.event_sheet_saved(form=form, target=target, actor=evaluator, indicators=[q.indicator or q.code for q, *_r in rows])
+    if changed:  # saving the page unchanged records nothing
+        events.event_sheet_saved(form=form, target=target, actor=evaluator,
+                                 indicators=[q.indicator or q.code for q, *_r in changed])
     return len(rows)
 
 
