@@ -18,6 +18,8 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.models import Unit, User
 from bianzhi.selectors import version_ids_as_of
 
+from scoring.results import results_store
+
 from .indicators import campaign_indicator_codes
 from .models import (
     Campaign,
@@ -244,6 +246,7 @@ def _campaign_enter(campaign: Campaign, to_status: str, actor: User) -> None:
             FieldVisit.objects.get_or_create(target=target, defaults={"team": target.team})
     elif to_status == Status.REPORT:
         _require_all(targets, TStatus.FIELD_DONE, _("还有 %(n)d 个单位的实地评估未完成（%(units)s），不能进入撰写报告"))
+        results_store(campaign, actor)  # each unit's result, stored as version 1 (scoring.results)
     elif to_status == Status.FEEDBACK:
         notify(
             users=[t.liaison for t in targets], kind=Notification.Kind.RESULTS,

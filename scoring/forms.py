@@ -13,7 +13,8 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = TreeIndicator
-        fields = ["dimension", "name", "kind", "direction", "full_marks", "source", "guideline"]
+        fields = ["dimension", "name", "kind", "direction", "full_marks", "source", "guideline", "rule", "params",
+                  "exempt_reason"]
         widgets = {"guideline": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, tree, **kwargs):

@@ -16,12 +16,13 @@ from bianzhi.models import User
 from evaluations.models import Campaign, CampaignEvent
 from evaluations.services import event_record
 
-from . import ahp, judging
+from . import ahp, judging, rules
 from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
 from .selectors import tree_judgement_inputs, tree_nodes
 from .tree_defaults import build_default_tree
 
-INDICATOR_FIELDS = ("name", "guideline", "kind", "source", "direction", "full_marks")
+INDICATOR_FIELDS = ("name", "guideline", "kind", "source", "direction", "full_marks", "rule", "params", "exempt_reason")
+TREE_SETTINGS = ("execution_dimensions", "min_coverage", "min_sample", "long_vacancy_months", "cr_threshold")
 
 
 def _locked_tree(tree_id: int) -> IndicatorTree:
@@ -40,7 +41,7 @@ def _audit(tree: IndicatorTree, actor: User | None, type: str = CampaignEvent.Ty
 
 
 def _copy(source: IndicatorTree, **fields) -> IndicatorTree:
-    tree = IndicatorTree.objects.create(source=source, **fields)
+    tree = IndicatorTree.objects.create(source=source, **{f: getattr(source, f) for f in TREE_SETTINGS}, **fields)
     for dimension in source.dimensions.prefetch_related("indicators"):
         copy = TreeDimension.objects.create(tree=tree, code=dimension.code, name=dimension.name, position=dimension.position)
         TreeIndicator.objects.bulk_create(
@@ -148,6 +149,25 @@ def _indicator_values(values: Mapping) -> dict:
         raise ApplicationError(_("未知的指标方向"))
     if "full_marks" in out and not Decimal(str(out["full_marks"])) > 0:
         raise ApplicationError(_("满分必须大于 0"))
+    if "rule" in out and out["rule"] not in rules.RULES:
+        raise ApplicationError(_("未知的计分规则"))
+    if "params" in out:
+        params = out["params"] or {}
+        if not isinstance(params, dict):
+            raise ApplicationError(_("规则参数须为“名称: 值”的形式"))
+        allowed = rules.RULES[out.get("rule", "sheet")][1] if "rule" in out else None
+        if allowed is not None and set(params) - set(allowed):
+            raise ApplicationError(_("该计分规则没有这些参数：%(p)s") % {"p": "、".join(sorted(set(params) - set(allowed)))})
+        for name, value in params.items():
+            if isinstance(allowed, dict) and isinstance(allowed.get(name), (int, float)):
+                try:
+                    if float(value) < 0:
+                        raise ValueError
+                except (TypeError, ValueError):
+                    raise ApplicationError(_("参数 %(p)s 须为不小于 0 的数") % {"p": name}) from None
+        out["params"] = params
+    if "exempt_reason" in out:
+        out["exempt_reason"] = (out["exempt_reason"] or "").strip()
     return out
 
 
