@@ -21,6 +21,16 @@ class IndicatorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["dimension"].queryset = tree.dimensions.all()
         self.fields["dimension"].empty_label = None
+        self.fields["rule"].required = False  # left out: the indicator keeps its rule (a new one: the sheet)
+
+    def clean_rule(self):
+        return self.cleaned_data.get("rule") or (self.instance.rule if self.instance.pk else "sheet")
+
+    def clean_params(self):
+        params = self.cleaned_data.get("params")
+        if params in (None, ""):
+            return self.instance.params if self.instance.pk and "params" not in self.data else {}
+        return params
 
 
 class ExpertInviteForm(forms.Form):

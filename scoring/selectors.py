@@ -1,8 +1,7 @@
-"""Reads: indicator trees, experts and judgements, and the provisional scores.
+"""Reads: indicator trees, experts and judgements, and the units' results.
 
-Until a campaign's AHP weights are frozen the weights are equal (scoring.indicators.equal_weights); after the
-freeze the frozen global weights are used. The score is renormalised over the indicators measured so far, so
-it is on the final 百分制 scale.
+Results come from scoring.results: stored versions from 撰写报告 on, the same computation live (暂定) before.
+Until a campaign's AHP weights are frozen the weights are equal over the campaign's own tree.
 """
 
 from dataclasses import dataclass, field
@@ -13,15 +12,58 @@ from django.shortcuts import get_object_or_404
 from bianzhi.figures import StaffingFigures
 from bianzhi.selectors import snapshot_staffing, unit_staffing
 from evaluations.models import Campaign, CampaignTarget
-from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target, signed_sheet_points
+from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target
 
-from . import indicators
-from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
-from .scores import GRADE_LABELS, grade, staffing_in_place, weighted_score
+from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, ResultVersion, TreeDimension, TreeIndicator, WeightFreeze
+from .results import latest_versions, results_compute
+from .rules import GRADE_LABELS, INCOMPLETE_LABEL
+
+
+# The stages from which results are stored: before them the office sees the same computation live (暂定).
+STORED_FROM = (Campaign.Status.REPORT, Campaign.Status.FEEDBACK, Campaign.Status.REVIEW, Campaign.Status.SUMMARY,
+               Campaign.Status.CLOSED)
+
+
+def results_are_stored(campaign: Campaign) -> bool:
+    return campaign.status in STORED_FROM
+
+
+def campaign_results(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
+    """Each unit's result: the latest stored version from 撰写报告 on, else the live computation (unsaved,
+    `provisional` True, marked 暂定 on pages). Units without a stored version yet (added later) are computed
+    live and marked 暂定 too. A fixed number of queries."""
+    stored: dict[int, ResultVersion] = {}
+    if results_are_stored(campaign):
+        versions = latest_versions(campaign=campaign).select_related("target__unit", "actor")
+        if targets is not None:
+            versions = versions.filter(target__in=targets)
+        stored = {v.target_id: v for v in versions}
+    wanted = targets if targets is not None else campaign.targets.all()
+    missing_ids = set(wanted.values_list("pk", flat=True)) - set(stored)
+    live = []
+    if missing_ids:
+        live = [r for r in results_compute(campaign=campaign) if r.target_id in missing_ids]
+    for r in stored.values():
+        r.provisional = False
+    for r in live:
+        r.provisional = True
+    return sorted([*stored.values(), *live], key=lambda r: (r.rank_overall or 10**9, r.target.unit.code))
+
+
+def target_result(*, target: CampaignTarget) -> ResultVersion:
+    (result,) = campaign_results(campaign=target.campaign, targets=CampaignTarget.objects.filter(pk=target.pk))
+    return result
+
+
+def result_history(*, target: CampaignTarget):
+    return target.result_versions.select_related("actor").order_by("-version")
 
 
 @dataclass(frozen=True)
 class TargetScore:
+    """A unit's score as the campaign page, the report and the API have shown it: now read from its result
+    (the stored version, or the live one marked 暂定)."""
+
     target: CampaignTarget
     satisfaction: SatisfactionStats
     staffing: StaffingFigures
@@ -29,22 +71,13 @@ class TargetScore:
     indicator_scores: dict[str, float]
     score: float | None
     grade: str | None
+    result: ResultVersion | None = None
 
     @property
     def grade_label(self) -> str:
+        if self.result is not None and not self.result.complete:
+            return INCOMPLETE_LABEL
         return GRADE_LABELS.get(self.grade, "—")
-
-
-def target_indicator_scores(
-    *, staffing: StaffingFigures, organ_on_institutional_quota: bool, satisfaction: SatisfactionStats
-) -> dict[str, float]:
-    scores = {
-        indicators.STAFFING_IN_PLACE: staffing_in_place(staffing.approved, staffing.actual),
-        indicators.QUOTA_RULES_KEPT: 0.0 if staffing.overstaffing or organ_on_institutional_quota else 1.0,
-    }
-    if satisfaction.rate is not None:
-        scores[indicators.RECIPIENT_SATISFACTION] = satisfaction.rate
-    return scores
 
 
 def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
@@ -53,33 +86,25 @@ def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
         targets = campaign.targets.all()
     targets = targets.select_related("unit", "registry_version").prefetch_related("unit__quotas")
     stats = satisfaction_stats_by_target(campaign=campaign)
-    sheets = signed_sheet_points(campaign=campaign)
-    freeze = WeightFreeze.objects.filter(tree__campaign=campaign).only("global_weights").first()
-    weights = freeze.global_weights if freeze else indicators.equal_weights()
-    results = []
+    by_target = {r.target_id: r for r in campaign_results(campaign=campaign, targets=targets)}
+    out = []
     for target in targets:
         staffing, on_institutional = (
             snapshot_staffing(target.registry_version.data) if target.registry_version else unit_staffing(unit=target.unit)
         )
-        satisfaction = stats.get(target.pk, EMPTY_STATS)
-        # The evaluators' signed sheet scores every indicator; what data measure (the registry, the
-        # recipients' answers) takes precedence over their judgement of the same indicator.
-        indicator_scores = sheets.get(target.pk, {}) | target_indicator_scores(
-            staffing=staffing, organ_on_institutional_quota=on_institutional, satisfaction=satisfaction
-        )
-        score = weighted_score(indicator_scores, weights)
-        results.append(
-            TargetScore(
-                target=target, satisfaction=satisfaction, staffing=staffing,
-                organ_on_institutional_quota=on_institutional, indicator_scores=indicator_scores,
-                score=score, grade=grade(score, campaign.grade_cutoffs),
-            )
-        )
-    return results
+        result = by_target.get(target.pk)
+        shares = {c: row["share"] for c, row in result.indicators.items() if row["share"] is not None} if result else {}
+        score = float(result.total) if result and result.total is not None else None
+        out.append(TargetScore(
+            target=target, satisfaction=stats.get(target.pk, EMPTY_STATS), staffing=staffing,
+            organ_on_institutional_quota=on_institutional, indicator_scores=shares, score=score,
+            grade=(result.grade or None) if result else None, result=result,
+        ))
+    return out
 
 
 def target_score(*, target: CampaignTarget) -> TargetScore:
-    """The score of one unit in its campaign (its report, its liaison's page)."""
+    """The score of one unit in its campaign (its report, its liaison's page): the stored version once stored."""
     (result,) = target_scores(campaign=target.campaign, targets=CampaignTarget.objects.filter(pk=target.pk))
     return result
 

@@ -96,7 +96,7 @@ EVALUATION_SHEET_FORM = {
     "title": "机构编制执行情况和使用效益评估表",
     "intro": "评估组逐项对照“三定”规定和相关材料评分，每项 0–10 分，可保留 1 位小数，并写明评分理由。",
     "questions": [
-        {"code": indicator.code.lower(), "text": indicator.name + ("（负向指标：失误越多得分越低）" if indicator.negative else ""),
+        {"code": indicator.code.lower(), "text": indicator.name + ("（负向指标：填写发生重大失误的起数，按规则扣分）" if indicator.negative else ""),
          "type": "score", "min_score": 0, "max_score": 10, "decimals": 1,
          "dimension": dimension.code, "indicator": indicator.code}
         for dimension in DIMENSIONS
