@@ -14,6 +14,7 @@ from bianzhi.selectors import snapshot_staffing, unit_staffing
 from evaluations.models import Campaign, CampaignTarget
 from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target
 
+from . import ahp, judging
 from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, ResultVersion, TreeDimension, TreeIndicator, WeightFreeze
 from .results import latest_versions, results_compute
 from .rules import GRADE_LABELS, INCOMPLETE_LABEL
@@ -183,10 +184,17 @@ class JudgementInputs:
     judgements: dict[str, list[tuple[float, list]]] = field(default_factory=dict)  # node -> [(expert weight, matrix)]
     included: list[Expert] = field(default_factory=list)
     excluded: list[Expert] = field(default_factory=list)
+    # excluded by the consistency gate, not by the evaluator: (expert, reasons)
+    gated: list[tuple[Expert, list[str]]] = field(default_factory=list)
 
 
-def tree_judgement_inputs(*, tree: IndicatorTree) -> JudgementInputs:
-    """What the group aggregation takes in: the current judgements of the experts not excluded."""
+def tree_judgement_inputs(*, tree: IndicatorTree, ri_table: str = "saaty1980", gate: bool = False,
+                          include: frozenset[int] = frozenset()) -> JudgementInputs:
+    """What the group aggregation takes in: the current judgements of the experts not excluded.
+
+    With `gate`, an expert whose matrices are not all filled, or whose CR at some node reaches the tree's
+    threshold, is left out with the reasons (unless their id is in `include`: the evaluator kept them).
+    """
     nodes = tree_nodes(tree=tree)
     dimension_names = dict(zip(*nodes[ROOT_NODE]))
     inputs = JudgementInputs(
@@ -198,8 +206,49 @@ def tree_judgement_inputs(*, tree: IndicatorTree) -> JudgementInputs:
             inputs.excluded.append(expert)
             continue
         current = [j for j in expert.judgements.all() if judgement_is_current(j, nodes)]
+        if gate and expert.pk not in include:
+            judged = {j.node: ahp.priorities(j.matrix, ri_table=ri_table).cr for j in current}
+            issues = judging.expert_issues(inputs.nodes, judged, tree.cr_threshold, inputs.names)
+            if issues:
+                inputs.gated.append((expert, issues))
+                continue
         if current:
             inputs.included.append(expert)
         for j in current:
             inputs.judgements.setdefault(j.node, []).append((float(expert.weight), j.matrix))
     return inputs
+
+
+@dataclass
+class FreezePreview:
+    inputs: JudgementInputs
+    group: "judging.GroupResult | None"
+    error: str | None
+    inconsistent: list[tuple[str, float]]  # (node name, group CR) at or above the threshold
+    threshold: float
+
+    @property
+    def may_freeze(self) -> bool:
+        return self.group is not None and not self.error
+
+
+def freeze_preview(*, tree: IndicatorTree, method: str, ri_table: str, priority_method: str = "eigenvector",
+                   include: frozenset[int] = frozenset()) -> FreezePreview:
+    """What a freeze would do: who is in, who is left out and why, the weights, and the nodes whose group CR
+    is not below the threshold (a freeze then needs a written reason)."""
+    inputs = tree_judgement_inputs(tree=tree, ri_table=ri_table, gate=True, include=include)
+    group, error = None, None
+    if not inputs.included:
+        error = "没有可参与集结的专家" + ("：" + "；".join(f"{e.name}（{'，'.join(why)}）" for e, why in inputs.gated)
+                                          if inputs.gated else "（全部被排除或尚未判断）")
+    else:
+        try:
+            group = judging.group_result(inputs.nodes, ROOT_NODE, inputs.judgements, method, ri_table, inputs.names,
+                                         priority_method=priority_method)
+        except ValueError as exc:
+            error = str(exc)
+    inconsistent = []
+    if group:
+        inconsistent = [(inputs.names.get(key, key), node.cr) for key, node in group.local.items()
+                        if node.cr is not None and node.cr >= tree.cr_threshold]
+    return FreezePreview(inputs, group, error, inconsistent, tree.cr_threshold)
