@@ -51,3 +51,21 @@ class AggregationForm(forms.Form):
     ri_table = forms.ChoiceField(
         label=_("RI 表"), choices=[(k, RI_TABLE_LABELS[k]) for k in ahp.RI_TABLES], initial="saaty1980"
     )
+
+
+class FreezeForm(AggregationForm):
+    """The freeze's choices and its confirmation; `include` keeps experts the consistency gate would leave out."""
+
+    priority_method = forms.ChoiceField(
+        label=_("权重计算方法"), initial="eigenvector",
+        choices=[("eigenvector", _("特征向量法")), ("geometric_mean", _("方根法")), ("arithmetic_mean", _("和积法"))],
+    )
+    include = forms.TypedMultipleChoiceField(label=_("仍纳入集结的专家"), coerce=int, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    override_reason = forms.CharField(label=_("一致性未达标仍冻结的理由"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(label=_("我已核对以上权重，确认冻结（冻结后不能再修改）"), required=False)
+
+    def __init__(self, *args, tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["include"].choices = [(e.pk, e.name) for e in tree.experts.filter(excluded=False)]

@@ -15,9 +15,10 @@ from bianzhi.permissions import office_required, readers_required
 from evaluations.selectors import campaign_get_for_user
 
 from . import ahp, exporters, judging, services
-from .forms import AggregationForm, ExpertInviteForm, ExpertUpdateForm, IndicatorForm
+from .forms import AggregationForm, FreezeForm, ExpertInviteForm, ExpertUpdateForm, IndicatorForm
 from .models import ROOT_NODE
 from .selectors import (
+    freeze_preview,
     campaign_tree, dimension_get, expert_get, expert_get_by_token, expert_list, indicator_get, judgement_is_current,
     node_label, template_list, tree_frozen, tree_judgement_inputs, tree_nodes,
 )
@@ -241,18 +242,44 @@ def expert_update_view(request, campaign_pk: int, pk: int):
     return _to_ahp(campaign_pk)
 
 
+
 @office_required
-@require_POST
 def weights_freeze_view(request, campaign_pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk)
-    form = AggregationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择集结方法和 RI 表"))
-        return _to_ahp(campaign_pk)
-    if _run(request, lambda: services.weights_freeze(tree=tree, actor=request.user, **form.cleaned_data),
-            _("权重已冻结：此后指标体系和权重不能再修改")):
+    """GET: what the freeze will do (who is in, who is left out and why, the weights, the group CRs) and a
+    confirmation; POST with the confirmation: freeze."""
+    campaign, tree = _tree_or_404(request, campaign_pk)
+    if tree_frozen(tree):
         return _to_tree(campaign_pk)
-    return _to_ahp(campaign_pk)
+    data = request.POST if request.method == "POST" else request.GET.copy()
+    if request.method != "POST":
+        for name, value in (("method", "aij"), ("ri_table", "saaty1980"), ("priority_method", "eigenvector")):
+            data.setdefault(name, value)
+    form = FreezeForm(data, tree=tree)
+    preview = None
+    if form.is_valid():
+        data = form.cleaned_data
+        preview = freeze_preview(tree=tree, method=data["method"], ri_table=data["ri_table"],
+                                 priority_method=data["priority_method"], include=frozenset(data["include"]))
+        if request.method == "POST":
+            if not data["confirm"]:
+                form.add_error("confirm", _("请勾选确认后再冻结"))
+            else:
+                try:
+                    services.weights_freeze(
+                        tree=tree, actor=request.user, method=data["method"], ri_table=data["ri_table"],
+                        priority_method=data["priority_method"], override_reason=data["override_reason"],
+                        include=frozenset(data["include"]))
+                except ApplicationError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, _("权重已冻结：此后指标体系和权重不能再修改"))
+                    return _to_tree(campaign_pk)
+    rows = exporters.tree_rows(tree=tree, local={k: n.weights for k, n in preview.group.local.items()},
+                               global_weights=preview.group.global_weights) if preview and preview.group else None
+    return render(request, "scoring/freeze_confirm.html", {
+        "campaign": campaign, "tree": tree, "form": form, "preview": preview, "rows": rows,
+        "method_labels": judging.PRIORITY_METHOD_LABELS,
+    }, status=400 if request.method == "POST" else 200)
 
 
 # ---------------------------------------------------------------- the expert's pages (public, by token)
