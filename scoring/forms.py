@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import ahp
 from .judging import RI_TABLE_LABELS
-from .models import TreeIndicator, WeightFreeze
+from .models import IndicatorTree, TreeIndicator, WeightFreeze
 
 
 class IndicatorForm(forms.ModelForm):
@@ -69,3 +69,22 @@ class FreezeForm(AggregationForm):
     def __init__(self, *args, tree, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["include"].choices = [(e.pk, e.name) for e in tree.experts.filter(excluded=False)]
+
+
+class TreeSettingsForm(forms.ModelForm):
+    """The campaign's scoring settings, kept on its tree."""
+
+    execution_dimensions = forms.CharField(label=_("执行情况维度（编码，以逗号分隔）"), required=False)
+
+    class Meta:
+        model = IndicatorTree
+        fields = ["execution_dimensions", "min_coverage", "min_sample", "long_vacancy_months", "cr_threshold"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["execution_dimensions"] = ",".join(self.instance.execution_dimensions or [])
+
+    def clean_execution_dimensions(self):
+        text = self.cleaned_data.get("execution_dimensions") or ""
+        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]

@@ -19,7 +19,7 @@ from bianzhi.models import TimeStampedModel
 from evaluations.models import Campaign
 
 from .judging import RI_TABLE_LABELS
-from .rules import RULE_LABELS
+from .rules import GRADE_LABELS, INCOMPLETE_LABEL, RULE_LABELS, round1
 
 RULE_CHOICES = list(RULE_LABELS.items())
 
@@ -284,5 +284,24 @@ class ResultVersion(models.Model):
             models.UniqueConstraint(fields=["target", "version"], name="%(app_label)s_%(class)s_target_version"),
         ]
 
+    provisional = False  # the selector marks a live, unsaved result (before 撰写报告) as 暂定
+
     def __str__(self) -> str:
         return f"{self.target} v{self.version}"
+
+    @property
+    def grade_label(self) -> str:
+        return GRADE_LABELS.get(self.grade, "—") if self.complete else INCOMPLETE_LABEL
+
+    @property
+    def total_shown(self) -> Decimal | None:
+        """The total as every page prints it (one decimal): the grade is taken from this."""
+        return round1(self.total)
+
+    @property
+    def coverage(self) -> str:
+        return f"{self.scored}/{self.indicator_count}"
+
+    @property
+    def indicator_rows(self) -> list[dict]:
+        return [{"code": code, **row} for code, row in self.indicators.items()]

@@ -14,7 +14,7 @@ from bianzhi.selectors import snapshot_staffing, unit_staffing
 from evaluations.models import Campaign, CampaignTarget
 from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target
 
-from . import ahp, judging
+from . import ahp, judging, rules
 from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, ResultVersion, TreeDimension, TreeIndicator, WeightFreeze
 from .results import latest_versions, results_compute
 from .rules import GRADE_LABELS, INCOMPLETE_LABEL
@@ -252,3 +252,54 @@ def freeze_preview(*, tree: IndicatorTree, method: str, ri_table: str, priority_
         inconsistent = [(inputs.names.get(key, key), node.cr) for key, node in group.local.items()
                         if node.cr is not None and node.cr >= tree.cr_threshold]
     return FreezePreview(inputs, group, error, inconsistent, tree.cr_threshold)
+
+
+# ---------------------------------------------------------------- results: who sees what, sensitivity
+
+# A liaison sees their own unit's result once results are fed back (反馈结果) and after.
+LIAISON_SEES_FROM = (Campaign.Status.FEEDBACK, Campaign.Status.REVIEW, Campaign.Status.SUMMARY, Campaign.Status.CLOSED)
+
+
+def results_for_user(*, user, campaign: Campaign) -> list[ResultVersion]:
+    """The office and leaders: every unit (live and marked 暂定 before 撰写报告); a liaison: their own unit's
+    stored result, and only from 反馈结果 on; anyone else: nothing."""
+    if user.sees_everything:
+        return campaign_results(campaign=campaign)
+    if user.role == user.Role.LIAISON and campaign.status in LIAISON_SEES_FROM:
+        own = campaign.targets.filter(unit_id=user.unit_id)
+        return [r for r in campaign_results(campaign=campaign, targets=own) if not r.provisional]
+    return []
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    dimension: str
+    name: str
+    current: float
+    lo: float  # no unit's grade changes for the dimension's weight in [lo, hi]
+    hi: float
+    rank_lo: float  # no two units swap places in [rank_lo, rank_hi] (ahp.rank_stability)
+    rank_hi: float
+    closest: list[tuple[str, float]]  # (unit name, points to the nearest cut-off)
+
+
+def results_sensitivity(*, campaign: Campaign, results: list[ResultVersion]) -> list[Sensitivity]:
+    """Per dimension weight: the interval in which no unit's grade changes, the one in which the ranking holds,
+    and the units closest to a grade boundary. Over the complete results (a unit with 数据不全 has no grade)."""
+    complete = [r for r in results if r.complete and r.dimensions]
+    if len(complete) < 1:
+        return []
+    codes = [c for c in complete[0].dimensions if all(r.dimensions.get(c, {}).get("score") is not None for r in complete)]
+    if len(codes) < 2:
+        return []
+    weights = [complete[0].dimensions[c]["weight"] for c in codes]
+    scores = {r.target.unit.name: [r.dimensions[c]["score"] for c in codes] for r in complete}
+    cutoffs = [float(v) for v in campaign.grade_cutoffs.values()]
+    grades = rules.grade_stability(scores, weights, codes, cutoffs)
+    ranking = ahp.rank_stability(list(scores.values()), weights) if len(scores) > 1 else None
+    return [
+        Sensitivity(g.dimension, complete[0].dimensions[g.dimension]["name"], g.current, g.lo, g.hi,
+                    ranking[k].lo if ranking else 0.0, ranking[k].hi if ranking else 1.0,
+                    [(name, round(d, 2)) for name, d in g.closest])
+        for k, g in enumerate(grades)
+    ]

@@ -8,17 +8,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import office_required, readers_required
 from evaluations.selectors import campaign_get_for_user
 
 from . import ahp, exporters, judging, services
-from .forms import AggregationForm, FreezeForm, ExpertInviteForm, ExpertUpdateForm, IndicatorForm
-from .models import ROOT_NODE
+from .forms import AggregationForm, FreezeForm, TreeSettingsForm, ExpertInviteForm, ExpertUpdateForm, IndicatorForm
+from .models import ROOT_NODE, IndicatorTree
 from .selectors import (
-    freeze_preview,
+    campaign_results, freeze_preview, result_history, results_sensitivity, target_result,
     campaign_tree, dimension_get, expert_get, expert_get_by_token, expert_list, indicator_get, judgement_is_current,
     node_label, template_list, tree_frozen, tree_judgement_inputs, tree_nodes,
 )
@@ -382,3 +382,60 @@ def judge_preview(request, token: str, node: str):
         "cr": result.cr if result else None, "consistent": result.consistent if result else None,
         "weights": dict(zip(codes, result.weights)) if result else None, "error": context.get("error"),
     })
+
+
+# ---------------------------------------------------------------- results
+
+@readers_required
+@require_safe
+def results_page(request, campaign_pk: int):
+    """Every unit's result (stored, or live and marked 暂定 before 撰写报告), coverage, ranks, sensitivity."""
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    results = campaign_results(campaign=campaign)
+    tree = campaign_tree(campaign=campaign)
+    settings_form = TreeSettingsForm(instance=tree) if tree and request.user.is_office_staff and not tree_frozen(tree) else None
+    return render(request, "scoring/results.html", {
+        "campaign": campaign, "results": results, "tree": tree, "settings_form": settings_form,
+        "provisional": any(r.provisional for r in results),
+        "incomplete": sum(1 for r in results if not r.complete),
+        "sensitivity": results_sensitivity(campaign=campaign, results=results),
+    })
+
+
+@readers_required
+@require_safe
+def result_detail(request, campaign_pk: int, target_pk: int):
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    target = get_object_or_404(campaign.targets.select_related("unit"), pk=target_pk)
+    return render(request, "scoring/result_detail.html", {
+        "campaign": campaign, "target": target, "result": target_result(target=target),
+        "history": result_history(target=target),
+    })
+
+
+@readers_required
+@require_safe
+def results_xlsx(request, campaign_pk: int):
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    response = HttpResponse(
+        exporters.results_xlsx(campaign=campaign, results=campaign_results(campaign=campaign)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="results-{campaign.pk}.xlsx"'
+    return response
+
+
+@office_required
+@require_POST
+def tree_settings_view(request, campaign_pk: int):
+    campaign, tree = _tree_or_404(request, campaign_pk)
+    form = TreeSettingsForm(request.POST, instance=IndicatorTree.objects.get(pk=tree.pk))
+    if form.is_valid():
+        values = {f: form.cleaned_data[f] for f in services.TREE_SETTINGS}
+        if _run(request, lambda: services.tree_settings_update(tree=tree, actor=request.user, **values),
+                _("评分设置已保存")):
+            return redirect("scoring:results", campaign_pk=campaign_pk)
+    else:
+        messages.error(request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" if f in form.fields else " ".join(e)
+                                         for f, e in form.errors.items()))
+    return redirect("scoring:results", campaign_pk=campaign_pk)

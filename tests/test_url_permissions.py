@@ -142,6 +142,12 @@ RULES: dict[str, set[str]] = {
     "scoring-api-weights": {READ, OBJECT},
     "scoring-api-freeze": {WRITE, OBJECT},
     "scoring-api-expert-judgements": {PUBLIC},
+    # scoring: the results (the office and leaders; a liaison reads their own through the API after feedback)
+    "scoring:results": {READ, OFFICE, OBJECT},
+    "scoring:result_detail": {READ, OFFICE, OBJECT},
+    "scoring:results_xlsx": {READ, OFFICE, OBJECT},
+    "scoring:tree_settings": {WRITE, OFFICE, OBJECT},
+    "scoring-api-results": {READ, OBJECT},
 }
 # The admin checks its own staff flag on every page: anonymous users and liaisons land on its login page.
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}

@@ -13,13 +13,13 @@ from evaluations.selectors import campaign_get_for_user
 from scoring import exporters, judging, services
 from scoring.models import ROOT_NODE
 from scoring.selectors import (
-    campaign_tree, expert_get_by_token, expert_list, indicator_get, tree_frozen, tree_judgement_inputs,
+    campaign_tree, expert_get_by_token, results_for_user, expert_list, indicator_get, tree_frozen, tree_judgement_inputs,
 )
 
 from .permissions import OfficeWritesReadersRead, ReadersOnly
 from .serializers import (
     AggregationQuerySerializer, ExpertJudgementsSerializer, FreezeSerializer, IndicatorSerializer,
-    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, TreeRowSerializer,
+    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, ResultSerializer, TreeRowSerializer,
 )
 
 
@@ -129,3 +129,13 @@ class ExpertJudgementsApi(APIView):
         data.is_valid(raise_exception=True)
         judgement = services.judgement_save(expert=expert, **data.validated_data)
         return Response(JudgementSerializer(judgement).data)
+
+
+class ResultsApi(APIView):
+    """Each unit's latest result: the office and leaders every unit (live and `provisional` before 撰写报告);
+    a liaison only their own unit, and only from 反馈结果 on (before that: an empty list)."""
+
+    @extend_schema(responses=ResultSerializer(many=True))
+    def get(self, request, campaign_pk: int):
+        campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+        return Response(ResultSerializer(results_for_user(user=request.user, campaign=campaign), many=True).data)
