@@ -20,25 +20,16 @@ from .results import latest_versions, results_compute
 from .rules import GRADE_LABELS, INCOMPLETE_LABEL
 
 
-# The stages from which results are stored: before them the office sees the same computation live (暂定).
-STORED_FROM = (Campaign.Status.REPORT, Campaign.Status.FEEDBACK, Campaign.Status.REVIEW, Campaign.Status.SUMMARY,
-               Campaign.Status.CLOSED)
-
-
-def results_are_stored(campaign: Campaign) -> bool:
-    return campaign.status in STORED_FROM
-
-
 def campaign_results(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     """Each unit's result: the latest stored version from 撰写报告 on, else the live computation (unsaved,
     `provisional` True, marked 暂定 on pages). Units without a stored version yet (added later) are computed
     live and marked 暂定 too. A fixed number of queries."""
-    stored: dict[int, ResultVersion] = {}
-    if results_are_stored(campaign):
-        versions = latest_versions(campaign=campaign).select_related("target__unit", "actor")
-        if targets is not None:
-            versions = versions.filter(target__in=targets)
-        stored = {v.target_id: v for v in versions}
+    # Versions exist only from 撰写报告 on (results_store), so their presence is the test, not the stage of a
+    # campaign object that may have been read before the stage changed.
+    versions = latest_versions(campaign=campaign).select_related("target__unit", "actor")
+    if targets is not None:
+        versions = versions.filter(target__in=targets)
+    stored = {v.target_id: v for v in versions}
     wanted = targets if targets is not None else campaign.targets.all()
     missing_ids = set(wanted.values_list("pk", flat=True)) - set(stored)
     live = []
