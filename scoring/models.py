@@ -240,6 +240,14 @@ class WeightFreeze(models.Model):
         return RI_TABLE_LABELS.get(self.ri_table, self.ri_table)
 
 
+class RowJSONField(models.JSONField):
+    """A JSONField bulk-inserted as plain VALUES rows: a placeholder per value keeps PostgreSQL's UNNEST
+    strategy off, whose array quoting of large JSON texts took 18 s for 1,000 results instead of 0.3 s."""
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
+
+
 class ResultVersion(models.Model):
     """One unit's result in a campaign, as stored: version 1 when the campaign enters 撰写报告, a new version
     for every later change (a 复核 decision) with its reason. Never updated: reports, exports and the API read
@@ -267,11 +275,11 @@ class ResultVersion(models.Model):
     scored = models.PositiveSmallIntegerField(_("已得分指标数"))
     indicator_count = models.PositiveSmallIntegerField(_("指标总数"))
     weight_covered = models.FloatField(_("已得分权重"))
-    missing = models.JSONField(_("缺失指标"), default=list)  # [{"code", "name", "why"}]
-    flags = models.JSONField(_("提示"), default=list)  # e.g. satisfaction from too small a sample
-    dimensions = models.JSONField(_("维度得分"), default=dict)  # {code: {"name", "score", "weight"}}
+    missing = RowJSONField(_("缺失指标"), default=list)  # [{"code", "name", "why"}]
+    flags = RowJSONField(_("提示"), default=list)  # e.g. satisfaction from too small a sample
+    dimensions = RowJSONField(_("维度得分"), default=dict)  # {code: {"name", "score", "weight"}}
     # {code: {"name", "dimension", "rule", "source", "points", "full", "share", "weight", "evidence", "n"}}
-    indicators = models.JSONField(_("指标得分"), default=dict)
+    indicators = RowJSONField(_("指标得分"), default=dict)
     rank_overall = models.PositiveIntegerField(_("总排名"), null=True)
     rank_kind = models.PositiveIntegerField(_("同类别排名"), null=True)
     rank_level = models.PositiveIntegerField(_("同层级排名"), null=True)

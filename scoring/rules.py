@@ -171,29 +171,43 @@ def aggregate(
     the minimum is "every indicator" (1.0): below it the unit gets no grade, it shows 数据不全.
     """
     exempt = set(exempt)
-    scored = {c: s for c, s in shares.items() if s is not None and c in weights}
+    # one pass: per dimension Σ w·s and Σ w over the scored; coverage over the non-exempt
+    dim_ws: dict[str, float] = {}
+    dim_w: dict[str, float] = {}
+    scored = 0
+    need = covered = weight_covered = 0.0
+    missing = []
+    for code, w in weights.items():
+        d = dimension_of[code]
+        dim_ws.setdefault(d, 0.0)
+        dim_w.setdefault(d, 0.0)
+        s = shares.get(code)
+        if s is not None:
+            scored += 1
+            weight_covered += w
+            dim_ws[d] += w * s
+            dim_w[d] += w
+        if code not in exempt:
+            need += w
+            if s is None:
+                missing.append(code)
+            else:
+                covered += w
 
-    def mean(codes: Iterable[str]) -> float | None:
-        codes = [c for c in codes if c in scored]
-        w = sum(weights[c] for c in codes)
-        return 100 * sum(weights[c] * scored[c] for c in codes) / w if w > 0 else None
+    def mean(dims: Iterable[str]) -> float | None:
+        dims = list(dims)
+        w = sum(dim_w.get(d, 0.0) for d in dims)
+        return 100 * sum(dim_ws.get(d, 0.0) for d in dims) / w if w > 0 else None
 
-    by_dimension: dict[str, list[str]] = {}
-    for code in weights:
-        by_dimension.setdefault(dimension_of[code], []).append(code)
-    counted = [c for c in weights if c not in exempt]
-    need = sum(weights[c] for c in counted)
-    covered = sum(weights[c] for c in counted if c in scored)
     coverage = covered / need if need > 0 else 0.0
-    missing = [c for c in counted if c not in scored]
-    complete = bool(scored) and (not missing if min_coverage >= 1.0 else coverage + 1e-9 >= min_coverage)
+    complete = scored > 0 and (not missing if min_coverage >= 1.0 else coverage + 1e-9 >= min_coverage)
     return Aggregate(
-        total=mean(weights),
-        blocks={b: mean(c for c in weights if dimension_of[c] in set(dims)) for b, dims in blocks.items()},
-        dimensions={d: mean(codes) for d, codes in by_dimension.items()},
-        scored=len([c for c in weights if c in scored]),
+        total=mean(dim_w),
+        blocks={b: mean(dims) for b, dims in blocks.items()},
+        dimensions={d: (100 * dim_ws[d] / dim_w[d] if dim_w[d] > 0 else None) for d in dim_w},
+        scored=scored,
         count=len(weights),
-        weight_covered=sum(weights[c] for c in scored),
+        weight_covered=weight_covered,
         missing=missing,
         complete=complete,
     )
