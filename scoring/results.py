@@ -119,7 +119,7 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     # the current record only for units the campaign did not pin a version for
     prefetch_related_objects([t.unit for t in targets if not t.registry_version_id], "quotas", "leadership_posts")
     staff = staff_dimension_rates(campaign)
-    forms = {kind: form_indicator_points(campaign, kind) for kind in (Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION)}
+    forms = form_indicator_points(campaign, (Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION))
     sheets = signed_sheet_values(campaign)
     vacancies = _long_vacancies(targets, tree.long_vacancy_months)
     dimension_of = {i.code: i.dimension.code for i in scheme.indicators}

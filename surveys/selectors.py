@@ -357,11 +357,11 @@ def signed_sheet_points(*, campaign: Campaign) -> dict[int, dict[str, float]]:
 # What scoring reads of the answers (one function per source, so a change of how answers are stored is
 # adapted here only)
 # --------------------------------------------------------------------------------------------------------
-def _choice_counts(*, campaign: Campaign, kind: str) -> tuple[list[Question], dict[int, dict[int, dict[str, int]]]]:
-    """The form's choice questions and {target id: {question id: {choice: count}}} of valid answers. Two queries."""
-    questions = list(
-        Question.objects.filter(form__campaign=campaign, form__kind=kind, type=Question.Type.SINGLE_CHOICE)
-    )
+def _choice_counts(*, campaign: Campaign, kind: str | tuple[str, ...]) -> tuple[list[Question], dict[int, dict[int, dict[str, int]]]]:
+    """The forms' choice questions and {target id: {question id: {choice: count}}} of valid answers. Two queries."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    questions = list(Question.objects.filter(form__campaign=campaign, form__kind__in=kinds,
+                                             type=Question.Type.SINGLE_CHOICE).select_related("form"))
     counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     if not questions:
         return questions, counts
@@ -418,21 +418,21 @@ def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float
     return out
 
 
-def form_indicator_points(campaign: Campaign, kind: str) -> dict[int, dict[str, tuple[float, int]]]:
-    """A public form (调查问卷, 服务对象满意度测评表) per unit and tagged indicator: {target id: {indicator:
-    (mean points of the answers to the questions tagged with it, n answers)}}."""
-    questions, counts = _choice_counts(campaign=campaign, kind=kind)
-    out: dict[int, dict[str, tuple[float, int]]] = {}
+def form_indicator_points(campaign: Campaign, kinds: tuple[str, ...]) -> dict[str, dict[int, dict[str, tuple[float, int]]]]:
+    """The public forms (调查问卷, 服务对象满意度测评表), in one aggregate: {form kind: {target id: {indicator:
+    (mean points of the answers to the questions tagged with it, n answers)}}}."""
+    questions, counts = _choice_counts(campaign=campaign, kind=kinds)
+    tagged = [q for q in questions if q.indicator]
+    out: dict[str, dict[int, dict[str, tuple[float, int]]]] = {kind: {} for kind in kinds}
     for target_id, by_question in counts.items():
-        by_indicator: dict[str, list] = defaultdict(list)
-        for q in questions:
-            if q.indicator and q.pk in by_question:
-                by_indicator[q.indicator].append((by_question[q.pk], q.points or {}))
-        out[target_id] = {}
-        for indicator, tallies in by_indicator.items():
+        pooled: dict[tuple[str, str], list] = defaultdict(list)
+        for q in tagged:
+            if q.pk in by_question:
+                pooled[(q.form.kind, q.indicator)].append((by_question[q.pk], q.points or {}))
+        for (kind, indicator), tallies in pooled.items():
             mean, n = _pool(tallies)
             if mean is not None:
-                out[target_id][indicator] = (mean, n)
+                out[kind].setdefault(target_id, {})[indicator] = (mean, n)
     return out
 
 
