@@ -294,3 +294,14 @@ def results_sensitivity(*, campaign: Campaign, results: list[ResultVersion]) -> 
                     [(name, round(d, 2)) for name, d in g.closest])
         for k, g in enumerate(grades)
     ]
+
+
+def campaign_rule_texts(*, campaign: Campaign) -> dict[str, str]:
+    """{indicator code: its scoring rule in words} from the campaign's tree (the default template before it has
+    its own). One query."""
+    tree = IndicatorTree.objects.filter(campaign=campaign).first() or IndicatorTree.objects.filter(
+        campaign__isnull=True).order_by("created_at").first()
+    if tree is None:
+        return {}
+    return {code: rules.rule_text(rule, params, float(full))
+            for code, rule, params, full in tree.indicators.values_list("code", "rule", "params", "full_marks")}

@@ -225,3 +225,15 @@ def test_the_results_page_marks_provisional_and_the_export_neutralises_formulas(
     assert results["A2"].value == "'=HYPERLINK(\"http://x\")" and results["A2"].data_type == "s"
     assert results.max_column == 13 + 41 and sources.max_row == 1 + 41
     assert client.get(reverse("scoring:result_detail", args=[target.campaign.pk, target.pk])).status_code == 200
+
+
+def test_the_evaluator_sees_each_indicators_rule_on_the_sheet(client, target, evaluator):
+    tree = target.campaign.indicator_tree
+    services_indicator = tree.indicators.get(code="D3_02")
+    services_indicator.params = {"per_post": 3}  # edited before the freeze: the sheet says what the tree says
+    services_indicator.save()
+    sheet = form_create(campaign=target.campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
+    client.force_login(evaluator)
+    page = client.get(reverse("surveys:sheet", args=[sheet.pk, target.pk])).content.decode()
+    assert "计分规则：编制台账：超职数。领导职数：每个职级超出核定数的每一人扣 3 分" in page
+    assert "计分规则：测评表。测评表：该维度各答案的选项分值平均 × 满分" in page  # D3_05
