@@ -201,7 +201,7 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                 "name": ind.name, "dimension": dimension_code, "rule": rule, "source": source,
                 "points": None if points is None else round(points, 4), "full": full,
                 "share": None if share is None else round(share, 6), "weight": scheme.weights.get(code, 0.0),
-                "evidence": evidence, "n": n,
+                "evidence": evidence, "n": n, "why": "",
             }
             if points is None:
                 row["why"] = ind.exempt_reason and f"豁免：{ind.exempt_reason}" or why
@@ -274,7 +274,7 @@ def result_revise(target: CampaignTarget, changes: dict[str, Decimal | float], r
             raise ApplicationError(_("%(n)s 的得分须在 0 到 %(f)s 之间") % {"n": rows[code]["name"], "f": rows[code]["full"]})
         rows[code].update(points=value, share=round(value / rows[code]["full"], 6), source="评估复核",
                           evidence=f"复核改为 {value:g}（原 {rows[code]['points'] if rows[code]['points'] is not None else '无'}）：{reason}")
-        rows[code].pop("why", None)
+        rows[code]["why"] = ""
     weights = {c: r["weight"] for c, r in rows.items()}
     dimension_of = {c: r["dimension"] for c, r in rows.items()}
     tree = IndicatorTree.objects.filter(campaign=campaign).first()
