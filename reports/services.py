@@ -10,7 +10,7 @@ from django.utils import timezone
 from bianzhi.models import User
 from evaluations.models import CampaignEvent, CampaignTarget
 from evaluations.services import event_record
-from scoring.indicators import DIMENSION_NAMES, INDICATORS
+from scoring.indicators import DIMENSION_NAMES
 from scoring.selectors import target_score
 
 from .charts import Bar, bar_chart_svg
@@ -45,11 +45,13 @@ def _progress(report: Report, status: str, progress: int) -> None:
 def report_context(*, report: Report) -> dict:
     target = report.target
     result = target_score(target=target)
+    rows = result.result.indicators if result.result else {}  # the stored version (scoring.selectors)
     indicator_rows = [
         {
             "code": code,
-            "dimension": DIMENSION_NAMES[code.split("_")[0]],
-            "name": INDICATORS[code].name,
+            "dimension": (result.result.dimensions.get(rows[code]["dimension"], {}).get("name")
+                          or DIMENSION_NAMES.get(code.split("_")[0], "")),
+            "name": rows[code]["name"],
             "score": 100 * value,
         }
         for code, value in sorted(result.indicator_scores.items())
