@@ -26,8 +26,9 @@ from surveys.models import Form
 from surveys.selectors import form_indicator_points, signed_sheet_values, staff_dimension_rates
 
 from . import rules
-from .models import IndicatorTree, ResultVersion, TreeIndicator, WeightFreeze
-from .tree_defaults import DEFAULT_TEMPLATE_NAME
+from .indicators import DIMENSIONS
+from .models import IndicatorTree, ResultVersion, TreeDimension, TreeIndicator, WeightFreeze
+from .tree_defaults import DEFAULT_FULL_MARKS, DEFAULT_TEMPLATE_NAME, default_rule
 
 QUOTA_LABELS = {
     "administrative": "行政编制", "institutional_full": "事业编制（全额）", "institutional_partial": "事业编制（差额）",
@@ -59,9 +60,10 @@ def scheme_get(*, campaign: Campaign) -> Scheme:
     global weights, or equal weights (each dimension equal, each indicator equal within it) before the freeze."""
     tree = (IndicatorTree.objects.filter(campaign=campaign).first()
             or IndicatorTree.objects.filter(campaign__isnull=True, name=DEFAULT_TEMPLATE_NAME).first())
-    if tree is None:
-        raise ApplicationError(_("该评估活动还没有指标体系"))
-    indicators = list(tree.indicators.select_related("dimension").order_by("dimension__position", "position", "id"))
+    if tree is None:  # the shipped template was deleted: the same tree, in memory (a read never writes it back)
+        tree, indicators = IndicatorTree(name=DEFAULT_TEMPLATE_NAME), _default_indicators()
+    else:
+        indicators = list(tree.indicators.select_related("dimension").order_by("dimension__position", "position", "id"))
     dimension_names = {i.dimension.code: i.dimension.name for i in indicators}
     freeze = WeightFreeze.objects.filter(tree=tree).only("global_weights").first() if tree.campaign_id else None
     if freeze:
@@ -72,6 +74,18 @@ def scheme_get(*, campaign: Campaign) -> Scheme:
             per_dimension[i.dimension.code] += 1
         weights = {i.code: 1 / len(per_dimension) / per_dimension[i.dimension.code] for i in indicators}
     return Scheme(tree, indicators, weights, dimension_names, freeze is not None)
+
+
+def _default_indicators() -> list[TreeIndicator]:
+    out = []
+    for d_pos, dimension in enumerate(DIMENSIONS, start=1):
+        dim = TreeDimension(code=dimension.code, name=dimension.name, position=d_pos)
+        for i_pos, ind in enumerate(dimension.indicators, start=1):
+            rule, params = default_rule(ind.code)
+            out.append(TreeIndicator(dimension=dim, code=ind.code, name=ind.name, position=i_pos, rule=rule,
+                                     params=params, full_marks=Decimal(DEFAULT_FULL_MARKS),
+                                     direction="negative" if ind.negative else "positive"))
+    return out
 
 
 def _snapshot(target: CampaignTarget) -> tuple[dict, date | None]:

@@ -237,3 +237,14 @@ def test_the_evaluator_sees_each_indicators_rule_on_the_sheet(client, target, ev
     page = client.get(reverse("surveys:sheet", args=[sheet.pk, target.pk])).content.decode()
     assert "计分规则：编制台账：超职数。领导职数：每个职级超出核定数的每一人扣 3 分" in page
     assert "计分规则：测评表。测评表：该维度各答案的选项分值平均 × 满分" in page  # D3_05
+
+
+def test_results_are_computed_from_the_static_default_when_no_tree_exists_at_all(evaluator):
+    from scoring.models import IndicatorTree
+
+    IndicatorTree.objects.all().delete()  # as after a flush: the shipped template is gone
+    target = CampaignTargetFactory()
+    QuotaFactory(unit=target.unit, approved=20, actual=18)
+    result = target_result(target=target)
+    assert len(result.indicators) == 41 and result.indicators["D3_03"]["points"] == pytest.approx(9.0)
+    assert not IndicatorTree.objects.exists()  # a read writes nothing
