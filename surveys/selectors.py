@@ -401,3 +401,104 @@ def signed_sheet_points(*, campaign: Campaign) -> dict[int, dict[str, float]]:
         }
     return points
 
+
+
+# --------------------------------------------------------------------------------------------------------
+# What scoring reads of the answers (one function per source, so a change of how answers are stored is
+# adapted here only)
+# --------------------------------------------------------------------------------------------------------
+def _choice_counts(*, campaign: Campaign, kind: str | tuple[str, ...]) -> tuple[list[Question], dict[int, dict[int, dict[str, int]]]]:
+    """The forms' choice questions and {target id: {question id: {choice: count}}} of valid answers. Two queries."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    questions = list(Question.objects.filter(form__campaign=campaign, form__kind__in=kinds,
+                                             type=Question.Type.SINGLE_CHOICE).select_related("form"))
+    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    if not questions:
+        return questions, counts
+    rows = (
+        Answer.objects.filter(question_id__in=[q.pk for q in questions], response__is_voided=False)
+        .values_list("response__target_id", "question_id", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for target_id, question_id, choice, n in rows:
+        counts[target_id][question_id][choice] = n
+    return questions, counts
+
+
+def _pool(tallies) -> tuple[float | None, int]:
+    """Mean points of several (counts, points) tallies pooled: Σ points × count ÷ Σ count."""
+    total = n = 0
+    for counts, points in tallies:
+        for value, count in counts.items():
+            if value in points:
+                total += float(points[value]) * count
+                n += count
+    return (total / n if n else None), n
+
+
+def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float, int]]]:
+    """The staff assessment (测评表) per unit and dimension: {target id: {dimension code: (mean points, n)}}.
+
+    Mean points use each option's points as the form says (满意 1, 基本满意 0.6, 不满意 0 by default). A unit
+    with fewer valid answer sheets than SURVEY_MIN_RESPONSES_FOR_STATS is left out (anonymity): its
+    indicators are missing, not zero.
+    """
+    questions, counts = _choice_counts(campaign=campaign, kind=Form.Kind.STAFF_ASSESSMENT)
+    if not questions:
+        return {}
+    sheets = dict(
+        SurveyResponse.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT, is_voided=False)
+        .values_list("target_id").annotate(n=Count("id")).order_by()
+    )
+    threshold = settings.SURVEY_MIN_RESPONSES_FOR_STATS
+    out: dict[int, dict[str, tuple[float, int]]] = {}
+    for target_id, by_question in counts.items():
+        if sheets.get(target_id, 0) < threshold:
+            continue
+        by_dimension: dict[str, list] = defaultdict(list)
+        for q in questions:
+            if q.dimension and q.pk in by_question:
+                by_dimension[q.dimension].append((by_question[q.pk], q.points or {}))
+        out[target_id] = {}
+        for dimension, tallies in by_dimension.items():
+            mean, n = _pool(tallies)
+            if mean is not None:
+                out[target_id][dimension] = (mean, n)
+    return out
+
+
+def form_indicator_points(campaign: Campaign, kinds: tuple[str, ...]) -> dict[str, dict[int, dict[str, tuple[float, int]]]]:
+    """The public forms (调查问卷, 服务对象满意度测评表), in one aggregate: {form kind: {target id: {indicator:
+    (mean points of the answers to the questions tagged with it, n answers)}}}."""
+    questions, counts = _choice_counts(campaign=campaign, kind=kinds)
+    tagged = [q for q in questions if q.indicator]
+    out: dict[str, dict[int, dict[str, tuple[float, int]]]] = {kind: {} for kind in kinds}
+    for target_id, by_question in counts.items():
+        pooled: dict[tuple[str, str], list] = defaultdict(list)
+        for q in tagged:
+            if q.pk in by_question:
+                pooled[(q.form.kind, q.indicator)].append((by_question[q.pk], q.points or {}))
+        for (kind, indicator), tallies in pooled.items():
+            mean, n = _pool(tallies)
+            if mean is not None:
+                out[kind].setdefault(target_id, {})[indicator] = (mean, n)
+    return out
+
+
+def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal, Decimal | None, Decimal | None]]]:
+    """{target id: {indicator: (lead-signed combined score, question's min, max)}}. Two queries."""
+    questions = {
+        q.code: q
+        for q in Question.objects.filter(
+            form__campaign=campaign, form__kind=Form.Kind.EVALUATION_SHEET, type=Question.Type.SCORE
+        ).exclude(indicator="")
+    }
+    out: dict[int, dict[str, tuple]] = {}
+    signoffs = SheetSignoff.objects.filter(form__campaign=campaign, form__kind=Form.Kind.EVALUATION_SHEET)
+    for target_id, scores in signoffs.values_list("target_id", "scores"):
+        out[target_id] = {
+            questions[code].indicator: (Decimal(score), questions[code].min_score, questions[code].max_score)
+            for code, score in scores.items() if code in questions
+        }
+    return out

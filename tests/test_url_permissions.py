@@ -181,6 +181,12 @@ RULES: dict[str, Rule] = {
     "scoring-api-weights": R(get="tree.view"),
     "scoring-api-freeze": R(post="ahp.freeze"),
     "scoring-api-expert-judgements": PUBLIC,
+    # the results (the office and leaders; a liaison reads their own through the API after feedback)
+    "scoring:results": R(get="results.view_all"),
+    "scoring:result_detail": R(get="results.view_all", on="target"),
+    "scoring:results_xlsx": R(get="results.view_all"),
+    "scoring:tree_settings": R(post="tree.edit"),
+    "scoring-api-results": R(get=ANY),
 }
 # Allowed users still get a 404 here, for want of data in the fixture (said why, URL by URL).
 DATA_404 = {

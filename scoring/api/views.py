@@ -15,13 +15,14 @@ from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring import exporters, judging, services
 from scoring.models import ROOT_NODE
 from scoring.selectors import (
-    campaign_tree, expert_get_by_token, expert_list, indicator_get, target_scores, tree_frozen, tree_judgement_inputs,
+    campaign_tree, expert_get_by_token, expert_list, indicator_get, results_for_user, target_scores, tree_frozen,
+    tree_judgement_inputs,
 )
 
 from .serializers import (
     AggregationQuerySerializer, ExpertJudgementsSerializer, FreezeSerializer, IndicatorSerializer,
-    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, TargetScoreSerializer,
-    TreeRowSerializer,
+    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, ResultSerializer,
+    TargetScoreSerializer, TreeRowSerializer,
 )
 
 
@@ -144,3 +145,13 @@ class ExpertJudgementsApi(APIView):
         data.is_valid(raise_exception=True)
         judgement = services.judgement_save(expert=expert, **data.validated_data)
         return Response(JudgementSerializer(judgement).data)
+
+
+class ResultsApi(APIView):
+    """Each unit's latest result: the office and leaders every unit (live and `provisional` before 撰写报告);
+    a liaison only their own unit, and only from 反馈结果 on (before that: an empty list)."""
+
+    @extend_schema(responses=ResultSerializer(many=True))
+    def get(self, request, campaign_pk: int):
+        campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+        return Response(ResultSerializer(results_for_user(user=request.user, campaign=campaign), many=True).data)
