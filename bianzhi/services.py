@@ -184,3 +184,47 @@ def unit_version_record(*, unit: Unit, actor: User | None, source: str) -> UnitV
     return UnitVersion.objects.create(
         unit=unit, valid_from=record.staff_as_of, data=record.snapshot(), source=source, actor=actor
     )
+
+
+@transaction.atomic
+def registry_decision(
+    *, unit: Unit, actor: User | None, on, document: str = "", reason: str = "",
+    quota_deltas: dict[str, int] | None = None, post_deltas: dict[str, int] | None = None,
+    new_bodies: list[tuple[str, str]] | None = None, rank: str | None = None,
+) -> UnitVersion:
+    """An approved decision (编制事项批复, 收回编制) applied to the registry: never an edit in place of the
+    history, always a new dated version. Quota changes go through the pool ledger first (核增/核减), so the
+    ledger's owned figures stay equal to the registry's approved ones."""
+    from .pool.selectors import unit_positions
+    from .pool.services import pool_owned_change
+
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    for kind, delta in (quota_deltas or {}).items():
+        quota = Quota.objects.select_for_update().filter(unit=unit, kind=kind).first() or Quota(
+            unit=unit, kind=kind, approved=0, actual=0)
+        if delta < 0:
+            position = unit_positions(unit_ids=[unit.pk]).get((unit.pk, kind))
+            usable = position.usable if position else quota.approved
+            if usable + delta < quota.actual:
+                raise ApplicationError(_("核减后将超编：%(kind)s 可用 %(usable)d，实有 %(actual)d，不能核减 %(n)d") % {
+                    "kind": quota.get_kind_display(), "usable": usable, "actual": quota.actual, "n": -delta})
+        pool_owned_change(unit=unit, quota_kind=kind, delta=delta, posted_on=on, document=document, reason=reason,
+                          actor=actor)
+        quota.approved += delta
+        quota.save()
+    for rank_code, delta in (post_deltas or {}).items():
+        post = LeadershipPost.objects.filter(unit=unit, rank=rank_code).first() or LeadershipPost(
+            unit=unit, rank=rank_code, approved=0, actual=0)
+        if post.approved + delta < 0:
+            raise ApplicationError(_("领导职数不能为负"))
+        post.approved += delta
+        post.save()
+    if new_bodies:
+        last = unit.internal_bodies.order_by("-position").values_list("position", flat=True).first() or 0
+        InternalBody.objects.bulk_create([InternalBody(unit=unit, position=last + n, name=name, duties=duties)
+                                          for n, (name, duties) in enumerate(new_bodies, start=1)])
+    if rank is not None and rank != unit.rank:
+        unit.rank = rank
+        unit.save(update_fields=["rank", "updated_at"])
+    return UnitVersion.objects.create(unit=unit, valid_from=on, data=unit_record(unit=unit).snapshot(),
+                                      source=UnitVersion.Source.DECISION, actor=actor)

@@ -39,7 +39,10 @@ def ledger_invariant_errors() -> list[str]:
     errors = ledger.invariant_errors(balances, loans_outstanding_by_pool())
     sums = ledger_sums()
     errors += [f"{key} 余额 {b} ≠ 分录合计 {sums.get(key, 0)}" for key, b in balances.items() if b != sums.get(key, 0)]
+    opened = {(u, k) for (t, u, _p, k) in balances if t == "usable"}
     for (unit, kind), position in ledger.positions(balances).items():
+        if (unit, kind) not in opened:  # only borrowed: its own quotas are still as the registry says
+            continue
         approved = Quota.objects.filter(unit_id=unit, kind=kind).values_list("approved", flat=True).first() or 0
         if position.owned != approved:
             errors.append(f"单位 {unit} {kind}：台账核定 {approved} ≠ 周转池占有 {position.owned}")
