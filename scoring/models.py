@@ -203,3 +203,7 @@ class WeightFreeze(models.Model):
     @property
     def ri_table_label(self) -> str:
         return RI_TABLE_LABELS.get(self.ri_table, self.ri_table)
+
+
+# The requests register, the rule settings and reclaim proposals (scoring.register); imported to register them.
+from .register_models import ReclaimProposal, RequestEvent, RuleSettings, StaffingRequest  # noqa: E402,F401
