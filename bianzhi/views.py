@@ -19,6 +19,7 @@ from .selectors import (
     record_display, region_choices, registry_totals, unit_campaigns, unit_display, unit_filter, unit_get_for_user,
     unit_history, unit_list_for_user, unit_records, unit_rows, unit_version_get,
 )
+from .pool.selectors import unit_effective_rows
 from .services import RegistryImportError, registry_errors_file_save, registry_import
 
 HOME_BY_ROLE = {
@@ -69,6 +70,7 @@ def unit_detail(request, pk: int):
     return render(request, "bianzhi/unit_detail.html", {
         "unit": unit, "record": unit_display(unit=unit), "versions": unit_history(unit=unit),
         "targets": unit_campaigns(unit=unit), "long_vacancy_months": settings.REGISTRY_LONG_VACANCY_MONTHS,
+        "effective": unit_effective_rows(unit=unit),
     })
 
 
