@@ -99,7 +99,7 @@ class StaffingRequest(TimeStampedModel):
     attachment_name = models.CharField(_("附件名"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED, db_index=True)
     priority = models.BooleanField(_("优先/倾斜"), default=False)
-    findings = models.JSONField(_("规则核查"), default=list, encoder=DjangoJSONEncoder)
+    findings = models.JSONField(_("规则核查"), default=list, blank=True, encoder=DjangoJSONEncoder)
     blocked_until = models.DateField(_("限制截止"), null=True, blank=True)
     override_reason = models.TextField(_("解除限制理由"), blank=True)
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("解除限制人"), null=True, blank=True,
