@@ -142,6 +142,32 @@ RULES: dict[str, set[str]] = {
     "scoring-api-weights": {READ, OBJECT},
     "scoring-api-freeze": {WRITE, OBJECT},
     "scoring-api-expert-judgements": {PUBLIC},
+    # the 编制周转池 (office posts, leaders read, a liaison reads its own unit's ledger)
+    "pool:index": {READ, OFFICE},
+    "pool:export": {READ, OFFICE},
+    "pool:movement_create": {WRITE, OFFICE},
+    "pool:movement_reverse": {WRITE, OFFICE, OBJECT},
+    "pool:loan_create": {WRITE, OFFICE},
+    "pool:loan_close": {WRITE, OFFICE, OBJECT},
+    "pool:unit_ledger": {READ, OBJECT},
+    "pool:unit_ledger_export": {READ, OBJECT},
+    # the requests register: a liaison files and reads its own unit's requests; the office handles them
+    "register:request_list": {READ},
+    "register:request_export": {READ},
+    "register:request_create": {READ},  # a liaison files for its own unit (its POST is tested in tests/scoring)
+    "register:request_detail": {READ, OBJECT},
+    "register:request_action": {WRITE, OBJECT},
+    "register:request_attachment": {READ, OBJECT},
+    "register:rules": {READ, OFFICE},  # leaders read it; its POST saves for the office only
+    "register:rules_export": {READ, OFFICE},
+    "register:reclaim_list": {READ, OFFICE},
+    "register:reclaim_generate": {WRITE, OFFICE},
+    "register:reclaim_decide": {WRITE, OFFICE, OBJECT},
+    "register:reclaim_export": {READ, OFFICE},
+    "register:appraisal": {READ, OFFICE},
+    "register:appraisal_export": {READ, OFFICE, OBJECT},
+    "register-api-may-file": {READ, OBJECT},
+    "register-api-appraisal": {READ, OFFICE, OBJECT},
 }
 # The admin checks its own staff flag on every page: anonymous users and liaisons land on its login page.
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}
@@ -193,6 +219,7 @@ def site(db):
     objects = {"campaign": world.campaign.pk, "target": world.target.pk, "upload": photo.pk, "report": report.pk,
                "notification": notification.pk, "unit": world.target.unit_id, "team": world.target.team_id,
                "version": unit.versions.get().pk}
+    objects |= pool_and_register_objects(world)
     # surveys: the satisfaction form, one of its questions, an answer of unit 甲, an export
     from surveys.models import Export
     from surveys.services import survey_response_submit
@@ -205,13 +232,39 @@ def site(db):
     return world, objects, link.token
 
 
+def pool_and_register_objects(world) -> dict:
+    """A loan, a movement, a request (with an attachment) and a reclaim proposal of unit 甲."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from bianzhi.models import Quota
+    from bianzhi.pool.services import pool_deposit, pool_loan
+    from scoring.register import request_file
+    from scoring.register_models import ReclaimProposal
+
+    unit = world.target.unit
+    Quota.objects.update_or_create(unit=unit, kind="administrative", defaults={"approved": 20, "actual": 10})
+    deposit = pool_deposit(unit=unit, pool="city", quota_kind="administrative", amount=3, posted_on=date(2026, 1, 1))
+    loan = pool_loan(borrower=unit, pool="city", quota_kind="administrative", amount=1, field="other",
+                     start_on=date(2026, 1, 1), due_on=date(2027, 1, 1))
+    item = request_file(unit=unit, actor=world.liaison, kind="body", body_name="综合科", reason="需要",
+                        attachment=ContentFile(PNG, name="附件.png"))
+    reclaim = ReclaimProposal.objects.create(unit=unit, quota_kind="administrative", amount=1, reason="空编")
+    return {"loan": loan.pk, "movement": deposit.pk, "request": item.pk, "reclaim": reclaim.pk}
+
+
 def url_for(name: str, params: set[str], objects: dict, token: str) -> tuple[str, str]:
     """The URL, and whose object it names (campaign, target, upload, report, notification, unit)."""
     owner = (
         "upload" if name.startswith(("evaluations:upload_", "upload-")) and name != "evaluations:upload_create"
         else "notification" if name.startswith("evaluations:notification")
         else "report" if name in {"reports:status", "reports:download"}
-        else "unit" if name.startswith(("unit-", "registry:unit_"))
+        else "unit" if name.startswith(("unit-", "registry:unit_", "pool:unit_", "register-api-may-file"))
+        else "loan" if name == "pool:loan_close"
+        else "movement" if name == "pool:movement_reverse"
+        else "request" if name.startswith("register:request_")
+        else "reclaim" if name == "register:reclaim_decide"
         else "export" if name in {"surveys:export_status", "surveys:export_download"}
         else "form_unit" if name.startswith("surveys:") and {"pk", "target_pk"} <= params
         else "form" if name.startswith("surveys:") and "pk" in params or name.startswith("form-")
@@ -223,6 +276,8 @@ def url_for(name: str, params: set[str], objects: dict, token: str) -> tuple[str
               "team_pk": objects["team"],
               "token": token, "version": 1, "version_pk": objects["version"], "format": "json", "name": "0" * 32,
               "node": "root", "question_pk": objects["question"], "response_pk": objects["response"]}
+    if owner == "campaign" and "campaign_pk" in params and name.startswith("register"):
+        values["campaign_pk"] = objects["campaign"]
     return reverse(name, kwargs={p: values[p] for p in params}), owner
 
 

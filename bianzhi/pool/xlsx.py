@@ -4,12 +4,15 @@
 from io import BytesIO
 
 from openpyxl import Workbook
+from django.utils.functional import Promise
 from openpyxl.styles import Font
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe(value):
+    if isinstance(value, Promise):  # a lazy Chinese label
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_LEADS):
         return "'" + value
     return value
