@@ -107,7 +107,18 @@ def _registry_write(*, records: list[UnitRecord], actor: User | None, source: st
          for r in changed],
         batch_size=500,
     )
+    _pool_sync([units[r.code].pk for r in updated], actor)
     return ImportSummary(created=len(created), updated=len(updated), unchanged=len(records) - len(changed))
+
+
+def _pool_sync(unit_ids: list[int], actor: User | None) -> None:
+    """Units the 编制周转池 has opened keep owned = approved: the import's changes are posted as 核增/核减;
+    a cut below what a unit has deposited refuses the whole import."""
+    from .pool.services import pool_registry_sync
+
+    problems = pool_registry_sync(unit_ids=unit_ids, posted_on=timezone.localdate(), actor=actor)
+    if problems:
+        raise RegistryImportError([ImportIssue("单位", None, None, "", p) for p in problems])
 
 
 def _unit_fields(record: UnitRecord) -> dict:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import Unit, User
-from bianzhi.pool.selectors import effective_lines
+from bianzhi.pool.selectors import unit_effective_lines
 from bianzhi.pool.services import pool_deposit
 from bianzhi.services import registry_decision
 from evaluations.models import Campaign, CampaignEvent, CampaignTarget, Notification
@@ -117,7 +117,7 @@ def unit_facts(unit: Unit) -> rules.UnitFacts:
         approved = sum(line[1] for line in data["quotas"])
         actual = sum(line[2] for line in data["quotas"])
         history.append((valid_from, approved, actual))
-    return rules.UnitFacts(unit_kind=unit.kind, lines=tuple(effective_lines(unit=unit)), history=tuple(history))
+    return rules.UnitFacts(unit_kind=unit.kind, lines=tuple(unit_effective_lines(unit=unit)), history=tuple(history))
 
 
 def request_facts(request: StaffingRequest) -> rules.RequestFacts:
@@ -274,9 +274,10 @@ def request_override(*, request: StaffingRequest, actor: User, reason: str, toda
     if not reason.strip():
         raise ApplicationError(_("解除限制须写明理由"))
     request = _lock(request)
-    if request.status != StaffingRequest.Status.REJECTED or not request.blocked_until and not request.findings:
+    blocks = [f for f in request.findings if f["effect"] == rules.BLOCK]
+    if request.status != StaffingRequest.Status.REJECTED or not blocks:
         raise ApplicationError(_("该事项没有被规则限制"))
-    if any(f["hard"] and f["effect"] == rules.BLOCK for f in request.findings):
+    if any(f["hard"] for f in blocks):
         raise ApplicationError(_("超编或党政机关使用事业编制的限制不能解除"))
     request.override_reason, request.overridden_by, request.overridden_at = reason, actor, timezone.now()
     before = _move(request, StaffingRequest.Status.REGISTERED)

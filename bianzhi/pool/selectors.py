@@ -66,6 +66,16 @@ def unit_positions(*, unit_ids) -> dict[tuple[int, str], ledger.UnitPosition]:
     return result
 
 
+def pool_adjustments(*, unit_ids) -> dict[int, dict[str, int]]:
+    """{unit: {kind: borrowed − deposited}} for the units the pool touches, in one query."""
+    adjustments: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = PoolAccount.objects.filter(unit_id__in=unit_ids, type__in=["deposited", "borrowed"]).exclude(balance=0) \
+        .values_list("unit_id", "type", "quota_kind", "balance")
+    for unit_id, type_, kind, balance in rows:
+        adjustments[unit_id][kind] += balance if type_ == "borrowed" else -balance
+    return {unit_id: dict(by_kind) for unit_id, by_kind in adjustments.items()}
+
+
 def unit_effective_rows(*, unit: Unit) -> list[dict]:
     """The unit page's table: per kind owned vs usable and the effective 空编/超编 (against what it may use)."""
     positions = unit_positions(unit_ids=[unit.pk])
@@ -83,7 +93,7 @@ def unit_effective_rows(*, unit: Unit) -> list[dict]:
     return rows
 
 
-def effective_lines(*, unit: Unit) -> list[tuple[str, int, int]]:
+def unit_effective_lines(*, unit: Unit) -> list[tuple[str, int, int]]:
     """(kind, usable, actual) lines: the registry figures with the pool's deposits and loans applied."""
     return [(r["kind"], r["usable"], r["actual"]) for r in unit_effective_rows(unit=unit)]
 

@@ -226,3 +226,30 @@ def pool_reverse(*, movement: PoolMovement, reason: str, actor: User | None = No
     return _post(type_=PoolMovement.Type.REVERSAL, quota_kind=movement.quota_kind,
                  posted_on=posted_on or timezone.localdate(), document=movement.document, reason=reason, actor=actor,
                  reverses=movement, lines=ledger.reversal_lines(lines))
+
+
+def pool_registry_sync(*, unit_ids, posted_on: date, actor: User | None = None, document: str = "") -> list[str]:
+    """After the registry's approved figures changed outside a decision (an Excel import), post the difference
+    as 核增/核减 for every account the ledger has opened, so owned = approved holds. Returns the refusals
+    (a reduction below what is deposited or filled), in Chinese; the caller decides to roll back."""
+    problems = []
+    opened = PoolAccount.objects.filter(type=PoolAccount.Type.USABLE, unit_id__in=unit_ids) \
+        .values_list("unit_id", "quota_kind")
+    for unit_id, kind in opened:
+        approved = Quota.objects.filter(unit_id=unit_id, kind=kind).values_list("approved", flat=True).first() or 0
+        balances = dict(PoolAccount.objects.filter(unit_id=unit_id, quota_kind=kind, type__in=["usable", "deposited"])
+                        .values_list("type", "balance"))
+        owned = sum(balances.values())
+        if approved == owned:
+            continue
+        unit = Unit.objects.get(pk=unit_id)
+        kind_ = "increase" if approved > owned else "reclaim"
+        try:
+            with transaction.atomic():
+                _post(type_=kind_, quota_kind=kind, posted_on=posted_on, document=document, actor=actor,
+                      reason=_("编制台账导入后同步核定数"),
+                      lines=ledger.movement_lines(kind_, quota_kind=kind, amount=abs(approved - owned), unit=unit_id))
+        except ApplicationError as exc:
+            problems.append(_("%(unit)s %(kind)s：核定数 %(a)d 少于已存入周转池的编制，%(why)s") % {
+                "unit": unit.name, "kind": KIND_LABELS[kind], "a": approved, "why": exc.message})
+    return problems

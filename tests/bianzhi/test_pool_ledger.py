@@ -1,6 +1,7 @@
 """The 编制周转池 ledger: its invariants under random sequences of postings (hypothesis), its database
 guards (append-only, balanced, no negative balance), and 20 concurrent loans against a pool of 10."""
 
+import dataclasses
 import threading
 from datetime import date
 
@@ -233,3 +234,18 @@ def test_twenty_concurrent_loans_against_a_pool_of_ten_exactly_ten_succeed(trans
     assert PoolLoan.objects.count() == 10
     assert PoolAccount.objects.get(type="pool", pool="city", quota_kind=INST).balance == 0
     assert ledger_invariant_errors() == []
+
+
+def test_a_registry_import_keeps_the_ledger_owned_equal_to_approved(units):
+    from bianzhi.services import RegistryImportError, registry_apply, unit_record
+
+    unit = units[0]
+    pool_deposit(unit=unit, pool="city", quota_kind=INST, amount=8, posted_on=DAY)  # 30 owned, 8 in the pool
+    record = unit_record(unit=unit)
+    more = dataclasses.replace(record, staff_as_of=DAY, quotas=((ADMIN, 20, 12), (INST, 34, 20)))
+    registry_apply(records=[more], actor=None, source="import")
+    assert ledger_invariant_errors() == []
+    cut = dataclasses.replace(record, staff_as_of=DAY, quotas=((ADMIN, 20, 12), (INST, 7, 0)))  # below the 8 deposited
+    with pytest.raises(RegistryImportError):
+        registry_apply(records=[cut], actor=None, source="import")
+    assert Quota.objects.get(unit=unit, kind=INST).approved == 34 and ledger_invariant_errors() == []
