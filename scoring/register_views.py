@@ -231,7 +231,12 @@ APPRAISAL_HEADERS = ["名次", "单位代码", "单位名称", "统一社会信�
 @readers_required
 def appraisal_export(request, campaign_pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    appraisal = reg.appraisal_rows(campaign=campaign)
     rows = [[r["rank"], r["unit"].code, r["unit"].name, r["unit"].credit_code, r["score"], r["grade_label"]]
-            for r in reg.appraisal_rows(campaign=campaign)]
-    return _xlsx(table_workbook([("绩效考评", APPRAISAL_HEADERS, rows)]),
+            for r in appraisal]
+    # 领导班子考核参考: the same result, with the campaign named on each row for the organisation department
+    reference = [[r["unit"].name, r["grade_label"], r["score"], r["rank"], f"{campaign.year}年 {campaign.name}"]
+                 for r in appraisal]
+    return _xlsx(table_workbook([("绩效考评", APPRAISAL_HEADERS, rows),
+                                 ("领导班子考核参考", ["单位名称", "评估等次", "评估得分", "名次", "评估活动"], reference)]),
                  f"绩效考评-{campaign.year}-{campaign.name}.xlsx")
