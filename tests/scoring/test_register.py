@@ -240,3 +240,12 @@ def test_the_appraisal_export_ranks_units_and_defuses_formulas(office):
     assert rows[2][2].startswith("'=")
     api = client.get(reverse("register-api-appraisal", args=[campaign.pk])).json()
     assert [r["rank"] for r in api] == [1, 1, 3]
+
+
+def test_the_sweep_tells_a_unit_whose_block_ends_within_thirty_days_once(poor_unit):
+    liaison = UserFactory(role=User.Role.LIAISON, unit=poor_unit)
+    assert reg.pool_sweep(today=date(2026, 1, 28))["expiring"] == 0  # ends 2026-02-28: 31 days ahead
+    assert reg.pool_sweep(today=date(2026, 1, 29))["expiring"] == 1
+    reg.pool_sweep(today=date(2026, 2, 10))
+    [note] = Notification.objects.filter(user=liaison)
+    assert "2026-02-28" in note.title and "较差" in note.body
