@@ -249,3 +249,14 @@ def test_a_registry_import_keeps_the_ledger_owned_equal_to_approved(units):
     with pytest.raises(RegistryImportError):
         registry_apply(records=[cut], actor=None, source="import")
     assert Quota.objects.get(unit=unit, kind=INST).approved == 34 and ledger_invariant_errors() == []
+
+
+def test_the_registry_list_counts_vacancies_against_what_a_unit_may_use(units):
+    from bianzhi.selectors import unit_rows
+
+    owner, hospital = units[0], units[1]
+    before = {r["unit"].pk: r["vacancy"] for r in unit_rows(Unit.objects.filter(pk__in=[owner.pk, hospital.pk]))}
+    pool_deposit(unit=owner, pool="city", quota_kind=INST, amount=6, posted_on=DAY)
+    pool_loan(borrower=hospital, pool="city", quota_kind=INST, amount=6, field="health", start_on=DAY, due_on=DAY)
+    after = {r["unit"].pk: r["vacancy"] for r in unit_rows(Unit.objects.filter(pk__in=[owner.pk, hospital.pk]))}
+    assert after == {owner.pk: before[owner.pk] - 6, hospital.pk: before[hospital.pk] + 6}
