@@ -201,7 +201,7 @@ def unit_version_record(*, unit: Unit, actor: User | None, source: str) -> UnitV
 def registry_decision(
     *, unit: Unit, actor: User | None, on, document: str = "", reason: str = "",
     quota_deltas: dict[str, int] | None = None, post_deltas: dict[str, int] | None = None,
-    new_bodies: list[tuple[str, str]] | None = None, rank: str | None = None,
+    new_bodies: list[tuple[str, str]] | None = None, rank: str | None = None, post_to_ledger: bool = True,
 ) -> UnitVersion:
     """An approved decision (编制事项批复, 收回编制) applied to the registry: never an edit in place of the
     history, always a new dated version. Quota changes go through the pool ledger first (核增/核减), so the
@@ -213,14 +213,15 @@ def registry_decision(
     for kind, delta in (quota_deltas or {}).items():
         quota = Quota.objects.select_for_update().filter(unit=unit, kind=kind).first() or Quota(
             unit=unit, kind=kind, approved=0, actual=0)
-        if delta < 0:
+        if delta < 0 and post_to_ledger:  # (a transfer checks before it moves the ledger)
             position = unit_positions(unit_ids=[unit.pk]).get((unit.pk, kind))
             usable = position.usable if position else quota.approved
             if usable + delta < quota.actual:
                 raise ApplicationError(_("核减后将超编：%(kind)s 可用 %(usable)d，实有 %(actual)d，不能核减 %(n)d") % {
                     "kind": quota.get_kind_display(), "usable": usable, "actual": quota.actual, "n": -delta})
-        pool_owned_change(unit=unit, quota_kind=kind, delta=delta, posted_on=on, document=document, reason=reason,
-                          actor=actor)
+        if post_to_ledger:  # a transfer (registry_transfer) posts its own movement
+            pool_owned_change(unit=unit, quota_kind=kind, delta=delta, posted_on=on, document=document, reason=reason,
+                              actor=actor)
         quota.approved += delta
         quota.save()
     for rank_code, delta in (post_deltas or {}).items():
@@ -239,3 +240,27 @@ def registry_decision(
         unit.save(update_fields=["rank", "updated_at"])
     return UnitVersion.objects.create(unit=unit, valid_from=on, data=unit_record(unit=unit).snapshot(),
                                       source=UnitVersion.Source.DECISION, actor=actor)
+
+
+@transaction.atomic
+def registry_transfer(*, from_unit: Unit, to_unit: Unit, quota_kind: str, amount: int, actor: User | None, on,
+                      document: str = "", reason: str = "") -> tuple[UnitVersion, UnitVersion]:
+    """划转: an approved permanent move of owned quotas between units (e.g. after a reclaim): one ledger
+    movement, and a new dated registry version of each unit."""
+    from .pool.services import pool_transfer
+
+    from .pool.selectors import unit_positions
+
+    if from_unit.pk == to_unit.pk:
+        raise ApplicationError(_("划出和划入单位不能相同"))
+    quota = Quota.objects.filter(unit=from_unit, kind=quota_kind).first()
+    position = unit_positions(unit_ids=[from_unit.pk]).get((from_unit.pk, quota_kind))
+    usable, actual = (position.usable if position else 0), (quota.actual if quota else 0)
+    if usable - amount < actual:
+        raise ApplicationError(_("划出后将超编：可用 %(usable)d，实有 %(actual)d，不能划出 %(n)d") % {
+            "usable": usable, "actual": actual, "n": amount})
+    pool_transfer(from_unit=from_unit, to_unit=to_unit, quota_kind=quota_kind, amount=amount, posted_on=on,
+                  document=document, reason=reason, actor=actor)
+    common = {"actor": actor, "on": on, "document": document, "reason": reason, "post_to_ledger": False}
+    return (registry_decision(unit=from_unit, quota_deltas={quota_kind: -amount}, **common),
+            registry_decision(unit=to_unit, quota_deltas={quota_kind: amount}, **common))

@@ -15,9 +15,9 @@ from bianzhi.pool import ledger
 from bianzhi.pool.models import LedgerImmutable, PoolAccount
 from bianzhi.pool.selectors import ledger_invariant_errors, unit_effective_rows
 from bianzhi.pool.services import (
-    pool_deposit, pool_loan, pool_loan_close, pool_reverse, pool_transfer, pool_withdraw,
+    pool_deposit, pool_loan, pool_loan_close, pool_reverse, pool_withdraw,
 )
-from bianzhi.services import registry_decision
+from bianzhi.services import registry_decision, registry_transfer
 
 from ..factories import QuotaFactory, UnitFactory
 
@@ -106,17 +106,9 @@ def run_op(op, units, loans, movements):
     elif o in {"increase", "reclaim"}:
         registry_decision(unit=unit, actor=None, on=DAY, quota_deltas={kind: n if o == "increase" else -n})
     elif o == "transfer" and a != b:
-        pool_transfer(from_unit=unit, to_unit=other, quota_kind=kind, amount=n, **common)
-        for u, sign in ((unit, -1), (other, 1)):  # the registry records the move of ownership on both sides
-            Quota.objects.filter(unit=u, kind=kind).update(approved=models_F("approved") + sign * n)
+        registry_transfer(from_unit=unit, to_unit=other, quota_kind=kind, amount=n, actor=None, on=DAY)
     elif o == "reverse" and movements:
         pool_reverse(movement=movements.pop(), reason="录入错误")
-
-
-def models_F(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 @hyp_settings(max_examples=8, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -260,3 +252,15 @@ def test_the_registry_list_counts_vacancies_against_what_a_unit_may_use(units):
     pool_loan(borrower=hospital, pool="city", quota_kind=INST, amount=6, field="health", start_on=DAY, due_on=DAY)
     after = {r["unit"].pk: r["vacancy"] for r in unit_rows(Unit.objects.filter(pk__in=[owner.pk, hospital.pk]))}
     assert after == {owner.pk: before[owner.pk] - 6, hospital.pk: before[hospital.pk] + 6}
+
+
+def test_a_transfer_moves_ownership_in_the_ledger_and_the_registry(units):
+    from bianzhi.models import UnitVersion
+
+    registry_transfer(from_unit=units[0], to_unit=units[1], quota_kind=ADMIN, amount=4, actor=None, on=DAY,
+                      document="临编〔2026〕30号")
+    assert [Quota.objects.get(unit=u, kind=ADMIN).approved for u in units[:2]] == [16, 24]
+    assert UnitVersion.objects.filter(source="decision").count() == 2
+    with pytest.raises(ApplicationError, match="超编"):  # 16 owned, 12 filled: 5 more would leave 11 for 12 people
+        registry_transfer(from_unit=units[0], to_unit=units[1], quota_kind=ADMIN, amount=5, actor=None, on=DAY)
+    assert ledger_invariant_errors() == []
