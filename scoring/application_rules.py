@@ -26,7 +26,7 @@ BLOCK, PRIORITY, RECLAIM = "block", "priority", "reclaim"
 RULE_NAMES = {
     "poor_grade": "评估结果为一般、较差：一年内不受理调整事项",
     "ample_vacancy": "编制较充裕：两年内不受理调整事项，并适时收回编制",
-    "light_workload": "工作量较轻：暂停审批用编进人计划",
+    "light_workload": "工作量较轻：暂停审批用编进人计划（根据退休人数申请的除外）",
     "priority": "评估优秀或确实缺编：予以倾斜",
     "no_overstaffing": "严禁超编进人",
     "organ_institutional": "党政机关不得使用事业编制",
@@ -81,6 +81,7 @@ class RequestFacts:
     quota_kind: str = ""
     amount: int = 0
     retiring: int = 0  # 用编进人计划 by retirement: the posts that retirements free
+    basis: str = ""  # 用编进人计划: "retirement" (根据退休人数) or "new"
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def unit_findings(unit: UnitFacts, result: FinalResult | None, params: RuleParam
         until = last_day(result.feedback_on, params.workload_pause_months)
         if today <= until:
             found.append(Finding("light_workload", BLOCK,
-                                 f"{source}；职责饱和程度得分{workload:.0%}，低于{params.workload_threshold:.0%}：暂停审批用编进人计划",
+                                 f"{source}；职责饱和程度得分{workload:.0%}，低于{params.workload_threshold:.0%}：暂停审批用编进人计划（根据退休人数申请的除外）",
                                  until, frozenset({HIRING})))
     if params.priority_enabled:
         _total, vacancy, over = totals(unit.lines)
@@ -193,7 +194,10 @@ def hard_findings(request: RequestFacts, unit: UnitFacts) -> list[Finding]:
 def request_findings(request: RequestFacts, unit: UnitFacts, result: FinalResult | None, params: RuleParams,
                      today: date) -> list[Finding]:
     """Every rule that applies to this request today: the unit's rules for its kind, and the hard limits."""
-    return [f for f in unit_findings(unit, result, params, today) if request.kind in f.kinds] + hard_findings(request, unit)
+    found = [f for f in unit_findings(unit, result, params, today) if request.kind in f.kinds]
+    if request.basis == "retirement":  # the paper still lets such a unit "根据退休人数申请用编计划"
+        found = [f for f in found if f.rule != "light_workload"]
+    return found + hard_findings(request, unit)
 
 
 @dataclass(frozen=True)

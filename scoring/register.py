@@ -122,7 +122,7 @@ def unit_facts(unit: Unit) -> rules.UnitFacts:
 
 def request_facts(request: StaffingRequest) -> rules.RequestFacts:
     return rules.RequestFacts(kind=request.kind, quota_kind=request.quota_kind, amount=request.amount,
-                              retiring=request.retiring)
+                              retiring=request.retiring, basis=request.hiring_basis)
 
 
 def unit_rule_inputs(unit: Unit, result: rules.FinalResult | None = None, *, fetch: bool = True):

@@ -109,3 +109,12 @@ def test_an_override_lifts_result_rules_but_no_result_means_no_rule():
                                    unit(), result("poor"), PARAMS, FEEDBACK)
     assert not rules.decide(found).allowed and rules.decide(found, overridden=True).allowed
     assert rules.may_file(rules.QUOTA, unit(), None, PARAMS, FEEDBACK).allowed
+
+
+def test_a_light_workload_still_lets_a_unit_hire_by_retirement():
+    facts, r = unit(approved=100, actual=90), result("good", workload=0.3)
+    new = rules.RequestFacts(kind=rules.HIRING, quota_kind="administrative", amount=2, basis="new")
+    by_retirement = rules.RequestFacts(kind=rules.HIRING, quota_kind="administrative", amount=2, retiring=2,
+                                       basis="retirement")
+    assert not rules.decide(rules.request_findings(new, facts, r, PARAMS, FEEDBACK)).allowed
+    assert rules.decide(rules.request_findings(by_retirement, facts, r, PARAMS, FEEDBACK)).allowed
