@@ -19,13 +19,13 @@ from .register_models import ReclaimProposal, RuleSettings, StaffingRequest
 PILOT_NAME, PILOT_YEAR = "机构编制评估（试点）", 2025
 PILOT_UNITS = ("M015", "M101", "M104", "M105")
 POOLED = ("M104", "M105")  # their proposals are approved into the pool
-POOR_UNIT, HOSPITAL, COUNTY_HOSPITAL = "M015", "M102", "C107"
+POOR_UNIT, HOSPITAL, COUNTY_HOSPITAL, SCHOOL = "M015", "M102", "C107", "M103"
 INST = Quota.Kind.INSTITUTIONAL_FULL
 
 
 def seed_results_application(*, evaluator: User) -> None:
     today = timezone.localdate()
-    units = {u.code: u for u in Unit.objects.filter(code__in=PILOT_UNITS + (HOSPITAL, COUNTY_HOSPITAL))}
+    units = {u.code: u for u in Unit.objects.filter(code__in=PILOT_UNITS + (HOSPITAL, COUNTY_HOSPITAL, SCHOOL))}
     pilot = _pilot_campaign(units, evaluator, feedback_on=today - timedelta(days=60))
     RuleSettings.objects.get_or_create(year=PILOT_YEAR, defaults={"campaign": pilot, "updated_by": evaluator})
     reg.reclaim_proposals_generate(actor=evaluator, today=today)
@@ -48,6 +48,7 @@ def seed_results_application(*, evaluator: User) -> None:
         reg.request_file(unit=poor, actor=liaison, today=today, kind=StaffingRequest.Kind.QUOTA,
                          quota_kind=Quota.Kind.ADMINISTRATIVE, amount=3, document="临统〔2026〕15号",
                          reason="承担第五次全国经济普查任务，申请增加行政编制3名。")
+    seed_other_requests(evaluator=evaluator)
 
 
 def _pilot_campaign(units: dict, evaluator: User, *, feedback_on) -> Campaign:
@@ -66,3 +67,21 @@ def _pilot_campaign(units: dict, evaluator: User, *, feedback_on) -> Campaign:
             campaign=campaign, type=CampaignEvent.Type.STATUS_CHANGED, actor=evaluator,
             data={"from": "", "to": status}, created_at=timezone.make_aware(datetime.combine(day, time(9, 30))))
     return campaign
+
+
+def seed_other_requests(*, evaluator: User) -> None:
+    """A school's hiring plan by retirement, approved; the hospital's request for more quotas, under review."""
+    today = timezone.localdate()
+    school = Unit.objects.filter(code=SCHOOL).first()
+    if school and not StaffingRequest.objects.filter(unit=school).exists():
+        plan = reg.request_file(unit=school, actor=evaluator, today=today, kind=StaffingRequest.Kind.HIRING,
+                                quota_kind=INST, amount=4, hiring_basis=StaffingRequest.HiringBasis.RETIREMENT,
+                                retiring=4, document="临一中〔2026〕3号", reason="今年退休教师4名，申请招聘新教师4名。")
+        reg.request_review(request=plan, actor=evaluator)
+        reg.request_approve(request=plan, actor=evaluator, document="临编办〔2026〕30号", today=today)
+    hospital = Unit.objects.filter(code=HOSPITAL).first()
+    if hospital and not StaffingRequest.objects.filter(unit=hospital).exists():
+        item = reg.request_file(unit=hospital, actor=evaluator, today=today, kind=StaffingRequest.Kind.POSTS,
+                                rank=Unit.Rank.DIVISION_DEPUTY, amount=1, document="临医〔2026〕41号",
+                                reason="新院区开诊，申请增加副院长职数1名。")
+        reg.request_review(request=item, actor=evaluator)

@@ -28,4 +28,5 @@ def test_the_demo_applies_last_years_results_and_is_idempotent():
     assert (loan.amount, loan.quota_kind, loan.field) == (5, "institutional_full", "health")
     hospital = {r["kind"]: r for r in unit_effective_rows(unit=loan.borrower)}["institutional_full"]
     assert (hospital["owned"], hospital["borrowed"], hospital["usable"]) == (0, 5, 5)
+    assert set(StaffingRequest.objects.values_list("status", flat=True)) == {"rejected", "approved", "reviewing"}
     assert ledger_invariant_errors() == []
