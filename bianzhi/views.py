@@ -22,6 +22,7 @@ from .selectors import (
     registry_import_get_for_user, registry_imports_for_user, unit_history, unit_list_for_user, unit_records,
     unit_rows, unit_version_get,
 )
+from .pool.selectors import unit_effective_rows
 from .services import registry_import_request
 
 def favicon(request):
@@ -69,6 +70,7 @@ def unit_detail(request, pk: int):
     return render(request, "bianzhi/unit_detail.html", {
         "unit": unit, "record": unit_display(unit=unit), "versions": unit_history(unit=unit),
         "targets": unit_campaigns(unit=unit), "long_vacancy_months": settings.REGISTRY_LONG_VACANCY_MONTHS,
+        "effective": unit_effective_rows(unit=unit),
     })
 
 

@@ -318,3 +318,5 @@ class ResultVersion(models.Model):
     @property
     def indicator_rows(self) -> list[dict]:
         return [{"code": code, **row} for code, row in self.indicators.items()]
+# The requests register, the rule settings and reclaim proposals (scoring.register); imported to register them.
+from .register_models import ReclaimProposal, RequestEvent, RuleSettings, StaffingRequest  # noqa: E402,F401

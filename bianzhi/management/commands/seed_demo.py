@@ -133,6 +133,9 @@ class Command(BaseCommand):
         accounts = self._accounts(units)
         self._unit_liaisons(units)
         campaign = self._campaign(units, accounts, rng)
+        from scoring.demo import seed_results_application  # last year's results applied: rules, reclaims, the pool
+
+        seed_results_application(evaluator=accounts["evaluator"])
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{len(units)} 个单位，评估活动“{campaign}”。"))
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for username, name, role, _unit in DEMO_ACCOUNTS:
