@@ -31,3 +31,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Ordinary tests run tasks in-process; the end-to-end test switches to the real broker and a worker.
 CELERY_TASK_ALWAYS_EAGER = True
+AXES_VERBOSE = False  # keep the test logs readable

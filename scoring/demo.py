@@ -5,6 +5,7 @@ for more quotas is refused with the rule, the end date and the campaign; the lon
 档案馆 get reclaim proposals, approved into the 编制周转池; the city hospital borrows 5 事业编制 from it.
 """
 
+from decimal import Decimal
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
@@ -14,6 +15,7 @@ from bianzhi.pool.services import pool_loan
 from evaluations.models import Campaign, CampaignEvent, CampaignTarget
 
 from . import register as reg
+from .models import ResultVersion
 from .register_models import ReclaimProposal, RuleSettings, StaffingRequest
 
 PILOT_NAME, PILOT_YEAR = "机构编制评估（试点）", 2025
@@ -60,8 +62,13 @@ def _pilot_campaign(units: dict, evaluator: User, *, feedback_on) -> Campaign:
         return campaign
     for code in PILOT_UNITS:
         unit = units[code]
-        CampaignTarget.objects.create(campaign=campaign, unit=unit, registry_version=unit.versions.order_by(
+        target = CampaignTarget.objects.create(campaign=campaign, unit=unit, registry_version=unit.versions.order_by(
             "-valid_from", "-id").first())
+        # last year's final result, as its 撰写报告 stage stored it: the overstaffed unit 较差, the others 良好
+        total, grade = (Decimal("56.5"), "poor") if code == POOR_UNIT else (Decimal("84.0"), "good")
+        ResultVersion.objects.create(campaign=campaign, target=target, version=1, actor=evaluator, total=total,
+                                     grade=grade, complete=True, scored=41, indicator_count=41, weight_covered=1.0,
+                                     reason="2025 年试点评估结果")
     for status, day in ((Campaign.Status.FEEDBACK, feedback_on), (Campaign.Status.CLOSED, feedback_on + timedelta(days=40))):
         CampaignEvent.objects.create(
             campaign=campaign, type=CampaignEvent.Type.STATUS_CHANGED, actor=evaluator,

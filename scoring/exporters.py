@@ -93,20 +93,11 @@ def _consistency_sheet(ws, tree: IndicatorTree, freeze: WeightFreeze) -> None:
 
 # ---------------------------------------------------------------- the campaign's results
 
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_text(value):
-    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first) gets a leading ' (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        return "'" + value
-    return value
-
-
+@spreadsheets.exporter
 def results_xlsx(*, campaign, results) -> bytes:
     """One row per unit, one column per indicator (points on its full marks); a second sheet with each score's
     source and evidence. Read from the stored versions (or the live ones, marked 暂定)."""
-    wb = Workbook()
+    wb = spreadsheets.workbook()
     ws = wb.active
     ws.title = "评估结果"
     codes = list(results[0].indicators) if results else []
@@ -122,7 +113,7 @@ def results_xlsx(*, campaign, results) -> bytes:
         cell.font = Font(bold=True)
     for r in results:
         unit = r.target.unit
-        ws.append([cell_text(v) for v in [
+        spreadsheets.append(ws, [v for v in [
             unit.name, unit.get_kind_display(), unit.get_level_display(),
             "暂定" if r.provisional else f"v{r.version}",
             _shown(r.total), _shown(r.execution), _shown(r.benefit),
@@ -130,13 +121,13 @@ def results_xlsx(*, campaign, results) -> bytes:
             "、".join(m["name"] for m in r.missing),
         ]] + [r.indicators.get(c, {}).get("points") for c in codes])
         for code, row in r.indicators.items():
-            sources.append([cell_text(v) for v in [
+            spreadsheets.append(sources, [v for v in [
                 unit.name, code, row["name"], row["points"], row["full"], row["weight"], row["source"], row["evidence"],
                 row.get("why", ""),
             ]])
     ws.freeze_panes = "B2"
     out = BytesIO()
-    wb.save(out)
+    spreadsheets.neutralise(wb).save(out)
     return out.getvalue()
 
 

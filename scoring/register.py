@@ -28,6 +28,7 @@ from evaluations.models import Campaign, CampaignEvent, CampaignTarget, Notifica
 from evaluations.notifications import notify
 
 from . import application_rules as rules
+from .models import ResultVersion
 from .register_models import ReclaimProposal, RequestEvent, RuleSettings, StaffingRequest
 
 FEEDBACK = Campaign.Status.FEEDBACK
@@ -49,9 +50,8 @@ def feedback_dates(campaign_ids) -> dict[int, date]:
 
 
 def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
-    """{unit id: its latest final result}: the latest campaign past 反馈结果 that evaluated it."""
-    from .selectors import target_scores  # the live computation (until stored results exist)
-
+    """{unit id: its latest final result}: the stored result (latest version) of the latest campaign past
+    反馈结果 that evaluated it. A unit without a stored result there is bound by no result rule."""
     targets = CampaignTarget.objects.filter(unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK) \
         .select_related("campaign")
     dates = feedback_dates({t.campaign_id for t in targets})
@@ -63,17 +63,20 @@ def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
         current = latest.get(target.unit_id)
         if current is None or (day, target.campaign_id) > (dates[current.campaign_id], current.campaign_id):
             latest[target.unit_id] = target
-    by_campaign: dict[int, list[int]] = defaultdict(list)
-    for target in latest.values():
-        by_campaign[target.campaign_id].append(target.pk)
+    versions: dict[int, ResultVersion] = {}
+    for version in ResultVersion.objects.filter(target__in=list(latest.values())).order_by("target_id", "-version"):
+        versions.setdefault(version.target_id, version)
     results = {}
-    for campaign_id, target_ids in by_campaign.items():
-        campaign = Campaign.objects.get(pk=campaign_id)
-        for score in target_scores(campaign=campaign, targets=CampaignTarget.objects.filter(pk__in=target_ids)):
-            results[score.target.unit_id] = rules.FinalResult(
-                campaign_id=campaign.pk, campaign_name=campaign.name, year=campaign.year, grade=score.grade,
-                score=score.score, feedback_on=dates[campaign.pk], indicator_scores=dict(score.indicator_scores),
-            )
+    for unit_id, target in latest.items():
+        version = versions.get(target.pk)
+        if version is None:
+            continue
+        campaign = target.campaign
+        results[unit_id] = rules.FinalResult(
+            campaign_id=campaign.pk, campaign_name=campaign.name, year=campaign.year, grade=version.grade or None,
+            score=float(version.total) if version.total is not None else None, feedback_on=dates[campaign.pk],
+            indicator_scores={c: row["share"] for c, row in version.indicators.items() if row.get("share") is not None},
+        )
     return results
 
 
@@ -82,10 +85,11 @@ def latest_final_result(unit: Unit) -> rules.FinalResult | None:
 
 
 def campaign_final_results(*, campaign: Campaign) -> list[tuple[CampaignTarget, float | None, str | None]]:
-    """(target, score, grade) of every unit of the campaign: the appraisal export's rows (same source)."""
-    from .selectors import target_scores
+    """(target, score, grade) of every unit of the campaign: the appraisal export's rows (its stored results)."""
+    from .selectors import campaign_results
 
-    return [(s.target, s.score, s.grade) for s in target_scores(campaign=campaign)]
+    return [(r.target, float(r.total) if r.total is not None else None, r.grade or None)
+            for r in campaign_results(campaign=campaign)]
 
 
 # ---------------------------------------------------------------------------------------------------------

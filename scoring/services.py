@@ -340,6 +340,7 @@ def tree_settings_update(*, tree: IndicatorTree, actor: User, **values) -> Indic
         raise ApplicationError(_("一致性比率阈值须在 0 与 1 之间"))
     tree.full_clean(exclude=["campaign", "source", "created_by", "name"])
     tree.save()
-    events.event_scoring_settings_changed(campaign=tree.campaign, actor=actor, before=before,
-                                          after={f: str(getattr(tree, f)) for f in before})
+    after = {f: str(getattr(tree, f)) for f in before}
+    if after != before:  # saving the page unchanged records nothing
+        events.event_scoring_settings_changed(campaign=tree.campaign, actor=actor, before=before, after=after)
     return tree

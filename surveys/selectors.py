@@ -440,26 +440,32 @@ def _pool(tallies) -> tuple[float | None, int]:
 def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float, int]]]:
     """The staff assessment (测评表) per unit and dimension: {target id: {dimension code: (mean points, n)}}.
 
-    Mean points use each option's points as the form says (满意 1, 基本满意 0.6, 不满意 0 by default). A unit
-    with fewer valid answer sheets than SURVEY_MIN_RESPONSES_FOR_STATS is left out (anonymity): its
-    indicators are missing, not zero.
+    Read from the released tallies only (StaffTally.count: batches of at least SURVEY_MIN_RESPONSES_FOR_STATS
+    ballots), never from ballots still waiting. Mean points use each option's points as the form says (满意 1,
+    基本满意 0.6, 不满意 0 by default). A unit with fewer released ballots than the minimum is left out
+    (anonymity): its indicators are missing, not zero. Two queries.
     """
-    questions, counts = _choice_counts(campaign=campaign, kind=Form.Kind.STAFF_ASSESSMENT)
+    questions = list(Question.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT,
+                                             type=Question.Type.SINGLE_CHOICE))
     if not questions:
         return {}
-    sheets = dict(
-        SurveyResponse.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT, is_voided=False)
-        .values_list("target_id").annotate(n=Count("id")).order_by()
-    )
+    by_id = {q.pk: q for q in questions}
+    released = dict(BallotBox.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT)
+                    .values_list("target_id", "released"))
+    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for target_id, question_id, choice, n in StaffTally.objects.filter(
+            question_id__in=by_id, count__gt=0).values_list("target_id", "question_id", "choice", "count"):
+        counts[target_id][question_id][choice] = n
     threshold = settings.SURVEY_MIN_RESPONSES_FOR_STATS
     out: dict[int, dict[str, tuple[float, int]]] = {}
     for target_id, by_question in counts.items():
-        if sheets.get(target_id, 0) < threshold:
+        if released.get(target_id, 0) < threshold:
             continue
         by_dimension: dict[str, list] = defaultdict(list)
-        for q in questions:
-            if q.dimension and q.pk in by_question:
-                by_dimension[q.dimension].append((by_question[q.pk], q.points or {}))
+        for question_id, tally in by_question.items():
+            q = by_id[question_id]
+            if q.dimension:
+                by_dimension[q.dimension].append((tally, q.points or {}))
         out[target_id] = {}
         for dimension, tallies in by_dimension.items():
             mean, n = _pool(tallies)

@@ -133,6 +133,28 @@ def feed_account_rows(hostile):
     return [("csv", rows_csv(["文本", "数", "空"], rows)), ("xlsx", rows_xlsx(["文本", "数", "空"], rows, title="审计"))]
 
 
+def feed_table_workbook(hostile):
+    from bianzhi.pool.xlsx import table_workbook
+
+    return [("xlsx", table_workbook([("表", ["文本", "数"], [[h, -3] for h in hostile])]))]
+
+
+def feed_results_xlsx(hostile):
+    from types import SimpleNamespace
+
+    from scoring.exporters import results_xlsx
+
+    unit = SimpleNamespace(name=hostile[0], get_kind_display=lambda: hostile[1], get_level_display=lambda: hostile[2])
+    rows = {f"X{n}": {"name": h, "points": -3, "full": 10, "weight": 0.1, "source": h, "evidence": h, "why": h}
+            for n, h in enumerate(hostile)}
+    result = SimpleNamespace(
+        target=SimpleNamespace(unit=unit), provisional=True, version=1, total=None, execution=None, benefit=None,
+        grade_label=hostile[0], rank_overall=1, rank_kind=1, rank_level=1, coverage=hostile[1],
+        missing=[{"name": h} for h in hostile], indicators=rows,
+    )
+    return [("xlsx", results_xlsx(campaign=None, results=[result]))]
+
+
 def feed_csv_bytes(hostile):
     from surveys.exporters import csv_bytes
 
@@ -178,6 +200,8 @@ FEEDERS = {
     "bianzhi.accounts.exporters.rows_csv": feed_account_rows,
     "bianzhi.accounts.exporters.rows_xlsx": feed_account_rows,
     "surveys.exporters.csv_bytes": feed_csv_bytes,
+    "bianzhi.pool.xlsx.table_workbook": feed_table_workbook,
+    "scoring.exporters.results_xlsx": feed_results_xlsx,
     "surveys.services.exports.export_build": feed_export_build,
     "scoring.exporters.tree_xlsx": feed_tree_xlsx,
 }

@@ -1,6 +1,7 @@
 """The requests register: rules checked at filing and approval, override and its audit, registry versions on
 approval, the may-file API, reclaim proposals into the pool, the sweep, the appraisal export."""
 
+from decimal import Decimal
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -226,11 +227,11 @@ def test_the_sweep_command_and_task_run(office, capsys):
 
 def test_the_appraisal_export_ranks_units_and_defuses_formulas(office):
     units = []
-    for i, (approved, actual) in enumerate([(10, 10), (10, 5), (10, 10)]):
+    for i, (approved, actual, total) in enumerate([(10, 10, 88), (10, 5, 80), (10, 10, 88)]):
         unit = UnitFactory(name=f"=HYPERLINK(\"x\")局{i}" if i == 1 else f"临川市第{i}局")
         QuotaFactory(unit=unit, kind=ADMIN, approved=approved, actual=actual)
         units.append(unit)
-        campaign = evaluated(unit, grade="good", feedback_on=FEEDBACK)
+        campaign = evaluated(unit, grade="good", feedback_on=FEEDBACK, total=Decimal(total))
     client = Client()
     client.force_login(office)
     response = client.get(reverse("register:appraisal_export", args=[campaign.pk]))

@@ -18,7 +18,7 @@ from scoring.indicators import DIMENSIONS
 from scoring.models import ResultVersion
 from scoring.results import result_revise, results_store
 from scoring.selectors import campaign_results, target_result, target_score
-from surveys.models import Form
+from surveys.models import Answer, Form, SurveyResponse
 from surveys.services import (
     ballot_submit, ballots_issue, form_create, sheet_entries_save, sheet_settings_update, sheet_signoff,
     survey_links_issue, survey_response_submit,
@@ -157,7 +157,12 @@ def test_entering_report_stores_version_1_and_answers_arriving_later_do_not_chan
     results_store(campaign, evaluator)  # again: nothing is stored twice
     assert ResultVersion.objects.filter(target=target).count() == 1
 
-    survey_response_submit(link=satisfaction.links.get(), data=SATISFACTION)  # an answer after 撰写报告
+    # an answer after 撰写报告: the form no longer takes it; one that slipped in (written directly) changes nothing
+    with pytest.raises(Exception, match="撰写报告"):
+        survey_response_submit(link=satisfaction.links.get(), data=SATISFACTION)
+    late = SurveyResponse.objects.create(form=satisfaction, target=target)
+    Answer.objects.bulk_create(Answer(response=late, question=q, choice="satisfied")
+                               for q in satisfaction.questions.filter(counts_for_satisfaction=True))
     after = target_result(target=target)
     assert not after.provisional and after.pk == stored.pk and after.indicators["D6_08"]["points"] is None
     assert target_score(target=target).score == float(stored.total)
@@ -176,7 +181,7 @@ def test_a_revision_makes_a_new_version_with_its_reason(target, evaluator):
     assert float(v1.total) == pytest.approx(100 * (0.9 / 40 + 1 / 48) / (1 / 40 + 1 / 48), abs=0.005)
     assert float(v2.total) == pytest.approx(100.0)
     assert target_result(target=target).pk == v2.pk
-    event = CampaignEvent.objects.filter(target=target, type=CampaignEvent.Type.EDITED).get()
+    event = CampaignEvent.objects.filter(target=target, type=CampaignEvent.Type.RESULT_REVISED).get()
     assert event.data["reason"] == "复核：2 人已办理调入手续" and event.data["version"] == 2
 
 
