@@ -73,7 +73,7 @@ class FreezeForm(AggregationForm):
         self.fields["include"].choices = [(e.pk, e.name) for e in tree.experts.filter(excluded=False)]
 
 
-class TreeSettingsForm(forms.ModelForm):
+class TreeSettingsForm(RoundTripMixin, forms.ModelForm):
     """The campaign's scoring settings, kept on its tree."""
 
     execution_dimensions = forms.CharField(label=_("执行情况维度（编码，以逗号分隔）"), required=False)

@@ -8,9 +8,10 @@ from bianzhi.pool.forms import DATE
 from bianzhi.models import Pool
 
 from .register_models import ReclaimProposal, RuleSettings, StaffingRequest
+from bianzhi.widgets import RoundTripMixin
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(RoundTripMixin, forms.ModelForm):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.filter(status=Unit.Status.ACTIVE).order_by("code"))
     attachment = forms.FileField(label=_("附件"), required=False, help_text=_("PDF、DOCX、XLSX、JPG、PNG"))
 
@@ -37,12 +38,12 @@ class RequestForm(forms.ModelForm):
         return data
 
 
-class ActionForm(forms.Form):
+class ActionForm(RoundTripMixin, forms.Form):
     note = forms.CharField(label=_("办理意见 / 理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     document = forms.CharField(label=_("批复文号"), max_length=100, required=False)
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(RoundTripMixin, forms.Form):
     q = forms.CharField(label=_("单位或文号"), required=False)
     kind = forms.ChoiceField(label=_("事项类别"), choices=[("", _("全部"))] + StaffingRequest.Kind.choices, required=False)
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部"))] + StaffingRequest.Status.choices, required=False)
@@ -55,13 +56,13 @@ class RequestFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class RuleSettingsForm(forms.ModelForm):
+class RuleSettingsForm(RoundTripMixin, forms.ModelForm):
     class Meta:
         model = RuleSettings
         exclude = ["updated_by"]
 
 
-class ReclaimDecideForm(forms.Form):
+class ReclaimDecideForm(RoundTripMixin, forms.Form):
     decision = forms.ChoiceField(label=_("审核"), choices=[("approve", _("批准")), ("reject", _("不予收回"))])
     disposition = forms.ChoiceField(label=_("处理方式"), choices=ReclaimProposal.Disposition.choices, required=False)
     pool = forms.ChoiceField(label=_("周转池"), choices=Pool.choices, required=False)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bianzhi import uploads
 from bianzhi.exceptions import ApplicationError
-from bianzhi.access import may
+from bianzhi.access import may, require
 from bianzhi.permissions import action_required
 from bianzhi.pool.xlsx import table_workbook
 from bianzhi.views import _xlsx
@@ -114,10 +114,10 @@ ACTIONS = {"review", "approve", "reject", "return", "override", "resubmit"}
 def request_action(request, pk: int):
     item = reg.request_get_for_user(user=request.user, pk=pk)
     action = request.POST.get("action")
+    if action != "resubmit" and not may(request.user, "request.handle", item):
+        raise PermissionDenied  # (a liaison only resubmits what was returned)
     if action not in ACTIONS:
         raise Http404
-    if action != "resubmit" and not may(request.user, "request.handle", item):
-        raise PermissionDenied
     form = ActionForm(request.POST)
     form.is_valid()
     note, document = form.cleaned_data.get("note", ""), form.cleaned_data.get("document", "")
@@ -229,9 +229,10 @@ def appraisal_list(request):
 APPRAISAL_HEADERS = ["名次", "单位代码", "单位名称", "统一社会信用代码", "评估得分", "评估等次"]
 
 
-@action_required("rules.view")
+@login_required
 def appraisal_export(request, campaign_pk: int):
-    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)  # 404 first, then 403
+    require(request.user, "rules.view", campaign)
     appraisal = reg.appraisal_rows(campaign=campaign)
     rows = [[r["rank"], r["unit"].code, r["unit"].name, r["unit"].credit_code, r["score"], r["grade_label"]]
             for r in appraisal]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from bianzhi.exceptions import ApplicationError
-from bianzhi.access import may, require
+from bianzhi.access import may, require, restrict
 from evaluations.selectors import campaign_get_for_user
 
 from . import ahp, exporters, judging, services
@@ -414,8 +414,10 @@ def results_page(request, campaign_pk: int):
 @login_required
 @require_safe
 def result_detail(request, campaign_pk: int, target_pk: int):
-    campaign = _campaign_for(request, campaign_pk, "results.view_all")
-    target = get_object_or_404(campaign.targets.select_related("unit"), pk=target_pk)
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    target = get_object_or_404(restrict(campaign.targets.select_related("unit"), request.user, "package.view"),
+                               pk=target_pk)  # another unit's: 404
+    require(request.user, "results.view_all", campaign)
     return render(request, "scoring/result_detail.html", {
         "campaign": campaign, "target": target, "result": target_result(target=target),
         "history": result_history(target=target),

@@ -222,6 +222,7 @@ DATA_404 = {
     "registry:import_status": "an import job is its uploader's own (another office user gets 404)",
     "registry:import_errors": "no file of marked errors was saved",
     "scoring-api-weights": "404 until the weights are frozen",
+    "register:request_action": "the walk posts action=accept, which a request's life does not know",
     "surveys:sheet_file_upload": "the POST names no question of the sheet",
     "scoring:tree_copy": "the POST names no template",
 }

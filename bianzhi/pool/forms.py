@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from bianzhi.models import Quota, Unit
 
 from .models import Pool, PoolLoan
+from bianzhi.widgets import DateInput, RoundTripMixin
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()  # the ISO value a browser's date input reads (bianzhi.widgets)
 
 
 class _UnitChoice(forms.ModelChoiceField):
@@ -18,7 +19,7 @@ def _units():
     return Unit.objects.filter(status=Unit.Status.ACTIVE).order_by("code")
 
 
-class MovementForm(forms.Form):
+class MovementForm(RoundTripMixin, forms.Form):
     unit = _UnitChoice(label=_("单位"), queryset=_units())
     pool = forms.ChoiceField(label=_("周转池"), choices=Pool.choices)
     quota_kind = forms.ChoiceField(label=_("编制类别"), choices=Quota.Kind.choices)
@@ -28,7 +29,7 @@ class MovementForm(forms.Form):
     reason = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class LoanForm(forms.Form):
+class LoanForm(RoundTripMixin, forms.Form):
     borrower = _UnitChoice(label=_("借用单位"), queryset=_units())
     pool = forms.ChoiceField(label=_("周转池"), choices=Pool.choices)
     quota_kind = forms.ChoiceField(label=_("编制类别"), choices=Quota.Kind.choices)
@@ -46,11 +47,11 @@ class LoanForm(forms.Form):
         return data
 
 
-class LoanCloseForm(forms.Form):
+class LoanCloseForm(RoundTripMixin, forms.Form):
     on = forms.DateField(label=_("归还日期"), widget=DATE, initial=timezone.localdate)
     document = forms.CharField(label=_("文号"), max_length=100, required=False)
     reason = forms.CharField(label=_("说明"), required=False)
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(RoundTripMixin, forms.Form):
     reason = forms.CharField(label=_("冲正原因"), max_length=500)
