@@ -133,6 +133,12 @@ def feed_account_rows(hostile):
     return [("csv", rows_csv(["文本", "数", "空"], rows)), ("xlsx", rows_xlsx(["文本", "数", "空"], rows, title="审计"))]
 
 
+def feed_accounts_template(hostile):
+    from bianzhi.accounts.importers import template_workbook
+
+    return [("xlsx", template_workbook([[h, h, "部门填报员", h] for h in hostile]))]
+
+
 def feed_table_workbook(hostile):
     from bianzhi.pool.xlsx import table_workbook
 
@@ -201,6 +207,7 @@ FEEDERS = {
     "bianzhi.accounts.exporters.rows_xlsx": feed_account_rows,
     "surveys.exporters.csv_bytes": feed_csv_bytes,
     "bianzhi.pool.xlsx.table_workbook": feed_table_workbook,
+    "bianzhi.accounts.importers.template_workbook": feed_accounts_template,
     "scoring.exporters.results_xlsx": feed_results_xlsx,
     "surveys.services.exports.export_build": feed_export_build,
     "scoring.exporters.tree_xlsx": feed_tree_xlsx,
