@@ -12,7 +12,7 @@ EXTRAS ?= dev
 DEV_ENV := DEBUG=$${DEBUG:-1} SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key} \
 	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}
 
-.PHONY: install run test worker beat bench migrate demo clean backup
+.PHONY: install run test lint worker beat bench migrate demo clean backup
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,13 @@ run: demo
 	@echo "机构编制评估系统: http://127.0.0.1:$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (pyflakes, bugbear, django, datetime-tz, simplify, imports) and the layers (.importlinter)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 worker: install
 	$(DEV_ENV) $(BIN)/celery -A bianzhi worker -Q default,reports -l info

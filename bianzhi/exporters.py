@@ -17,8 +17,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import spreadsheets
 from .importers import (
-    FUNCTION_SHEET, INSTRUCTIONS_TITLE, POST_SHEET, SHEETS, UNIT_SHEET, ImportIssue, Sheet, UnitRecord,
-    choice, quota_key,
+    FUNCTION_SHEET,
+    INSTRUCTIONS_TITLE,
+    POST_SHEET,
+    SHEETS,
+    UNIT_SHEET,
+    ImportIssue,
+    Sheet,
+    UnitRecord,
+    choice,
+    quota_key,
 )
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")

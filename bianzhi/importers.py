@@ -424,7 +424,7 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") 
         if not any(v is not None and v != "" for v in values):
             continue  # blank rows are skipped, not errors
         record, row_ok = {}, True
-        for first, last, ref in covered.get(row_number, ()):  # refused: one value spread over several cells
+        for first, _last, ref in covered.get(row_number, ()):  # refused: one value spread over several cells
             row_ok = False
             if ref not in reported_merges:
                 reported_merges.add(ref)

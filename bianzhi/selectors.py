@@ -8,12 +8,21 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from .access import restrict
 from .figures import (
-    StaffingFigures, effective_lines, UnitFigures, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy,
-    organ_on_institutional_quota, posts_over, total_figures, totals_by,
+    StaffingFigures,
+    UnitFigures,
+    effective_lines,
+    figures_by_kind,
+    group_overstaffing,
+    group_vacancy,
+    is_long_vacancy,
+    organ_on_institutional_quota,
+    posts_over,
+    total_figures,
+    totals_by,
 )
 from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
-from .access import restrict
 from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 
 

@@ -294,9 +294,8 @@ def registry_transfer(*, from_unit: Unit, to_unit: Unit, quota_kind: str, amount
                       document: str = "", reason: str = "") -> tuple[UnitVersion, UnitVersion]:
     """划转: an approved permanent move of owned quotas between units (e.g. after a reclaim): one ledger
     movement, and a new dated registry version of each unit."""
-    from .pool.services import pool_transfer
-
     from .pool.selectors import unit_positions
+    from .pool.services import pool_transfer
 
     if from_unit.pk == to_unit.pk:
         raise ApplicationError(_("划出和划入单位不能相同"))

@@ -11,9 +11,9 @@ Every exporter registers itself with ``@exporter`` so the tests can give each th
 
 import csv
 import re
+from collections.abc import Callable, Iterable
 from datetime import date, time, timedelta
 from decimal import Decimal
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from openpyxl import Workbook
@@ -97,8 +97,8 @@ def neutralise(wb: Workbook) -> Workbook:
     for ws in wb.worksheets:
         for cells in ws.iter_rows():
             for cell in cells:
-                if cell.data_type == TYPE_FORMULA or is_formula_text(cell.value):
-                    if isinstance(cell.value, str):  # MergedCell and array formulas have no plain text
-                        cell.value = "'" + cell.value if not cell.value.startswith("'") else cell.value
-                        cell.data_type = "s"
+                # (MergedCell and array formulas have no plain text)
+                if (cell.data_type == TYPE_FORMULA or is_formula_text(cell.value)) and isinstance(cell.value, str):
+                    cell.value = "'" + cell.value if not cell.value.startswith("'") else cell.value
+                    cell.data_type = "s"
     return wb

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from bianzhi.exceptions import ApplicationError
 from bianzhi.access import may, require, restrict
+from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import action_required
 
 from . import services
@@ -41,6 +41,7 @@ from .selectors import (
     upload_get_for_user,
 )
 from .visits import stages_done
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Campaigns

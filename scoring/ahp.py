@@ -276,12 +276,12 @@ def _lambda_min(a: np.ndarray, cells: np.ndarray, sweeps: int = 200) -> np.ndarr
         for i, j in cells:
             x0 = math.log(a[i, j])
             lo, hi = x0 - width, x0 + width
-            x = _golden(lambda x: lam_at(i, j, x), lo, hi)
+            x = _golden(lambda x, i=i, j=j: lam_at(i, j, x), lo, hi)
             for _retry in range(50):  # optimum at the bracket edge: move the bracket along
                 if min(x - lo, hi - x) > 1e-6:
                     break
                 lo, hi = x - width, x + width
-                x = _golden(lambda x: lam_at(i, j, x), lo, hi)
+                x = _golden(lambda x, i=i, j=j: lam_at(i, j, x), lo, hi)
             lam_at(i, j, x)
             moved = max(moved, abs(x - x0))
         if moved < 1e-9:

@@ -5,8 +5,8 @@ for more quotas is refused with the rule, the end date and the campaign; the lon
 档案馆 get reclaim proposals, approved into the 编制周转池; the city hospital borrows 5 事业编制 from it.
 """
 
-from decimal import Decimal
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 

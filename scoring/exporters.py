@@ -2,9 +2,8 @@
 
 from io import BytesIO
 
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from django.utils import timezone
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from bianzhi import spreadsheets
 

@@ -7,7 +7,6 @@ today it computes the score live (scoring.selectors.target_scores) for the unit'
 only its body changes.
 """
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied

@@ -2,13 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bianzhi.access import may
-
-from bianzhi.models import Unit
+from bianzhi.models import Pool, Unit
 from bianzhi.pool.forms import DATE
-from bianzhi.models import Pool
+from bianzhi.widgets import RoundTripMixin
 
 from .register_models import ReclaimProposal, RuleSettings, StaffingRequest
-from bianzhi.widgets import RoundTripMixin
 
 
 class RequestForm(RoundTripMixin, forms.ModelForm):
@@ -59,7 +57,7 @@ class RequestFilterForm(RoundTripMixin, forms.Form):
 class RuleSettingsForm(RoundTripMixin, forms.ModelForm):
     class Meta:
         model = RuleSettings
-        exclude = ["updated_by"]
+        exclude = ["updated_by"]  # noqa: DJ006 (every rule parameter, present and future, is on the form)
 
 
 class ReclaimDecideForm(RoundTripMixin, forms.Form):

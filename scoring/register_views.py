@@ -9,13 +9,12 @@ from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bianzhi import uploads
-from bianzhi.exceptions import ApplicationError
 from bianzhi.access import may, require
+from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import action_required
 from bianzhi.pool.xlsx import table_workbook
 from bianzhi.views import _xlsx

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from bianzhi.access import may, restrict
 from bianzhi.figures import StaffingFigures
 from bianzhi.selectors import snapshot_staffing, unit_staffing
-from bianzhi.access import may, restrict
 from evaluations.hooks import campaign_column
 from evaluations.indicators import CampaignDimension, CampaignIndicator, default_block
 from evaluations.models import Campaign, CampaignTarget
@@ -19,10 +19,19 @@ from evaluations.results_release import results_released
 from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target
 
 from . import ahp, indicators, judging, rules
-from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, ResultVersion, TreeDimension, TreeIndicator, WeightFreeze
+from .models import (
+    ROOT_NODE,
+    Expert,
+    IndicatorTree,
+    Judgement,
+    ResultVersion,
+    TreeDimension,
+    TreeIndicator,
+    WeightFreeze,
+)
 from .results import latest_versions, results_compute
-from .tree_defaults import DEFAULT_TEMPLATE_NAME
 from .rules import GRADE_LABELS, INCOMPLETE_LABEL
+from .tree_defaults import DEFAULT_TEMPLATE_NAME
 
 
 def campaign_results(*, campaign: Campaign, targets=None) -> list[ResultVersion]:

@@ -18,7 +18,7 @@ from evaluations.guard import campaign_writable
 from evaluations.models import Campaign
 
 from . import ahp, judging, rules
-from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
+from .models import Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
 from .selectors import freeze_preview, tree_nodes
 from .tree_defaults import build_default_tree
 

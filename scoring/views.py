@@ -11,17 +11,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from bianzhi.exceptions import ApplicationError
 from bianzhi.access import may, require, restrict
+from bianzhi.exceptions import ApplicationError
 from evaluations.selectors import campaign_get_for_user
 
 from . import ahp, exporters, judging, services
-from .forms import AggregationForm, FreezeForm, TreeSettingsForm, ExpertInviteForm, ExpertUpdateForm, IndicatorForm
+from .forms import AggregationForm, ExpertInviteForm, ExpertUpdateForm, FreezeForm, IndicatorForm, TreeSettingsForm
 from .models import ROOT_NODE, IndicatorTree
 from .selectors import (
-    campaign_results, freeze_preview, result_history, results_sensitivity, target_result,
-    campaign_tree, dimension_get, expert_get, expert_get_by_token, expert_list, indicator_get, judgement_is_current,
-    node_label, template_list, tree_frozen, tree_judgement_inputs, tree_nodes,
+    campaign_results,
+    campaign_tree,
+    dimension_get,
+    expert_get,
+    expert_get_by_token,
+    expert_list,
+    freeze_preview,
+    indicator_get,
+    judgement_is_current,
+    node_label,
+    result_history,
+    results_sensitivity,
+    target_result,
+    template_list,
+    tree_frozen,
+    tree_judgement_inputs,
+    tree_nodes,
 )
 
 

@@ -18,7 +18,17 @@ from evaluations.models import Campaign, CampaignTarget, Upload
 from . import rules
 from .defaults import SATISFIED_VALUES
 from .models import (
-    Answer, Ballot, BallotBox, Export, Form, Question, SheetEntry, SheetSignoff, StaffComment, StaffTally, SurveyLink,
+    Answer,
+    Ballot,
+    BallotBox,
+    Export,
+    Form,
+    Question,
+    SheetEntry,
+    SheetSignoff,
+    StaffComment,
+    StaffTally,
+    SurveyLink,
     SurveyResponse,
 )
 

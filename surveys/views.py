@@ -7,24 +7,24 @@ from itertools import groupby
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianzhi.exceptions import ApplicationError
 from bianzhi.access import may, require
+from bianzhi.exceptions import ApplicationError
 from bianzhi.jobs import job_response, job_status_view
 from bianzhi.models import User
 from bianzhi.widgets import newlines_normalised
+from evaluations.indicators import campaign_dimension_names
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
-from evaluations.indicators import campaign_dimension_names
 
 from . import selectors, services
 from .defaults import SATISFACTION_RATE_DEFINITION

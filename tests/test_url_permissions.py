@@ -19,13 +19,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bianzhi import access
-from bianzhi.models import RegistryImport, Unit, User, UnitVersion
+from bianzhi.models import RegistryImport, UnitVersion, User
 from bianzhi.services import registry_apply
 from evaluations import services
-from evaluations.models import Campaign, CampaignTarget, Notification, Upload
+from evaluations.models import Campaign, CampaignTarget, Notification
 from reports.models import Report
 from scoring import services as scoring_services
-from surveys.models import Export, Form, SurveyLink
+from surveys.models import Export, Form
 from surveys.services import form_create, satisfaction_form_issue
 
 from .evaluations.conftest import PNG, accept_all, advance_to, make_world

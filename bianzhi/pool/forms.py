@@ -3,9 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianzhi.models import Quota, Unit
+from bianzhi.widgets import DateInput, RoundTripMixin
 
 from .models import Pool, PoolLoan
-from bianzhi.widgets import DateInput, RoundTripMixin
 
 DATE = DateInput()  # the ISO value a browser's date input reads (bianzhi.widgets)
 

@@ -15,14 +15,27 @@ from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring import exporters, judging, services
 from scoring.models import ROOT_NODE
 from scoring.selectors import (
-    campaign_tree, expert_get_by_token, expert_list, indicator_get, results_for_user, target_scores, tree_frozen,
+    campaign_tree,
+    expert_get_by_token,
+    expert_list,
+    indicator_get,
+    results_for_user,
+    target_scores,
+    tree_frozen,
     tree_judgement_inputs,
 )
 
 from .serializers import (
-    AggregationQuerySerializer, ExpertJudgementsSerializer, FreezeSerializer, IndicatorSerializer,
-    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, ResultSerializer,
-    TargetScoreSerializer, TreeRowSerializer,
+    AggregationQuerySerializer,
+    ExpertJudgementsSerializer,
+    FreezeSerializer,
+    IndicatorSerializer,
+    IndicatorUpdateInputSerializer,
+    JudgementInputSerializer,
+    JudgementSerializer,
+    ResultSerializer,
+    TargetScoreSerializer,
+    TreeRowSerializer,
 )
 
 

@@ -10,12 +10,17 @@ from rest_framework.response import Response
 from bianzhi.access import may, require, restrict
 from evaluations.api.serializers import UploadSerializer
 from surveys import selectors, services
-from surveys.models import Form, SurveyResponse
 from surveys.defaults import SATISFACTION_RATE_DEFINITION as SATISFACTION_DEFINITION
+from surveys.models import Form, SurveyResponse
 
 from .serializers import (
-    DistributionSerializer, FormSerializer, ResponseSerializer, SheetFileInputSerializer, SheetInputSerializer,
-    SheetSerializer, UnitStatsSerializer,
+    DistributionSerializer,
+    FormSerializer,
+    ResponseSerializer,
+    SheetFileInputSerializer,
+    SheetInputSerializer,
+    SheetSerializer,
+    UnitStatsSerializer,
 )
 
 

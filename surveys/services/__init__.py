@@ -2,12 +2,29 @@
 
 from .abuse import FormUnavailable, device_cookie_new, device_id, network_count, start_token_issue, start_token_read
 from .answers import (
-    ballot_get, ballot_is_spent, ballot_submit, form_check_open, question_shown, score_clean, staff_ballot_count,
-    survey_answers_clean, survey_response_submit, survey_response_void,
+    ballot_get,
+    ballot_is_spent,
+    ballot_submit,
+    form_check_open,
+    question_shown,
+    score_clean,
+    staff_ballot_count,
+    survey_answers_clean,
+    survey_response_submit,
+    survey_response_void,
 )
 from .definitions import (
-    MAX_BALLOTS_PER_ISSUE, ballot_code_normalize, ballots_issue, form_create, form_schedule, question_add, question_remove, question_update,
-    satisfaction_form_issue, survey_links_issue, unit_actual_staff,
+    MAX_BALLOTS_PER_ISSUE,
+    ballot_code_normalize,
+    ballots_issue,
+    form_create,
+    form_schedule,
+    question_add,
+    question_remove,
+    question_update,
+    satisfaction_form_issue,
+    survey_links_issue,
+    unit_actual_staff,
 )
 from .exports import export_build, export_request
 from .sheet import sheet_entries_save, sheet_file_add, sheet_settings_update, sheet_signoff

@@ -17,7 +17,7 @@ from evaluations.indicators import campaign_indicators, campaign_tree_dimensions
 from evaluations.models import Campaign, CampaignTarget
 
 from ..defaults import FORM_KINDS, form_template
-from ..models import BALLOT_ALPHABET, BallotBox, Ballot, Form, Question, SurveyLink
+from ..models import BALLOT_ALPHABET, Ballot, BallotBox, Form, Question, SurveyLink
 
 MAX_BALLOTS_PER_ISSUE = 5000
 QUESTION_EDITABLE_FIELDS = {"text", "required", "choices"}

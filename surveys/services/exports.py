@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianzhi import spreadsheets
@@ -19,7 +17,6 @@ from evaluations import events
 from .. import exporters, rules
 from ..models import Export, Form, SurveyResponse
 from ..selectors import staff_comments_for_export, staff_tallies_for_export
-
 
 EXPORT_CHUNK = 2000
 

@@ -19,7 +19,6 @@ from ..models import Form, Question, SheetEntry, SheetSignoff
 from ..selectors import sheet_combined
 from .answers import score_clean
 
-
 # Questions of the sheet that take files: an indicator's score (its evidence) and a file question.
 FILE_TAKING_TYPES = frozenset({Question.Type.SCORE, Question.Type.FILE})
 

@@ -20,6 +20,7 @@ from bianzhi.models import User
 
 from ..factories import CampaignFactory, CampaignTargetFactory, UnitFactory, UserFactory
 
+
 def load_schema():
     """The schema as /api/schema/ serves it (that page needs a signed-in user, so it is generated here)."""
     document = SchemaGenerator().get_schema(request=None, public=True)

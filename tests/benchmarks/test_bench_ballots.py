@@ -19,7 +19,6 @@ import statistics
 import threading
 import time
 
-import pytest
 from django.db import connection, connections
 from django.db.models import Sum
 

@@ -16,11 +16,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bianzhi.spreadsheets import is_formula_text
 from bianzhi.accounts import services
 from bianzhi.accounts.archive import security_audit_archive
 from bianzhi.accounts.models import SecurityAuditImmutable, SecurityEvent
 from bianzhi.models import Unit, User
+from bianzhi.spreadsheets import is_formula_text
 
 from ..factories import CampaignFactory, CampaignTargetFactory, UnitFactory, UserFactory
 

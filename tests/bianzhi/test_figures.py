@@ -6,8 +6,19 @@ import pytest
 
 from bianzhi.credit_code import check_character, credit_code_complete, credit_code_error
 from bianzhi.figures import (
-    StaffingFigures, UnitFigures, add_months, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy,
-    organ_on_institutional_quota, overstaffed_kinds, posts_over, total_figures, totals_by, vacant_since,
+    StaffingFigures,
+    UnitFigures,
+    add_months,
+    figures_by_kind,
+    group_overstaffing,
+    group_vacancy,
+    is_long_vacancy,
+    organ_on_institutional_quota,
+    overstaffed_kinds,
+    posts_over,
+    total_figures,
+    totals_by,
+    vacant_since,
 )
 
 

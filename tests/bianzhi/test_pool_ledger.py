@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import PoolLine, PoolLoan, PoolMovement, Quota, Unit
@@ -15,7 +17,11 @@ from bianzhi.pool import ledger
 from bianzhi.pool.models import LedgerImmutable, PoolAccount
 from bianzhi.pool.selectors import ledger_invariant_errors, unit_effective_rows
 from bianzhi.pool.services import (
-    pool_deposit, pool_loan, pool_loan_close, pool_reverse, pool_withdraw,
+    pool_deposit,
+    pool_loan,
+    pool_loan_close,
+    pool_reverse,
+    pool_withdraw,
 )
 from bianzhi.services import registry_decision, registry_transfer
 
@@ -57,7 +63,7 @@ def test_random_postings_keep_every_invariant(ops):
         if op in {"deposit", "withdraw", "loan", "return", "transfer"}:  # never change the city's owned total
             assert -balances.get(ledger.establishment(kind), 0) == city_total_before
     positions = ledger.positions(balances)
-    for (unit, kind), p in positions.items():
+    for p in positions.values():
         assert p.owned == p.own_usable + p.deposited and p.usable == p.own_usable + p.borrowed
 
 

@@ -1,25 +1,25 @@
 """The requests register: rules checked at filing and approval, override and its audit, registry versions on
 approval, the may-file API, reclaim proposals into the pool, the sweep, the appraisal export."""
 
-from decimal import Decimal
 from datetime import date, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from bianzhi.exceptions import ApplicationError
-from bianzhi.models import PoolLoan, Quota, Unit, UnitVersion, User
+from bianzhi.models import Quota, Unit, UnitVersion, User
 from bianzhi.pool.selectors import ledger_invariant_errors, pool_balance_rows, unit_effective_rows
 from bianzhi.pool.services import pool_deposit, pool_loan
-from bianzhi.services import registry_decision
 from evaluations.models import Notification
 from scoring import register as reg
 from scoring.application_rules import last_day
-from scoring.register_models import ReclaimProposal, RequestEvent, StaffingRequest
+from scoring.register_models import ReclaimProposal, RequestEvent
 
 from ..factories import QuotaFactory, UnitFactory, UserFactory
 from .register_helpers import evaluated
@@ -126,9 +126,9 @@ def test_an_approval_writes_a_new_registry_version_and_posts_to_the_ledger(offic
 def test_the_rules_are_checked_again_when_approving(office):
     unit = UnitFactory()
     QuotaFactory(unit=unit, kind=ADMIN, approved=20, actual=19)
-    item = file_quota(unit, office, date.today())
+    item = file_quota(unit, office, timezone.localdate())
     reg.request_review(request=item, actor=office)
-    evaluated(unit, grade="poor", feedback_on=date.today())  # the result arrives while the request waits
+    evaluated(unit, grade="poor", feedback_on=timezone.localdate())  # the result arrives while the request waits
     with pytest.raises(ApplicationError, match="不能批准"):
         reg.request_approve(request=item, actor=office)
     item.refresh_from_db()
@@ -141,7 +141,7 @@ def test_the_may_file_api_answers_yes_or_no_why_and_until_when(poor_unit):
     client.force_login(liaison)
     url = reverse("register-api-may-file", args=[poor_unit.pk])
     body = client.get(url, {"kind": "quota"}).json()
-    today = date.today()
+    today = timezone.localdate()
     blocked = today <= date(2026, 2, 28)
     assert body["allowed"] is not blocked and body["grade"] == "较差" and body["feedback_on"] == "2025-03-01"
     assert client.get(url, {"kind": "hiring"}).json()["allowed"] is True
@@ -154,12 +154,12 @@ def test_the_may_file_api_answers_yes_or_no_why_and_until_when(poor_unit):
 def test_the_may_file_api_within_the_year(office):
     unit = UnitFactory()
     QuotaFactory(unit=unit, kind=ADMIN, approved=20, actual=19)
-    evaluated(unit, grade="fair", feedback_on=date.today() - timedelta(days=10), name="近期评估", year=date.today().year)
+    evaluated(unit, grade="fair", feedback_on=timezone.localdate() - timedelta(days=10), name="近期评估", year=timezone.localdate().year)
     client = Client()
     client.force_login(office)
     body = client.get(reverse("register-api-may-file", args=[unit.pk]), {"kind": "posts"}).json()
     assert body["allowed"] is False and body["reasons"][0]["rule"] == "poor_grade"
-    assert body["until"] == last_day(date.today() - timedelta(days=10), 12).isoformat()
+    assert body["until"] == last_day(timezone.localdate() - timedelta(days=10), 12).isoformat()
     assert "近期评估" in body["reasons"][0]["reason"]
 
 
@@ -174,7 +174,7 @@ def long_vacant_unit(name="临川市空编局"):
 def test_ample_vacancies_give_a_reclaim_proposal_approved_into_the_pool(office):
     unit = long_vacant_unit()
     liaison = UserFactory(role=User.Role.LIAISON, unit=unit)
-    evaluated(unit, grade="good", feedback_on=date.today() - timedelta(days=30), name="近期评估", year=date.today().year)
+    evaluated(unit, grade="good", feedback_on=timezone.localdate() - timedelta(days=30), name="近期评估", year=timezone.localdate().year)
     assert reg.reclaim_proposals_generate(actor=office) == 1
     assert reg.reclaim_proposals_generate(actor=office) == 0  # once per campaign
     proposal = ReclaimProposal.objects.get()
@@ -187,13 +187,13 @@ def test_ample_vacancies_give_a_reclaim_proposal_approved_into_the_pool(office):
     assert (effective["owned"], effective["usable"], effective["vacancy"]) == (40, 35, 5)
     assert Notification.objects.filter(user=liaison, title__contains="收回编制").count() == 1
     # an adjustment request is refused for two years
-    item = file_quota(unit, liaison, date.today())
+    item = file_quota(unit, liaison, timezone.localdate())
     assert item.status == "rejected" and any(f["rule"] == "ample_vacancy" for f in item.findings)
 
 
 def test_a_reclaim_approved_as_a_reduction_writes_a_registry_version(office):
     unit = long_vacant_unit()
-    evaluated(unit, grade="good", feedback_on=date.today() - timedelta(days=30), name="近期评估", year=date.today().year)
+    evaluated(unit, grade="good", feedback_on=timezone.localdate() - timedelta(days=30), name="近期评估", year=timezone.localdate().year)
     reg.reclaim_proposals_generate(actor=office)
     proposal = reg.reclaim_decide(proposal=ReclaimProposal.objects.get(), actor=office, approve=True,
                                   disposition="reclaim", amount=3)

@@ -1,17 +1,17 @@
 """Every Excel export of the pool and the register (found by walking the URL resolver) opens, carries its
 rows, and defuses text that a spreadsheet would run as a formula."""
 
-from datetime import date
 from io import BytesIO
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from bianzhi.spreadsheets import is_formula_text
 from bianzhi.models import Quota, Unit, User
 from bianzhi.pool.services import pool_deposit, pool_loan
+from bianzhi.spreadsheets import is_formula_text
 from scoring import register as reg
 from scoring.register_models import ReclaimProposal
 
@@ -35,11 +35,11 @@ def test_every_export_defuses_formulas():
     office = UserFactory(role=User.Role.EVALUATOR)
     unit = UnitFactory(name=EVIL, kind=Unit.Kind.PUBLIC_INSTITUTION)
     QuotaFactory(unit=unit, kind=Quota.Kind.INSTITUTIONAL_FULL, approved=30, actual=20)
-    campaign = evaluated(unit, grade="poor", feedback_on=date.today())
-    pool_deposit(unit=unit, pool="city", quota_kind="institutional_full", amount=4, posted_on=date.today(),
+    campaign = evaluated(unit, grade="poor", feedback_on=timezone.localdate())
+    pool_deposit(unit=unit, pool="city", quota_kind="institutional_full", amount=4, posted_on=timezone.localdate(),
                  document="-1+1", reason="@SUM(A1)")
     pool_loan(borrower=unit, pool="city", quota_kind="institutional_full", amount=2, field="health",
-              start_on=date.today(), due_on=date.today(), document="+2")
+              start_on=timezone.localdate(), due_on=timezone.localdate(), document="+2")
     reg.request_file(unit=unit, actor=office, kind="body", body_name="=综合科", reason="=1+1", document="=文号")
     ReclaimProposal.objects.create(unit=unit, quota_kind="institutional_full", amount=1, reason="=依据", campaign=campaign)
     client = Client()

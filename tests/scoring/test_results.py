@@ -20,8 +20,14 @@ from scoring.results import result_revise, results_store
 from scoring.selectors import campaign_results, target_result, target_score
 from surveys.models import Answer, Form, SurveyResponse
 from surveys.services import (
-    ballot_submit, ballots_issue, form_create, sheet_entries_save, sheet_settings_update, sheet_signoff,
-    survey_links_issue, survey_response_submit,
+    ballot_submit,
+    ballots_issue,
+    form_create,
+    sheet_entries_save,
+    sheet_settings_update,
+    sheet_signoff,
+    survey_links_issue,
+    survey_response_submit,
 )
 
 from ..factories import CampaignTargetFactory, QuotaFactory, UnitFactory, UserFactory, campaign_tree_factory

@@ -9,7 +9,7 @@ from django.apps import apps as django_apps
 
 from bianzhi.exceptions import ApplicationError
 from evaluations.models import Campaign, CampaignEvent
-from scoring import ahp, indicators, judging, services
+from scoring import ahp, indicators, services
 from scoring.models import ROOT_NODE, IndicatorTree, Judgement, TreeIndicator, WeightFreeze
 from scoring.selectors import template_list, tree_nodes
 from scoring.tree_defaults import DEFAULT_TEMPLATE_NAME

@@ -18,7 +18,11 @@ from evaluations.models import CampaignEvent
 from surveys.models import Form, SurveyResponse
 from surveys.selectors import form_statistics
 from surveys.services import (
-    ballot_submit, ballots_issue, satisfaction_form_issue, start_token_issue, survey_response_void,
+    ballot_submit,
+    ballots_issue,
+    satisfaction_form_issue,
+    start_token_issue,
+    survey_response_void,
 )
 
 from ..factories import CampaignTargetFactory

@@ -2,11 +2,10 @@
 on the device when the page is closed, get every answer back on an error, then find the ballot spent."""
 
 import pytest
+from django.db.models import Sum
 from playwright.sync_api import expect
 
 from bianzhi.models import User
-from django.db.models import Sum
-
 from surveys.models import Form, StaffComment, StaffTally, SurveyResponse
 from surveys.services import ballots_issue, form_create
 

@@ -14,7 +14,12 @@ from openpyxl import load_workbook
 
 from surveys.models import Answer, Export, Form, SurveyResponse
 from surveys.services import (
-    ballot_submit, ballots_issue, export_build, export_request, form_create, survey_links_issue,
+    ballot_submit,
+    ballots_issue,
+    export_build,
+    export_request,
+    form_create,
+    survey_links_issue,
     survey_response_submit,
 )
 

@@ -23,11 +23,24 @@ from evaluations import services as workflow
 from evaluations.indicators import campaign_indicator_codes
 from evaluations.models import Campaign
 from evaluations.services import campaign_advance, campaign_create
+from scoring.demo import seed_results_application
 from scoring.judging import answers_from_weights
 from scoring.models import IndicatorTree
 from scoring.selectors import tree_nodes
 from scoring.services import campaign_tree_copy, default_template_ensure, expert_invite, judgement_save
-from surveys.services import satisfaction_form_issue, survey_response_submit
+from surveys.models import Form, SheetSignoff
+from surveys.services import (
+    ballot_submit,
+    ballots_issue,
+    form_create,
+    satisfaction_form_issue,
+    sheet_entries_save,
+    sheet_file_add,
+    sheet_settings_update,
+    sheet_signoff,
+    survey_links_issue,
+    survey_response_submit,
+)
 
 CITY = "市本级"
 COUNTIES = ("东湖县", "西山区")
@@ -133,7 +146,6 @@ class Command(BaseCommand):
         accounts = self._accounts(units)
         self._unit_liaisons(units)
         campaign = self._campaign(units, accounts, rng)
-        from scoring.demo import seed_results_application  # last year's results applied: rules, reclaims, the pool
 
         seed_results_application(evaluator=accounts["evaluator"])
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{len(units)} 个单位，评估活动“{campaign}”。"))
@@ -241,8 +253,6 @@ class Command(BaseCommand):
 
     def _evaluation_sheet(self, campaign, evaluator: User, rng: random.Random) -> None:
         """评估表: the first team's evaluator has scored a municipal unit, with a file beside one indicator."""
-        from surveys.models import Form
-        from surveys.services import form_create, sheet_entries_save, sheet_file_add
 
         form = form_create(campaign=campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
         target = campaign.targets.select_related("unit").filter(team__members=evaluator).first()
@@ -259,8 +269,6 @@ class Command(BaseCommand):
     def _staff_assessment(self, campaign, evaluator: User, rng: random.Random) -> None:
         """测评表: ballots for every unit but the last three, with enough answers (6) for most to be scored;
         the first unit has 8, two units only 2 (below the minimum: their staff-assessed indicators are missing)."""
-        from surveys.models import Form
-        from surveys.services import ballot_submit, ballots_issue, form_create
 
         form = form_create(campaign=campaign, kind=Form.Kind.STAFF_ASSESSMENT, actor=evaluator)
         if form.ballot_boxes.exists():
@@ -275,8 +283,6 @@ class Command(BaseCommand):
 
     def _questionnaire(self, campaign, evaluator: User, rng: random.Random) -> None:
         """调查问卷: a few answers for every unit but the last three (its tagged questions feed D5_04 etc.)."""
-        from surveys.models import Form
-        from surveys.services import form_create, survey_links_issue
 
         form = form_create(campaign=campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator)
         if form.responses.exists():
@@ -295,8 +301,6 @@ class Command(BaseCommand):
     def _signed_sheets(self, campaign, evaluator: User, rng: random.Random) -> None:
         """评估表 signed by the lead (王评估) for most units: each team scores its units, every indicator; the
         unit whose sheet is only begun and the last two units stay unsigned."""
-        from surveys.models import Form, SheetSignoff
-        from surveys.services import form_create, sheet_entries_save, sheet_settings_update, sheet_signoff
 
         form = form_create(campaign=campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
         if SheetSignoff.objects.filter(form=form).exists():
