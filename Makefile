@@ -7,10 +7,12 @@ PYTEST_ARGS ?=
 # pyproject's optional extras to install; CI adds `ldap` (it needs libldap2-dev and libsasl2-dev to build).
 EXTRAS ?= dev
 
-# `make run` is a local demo: debug on, a throwaway secret unless one is given.
-DEV_ENV := DEBUG=$${DEBUG:-1} SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
+# `make run` is a local demo: debug on, a throwaway secret unless one is given; the links and QR codes it
+# prints point at the port it serves (PORT=8080 make run), unless PUBLIC_BASE_URL says otherwise.
+DEV_ENV := DEBUG=$${DEBUG:-1} SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key} \
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}
 
-.PHONY: install run test worker beat bench migrate demo clean backup
+.PHONY: install run test lint worker beat bench migrate demo clean backup
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +32,13 @@ run: demo
 	@echo "机构编制评估系统: http://127.0.0.1:$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (pyflakes, bugbear, django, datetime-tz, simplify, imports) and the layers (.importlinter)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 worker: install
 	$(DEV_ENV) $(BIN)/celery -A bianzhi worker -Q default,reports -l info

@@ -45,6 +45,7 @@ UNIT_PATHS = {
     "surveys.Export": "form__campaign__targets__unit",
     "surveys.SurveyLink": "target__unit",
     "reports.Report": "target__unit",
+    "scoring.StaffingRequest": "unit",
 }
 TARGET_PATHS = {
     "evaluations.CampaignTarget": "",
@@ -132,6 +133,7 @@ RULES: dict[str, dict[str, Scope]] = {
     "form.inspect": READERS,  # a form's office page, its results, its QR codes
     "link.view": UNIT_READERS,  # a unit's public link (and its QR code)
     "form.answers": OFFICE,  # answer sheets one by one, distribution, printed ballots
+    "staff_comments.view": READERS,  # the staff's released comments: never the unit's own liaison
     "forms.manage": OFFICE,  # create forms, questions, links, ballots, schedules, voids
     "sheet.view": {R.ADMIN: ALL, R.EVALUATOR: OWN_TEAM, R.LEADER: ALL},
     "sheet.fill": TEAM,
@@ -154,6 +156,14 @@ RULES: dict[str, dict[str, Scope]] = {
     "ahp.judge": OFFICE,  # invite experts, change their status (the experts judge by their own link)
     "ahp.freeze": OFFICE,
     "deadline.remind": {R.EVALUATOR: ALL},  # reminded of the office's deadlines on units without a team
+    # result application: the 编制周转池 and the requests register (机构编制事项)
+    "pool.view": READERS,
+    "pool.post": OFFICE,  # deposits, loans, returns, reversals
+    "request.view": UNIT_READERS,
+    "request.file": OFFICE | {R.LIAISON: OWN_UNIT},  # a liaison files for their own unit
+    "request.handle": OFFICE,  # review, approve, refuse, return, override a rule; reclaim proposals
+    "rules.view": READERS,  # the result-application rules, reclaims, the 绩效考评 list
+    "rules.edit": OFFICE,
     # accounts and the security audit (等保: the administrator alone)
     "accounts.manage": {R.ADMIN: ALL},
     "session.idle_timeout": {role: ALL for role in R if role != R.LIAISON},  # office sessions end when idle
@@ -174,6 +184,7 @@ VIEW_ACTIONS = {
     "surveys.SurveyLink": "link.view",
     "surveys.Export": "export.view",
     "reports.Report": "report.view",
+    "scoring.StaffingRequest": "request.view",
 }
 
 # Each role's home page.

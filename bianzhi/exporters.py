@@ -9,15 +9,24 @@ from collections.abc import Iterable
 from datetime import date
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import MergedCell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import spreadsheets
 from .importers import (
-    FUNCTION_SHEET, INSTRUCTIONS_TITLE, POST_SHEET, SHEETS, UNIT_SHEET, ImportIssue, Sheet, UnitRecord,
-    choice, quota_key,
+    FUNCTION_SHEET,
+    INSTRUCTIONS_TITLE,
+    POST_SHEET,
+    SHEETS,
+    UNIT_SHEET,
+    ImportIssue,
+    Sheet,
+    UnitRecord,
+    choice,
+    quota_key,
 )
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -55,15 +64,16 @@ def _sheet_rows(sheet: Sheet, records: list[UnitRecord]) -> Iterable[list]:
     return ([r.code, n, name, duties or None] for r in records for n, (name, duties) in enumerate(r.bodies, start=1))
 
 
+@spreadsheets.exporter
 def registry_workbook(records: Iterable[UnitRecord]) -> bytes:
     """The registry as the import template's workbook: one sheet per part, dropdowns, instructions."""
     records = list(records)
-    wb = openpyxl.Workbook(write_only=True)
+    wb = spreadsheets.workbook(write_only=True)
     for sheet in SHEETS:
         ws = wb.create_sheet(sheet.title)
         _prepare(ws, sheet)
         for row in _sheet_rows(sheet, records):
-            ws.append(row)
+            spreadsheets.append(ws, row)
     _instructions(wb.create_sheet(INSTRUCTIONS_TITLE))
     out = io.BytesIO()
     wb.save(out)
@@ -80,7 +90,7 @@ def _prepare(ws, sheet: Sheet) -> None:
         cell = WriteOnlyCell(ws, value=column.header + ("*" if column.required else ""))
         cell.font, cell.fill = BOLD, REQUIRED_FILL if column.required else HEADER_FILL
         header.append(cell)
-    ws.append(header)
+    spreadsheets.append(ws, header)
     for n, column in enumerate(sheet.columns, start=1):
         if column.choices:
             letter = get_column_letter(n)
@@ -96,22 +106,22 @@ def _instructions(ws) -> None:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 26
     ws.column_dimensions["C"].width = 70
-    ws.append(["编制台账导入模板 · 填写说明"])
-    ws.append(["1. 带 * 的列必填；选择项请从下拉列表中选择；日期填写为 2024-03-01 的形式；人数填写非负整数。"])
-    ws.append(["2. 再次导入时按“单位代码”更新已有单位；一处出错则整个文件都不导入，系统会标出所有出错的单元格。"])
-    ws.append(["3. “领导职数”“主要职责”“内设机构”三张表按单位代码对应到“单位”表；导入时以文件内容整体替换该单位的这些内容。"])
-    ws.append(["4. 模板中的示例行仅供参考，导入前请删除或改写。文件不超过 20 MB。"])
-    ws.append([])
-    ws.append(["工作表", "列", "说明"])
+    spreadsheets.append(ws, ["编制台账导入模板 · 填写说明"])
+    spreadsheets.append(ws, ["1. 带 * 的列必填；选择项请从下拉列表中选择；日期填写为 2024-03-01 的形式；人数填写非负整数。"])
+    spreadsheets.append(ws, ["2. 再次导入时按“单位代码”更新已有单位；一处出错则整个文件都不导入，系统会标出所有出错的单元格。"])
+    spreadsheets.append(ws, ["3. “领导职数”“主要职责”“内设机构”三张表按单位代码对应到“单位”表；导入时以文件内容整体替换该单位的这些内容。"])
+    spreadsheets.append(ws, ["4. 模板中的示例行仅供参考，导入前请删除或改写。文件不超过 20 MB。"])
+    spreadsheets.append(ws, [])
+    spreadsheets.append(ws, ["工作表", "列", "说明"])
     for sheet in SHEETS:
-        ws.append([sheet.title, "", sheet.note])
+        spreadsheets.append(ws, [sheet.title, "", sheet.note])
         for column in sheet.columns:
             notes = [("必填" if column.required else "选填")]
             if column.choices:
                 notes.append("可选：" + "、".join(column.choices))
             if column.note:
                 notes.append(column.note)
-            ws.append(["", column.header, "；".join(notes)])
+            spreadsheets.append(ws, ["", column.header, "；".join(notes)])
 
 
 EXAMPLE = UnitRecord(
@@ -130,19 +140,66 @@ def template_workbook() -> bytes:
     return registry_workbook([EXAMPLE])
 
 
+# Past this many rows (or bytes, when a sheet does not say its size) the marked copy is streamed: a 50,000-row
+# file is marked in bounded memory (loading it whole took 643 MB).
+STREAM_MARKING_ROWS = 5000
+STREAM_MARKING_BYTES = 256 * 1024
+
+
+@spreadsheets.exporter
 def mark_issues(data: bytes, issues: Iterable[ImportIssue]) -> bytes:
-    """The uploaded workbook with every bad cell shaded red and commented with what is wrong."""
-    wb = openpyxl.load_workbook(io.BytesIO(data))
+    """The uploaded workbook with every bad cell shaded red and commented with what is wrong.
+
+    It goes back to whoever downloads the errors: its formulas and formula-leading text are made inert."""
     comments: dict[tuple[str, int, int], list[str]] = {}
     for issue in issues:
-        if issue.sheet not in wb.sheetnames or issue.row is None:
+        if issue.row is None:
             continue
         key = (issue.sheet, issue.row, issue.column or 1)  # a missing header is noted on the first header cell
         comments.setdefault(key, []).append(issue.message if issue.column else f"{issue.header}：{issue.message}")
+    source = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    rows = sum(ws.max_row or 0 for ws in source.worksheets)
+    if rows > STREAM_MARKING_ROWS or len(data) > STREAM_MARKING_BYTES:
+        return _mark_streamed(source, comments)
+    source.close()
+    wb = openpyxl.load_workbook(io.BytesIO(data))
     for (title, row, column), messages in comments.items():
-        cell = wb[title].cell(row=row, column=column)
-        cell.fill = ERROR_FILL
-        cell.comment = Comment("\n".join(messages), "编制台账导入", width=300, height=40 + 20 * len(messages))
+        if title not in wb.sheetnames:
+            continue
+        ws = wb[title]
+        cell = ws.cell(row=row, column=column)
+        if isinstance(cell, MergedCell):  # a merged range takes its note on its top-left cell
+            merged = next(r for r in ws.merged_cells.ranges if cell.coordinate in r)
+            cell = ws.cell(row=merged.min_row, column=merged.min_col)
+        _note(cell, messages)
+    spreadsheets.neutralise(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _note(cell, messages: list[str]) -> None:
+    cell.fill = ERROR_FILL
+    cell.comment = Comment("\n".join(messages), "编制台账导入", width=300, height=40 + 20 * len(messages))
+
+
+def _mark_streamed(source, comments: dict[tuple[str, int, int], list[str]]) -> bytes:
+    """The same marks on a copy written row by row (values only: styles and dropdowns are not copied)."""
+    wb = spreadsheets.workbook(write_only=True)
+    for ws in source.worksheets:
+        target = wb.create_sheet(ws.title)
+        marked_rows = {row for title, row, _c in comments if title == ws.title}
+        for row_number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            row = list(values)
+            if row_number in marked_rows:
+                columns = {c for title, r, c in comments if title == ws.title and r == row_number}
+                row += [None] * (max(columns) - len(row))
+                for column in columns:
+                    cell = WriteOnlyCell(target, value=spreadsheets.safe_cell(row[column - 1]))
+                    _note(cell, comments[(ws.title, row_number, column)])
+                    row[column - 1] = cell
+            spreadsheets.append(target, row)
+    source.close()
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

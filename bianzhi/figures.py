@@ -135,3 +135,15 @@ def group_overstaffing(units: Iterable[UnitFigures]) -> int:
 def group_vacancy(units: Iterable[UnitFigures]) -> int:
     """Vacant posts across units, kind by kind."""
     return sum(f.vacancy for unit in units for f in figures_by_kind(unit.lines).values())
+
+
+def effective_lines(lines: Iterable[tuple[str, int, int]], adjustments: dict[str, int]) -> list[tuple[str, int, int]]:
+    """(kind, usable, actual) lines: the approved (owned) figures with the 编制周转池 applied.
+
+    `adjustments` is {kind: borrowed − deposited}: a unit that deposited vacant quotas may no longer fill them,
+    one that borrowed may fill more, so 空编 and 超编 are judged against what the unit may use.
+    """
+    lines = list(lines)
+    seen = {kind for kind, _a, _b in lines}
+    return [(kind, approved + adjustments.get(kind, 0), actual) for kind, approved, actual in lines] + [
+        (kind, delta, 0) for kind, delta in adjustments.items() if kind not in seen and delta]

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit
+from .widgets import RoundTripMixin
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(RoundTripMixin, forms.Form):
     """The registry's search and filters, shared by the list page, its export and the API."""
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
@@ -29,5 +30,5 @@ class UnitFilterForm(forms.Form):
         return self.cleaned_data
 
 
-class RegistryUploadForm(forms.Form):
+class RegistryUploadForm(RoundTripMixin, forms.Form):
     file = forms.FileField(label=_("编制台账工作簿（.xlsx）"))

@@ -9,6 +9,7 @@ credit code held by another unit) are in `registry_issues`, which the service ca
 database knows.
 """
 
+import html
 import io
 import re
 import zipfile
@@ -22,6 +23,7 @@ from django.utils import translation
 
 from .credit_code import credit_code_error
 from .models import Quota, Unit
+from .spreadsheets import is_formula_text
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -53,6 +55,8 @@ def text(max_length: int) -> Callable[[Any], str]:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         value = str(value).strip()
+        if value.startswith("'") and is_formula_text(value[1:]):
+            value = value[1:]  # our own export made it inert (bianzhi.spreadsheets): read back what was typed
         if len(value) > max_length:
             raise CellError(f"不能超过{max_length}个字，实际{len(value)}个字")
         return value
@@ -270,10 +274,35 @@ def canonical_lines(lines: Iterable[tuple[str, int, int]], order: tuple[str, ...
     return tuple(sorted(((k, a, b) for k, a, b in lines if a or b), key=lambda line: order.index(line[0])))
 
 
+MAX_LISTED_ISSUES = 1000  # a 50,000-row bad file lists the first 1,000 problems and counts the rest
+
+
+class IssueLog(list):
+    """The issues found, keeping the first `limit` (a page and a marked workbook stay small) and counting all."""
+
+    def __init__(self, limit: int = MAX_LISTED_ISSUES):
+        super().__init__()
+        self.limit, self.total = limit, 0
+
+    def append(self, issue: ImportIssue) -> None:
+        self.total += 1
+        if len(self) < self.limit:
+            super().append(issue)
+
+    def extend(self, issues: Iterable[ImportIssue]) -> None:
+        for issue in issues:
+            self.append(issue)
+
+
 @dataclass
 class ParsedWorkbook:
     units: list[UnitRecord]
     issues: list[ImportIssue]
+    issue_total: int = -1  # how many problems in all (issues lists at most MAX_LISTED_ISSUES)
+
+    def __post_init__(self):
+        if self.issue_total < 0:
+            self.issue_total = getattr(self.issues, "total", len(self.issues))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -288,21 +317,90 @@ def open_workbook(data: bytes, *, max_bytes: int):
     import openpyxl  # imported here: the rest of the module (sheet specs) is used without it
 
     try:
+        # formulas are found in the sheet's XML (sheet_markup) and refused; values read as openpyxl caches them
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise CellError(f"无法读取该 Excel 文件（{type(exc).__name__}）：请另存为 .xlsx 后重试") from exc
 
 
-def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue]) -> list[tuple[int, dict]]:
+MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
+# a cell holding a formula: <c r="Q2" …><f>20+10</f><v>30</v></c> (Excel), <f t="shared" si="0"/>, <v/> first
+FORMULA_CELL = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>(?:\s*<(?:\w+:)?v\s*/>|\s*<(?:\w+:)?v>[^<]*</(?:\w+:)?v>)?'
+    rb'\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)<)'
+)
+OVERLAP = 1 << 16  # a match cut by a chunk's end is found whole in the next one
+
+
+@dataclass
+class SheetMarkup:
+    """What the read-only reader does not tell: merged ranges ("A2:C2") and formula cells ({"Q2": "=20+10"})."""
+
+    merged: list[str] = field(default_factory=list)
+    formulas: dict[str, str] = field(default_factory=dict)
+
+
+def sheet_markup(data: bytes, ws) -> SheetMarkup:
+    """One pass over a worksheet's XML (streamed, so a 50,000-row sheet costs no memory): merged ranges and
+    formulas. A merged range reads as one value and blanks; a formula reads as its cached value or as
+    nothing: both must be refused, not guessed at. Reading values stays on openpyxl's fast path."""
+    markup = SheetMarkup()
+    path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheet (pinned version)
+    if not path:
+        return markup
+    tail = b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as stream:
+        while chunk := stream.read(1 << 20):
+            buffer = tail + chunk
+            markup.merged += [m.group(1).decode() for m in MERGE_REF.finditer(buffer)]
+            for m in FORMULA_CELL.finditer(buffer):
+                text = html.unescape(m.group(2).decode()) if m.group(2) is not None else "共享公式"
+                markup.formulas[m.group(1).decode()] = "=" + text if m.group(2) is not None else text
+            tail = buffer[-OVERLAP:]
+    markup.merged = list(dict.fromkeys(markup.merged))  # a match inside the overlap is seen twice
+    return markup
+
+
+def _covered(ranges: list[str]) -> dict[int, list[tuple[int, int, str]]]:
+    """{row: [(first column, last column, range)]} for every row a merged range covers."""
+    from openpyxl.utils.cell import range_boundaries
+
+    covered: dict[int, list[tuple[int, int, str]]] = {}
+    for ref in ranges:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        for row in range(min_row, max_row + 1):
+            covered.setdefault(row, []).append((min_col, max_col, ref))
+    return covered
+
+
+def _cell_ref(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+@dataclass
+class SheetRows:
+    """What one sheet gave: its good rows, the unit codes of its bad rows, and whether it could be read."""
+
+    parsed: list[tuple[int, dict]]
+    bad_codes: set[str] = field(default_factory=set)
+    readable: bool = True
+
+
+def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") -> SheetRows:
     """Rows of one sheet as (row number, {key: value}); problems go to `issues`."""
+    markup = sheet_markup(data, ws) if data else SheetMarkup()
+    covered = _covered(markup.merged)
+    reported_merges: set[str] = set()
     rows = ws.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    headers = [str(h).strip().rstrip("*").strip() if h is not None else "" for h in (header_row or ())]
+    header_row = next(rows, None) or ()
+    headers = [str(h).strip().rstrip("*").strip() if h is not None else "" for h in header_row]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
         issues.append(ImportIssue(sheet.title, None, None, "", "工作表是空的：第一行应为表头"))
-        return []
+        return SheetRows([], readable=False)
     expected = {c.header for c in sheet.columns}
     missing = [c.header for c in sheet.columns if c.header not in headers]
     unknown = [(i, h) for i, h in enumerate(headers, start=1) if h and h not in expected]  # blank: a spacer column
@@ -313,17 +411,40 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue]) -> list[tuple[int, 
         issues.append(ImportIssue(sheet.title, 1, i, header or f"第{i}列", f"无法识别的表头“{header}”：请使用导入模板"))
     for i, header in repeated:
         issues.append(ImportIssue(sheet.title, 1, i, header, f"表头“{header}”重复"))
-    if missing or unknown or repeated:
-        return []
+    merged_header = [ref for _first, _last, ref in covered.get(1, [])]
+    for ref in dict.fromkeys(merged_header):
+        issues.append(ImportIssue(sheet.title, 1, None, "", f"表头 {ref} 是合并单元格：请取消合并，每列一个表头"))
+    if missing or unknown or repeated or merged_header:
+        return SheetRows([], readable=False)
 
     positions = [(headers.index(c.header), c) for c in sheet.columns]
-    parsed = []
+    code_index = next((i for i, c in positions if c.key == "code"), None)
+    result = SheetRows([])
     for row_number, values in enumerate(rows, start=2):
         if not any(v is not None and v != "" for v in values):
             continue  # blank rows are skipped, not errors
         record, row_ok = {}, True
+        for first, _last, ref in covered.get(row_number, ()):  # refused: one value spread over several cells
+            row_ok = False
+            if ref not in reported_merges:
+                reported_merges.add(ref)
+                top_left = ref.split(":")[0]
+                issues.append(ImportIssue(sheet.title, row_number, first, _sheet_header(sheet, headers, first),
+                                          f"单元格 {ref} 是合并单元格：请取消合并，每个单元格分别填写"
+                                          + ("" if top_left.endswith(str(row_number)) else "（合并区域从上一行开始）")))
+        merged_columns = {col for first, last, _ref in covered.get(row_number, ()) for col in range(first, last + 1)}
         for index, column in positions:
             value = values[index] if index < len(values) else None
+            if index + 1 in merged_columns:
+                continue  # reported once for the whole range above
+            formula = markup.formulas.get(_cell_ref(row_number, index + 1)) if markup.formulas else None
+            if formula is not None:
+                formula = formula if len(formula) <= 40 else formula[:40] + "…"
+                issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header,
+                                          f"单元格 {_cell_ref(row_number, index + 1)} 是公式（{formula}）："
+                                          "请改为直接填写数值或文字（复制后“选择性粘贴—数值”）"))
+                row_ok = False
+                continue
             if isinstance(value, str) and not value.strip():
                 value = None
             if value is None:
@@ -337,8 +458,14 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue]) -> list[tuple[int, 
                 issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header, str(exc)))
                 row_ok = False
         if row_ok:
-            parsed.append((row_number, record))
-    return parsed
+            result.parsed.append((row_number, record))
+        elif code_index is not None and code_index < len(values) and values[code_index] not in (None, ""):
+            result.bad_codes.add(str(values[code_index]).strip())  # its own error is listed; not its children's
+    return result
+
+
+def _sheet_header(sheet: Sheet, headers: list[str], column: int) -> str:
+    return headers[column - 1] if 0 < column <= len(headers) else f"第{column}列"
 
 
 def _column_number(sheet: Sheet, key: str) -> int:
@@ -359,26 +486,31 @@ def parse_registry(data: bytes, *, max_bytes: int) -> ParsedWorkbook:
         wb = open_workbook(data, max_bytes=max_bytes)
     except CellError as exc:
         return ParsedWorkbook([], [ImportIssue("", None, None, "", str(exc))])
-    issues: list[ImportIssue] = []
+    issues = IssueLog()
     try:
-        rows = {}
+        sheets: dict[str, SheetRows] = {}
         for sheet in SHEETS:
             if sheet.title in wb.sheetnames:
-                rows[sheet.title] = _read_sheet(wb[sheet.title], sheet, issues)
+                sheets[sheet.title] = _read_sheet(wb[sheet.title], sheet, issues, data)
             elif sheet is UNIT_SHEET:
                 issues.append(ImportIssue(sheet.title, None, None, "", "缺少工作表“单位”：请使用导入模板"))
+                sheets[sheet.title] = SheetRows([], readable=False)
             else:
-                rows[sheet.title] = []  # the optional sheets may be left out
+                sheets[sheet.title] = SheetRows([])  # the optional sheets may be left out
     finally:
         wb.close()
-    unit_rows = rows.get(UNIT_SHEET.title, [])
-    if UNIT_SHEET.title in rows and not unit_rows and not issues:
+    unit_sheet = sheets[UNIT_SHEET.title]
+    if unit_sheet.readable and not unit_sheet.parsed and not unit_sheet.bad_codes and not issues:
         issues.append(ImportIssue(UNIT_SHEET.title, None, None, "", "工作表“单位”中没有数据"))
-    units = _units(unit_rows, rows, issues)
-    return ParsedWorkbook(units, issues)
+    rows = {title: sheet_rows.parsed for title, sheet_rows in sheets.items()}
+    # A child row whose unit row is wrong (or whose 单位 sheet cannot be read) is not an error of its own:
+    # one wrong header must not list every row of the other sheets.
+    listed = None if not unit_sheet.readable else unit_sheet.bad_codes
+    units = _units(unit_sheet.parsed, rows, issues, bad_codes=listed)
+    return ParsedWorkbook(units, issues, issues.total)
 
 
-def _units(unit_rows, rows, issues: list[ImportIssue]) -> list[UnitRecord]:
+def _units(unit_rows, rows, issues: list[ImportIssue], bad_codes: set[str] | None = frozenset()) -> list[UnitRecord]:
     by_code: dict[str, tuple[int, dict]] = {}
     credit_rows: dict[str, int] = {}
     for row, values in unit_rows:
@@ -394,7 +526,7 @@ def _units(unit_rows, rows, issues: list[ImportIssue]) -> list[UnitRecord]:
         by_code[code] = (row, values)
 
     children = {
-        sheet.title: _children(sheet, rows.get(sheet.title, []), by_code, issues) for sheet in SHEETS[1:]
+        sheet.title: _children(sheet, rows.get(sheet.title, []), by_code, issues, bad_codes) for sheet in SHEETS[1:]
     }
     records = []
     for code, (row, v) in by_code.items():
@@ -430,15 +562,18 @@ def _unit_rules(row: int, v: dict, issues: list[ImportIssue]) -> None:
             issues.append(_issue(UNIT_SHEET, row, key, "不能是单位自己（上下级关系形成循环）"))
 
 
-def _children(sheet: Sheet, sheet_rows, by_code, issues: list[ImportIssue]) -> dict[str, list]:
-    """The rows of a child sheet grouped by unit code; unknown codes and repeated keys are issues."""
+def _children(sheet: Sheet, sheet_rows, by_code, issues: list[ImportIssue],
+              bad_codes: set[str] | None = frozenset()) -> dict[str, list]:
+    """The rows of a child sheet grouped by unit code; unknown codes and repeated keys are issues.
+    `bad_codes`: units whose own row has an error (None: the 单位 sheet could not be read at all)."""
     key_name = "rank" if sheet is POST_SHEET else "position"
     grouped: dict[str, list] = {}
     seen: dict[tuple, int] = {}
     for row, v in sheet_rows:
         code = v["code"]
         if code not in by_code:
-            issues.append(_issue(sheet, row, "code", f"单位代码“{code}”不在“单位”表中"))
+            if bad_codes is not None and code not in bad_codes:
+                issues.append(_issue(sheet, row, "code", f"单位代码“{code}”不在“单位”表中"))
             continue
         key = (code, v[key_name])
         if key in seen:

@@ -209,6 +209,7 @@ class UnitVersion(models.Model):
         IMPORT = "import", _("Excel导入")
         ADMIN = "admin", _("后台修改")
         SEED = "seed", _("演示数据")
+        DECISION = "decision", _("编制事项批复")  # an approved request or reclaim (scoring.register)
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="versions")
     valid_from = models.DateField(_("生效日期"), db_index=True)
@@ -333,3 +334,7 @@ class RegistryImport(TimeStampedModel, Job):
     @property
     def issues_cut(self) -> bool:
         return self.issue_count > len(self.issues)
+
+
+# The 编制周转池 ledger lives in bianzhi.pool; importing its models here registers them with this app.
+from .pool.models import Pool, PoolAccount, PoolLine, PoolLoan, PoolMovement  # noqa: E402,F401

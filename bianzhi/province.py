@@ -113,9 +113,9 @@ def _responses(*, form_id: int, campaign_id: int, total: int, questions_sql: str
                      new AS (
                        INSERT INTO surveys_surveyresponse
                          (id, form_id, target_id, "window", submitted_on, too_fast, straight_lined, busy_network,
-                          is_voided, void_reason)
+                          unchecked, is_voided, void_reason)
                        SELECT {_random_id_sql()}, %s, t.ids[1 + (g %% cardinality(t.ids))], '',
-                              current_date - (g %% 20), false, false, false, false, ''
+                              current_date - (g %% 20), false, false, false, false, false, ''
                        FROM t, generate_series(%s, %s) AS g
                        ON CONFLICT DO NOTHING
                        RETURNING id, target_id)
@@ -146,30 +146,43 @@ ANSWER_VALUES_SQL = """
 
 
 def _ballots(*, form_id: int, campaign_id: int, total: int) -> int:
-    """Ballot boxes with `total` ballots over the units, all spent, and as many staff answer sheets."""
+    """Ballot boxes with `total` ballots over the units, every one spent, and the staff assessment's answers
+    as the app keeps them: per unit, question and option a count (surveys.models.StaffTally), released."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM evaluations_campaigntarget WHERE campaign_id = %s", [campaign_id])
         units = cursor.fetchone()[0]
         per_unit = max(1, total // units)
+        spent = b"\xff" * (per_unit // 8) + (bytes([(1 << per_unit % 8) - 1]) if per_unit % 8 else b"")
         cursor.execute("""
-            INSERT INTO surveys_ballotbox (form_id, target_id, issued, used, spent, created_at)
-            SELECT %s, id, %s, %s, '[]'::jsonb, now() FROM evaluations_campaigntarget WHERE campaign_id = %s
-        """, [form_id, per_unit, per_unit, campaign_id])
+            INSERT INTO surveys_ballotbox (form_id, target_id, issued, used, spent_bits, pending, released,
+                                           pending_comment_sheets, created_at)
+            SELECT %s, id, %s, %s, %s, 0, %s, 0, now() FROM evaluations_campaigntarget WHERE campaign_id = %s
+        """, [form_id, per_unit, per_unit, spent, per_unit, campaign_id])
         cursor.execute("""
             INSERT INTO surveys_ballot (box_id, serial, code)
             SELECT b.id, s, upper(substr(md5(random()::text || b.id || '-' || s), 1, 12))
             FROM surveys_ballotbox b, generate_series(1, b.issued) AS s WHERE b.form_id = %s
-            ON CONFLICT DO NOTHING
         """, [form_id])
-        cursor.execute("""
-            UPDATE surveys_ballotbox b SET spent = s.ids, used = s.n, issued = s.n
-            FROM (SELECT box_id, jsonb_agg(id ORDER BY id) AS ids, count(*) AS n FROM surveys_ballot GROUP BY box_id) s
-            WHERE s.box_id = b.id AND b.form_id = %s
-        """, [form_id])
+        # every unit leans its own way: the first option gets its share, the second most of the rest
+        cursor.execute(f"""
+            INSERT INTO surveys_stafftally (id, target_id, question_id, choice, pending, pending_sum, count, total)
+            SELECT {_random_id_sql()}, t.id, q.id, c.value->>0, 0, 0,
+                   CASE WHEN c.n = 1 THEN floor(%s * (0.55 + (t.id %% 41) / 100.0))
+                        WHEN c.n = 2 THEN %s - floor(%s * (0.55 + (t.id %% 41) / 100.0))
+                        ELSE 0 END, 0
+            FROM evaluations_campaigntarget t
+            CROSS JOIN surveys_question q
+            CROSS JOIN LATERAL jsonb_array_elements(q.choices::jsonb) WITH ORDINALITY AS c(value, n)
+            WHERE t.campaign_id = %s AND q.form_id = %s AND q.type = 'single_choice'
+        """, [per_unit, per_unit, per_unit, campaign_id, form_id])
+        cursor.execute(f"""
+            INSERT INTO surveys_stafftally (id, target_id, question_id, choice, pending, pending_sum, count, total)
+            SELECT {_random_id_sql()}, t.id, q.id, '', 0, 0, %s, %s * coalesce(q.max_score, 10) * 0.8
+            FROM evaluations_campaigntarget t CROSS JOIN surveys_question q
+            WHERE t.campaign_id = %s AND q.form_id = %s AND q.type = 'score'
+        """, [per_unit, per_unit, campaign_id, form_id])
         cursor.execute("SELECT coalesce(sum(used), 0) FROM surveys_ballotbox WHERE form_id = %s", [form_id])
-        spent = cursor.fetchone()[0]
-    _responses(form_id=form_id, campaign_id=campaign_id, total=spent, questions_sql=ANSWER_VALUES_SQL)
-    return spent
+        return cursor.fetchone()[0]
 
 
 def _sheets(*, form_id: int, campaign_id: int, evaluator_id: int) -> int:

@@ -8,12 +8,21 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from .access import restrict
 from .figures import (
-    StaffingFigures, UnitFigures, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy,
-    organ_on_institutional_quota, posts_over, total_figures, totals_by,
+    StaffingFigures,
+    UnitFigures,
+    effective_lines,
+    figures_by_kind,
+    group_overstaffing,
+    group_vacancy,
+    is_long_vacancy,
+    organ_on_institutional_quota,
+    posts_over,
+    total_figures,
+    totals_by,
 )
 from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
-from .access import restrict
 from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 
 
@@ -49,11 +58,16 @@ def unit_filter(
 
 
 def unit_rows(units) -> list[dict]:
-    """List rows: each unit with its totals, and its vacancy and 超编 counted kind by kind (quotas prefetched)."""
+    """List rows: each unit with its totals, and its vacancy and 超编 counted kind by kind (quotas prefetched),
+    against what it may use (the 编制周转池's deposits and loans applied)."""
+    from .pool.selectors import pool_adjustments
+
+    units = list(units)
+    adjustments = pool_adjustments(unit_ids=[u.pk for u in units])
     rows = []
     for unit in units:
         lines = _lines(unit)
-        by_kind = figures_by_kind(lines).values()
+        by_kind = figures_by_kind(effective_lines(lines, adjustments.get(unit.pk, {}))).values()
         rows.append({
             "unit": unit, "total": total_figures(lines),
             "vacancy": sum(f.vacancy for f in by_kind), "overstaffing": sum(f.overstaffing for f in by_kind),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .exceptions import ApplicationError
 from .exporters import mark_issues
-from .importers import ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
+from .importers import MAX_LISTED_ISSUES, ImportIssue, KnownUnit, UnitRecord, parse_registry, registry_issues
 from .jobs import job_enqueue
 from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
 from .selectors import latest_snapshots, unit_record
@@ -31,9 +31,13 @@ UNIT_FIELDS = [
 class RegistryImportError(ApplicationError):
     """The workbook cannot be imported; `issues` says every reason, cell by cell."""
 
-    def __init__(self, issues: list[ImportIssue]):
-        super().__init__(_("导入失败：发现 %(n)d 处错误，未导入任何数据") % {"n": len(issues)}, {"issues": len(issues)})
-        self.issues = issues
+    def __init__(self, issues: list[ImportIssue], total: int | None = None):
+        total = len(issues) if total is None else total
+        message = _("导入失败：发现 %(n)d 处错误，未导入任何数据") % {"n": total}
+        if total > len(issues):
+            message += _("（仅列出前 %(k)d 处）") % {"k": len(issues)}
+        super().__init__(message, {"issues": total})
+        self.issues, self.total = issues, total
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,10 @@ def registry_import(*, data: bytes, actor: User | None, progress=None) -> Import
     progress = progress or (lambda percent: None)
     parsed = parse_registry(data, max_bytes=settings.REGISTRY_IMPORT_MAX_BYTES)
     progress(50)
-    issues = parsed.issues + registry_check(records=parsed.units)
+    checked = registry_check(records=parsed.units)
+    issues = (parsed.issues + checked)[:MAX_LISTED_ISSUES]
     if issues:
-        raise RegistryImportError(issues)
+        raise RegistryImportError(issues, total=parsed.issue_total + len(checked))
     progress(70)
     return _registry_write(records=parsed.units, actor=actor, source=UnitVersion.Source.IMPORT)
 
@@ -116,7 +121,18 @@ def _registry_write(*, records: list[UnitRecord], actor: User | None, source: st
     from .accounts.services import liaisons_deactivate_for_abolished_units
 
     liaisons_deactivate_for_abolished_units(unit_ids=[units[r.code].pk for r in updated], actor=actor)
+    _pool_sync([units[r.code].pk for r in updated], actor)
     return ImportSummary(created=len(created), updated=len(updated), unchanged=len(records) - len(changed))
+
+
+def _pool_sync(unit_ids: list[int], actor: User | None) -> None:
+    """Units the 编制周转池 has opened keep owned = approved: the import's changes are posted as 核增/核减;
+    a cut below what a unit has deposited refuses the whole import."""
+    from .pool.services import pool_registry_sync
+
+    problems = pool_registry_sync(unit_ids=unit_ids, posted_on=timezone.localdate(), actor=actor)
+    if problems:
+        raise RegistryImportError([ImportIssue("单位", None, None, "", p) for p in problems])
 
 
 def _unit_fields(record: UnitRecord) -> dict:
@@ -223,6 +239,74 @@ def registry_import_run(job: RegistryImport, progress) -> dict:
             for i in exc.issues[: RegistryImport.MAX_ISSUES]
         ]
         marked = registry_errors_file_save(data=data, issues=exc.issues, actor=job.requested_by) if job.requested_by else None
-        RegistryImport.objects.filter(pk=job.pk).update(issues=shown, issue_count=len(exc.issues), file=marked or "")
+        RegistryImport.objects.filter(pk=job.pk).update(issues=shown, issue_count=exc.total, file=marked or "")
         raise
     return {"summary": str(summary)[:500]}
+
+
+@transaction.atomic
+def registry_decision(
+    *, unit: Unit, actor: User | None, on, document: str = "", reason: str = "",
+    quota_deltas: dict[str, int] | None = None, post_deltas: dict[str, int] | None = None,
+    new_bodies: list[tuple[str, str]] | None = None, rank: str | None = None, post_to_ledger: bool = True,
+) -> UnitVersion:
+    """An approved decision (编制事项批复, 收回编制) applied to the registry: never an edit in place of the
+    history, always a new dated version. Quota changes go through the pool ledger first (核增/核减), so the
+    ledger's owned figures stay equal to the registry's approved ones."""
+    from .pool.selectors import unit_positions
+    from .pool.services import pool_owned_change
+
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    for kind, delta in (quota_deltas or {}).items():
+        quota = Quota.objects.select_for_update().filter(unit=unit, kind=kind).first() or Quota(
+            unit=unit, kind=kind, approved=0, actual=0)
+        if delta < 0 and post_to_ledger:  # (a transfer checks before it moves the ledger)
+            position = unit_positions(unit_ids=[unit.pk]).get((unit.pk, kind))
+            usable = position.usable if position else quota.approved
+            if usable + delta < quota.actual:
+                raise ApplicationError(_("核减后将超编：%(kind)s 可用 %(usable)d，实有 %(actual)d，不能核减 %(n)d") % {
+                    "kind": quota.get_kind_display(), "usable": usable, "actual": quota.actual, "n": -delta})
+        if post_to_ledger:  # a transfer (registry_transfer) posts its own movement
+            pool_owned_change(unit=unit, quota_kind=kind, delta=delta, posted_on=on, document=document, reason=reason,
+                              actor=actor)
+        quota.approved += delta
+        quota.save()
+    for rank_code, delta in (post_deltas or {}).items():
+        post = LeadershipPost.objects.filter(unit=unit, rank=rank_code).first() or LeadershipPost(
+            unit=unit, rank=rank_code, approved=0, actual=0)
+        if post.approved + delta < 0:
+            raise ApplicationError(_("领导职数不能为负"))
+        post.approved += delta
+        post.save()
+    if new_bodies:
+        last = unit.internal_bodies.order_by("-position").values_list("position", flat=True).first() or 0
+        InternalBody.objects.bulk_create([InternalBody(unit=unit, position=last + n, name=name, duties=duties)
+                                          for n, (name, duties) in enumerate(new_bodies, start=1)])
+    if rank is not None and rank != unit.rank:
+        unit.rank = rank
+        unit.save(update_fields=["rank", "updated_at"])
+    return UnitVersion.objects.create(unit=unit, valid_from=on, data=unit_record(unit=unit).snapshot(),
+                                      source=UnitVersion.Source.DECISION, actor=actor)
+
+
+@transaction.atomic
+def registry_transfer(*, from_unit: Unit, to_unit: Unit, quota_kind: str, amount: int, actor: User | None, on,
+                      document: str = "", reason: str = "") -> tuple[UnitVersion, UnitVersion]:
+    """划转: an approved permanent move of owned quotas between units (e.g. after a reclaim): one ledger
+    movement, and a new dated registry version of each unit."""
+    from .pool.selectors import unit_positions
+    from .pool.services import pool_transfer
+
+    if from_unit.pk == to_unit.pk:
+        raise ApplicationError(_("划出和划入单位不能相同"))
+    quota = Quota.objects.filter(unit=from_unit, kind=quota_kind).first()
+    position = unit_positions(unit_ids=[from_unit.pk]).get((from_unit.pk, quota_kind))
+    usable, actual = (position.usable if position else 0), (quota.actual if quota else 0)
+    if usable - amount < actual:
+        raise ApplicationError(_("划出后将超编：可用 %(usable)d，实有 %(actual)d，不能划出 %(n)d") % {
+            "usable": usable, "actual": actual, "n": amount})
+    pool_transfer(from_unit=from_unit, to_unit=to_unit, quota_kind=quota_kind, amount=amount, posted_on=on,
+                  document=document, reason=reason, actor=actor)
+    common = {"actor": actor, "on": on, "document": document, "reason": reason, "post_to_ledger": False}
+    return (registry_decision(unit=from_unit, quota_deltas={quota_kind: -amount}, **common),
+            registry_decision(unit=to_unit, quota_deltas={quota_kind: amount}, **common))

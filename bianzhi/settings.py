@@ -242,9 +242,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 
 if REDIS_URL:
     # The cache only holds soft limits (the public forms' abuse counters): with Redis down it degrades to
-    # "no limit" and logs, instead of failing the public form (bianzhi/cache.py).
+    # "no limit" and logs, instead of failing the public form (bianzhi/cache.py); it fails fast, never hangs.
     CACHES = {"default": {"BACKEND": "bianzhi.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
-                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 
 # ---------------------------------------------------------------------------------------------------------
 # The product's own settings
@@ -255,6 +255,8 @@ SURVEY_MIN_RESPONSES_FOR_STATS = env.int("SURVEY_MIN_RESPONSES_FOR_STATS", defau
 # refused. Generous, because a whole office may sit behind one NAT address.
 SURVEY_IP_SOFT_LIMIT = env.int("SURVEY_IP_SOFT_LIMIT", default=300)
 SURVEY_IP_HARD_LIMIT = env.int("SURVEY_IP_HARD_LIMIT", default=3000)
+# ...and answers without our device cookie (the cheap way round "one answer per device"): refused above this.
+SURVEY_IP_NO_DEVICE_LIMIT = env.int("SURVEY_IP_NO_DEVICE_LIMIT", default=10)
 # An answer sheet filled faster than this many seconds a question is flagged 作答过快.
 SURVEY_SECONDS_PER_QUESTION = env.float("SURVEY_SECONDS_PER_QUESTION", default=1.5)
 # Behind a reverse proxy every request comes from the proxy's address: name the header it sets with the

@@ -21,8 +21,9 @@ if not S3_BUCKET:  # noqa: F405
     STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 # The test runner empties tables with TRUNCATE between transactional tests. The append-only tables refuse
 # TRUNCATE unless the session allows it (production never does): the security audit
-# (accounts/migrations/0002), the campaign's audit trail (evaluations/migrations/0009).
-TRUNCATE_ALLOWED = {"bianzhi.audit_maintenance": "on", "bianzhi.audit_truncate": "allow"}
+# (accounts/migrations/0002), the campaign's audit trail (evaluations/migrations/0009), the pool ledger and the
+# requests register (bianzhi/migrations/0005, scoring/migrations/0004).
+TRUNCATE_ALLOWED = {"bianzhi.audit_maintenance": "on", "bianzhi.audit_truncate": "allow", "bianzhi.allow_truncate": "on"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(  # noqa: F405
         f"-c {name}={value}" for name, value in TRUNCATE_ALLOWED.items()
@@ -31,3 +32,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Ordinary tests run tasks in-process; the end-to-end test switches to the real broker and a worker.
 CELERY_TASK_ALWAYS_EAGER = True
+AXES_VERBOSE = False  # keep the test logs readable

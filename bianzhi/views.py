@@ -12,17 +12,30 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from .exporters import registry_workbook, template_workbook
-from .jobs import job_status_view
-from .forms import RegistryUploadForm, UnitFilterForm
 from .access import home_url_name
+from .exporters import registry_workbook, template_workbook
+from .forms import RegistryUploadForm, UnitFilterForm
+from .jobs import job_status_view
 from .permissions import action_required
+from .pool.selectors import unit_effective_rows
 from .selectors import (
-    record_display, region_choices, registry_totals, unit_campaigns, unit_display, unit_filter, unit_get_for_user,
-    registry_import_get_for_user, registry_imports_for_user, unit_history, unit_list_for_user, unit_records,
-    unit_rows, unit_version_get,
+    record_display,
+    region_choices,
+    registry_import_get_for_user,
+    registry_imports_for_user,
+    registry_totals,
+    unit_campaigns,
+    unit_display,
+    unit_filter,
+    unit_get_for_user,
+    unit_history,
+    unit_list_for_user,
+    unit_records,
+    unit_rows,
+    unit_version_get,
 )
 from .services import registry_import_request
+
 
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; the icon is the vendored SVG."""
@@ -69,6 +82,7 @@ def unit_detail(request, pk: int):
     return render(request, "bianzhi/unit_detail.html", {
         "unit": unit, "record": unit_display(unit=unit), "versions": unit_history(unit=unit),
         "targets": unit_campaigns(unit=unit), "long_vacancy_months": settings.REGISTRY_LONG_VACANCY_MONTHS,
+        "effective": unit_effective_rows(unit=unit),
     })
 
 

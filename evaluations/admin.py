@@ -5,8 +5,16 @@ from django.contrib import admin
 from bianzhi.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
-    Campaign, CampaignDeadline, CampaignEvent, CampaignTarget, EvaluationTeam, FieldVisit, Notification, Problem,
-    SelfAssessment, Upload,
+    Campaign,
+    CampaignDeadline,
+    CampaignEvent,
+    CampaignTarget,
+    EvaluationTeam,
+    FieldVisit,
+    Notification,
+    Problem,
+    SelfAssessment,
+    Upload,
 )
 
 

@@ -532,16 +532,51 @@ def _experts(e: CampaignEvent) -> str:
 
 def event_weights_frozen(
     *, campaign: Campaign | None, actor: User, method: str, ri_table: str, experts: list[str], excluded: list,
-    global_weights: dict,
+    global_weights: dict, priority_method: str = "", inconsistent: list | None = None, override_reason: str = "",
 ):
     return _tree_event(campaign, T.WEIGHTS_FROZEN, actor, method=method, ri_table=ri_table, experts=experts,
-                       excluded=excluded, global_weights=global_weights)
+                       excluded=excluded, global_weights=global_weights, priority_method=priority_method,
+                       inconsistent=inconsistent or [], override_reason=override_reason)
 
 
 @describes(T.WEIGHTS_FROZEN)
 def _frozen(e: CampaignEvent) -> str:
-    return _("%(who)s 冻结了指标权重（集结方法 %(method)s，专家 %(experts)s）") % {
+    sentence = _("%(who)s 冻结了指标权重（集结方法 %(method)s，专家 %(experts)s）") % {
         "who": e.who, "method": e.data.get("method", ""), "experts": _plain(e.data.get("experts"))}
+    if e.data.get("override_reason"):
+        sentence += _("；一致性未达标，理由：%(reason)s") % {"reason": e.data["override_reason"]}
+    return sentence
+
+
+def event_scoring_settings_changed(*, campaign: Campaign | None, actor: User, before: dict, after: dict):
+    return _tree_event(campaign, T.SCORING_SETTINGS_CHANGED, actor, before=before, after=after)
+
+
+@describes(T.SCORING_SETTINGS_CHANGED)
+def _scoring_settings(e: CampaignEvent) -> str:
+    return _("%(who)s 修改了评分设置：%(changes)s") % {"who": e.who, "changes": _plain(
+        [f"{k} {e.data['before'].get(k)} → {v}" for k, v in e.data.get("after", {}).items()])}
+
+
+def event_results_stored(*, campaign: Campaign, actor: User | None, units: int):
+    return _record(campaign=campaign, type=T.RESULTS_STORED, actor=actor, units=units)
+
+
+@describes(T.RESULTS_STORED)
+def _results_stored(e: CampaignEvent) -> str:
+    return _("%(who)s 保存了 %(n)s 个单位的评估结果（第 1 版）") % {"who": e.who, "n": e.data.get("units", 0)}
+
+
+def event_result_revised(*, target: CampaignTarget, actor: User, version: int, changes: dict, reason: str,
+                         total: str, grade: str):
+    return _record(campaign=target.campaign, target=target, type=T.RESULT_REVISED, actor=actor, version=version,
+                   changes=changes, reason=reason, total=total, grade=grade)
+
+
+@describes(T.RESULT_REVISED)
+def _result_revised(e: CampaignEvent) -> str:
+    return _("%(who)s 将评估结果调整为第 %(v)s 版（总分 %(total)s），理由：%(reason)s") % {
+        "who": e.who, "v": e.data.get("version"), "total": e.data.get("total"), "reason": e.data.get("reason", "")}
 
 
 # ---------------------------------------------------------------------------------------------------------

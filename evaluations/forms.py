@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from bianzhi import access
 from bianzhi.models import Unit, User
+from bianzhi.widgets import DateField, RoundTripMixin
 
 from .models import Campaign, FieldVisit, Upload
 
 DEADLINE_STEPS = [s for s in Campaign.Status if s not in {Campaign.Status.PLAN, Campaign.Status.CLOSED}]
 
 
-class CampaignCreateForm(forms.Form):
+class CampaignCreateForm(RoundTripMixin, forms.Form):
     """Name, year, kind, and the units in scope: picked by level, kind and region, and/or one by one."""
 
     name = forms.CharField(label=_("名称"), max_length=200)
@@ -52,11 +53,15 @@ class CampaignCreateForm(forms.Form):
             raise forms.ValidationError(_("请至少选择一个被评估单位（按层级、类别、县区筛选，或逐个勾选）"))
         return data
 
+    def scope_fields(self):
+        """The 评估范围 checkboxes, by name (a substring test on names once let the 评估类型 select in too)."""
+        return [self[name] for name in ("levels", "kinds", "regions", "units")]
+
     def service_kwargs(self) -> dict:
         return {k: self.cleaned_data[k] for k in ("name", "year", "kind", "units")}
 
 
-class CampaignSettingsForm(forms.ModelForm):
+class CampaignSettingsForm(RoundTripMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "kind", "excellent_min", "good_min", "fair_min", "plan_text", "notice_text"]
@@ -66,9 +71,8 @@ class CampaignSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = {d.step: d.due_on for d in self.instance.deadlines.all()}
         for step in DEADLINE_STEPS:
-            self.fields[f"deadline_{step}"] = forms.DateField(
+            self.fields[f"deadline_{step}"] = DateField(
                 label=_("“%(s)s”截止日期") % {"s": step.label}, required=False, initial=current.get(step.value),
-                widget=forms.DateInput(attrs={"type": "date"}),
             )
 
     def _post_clean(self):  # the service validates and saves; the form only parses
@@ -84,7 +88,7 @@ class CampaignSettingsForm(forms.ModelForm):
         return [self[f"deadline_{step}"] for step in DEADLINE_STEPS]
 
 
-class TeamForm(forms.Form):
+class TeamForm(RoundTripMixin, forms.Form):
     name = forms.CharField(label=_("评估组名称"), max_length=100)
     members = forms.ModelMultipleChoiceField(
         label=_("组员"), queryset=User.objects.filter(access.holders("team.member"), is_active=True),
@@ -99,25 +103,25 @@ class TeamForm(forms.Form):
         self.fields["targets"].label_from_instance = lambda t: t.unit.name
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(RoundTripMixin, forms.Form):
     reason = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class UploadForm(forms.Form):
+class UploadForm(RoundTripMixin, forms.Form):
     file = forms.FileField(label=_("文件"), error_messages={"required": _("请选择要上传的文件")})
     purpose = forms.ChoiceField(choices=Upload.Purpose.choices)
     indicator_code = forms.CharField(required=False, max_length=16)
 
 
-class ReplaceForm(forms.Form):
+class ReplaceForm(RoundTripMixin, forms.Form):
     file = forms.FileField(label=_("新版本文件"), error_messages={"required": _("请选择要上传的文件")})
 
 
 NULL_BOOL = [("", _("未查看")), ("true", _("相符")), ("false", _("不符"))]
 
 
-class FieldVisitForm(forms.Form):
-    visit_date = forms.DateField(label=_("评估日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class FieldVisitForm(RoundTripMixin, forms.Form):
+    visit_date = DateField(label=_("评估日期"), required=False)
     people_met = forms.CharField(label=_("座谈对象"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     listen_notes = forms.CharField(label=_("面上听：单位汇报要点"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     signs_match = forms.TypedChoiceField(label=_("门牌与内设机构一致"), choices=NULL_BOOL, required=False,
@@ -137,7 +141,8 @@ class FieldVisitForm(forms.Form):
 
     def __init__(self, *args, codes: list[str], visit: FieldVisit, **kwargs):
         initial = {f: getattr(visit, f) for f in ("visit_date", "people_met", "listen_notes", "look_notes",
-                                                   "ballots_handed_out", "ballots_returned", "judgement")}
+                                                   "ballots_handed_out", "ballots_returned", "judgement",
+                                                   "extra_problems")}
         for f in ("signs_match", "posts_match", "people_in_place"):
             value = getattr(visit, f)
             initial[f] = "" if value is None else ("true" if value else "false")
@@ -154,14 +159,14 @@ class FieldVisitForm(forms.Form):
 
     def visit_fields(self) -> dict:
         names = ("visit_date", "people_met", "listen_notes", "signs_match", "posts_match", "people_in_place",
-                 "look_notes", "ballots_handed_out", "ballots_returned", "judgement")
+                 "look_notes", "ballots_handed_out", "ballots_returned", "judgement", "extra_problems")
         return {n: self.cleaned_data[n] for n in names}
 
     def checks(self) -> dict:
         return {c: (self.cleaned_data[f"finding_{c}"].strip(), self.cleaned_data[f"problem_{c}"]) for c in self.codes}
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(RoundTripMixin, forms.Form):
     """One self-score (0–100) and a narrative per indicator of the campaign."""
 
     def __init__(self, *args, items, codes, **kwargs):

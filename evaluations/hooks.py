@@ -1,4 +1,4 @@
-"""Columns and facts that the apps above add to the campaign's page.
+"""What the apps above add to a campaign: columns and facts of its page, and work on entering a stage.
 
 The campaign page lives here, in the app that owns campaigns, yet shows what apps above it know: each
 unit's public link (surveys), its provisional score (scoring) and its report (reports). Those apps register a
@@ -43,3 +43,23 @@ def campaign_rows(campaign, targets: Iterable) -> list[dict[str, Any]]:
     """One row per target: {"target": target, <column>: its value or None, …}."""
     columns = {name: reader(campaign) for name, reader in _columns.items()}
     return [{"target": t, **{name: values.get(t.pk) for name, values in columns.items()}} for t in targets]
+
+
+StageHandler = Callable[[Any, Any], None]  # (campaign, actor)
+_on_stage: dict[str, list[StageHandler]] = {}
+
+
+def on_stage_entered(status: str) -> Callable[[StageHandler], StageHandler]:
+    """Register `handler(campaign, actor)` to run, in the advance's transaction, when a campaign enters
+    `status` (e.g. scoring stores each unit's result on entering 撰写报告). A refusal it raises stops the move."""
+
+    def register(handler: StageHandler) -> StageHandler:
+        _on_stage.setdefault(status, []).append(handler)
+        return handler
+
+    return register
+
+
+def stage_entered(campaign, status: str, actor) -> None:
+    for handler in _on_stage.get(status, []):
+        handler(campaign, actor)

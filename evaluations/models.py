@@ -266,6 +266,9 @@ class CampaignEvent(models.Model):
         EXPERT_CHANGED = "expert_changed", _("调整专家")
         JUDGEMENT_SAVED = "judgement_saved", _("专家判断")
         WEIGHTS_FROZEN = "weights_frozen", _("冻结指标权重")
+        SCORING_SETTINGS_CHANGED = "scoring_settings_changed", _("修改评分设置")
+        RESULTS_STORED = "results_stored", _("保存评估结果")
+        RESULT_REVISED = "result_revised", _("调整评估结果")
         # written before the typed events (kept readable: old rows still say themselves)
         FORM_ISSUED = "form_issued", _("发放表册")
         FORM_CHANGED = "form_changed", _("修改表册")
@@ -471,6 +474,7 @@ class FieldVisit(TimeStampedModel):
     ballots_returned = models.PositiveIntegerField(_("收回测评票数"), null=True, blank=True)
     # 评
     judgement = models.TextField(_("综合评价"), blank=True)
+    extra_problems = models.TextField(_("其他问题"), blank=True, help_text=_("每行一条，完成时列入问题清单"))
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

@@ -1,19 +1,17 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from bianzhi.exceptions import ApplicationError
 from bianzhi.access import may, require, restrict
+from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import action_required
 
 from . import services
+from .exporters import events_csv
 from .forms import (
     CampaignCreateForm,
     CampaignSettingsForm,
@@ -43,6 +41,7 @@ from .selectors import (
     upload_get_for_user,
 )
 from .visits import stages_done
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Campaigns
@@ -147,22 +146,10 @@ def campaign_board(request, pk: int):
     })
 
 
-def _text_cell(value: str) -> str:
-    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first) is prefixed with ' (OWASP CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _events_csv(events, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.writer(response)
-    writer.writerow([_("时间"), _("操作人"), _("单位"), _("事件"), _("内容")])
-    for e in events.order_by("created_at", "id"):
-        writer.writerow([
-            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), _text_cell(e.who),
-            _text_cell(e.target.unit.name if e.target else ""), e.type_label, _text_cell(e.sentence),
-        ])
+    events_csv(events, response)
     return response
 
 
@@ -417,10 +404,7 @@ def field_visit(request, pk: int):
                     interview=(form.cleaned_data["interviewee"], form.cleaned_data["interview_notes"]),
                 )
                 if request.POST.get("action") == "complete":
-                    services.field_visit_complete(
-                        target=target, actor=request.user,
-                        extra_problems=form.cleaned_data["extra_problems"].splitlines(),
-                    )
+                    services.field_visit_complete(target=target, actor=request.user)  # reads the saved 其他问题
                     messages.success(request, _("实地评估已完成，问题已列入问题清单"))
                     return redirect("evaluations:package", pk=pk)
                 messages.success(request, _("已保存"))

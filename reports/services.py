@@ -10,7 +10,7 @@ from django.utils import timezone
 from bianzhi.jobs import job_enqueue, job_reset, job_run
 from bianzhi.models import User
 from evaluations import events
-from evaluations.indicators import campaign_dimension_names, campaign_indicators
+from evaluations.indicators import campaign_dimension_names
 from evaluations.models import CampaignTarget
 from scoring.selectors import target_score
 
@@ -40,17 +40,18 @@ def report_request(*, target: CampaignTarget, actor: User) -> Report:
 def report_context(*, report: Report) -> dict:
     target = report.target
     result = target_score(target=target)
-    indicators = campaign_indicators(target.campaign)
+    rows = result.result.indicators if result.result else {}  # the stored version (scoring.selectors)
     dimension_names = campaign_dimension_names(target.campaign)
     indicator_rows = [
         {
             "code": code,
-            "dimension": dimension_names[indicator.dimension_code],
-            "name": indicator.name,
-            "score": 100 * result.indicator_scores[code],
+            "dimension": (result.result.dimensions.get(rows[code]["dimension"], {}).get("name")
+                          or dimension_names.get(rows[code]["dimension"], "")),
+            "name": rows[code]["name"],
+            "score": 100 * value,
         }
-        for code, indicator in indicators.items()
-        if code in result.indicator_scores
+        for code, value in result.indicator_scores.items()
+        if code in rows
     ]
     chart = bar_chart_svg([Bar(f"{row['dimension']}·{row['name']}", row["score"]) for row in indicator_rows])
     return {

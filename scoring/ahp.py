@@ -276,12 +276,12 @@ def _lambda_min(a: np.ndarray, cells: np.ndarray, sweeps: int = 200) -> np.ndarr
         for i, j in cells:
             x0 = math.log(a[i, j])
             lo, hi = x0 - width, x0 + width
-            x = _golden(lambda x: lam_at(i, j, x), lo, hi)
+            x = _golden(lambda x, i=i, j=j: lam_at(i, j, x), lo, hi)
             for _retry in range(50):  # optimum at the bracket edge: move the bracket along
                 if min(x - lo, hi - x) > 1e-6:
                     break
                 lo, hi = x - width, x + width
-                x = _golden(lambda x: lam_at(i, j, x), lo, hi)
+                x = _golden(lambda x, i=i, j=j: lam_at(i, j, x), lo, hi)
             lam_at(i, j, x)
             moved = max(moved, abs(x - x0))
         if moved < 1e-9:
@@ -310,10 +310,14 @@ def nearest_scale(x: float) -> float:
 
 def revision_hints(matrix: Any, limit: int | None = None, ri_table: str = "saaty1980",
                    completion: str = "harker") -> list[RevisionHint]:
-    """Given judgements (upper triangle) whose revision towards w_i / w_j lowers the CR, the
-    largest CR reduction first (ties: largest deviation first). Judgements already at their
-    suggested scale value, changes that would not lower the CR, and judgements that were
-    missing (filled by completion) are not listed."""
+    """For each given judgement (upper triangle), the Saaty value that lowers the CR most when put in its
+    place; listed by the CR after the change, lowest first (ties: largest deviation from w_i / w_j first).
+
+    Every one of the 17 scale values is tried: moving a judgement only towards w_i / w_j can miss the fix of
+    an intransitive matrix (for [[1, 2, 1/6], [1/2, 1, 3], [6, 1/3, 1]] the fix is a_13 = 6, CR 0, while the
+    nearest value to w_1 / w_3 leaves CR at 0.48). Changes that would not lower the CR and judgements that
+    were missing (filled by completion) are not listed.
+    """
     a, has_missing = _parse(matrix)
     if a.shape[0] <= 2:
         return []
@@ -323,16 +327,21 @@ def revision_hints(matrix: Any, limit: int | None = None, ri_table: str = "saaty
     hints = []
     for i, j in np.argwhere(np.triu(~np.isnan(a), 1)):
         suggested = float(w[i] / w[j])
-        scale = nearest_scale(suggested)
-        if math.isclose(scale, a[i, j], rel_tol=TOL):
-            continue
-        b = a.copy()
-        b[i, j], b[j, i] = scale, 1.0 / scale
-        b = _complete(b, completion) if has_missing else b
-        cr_after = _priorities(b, "eigenvector", ri_table, None).cr
-        if cr_after < base.cr:
-            hints.append(RevisionHint(int(i), int(j), float(a[i, j]), suggested, scale,
-                                      abs(math.log(a[i, j] / suggested)), cr_after))
+        best: tuple[float, float] | None = None  # (cr after, scale value)
+        for scale in SAATY_SCALE:
+            if math.isclose(scale, a[i, j], rel_tol=TOL):
+                continue
+            b = a.copy()
+            b[i, j], b[j, i] = scale, 1.0 / scale
+            b = _complete(b, completion) if has_missing else b
+            cr_after = _priorities(b, "eigenvector", ri_table, None).cr
+            # ties between values: the one nearer to w_i / w_j (the smaller change of mind)
+            key = (round(cr_after, 12), abs(math.log(scale / suggested)))
+            if best is None or key < (round(best[0], 12), abs(math.log(best[1] / suggested))):
+                best = (cr_after, scale)
+        if best is not None and best[0] < base.cr:
+            hints.append(RevisionHint(int(i), int(j), float(a[i, j]), suggested, best[1],
+                                      abs(math.log(a[i, j] / suggested)), best[0]))
     hints.sort(key=lambda h: (h.cr_after, -h.deviation))
     return hints[:limit]
 

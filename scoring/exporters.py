@@ -2,12 +2,13 @@
 
 from io import BytesIO
 
-from openpyxl import Workbook
+from django.utils import timezone
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from django.utils import timezone
+from bianzhi import spreadsheets
 
 from .models import ROOT_NODE, IndicatorTree, WeightFreeze
+from .rules import round1
 
 
 def tree_rows(*, tree: IndicatorTree, freeze: WeightFreeze | None = None, local: dict | None = None,
@@ -32,9 +33,10 @@ def tree_rows(*, tree: IndicatorTree, freeze: WeightFreeze | None = None, local:
 HEADERS = ["编码", "维度", "指标", "指标类型", "方向", "满分", "数据来源", "评分标准", "局部权重", "全局权重"]
 
 
+@spreadsheets.exporter
 def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
     """The table a report needs: the tree, its local and global weights (unrounded; shown with 4 decimals)."""
-    wb = Workbook()
+    wb = spreadsheets.workbook()
     ws = wb.active
     ws.title = "指标权重"
     ws.append([f"{tree.name} 指标体系及权重"])
@@ -70,6 +72,7 @@ def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if freeze is not None:
         _consistency_sheet(wb.create_sheet("一致性检验"), tree, freeze)
+    spreadsheets.neutralise(wb)  # names, guidelines and sources are typed by users
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -85,3 +88,47 @@ def _consistency_sheet(ws, tree: IndicatorTree, freeze: WeightFreeze) -> None:
     if freeze.hierarchy_cr is not None:
         ws.append(["总体一致性比率 CR", None, None, None, freeze.hierarchy_cr])
     ws.column_dimensions["A"].width = 20
+
+
+# ---------------------------------------------------------------- the campaign's results
+
+@spreadsheets.exporter
+def results_xlsx(*, campaign, results) -> bytes:
+    """One row per unit, one column per indicator (points on its full marks); a second sheet with each score's
+    source and evidence. Read from the stored versions (or the live ones, marked 暂定)."""
+    wb = spreadsheets.workbook()
+    ws = wb.active
+    ws.title = "评估结果"
+    codes = list(results[0].indicators) if results else []
+    names = {c: results[0].indicators[c]["name"] for c in codes}
+    head = ["单位", "单位类别", "层级", "版本", "总分", "执行情况", "使用效益", "等次", "总排名", "同类别排名", "同层级排名",
+            "已得分指标", "缺失指标"] + [f"{c} {names[c]}" for c in codes]
+    ws.append(head)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    sources = wb.create_sheet("得分来源")
+    sources.append(["单位", "编码", "指标", "得分", "满分", "全局权重", "来源", "依据", "缺失原因"])
+    for cell in sources[1]:
+        cell.font = Font(bold=True)
+    for r in results:
+        unit = r.target.unit
+        spreadsheets.append(ws, [v for v in [
+            unit.name, unit.get_kind_display(), unit.get_level_display(),
+            "暂定" if r.provisional else f"v{r.version}",
+            _shown(r.total), _shown(r.execution), _shown(r.benefit),
+            r.grade_label, r.rank_overall, r.rank_kind, r.rank_level, r.coverage,
+            "、".join(m["name"] for m in r.missing),
+        ]] + [r.indicators.get(c, {}).get("points") for c in codes])
+        for code, row in r.indicators.items():
+            spreadsheets.append(sources, [v for v in [
+                unit.name, code, row["name"], row["points"], row["full"], row["weight"], row["source"], row["evidence"],
+                row.get("why", ""),
+            ]])
+    ws.freeze_panes = "B2"
+    out = BytesIO()
+    spreadsheets.neutralise(wb).save(out)
+    return out.getvalue()
+
+
+def _shown(value) -> float | None:
+    return None if value is None else float(round1(value))

@@ -141,12 +141,14 @@ def group_result(
     method: str = "aij",
     ri_table: str = DEFAULT_RI_TABLE,
     names: Mapping[str, str] | None = None,
+    priority_method: str = "eigenvector",
 ) -> GroupResult:
     """Group weights of a two-level tree.
 
     nodes: node key -> its children's codes, in matrix order (`root` -> dimension codes, each dimension code ->
     its indicator codes). judgements: node key -> [(expert weight, matrix)] of the experts taken into account.
     Raises ValueError (Chinese) when a node with two or more children has no judgement at all.
+    priority_method: how each matrix gives weights (ahp.METHODS: 特征向量法, 方根法, 和积法).
     """
     names = names or {}
     tree_nodes: dict[str, ahp.Node] = {}
@@ -168,14 +170,14 @@ def group_result(
                 node.matrix = ahp.aggregate_judgements(matrices, weights)
                 ahp.priorities(node.matrix, ri_table=ri_table)  # to name the node if the group matrix is unusable
             else:
-                each = [ahp.priorities(m, ri_table=ri_table) for m in matrices]
+                each = [ahp.priorities(m, method=priority_method, ri_table=ri_table) for m in matrices]
                 node.weights = ahp.aggregate_priorities([p.weights for p in each], weights, mean="geometric").tolist()
                 aip_cr[key] = max(p.cr for p in each)
         except ValueError as exc:
             raise ValueError(f"「{label}」：{engine_error_zh(exc, len(children))}") from None
     top = tree_nodes[root]
     top.children = [tree_nodes[code] for code in nodes[root]]
-    synthesis = ahp.synthesize(top, ri_table=ri_table)
+    synthesis = ahp.synthesize(top, method=priority_method, ri_table=ri_table)
     local = {}
     for key, children in nodes.items():
         p = synthesis.local["" if key == root else key]
@@ -189,3 +191,26 @@ def group_result(
     global_weights = {path.rsplit("/", 1)[-1]: w for path, w in synthesis.global_weights.items()}
     hierarchy_cr = synthesis.cr if method == "aij" else None
     return GroupResult(local, global_weights, hierarchy_cr)
+
+
+PRIORITY_METHOD_LABELS = {"eigenvector": "特征向量法", "geometric_mean": "方根法", "arithmetic_mean": "和积法"}
+
+
+def expert_issues(nodes: Mapping[str, Sequence[str]], judged: Mapping[str, float], threshold: float,
+                  names: Mapping[str, str] | None = None) -> list[str]:
+    """Why one expert's judgements should not go into the group (empty: they may).
+
+    nodes: node -> children; judged: node -> the CR of the expert's current matrix there. A matrix not filled
+    at all cannot be completed (completion only bridges pairs left out of a connected matrix); a CR at or above
+    the threshold is inconsistent.
+    """
+    names = names or {}
+    to_judge = [key for key, children in nodes.items() if len(children) > 1]
+    issues = []
+    blank = [key for key in to_judge if key not in judged]
+    if blank:
+        issues.append(f"{len(blank)} 个判断矩阵（共 {len(to_judge)} 个）未填写")
+    for key in to_judge:
+        if key in judged and judged[key] >= threshold:
+            issues.append(f"「{names.get(key, key)}」CR = {judged[key]:.2f} ≥ {threshold:.2f}")
+    return issues

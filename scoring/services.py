@@ -17,12 +17,13 @@ from evaluations import events
 from evaluations.guard import campaign_writable
 from evaluations.models import Campaign
 
-from . import ahp, judging
-from .models import ROOT_NODE, Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
-from .selectors import tree_judgement_inputs, tree_nodes
+from . import ahp, judging, rules
+from .models import Expert, IndicatorTree, Judgement, TreeDimension, TreeIndicator, WeightFreeze
+from .selectors import freeze_preview, tree_nodes
 from .tree_defaults import build_default_tree
 
-INDICATOR_FIELDS = ("name", "guideline", "kind", "source", "direction", "full_marks")
+INDICATOR_FIELDS = ("name", "guideline", "kind", "source", "direction", "full_marks", "rule", "params", "exempt_reason")
+TREE_SETTINGS = ("execution_dimensions", "min_coverage", "min_sample", "long_vacancy_months", "cr_threshold")
 
 
 def _locked_tree(tree_id: int, what: str = "tree") -> IndicatorTree:
@@ -36,7 +37,7 @@ def _locked_tree(tree_id: int, what: str = "tree") -> IndicatorTree:
 
 
 def _copy(source: IndicatorTree, **fields) -> IndicatorTree:
-    tree = IndicatorTree.objects.create(source=source, **fields)
+    tree = IndicatorTree.objects.create(source=source, **{f: getattr(source, f) for f in TREE_SETTINGS}, **fields)
     for dimension in source.dimensions.prefetch_related("indicators"):
         copy = TreeDimension.objects.create(tree=tree, code=dimension.code, name=dimension.name, position=dimension.position)
         TreeIndicator.objects.bulk_create(
@@ -109,6 +110,8 @@ def dimension_add(*, tree: IndicatorTree, name: str, actor: User) -> TreeDimensi
 def dimension_rename(*, dimension: TreeDimension, name: str, actor: User) -> TreeDimension:
     tree = _locked_tree(dimension.tree_id)
     name, before = _clean_name(name), dimension.name
+    if name == before:  # saved unchanged: nothing to record
+        return dimension
     TreeDimension.objects.filter(pk=dimension.pk).update(name=name)
     dimension.name = name
     events.event_dimension_renamed(campaign=tree.campaign, actor=actor, code=dimension.code, before=before, after=name)
@@ -144,6 +147,25 @@ def _indicator_values(values: Mapping) -> dict:
         raise ApplicationError(_("未知的指标方向"))
     if "full_marks" in out and not Decimal(str(out["full_marks"])) > 0:
         raise ApplicationError(_("满分必须大于 0"))
+    if "rule" in out and out["rule"] not in rules.RULES:
+        raise ApplicationError(_("未知的计分规则"))
+    if "params" in out:
+        params = out["params"] or {}
+        if not isinstance(params, dict):
+            raise ApplicationError(_("规则参数须为“名称: 值”的形式"))
+        allowed = rules.RULES[out.get("rule", "sheet")][1] if "rule" in out else None
+        if allowed is not None and set(params) - set(allowed):
+            raise ApplicationError(_("该计分规则没有这些参数：%(p)s") % {"p": "、".join(sorted(set(params) - set(allowed)))})
+        for name, value in params.items():
+            if isinstance(allowed, dict) and isinstance(allowed.get(name), (int, float)):
+                try:
+                    if float(value) < 0:
+                        raise ValueError
+                except (TypeError, ValueError):
+                    raise ApplicationError(_("参数 %(p)s 须为不小于 0 的数") % {"p": name}) from None
+        out["params"] = params
+    if "exempt_reason" in out:
+        out["exempt_reason"] = (out["exempt_reason"] or "").strip()
     return out
 
 
@@ -166,13 +188,17 @@ def indicator_update(*, indicator: TreeIndicator, actor: User, dimension: TreeDi
     """Rename or re-describe an indicator; with `dimension`, move it there (it goes last)."""
     tree = _locked_tree(indicator.tree_id)
     values = _indicator_values(values)
-    before = {f: str(getattr(indicator, f)) for f in values}
+    stored = TreeIndicator.objects.select_related("dimension").get(pk=indicator.pk)  # a ModelForm has set `indicator`
+    before = {f: str(getattr(stored, f)) for f in values}
+    moved = dimension is not None and dimension.pk != stored.dimension_id
+    if not moved and before == {f: str(v) for f, v in values.items()}:  # saved unchanged: nothing to record
+        return stored
     for field, value in values.items():
         setattr(indicator, field, value)
-    if dimension is not None and dimension.pk != indicator.dimension_id:
+    if moved:
         if dimension.tree_id != tree.pk:
             raise ApplicationError(_("只能移动到本指标体系的维度"))
-        before["dimension"] = indicator.dimension.code
+        before["dimension"] = stored.dimension.code
         values["dimension"] = dimension.code
         indicator.dimension = dimension
         indicator.position = (dimension.indicators.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -212,6 +238,8 @@ def expert_update(*, expert: Expert, weight: Decimal, excluded: bool, exclude_re
     if not weight or weight <= 0:
         raise ApplicationError(_("专家权重必须大于 0"))
     before = {"weight": str(expert.weight), "excluded": expert.excluded, "reason": expert.exclude_reason}
+    if before == {"weight": str(weight), "excluded": excluded, "reason": exclude_reason}:
+        return expert  # saved unchanged: nothing to record
     expert.weight, expert.excluded, expert.exclude_reason = weight, excluded, exclude_reason
     expert.save(update_fields=["weight", "excluded", "exclude_reason", "updated_at"])
     events.event_expert_changed(campaign=tree.campaign, actor=actor, expert_id=expert.pk, name=expert.name, before=before,
@@ -243,8 +271,14 @@ def judgement_save(*, expert: Expert, node: str, answers: Mapping[tuple[int, int
 
 
 @transaction.atomic
-def weights_freeze(*, tree: IndicatorTree, method: str, ri_table: str, actor: User) -> WeightFreeze:
-    """Aggregate the experts taken into account and freeze the weights: who, when, how, with which experts."""
+def weights_freeze(*, tree: IndicatorTree, method: str, ri_table: str, actor: User, priority_method: str = "eigenvector",
+                   override_reason: str = "", include: frozenset[int] = frozenset()) -> WeightFreeze:
+    """Aggregate the experts taken into account and freeze the weights: who, when, how, with which experts.
+
+    The consistency gate: experts with blank matrices or a CR at or above the tree's threshold are left out
+    (with the reason, in the freeze record) unless listed in `include`; if the group's CR at some node is still
+    not below the threshold, the freeze needs a written `override_reason`, recorded with it.
+    """
     tree = _locked_tree(tree.pk, "weights")
     if tree.is_template:
         raise ApplicationError(_("模板没有权重可冻结"))
@@ -252,24 +286,61 @@ def weights_freeze(*, tree: IndicatorTree, method: str, ri_table: str, actor: Us
         raise ApplicationError(_("未知的集结方法"))
     if ri_table not in ahp.RI_TABLES:
         raise ApplicationError(_("未知的 RI 表"))
-    inputs = tree_judgement_inputs(tree=tree)
-    if not inputs.included:
+    if priority_method not in ahp.METHODS:
+        raise ApplicationError(_("未知的权重计算方法"))
+    preview = freeze_preview(tree=tree, method=method, ri_table=ri_table, priority_method=priority_method, include=include)
+    inputs, result = preview.inputs, preview.group
+    if not inputs.included and not inputs.gated:
         raise ApplicationError(_("还没有专家参与集结"))
-    try:
-        result = judging.group_result(inputs.nodes, ROOT_NODE, inputs.judgements, method, ri_table, inputs.names)
-    except ValueError as exc:
-        raise ApplicationError(str(exc)) from None
+    if preview.error:
+        raise ApplicationError(preview.error)
+    override_reason = (override_reason or "").strip()
+    if preview.inconsistent and not override_reason:
+        raise ApplicationError(
+            _("以下判断矩阵的群组一致性比率未低于 %(t)s，不能冻结：%(nodes)s。请修改判断，或写明仍要冻结的理由。")
+            % {"t": f"{tree.cr_threshold:.2f}", "nodes": "、".join(f"{n}（CR {cr:.2f}）" for n, cr in preview.inconsistent)}
+        )
+    excluded = [{"id": e.pk, "name": e.name, "reason": e.exclude_reason} for e in inputs.excluded]
+    excluded += [{"id": e.pk, "name": e.name, "reason": "；".join(issues), "gate": True} for e, issues in inputs.gated]
     freeze = WeightFreeze.objects.create(
-        tree=tree, frozen_by=actor, method=method, ri_table=ri_table,
+        tree=tree, frozen_by=actor, method=method, ri_table=ri_table, priority_method=priority_method,
+        cr_threshold=tree.cr_threshold, override_reason=override_reason if preview.inconsistent else "",
         experts=[{"id": e.pk, "name": e.name, "weight": str(e.weight)} for e in inputs.included],
-        excluded_experts=[{"id": e.pk, "name": e.name, "reason": e.exclude_reason} for e in inputs.excluded],
+        excluded_experts=excluded,
         local_weights={key: node.weights for key, node in result.local.items()},
         consistency={key: {"cr": node.cr, "ci": node.ci, "lambda_max": node.lambda_max, "experts": node.experts}
                      for key, node in result.local.items()},
         global_weights=result.global_weights,
         hierarchy_cr=result.hierarchy_cr,
     )
-    events.event_weights_frozen(campaign=tree.campaign, actor=actor, method=method, ri_table=ri_table,
-                                experts=[e["name"] for e in freeze.experts], excluded=freeze.excluded_experts,
-                                global_weights={k: round(v, 6) for k, v in result.global_weights.items()})
+    events.event_weights_frozen(
+        campaign=tree.campaign, actor=actor, method=method, ri_table=ri_table, priority_method=priority_method,
+        experts=[e["name"] for e in freeze.experts], excluded=freeze.excluded_experts,
+        inconsistent=[{"node": n, "cr": round(cr, 4)} for n, cr in preview.inconsistent],
+        override_reason=freeze.override_reason,
+        global_weights={k: round(v, 6) for k, v in result.global_weights.items()},
+    )
     return freeze
+
+
+@transaction.atomic
+def tree_settings_update(*, tree: IndicatorTree, actor: User, **values) -> IndicatorTree:
+    """The campaign's scoring settings (sub-score split, minimum coverage, minimum sample, 长期空编 months,
+    CR threshold): editable until the weights are frozen."""
+    tree = _locked_tree(tree.pk)
+    before = {f: str(getattr(tree, f)) for f in values if f in TREE_SETTINGS}
+    for name, value in values.items():
+        if name not in TREE_SETTINGS:
+            raise ApplicationError(_("未知的设置项"))
+        setattr(tree, name, value)
+    codes = set(tree.dimensions.values_list("code", flat=True))
+    if not set(tree.execution_dimensions or []) <= codes:
+        raise ApplicationError(_("执行情况维度中有本指标体系没有的维度"))
+    if not 0 < float(tree.cr_threshold) < 1:
+        raise ApplicationError(_("一致性比率阈值须在 0 与 1 之间"))
+    tree.full_clean(exclude=["campaign", "source", "created_by", "name"])
+    tree.save()
+    after = {f: str(getattr(tree, f)) for f in before}
+    if after != before:  # saving the page unchanged records nothing
+        events.event_scoring_settings_changed(campaign=tree.campaign, actor=actor, before=before, after=after)
+    return tree

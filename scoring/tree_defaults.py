@@ -54,6 +54,28 @@ GUIDELINES: dict[str, tuple[str, str, str]] = {
 }
 
 
+# code -> (rule, params): how the default tree scores each indicator from its source (scoring.rules.RULES).
+# Every other indicator is scored from the lead-signed evaluation sheet ("sheet").
+DEFAULT_RULES: dict[str, tuple[str, dict]] = {
+    "D3_01": ("sheet", {"long_vacancy_deduction": 2}),  # 编制与职责适宜度: 长期空编 lowers it
+    "D3_02": ("posts_within", {"per_post": 5}),
+    "D3_03": ("staffing_in_place", {}),
+    "D3_05": ("staff_dimension", {"dimension": "D3"}),
+    "D4_01": ("staff_dimension", {"dimension": "D4"}),
+    "D4_04": ("staff_dimension", {"dimension": "D4"}),
+    "D5_04": ("questions", {"form": "questionnaire"}),
+    "D6_08": ("questions", {"form": "satisfaction"}),
+    "D6_10": ("deduction", {"per_item": 5}),
+    "D7_02": ("sheet", {"long_vacancy_deduction": 2}),  # 职责饱和程度: 长期空编 lowers it
+    "D7_03": ("staff_dimension", {"dimension": "D7"}),
+    "D8_02": ("quota_rules", {"per_case": 10}),
+}
+
+
+def default_rule(code: str) -> tuple[str, dict]:
+    return DEFAULT_RULES.get(code, ("sheet", {}))
+
+
 def build_default_tree(tree_model, dimension_model, indicator_model):
     """Create the default template with the given model classes (the real ones, or a migration's historical
     ones); returns the existing template if there is one. No Django import here: the caller passes the models."""
@@ -70,5 +92,7 @@ def build_default_tree(tree_model, dimension_model, indicator_model):
                 tree=tree, dimension=dim, code=indicator.code, name=indicator.name, guideline=guideline, kind=kind,
                 source=source, direction="negative" if indicator.negative else "positive",
                 full_marks=DEFAULT_FULL_MARKS, position=i_pos,
+                **({} if not hasattr(indicator_model, "rule") else
+                   dict(zip(("rule", "params"), default_rule(indicator.code)))),
             )
     return tree

@@ -19,6 +19,10 @@ urlpatterns = [
     path(campaign + "ahp/experts/invite/", views.expert_invite_view, name="expert_invite"),
     path(campaign + "ahp/experts/<int:pk>/", views.expert_update_view, name="expert_update"),
     path(campaign + "ahp/freeze/", views.weights_freeze_view, name="weights_freeze"),
+    path(campaign + "results/", views.results_page, name="results"),
+    path(campaign + "results.xlsx", views.results_xlsx, name="results_xlsx"),
+    path(campaign + "results/settings/", views.tree_settings_view, name="tree_settings"),
+    path(campaign + "results/<int:target_pk>/", views.result_detail, name="result_detail"),
     # The expert's pages: the token is the only credential.
     path("ahp/<str:token>/", views.judge_index, name="judge_index"),
     path("ahp/<str:token>/<slug:node>/", views.judge_node, name="judge_node"),

@@ -9,18 +9,33 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from bianzhi.access import may, require, restrict
 from bianzhi.exceptions import ApplicationError
-from bianzhi.access import may, require
 from evaluations.selectors import campaign_get_for_user
 
 from . import ahp, exporters, judging, services
-from .forms import AggregationForm, ExpertInviteForm, ExpertUpdateForm, IndicatorForm
-from .models import ROOT_NODE
+from .forms import AggregationForm, ExpertInviteForm, ExpertUpdateForm, FreezeForm, IndicatorForm, TreeSettingsForm
+from .models import ROOT_NODE, IndicatorTree
 from .selectors import (
-    campaign_tree, dimension_get, expert_get, expert_get_by_token, expert_list, indicator_get, judgement_is_current,
-    node_label, template_list, tree_frozen, tree_judgement_inputs, tree_nodes,
+    campaign_results,
+    campaign_tree,
+    dimension_get,
+    expert_get,
+    expert_get_by_token,
+    expert_list,
+    freeze_preview,
+    indicator_get,
+    judgement_is_current,
+    node_label,
+    result_history,
+    results_sensitivity,
+    target_result,
+    template_list,
+    tree_frozen,
+    tree_judgement_inputs,
+    tree_nodes,
 )
 
 
@@ -249,18 +264,44 @@ def expert_update_view(request, campaign_pk: int, pk: int):
     return _to_ahp(campaign_pk)
 
 
+
 @login_required
-@require_POST
 def weights_freeze_view(request, campaign_pk: int):
-    _campaign, tree = _tree_or_404(request, campaign_pk, "ahp.freeze")
-    form = AggregationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择集结方法和 RI 表"))
-        return _to_ahp(campaign_pk)
-    if _run(request, lambda: services.weights_freeze(tree=tree, actor=request.user, **form.cleaned_data),
-            _("权重已冻结：此后指标体系和权重不能再修改")):
+    """GET: what the freeze will do (who is in, who is left out and why, the weights, the group CRs) and a
+    confirmation; POST with the confirmation: freeze."""
+    campaign, tree = _tree_or_404(request, campaign_pk, "ahp.freeze")
+    if tree_frozen(tree):
         return _to_tree(campaign_pk)
-    return _to_ahp(campaign_pk)
+    data = request.POST if request.method == "POST" else request.GET.copy()
+    if request.method != "POST":
+        for name, value in (("method", "aij"), ("ri_table", "saaty1980"), ("priority_method", "eigenvector")):
+            data.setdefault(name, value)
+    form = FreezeForm(data, tree=tree)
+    preview = None
+    if form.is_valid():
+        data = form.cleaned_data
+        preview = freeze_preview(tree=tree, method=data["method"], ri_table=data["ri_table"],
+                                 priority_method=data["priority_method"], include=frozenset(data["include"]))
+        if request.method == "POST":
+            if not data["confirm"]:
+                form.add_error("confirm", _("请勾选确认后再冻结"))
+            else:
+                try:
+                    services.weights_freeze(
+                        tree=tree, actor=request.user, method=data["method"], ri_table=data["ri_table"],
+                        priority_method=data["priority_method"], override_reason=data["override_reason"],
+                        include=frozenset(data["include"]))
+                except ApplicationError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, _("权重已冻结：此后指标体系和权重不能再修改"))
+                    return _to_tree(campaign_pk)
+    rows = exporters.tree_rows(tree=tree, local={k: n.weights for k, n in preview.group.local.items()},
+                               global_weights=preview.group.global_weights) if preview and preview.group else None
+    return render(request, "scoring/freeze_confirm.html", {
+        "campaign": campaign, "tree": tree, "form": form, "preview": preview, "rows": rows,
+        "method_labels": judging.PRIORITY_METHOD_LABELS,
+    }, status=400 if request.method == "POST" else 200)
 
 
 # ---------------------------------------------------------------- the expert's pages (public, by token)
@@ -363,3 +404,63 @@ def judge_preview(request, token: str, node: str):
         "cr": result.cr if result else None, "consistent": result.consistent if result else None,
         "weights": dict(zip(codes, result.weights)) if result else None, "error": context.get("error"),
     })
+
+
+# ---------------------------------------------------------------- results
+
+@login_required
+@require_safe
+def results_page(request, campaign_pk: int):
+    """Every unit's result (stored, or live and marked 暂定 before 撰写报告), coverage, ranks, sensitivity."""
+    campaign = _campaign_for(request, campaign_pk, "results.view_all")
+    results = campaign_results(campaign=campaign)
+    tree = campaign_tree(campaign=campaign)
+    editable = tree and may(request.user, "tree.edit", campaign) and not tree_frozen(tree)
+    settings_form = TreeSettingsForm(instance=tree) if editable else None
+    return render(request, "scoring/results.html", {
+        "campaign": campaign, "results": results, "tree": tree, "settings_form": settings_form,
+        "provisional": any(r.provisional for r in results),
+        "incomplete": sum(1 for r in results if not r.complete),
+        "sensitivity": results_sensitivity(campaign=campaign, results=results),
+    })
+
+
+@login_required
+@require_safe
+def result_detail(request, campaign_pk: int, target_pk: int):
+    campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+    target = get_object_or_404(restrict(campaign.targets.select_related("unit"), request.user, "package.view"),
+                               pk=target_pk)  # another unit's: 404
+    require(request.user, "results.view_all", campaign)
+    return render(request, "scoring/result_detail.html", {
+        "campaign": campaign, "target": target, "result": target_result(target=target),
+        "history": result_history(target=target),
+    })
+
+
+@login_required
+@require_safe
+def results_xlsx(request, campaign_pk: int):
+    campaign = _campaign_for(request, campaign_pk, "results.view_all")
+    response = HttpResponse(
+        exporters.results_xlsx(campaign=campaign, results=campaign_results(campaign=campaign)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="results-{campaign.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def tree_settings_view(request, campaign_pk: int):
+    campaign, tree = _tree_or_404(request, campaign_pk, "tree.edit")
+    form = TreeSettingsForm(request.POST, instance=IndicatorTree.objects.get(pk=tree.pk))
+    if form.is_valid():
+        values = {f: form.cleaned_data[f] for f in services.TREE_SETTINGS}
+        if _run(request, lambda: services.tree_settings_update(tree=tree, actor=request.user, **values),
+                _("评分设置已保存")):
+            return redirect("scoring:results", campaign_pk=campaign_pk)
+    else:
+        messages.error(request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" if f in form.fields else " ".join(e)
+                                         for f, e in form.errors.items()))
+    return redirect("scoring:results", campaign_pk=campaign_pk)

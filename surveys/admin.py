@@ -34,7 +34,8 @@ class BallotBoxAdmin(ReadOnlyAdmin):
     """Counts only: the spent set and the ballots' codes are not shown here."""
 
     list_display = ["form", "target", "issued", "used"]
-    exclude = ["spent"]
+    exclude = ["spent_bits"]
+    readonly_fields = ["form", "target", "issued", "used", "pending", "released", "pending_comment_sheets", "created_at"]
 
 
 @admin.register(SheetEntry)

@@ -99,7 +99,7 @@ def evaluation_sheet_form(dimensions) -> dict:
         "intro": "评估组逐项对照“三定”规定和相关材料评分，每项 0–10 分，可保留 1 位小数，并写明评分理由。",
         "questions": [
             {"code": indicator.code.lower(),
-             "text": indicator.name + ("（负向指标：失误越多得分越低）" if indicator.negative else ""),
+             "text": indicator.name + ("（负向指标：填写发生重大失误的起数，按规则扣分）" if indicator.negative else ""),
              "type": "score", "min_score": 0, "max_score": 10, "decimals": 1,
              "dimension": dimension.code, "indicator": indicator.code}
             for dimension in dimensions

@@ -1,10 +1,11 @@
 """Writing a form's answers as rows: stable columns, codes and labels both, multiple choice one column per
 option. Plain functions over plain values (no ORM), so the column layout is easy to test and to reuse."""
 
-import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+from bianzhi import spreadsheets
 
 from .rules import plain, split_multiple
 
@@ -50,11 +51,12 @@ def codebook(questions: Sequence[QuestionColumns]) -> Iterator[list[str]]:
             yield [header, q.text, q.type, "；".join(f"{v}={label}" for v, label in q.choices)]
 
 
+@spreadsheets.exporter
 def csv_bytes(rows: Iterable[list]) -> Iterator[bytes]:
     """CSV in UTF-8 with a BOM, so Excel opens Chinese text correctly; yields chunks to write as they come."""
     yield "\ufeff".encode()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.csv_writer(buffer)
     for row in rows:
         writer.writerow(row)
         if buffer.tell() > 64_000:

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bianzhi.widgets import DateTimeField, RoundTripMixin
 
-class ScheduleForm(forms.Form):
-    opens_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(
-        label=_("截止时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+
+class ScheduleForm(RoundTripMixin, forms.Form):
+    opens_at = DateTimeField(label=_("开始时间"))
+    closes_at = DateTimeField(label=_("截止时间"), required=False)
 
     def clean(self):
         data = super().clean()

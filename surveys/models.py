@@ -216,17 +216,25 @@ class SurveyLink(TimeStampedModel):
 class BallotBox(models.Model):
     """The one-use ballots of one unit for one anonymous form (测评票, or invitations to a public form).
 
-    Which ballots are spent is kept here as a sorted set of ids, not as a flag on each ballot: a ballot row
-    written in the same transaction as the answer would share its PostgreSQL transaction id (xmin) and its
-    place in the table, and could be joined back to it. This row shows the unit's latest answer, nothing more.
-    The row lock on it is what makes a ballot one-use under concurrency (see services.ballot_spend).
+    Which ballots are spent is kept here as a bitmap by serial number (one bit per issued ballot: 50 bytes
+    for a unit of 400), not as a flag on each ballot: a ballot row written in the same transaction as the
+    answer would share its PostgreSQL transaction id (xmin) and could be joined back to it. The bitmap says
+    which ballots were used, never in which order. The row lock on the box is what makes a ballot one-use
+    under concurrency (see services.ballot_submit).
+
+    The staff assessment keeps no answer sheets at all (see StaffTally, StaffComment): `pending` ballots are
+    counted in the tallies' pending columns and become visible together, `released` in batches of at least
+    SURVEY_MIN_RESPONSES_FOR_STATS, so comparing the statistics before and after one ballot shows nothing.
     """
 
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="ballot_boxes")
     target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="ballot_boxes")
     issued = models.PositiveIntegerField(_("已发放"), default=0)
     used = models.PositiveIntegerField(_("已使用"), default=0)
-    spent = models.JSONField(_("已使用的票"), default=list, blank=True)
+    spent_bits = models.BinaryField(_("已使用的票"), default=bytes, blank=True)
+    pending = models.PositiveIntegerField(_("待发布的测评票"), default=0)
+    released = models.PositiveIntegerField(_("已发布的测评票"), default=0)
+    pending_comment_sheets = models.PositiveIntegerField(_("待发布的意见份数"), default=0)
     # No updated_at: it would record the precise time of the latest answer.
     created_at = models.DateTimeField(_("首次发放时间"), default=timezone.now)
 
@@ -241,6 +249,18 @@ class BallotBox(models.Model):
     @property
     def response_rate(self) -> float | None:
         return self.used / self.issued if self.issued else None
+
+    def is_spent(self, serial: int) -> bool:
+        byte, bit = divmod(serial - 1, 8)
+        bits = bytes(self.spent_bits or b"")
+        return byte < len(bits) and bool(bits[byte] >> bit & 1)
+
+    def mark_spent(self, serial: int) -> None:
+        byte, bit = divmod(serial - 1, 8)
+        bits = bytearray(self.spent_bits or b"")
+        bits.extend(b"\0" * (byte + 1 - len(bits)))
+        bits[byte] |= 1 << bit
+        self.spent_bits = bytes(bits)
 
 
 class Ballot(models.Model):
@@ -264,11 +284,10 @@ class Ballot(models.Model):
 
 
 class SurveyResponse(models.Model):
-    """One submitted form. It keeps the day, never the time or who: answers must not lead back to a person.
+    """One submitted public form (satisfaction, questionnaire). It keeps the day, never the time or who.
 
-    The key is random, so neither the ids nor an ORDER BY id mirror the order in which answers came; the
-    staff assessment's rows are also rewritten after each answer (services._rows_reshuffle), so neither
-    does their place in the table.
+    The key is random, so neither the ids nor an ORDER BY id mirror the order in which answers came. The
+    staff assessment (测评表) writes no answer sheet at all: see StaffTally and StaffComment.
     """
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
@@ -280,6 +299,8 @@ class SurveyResponse(models.Model):
     too_fast = models.BooleanField(_("作答过快"), default=False)
     straight_lined = models.BooleanField(_("全部同一选项"), default=False)
     busy_network = models.BooleanField(_("同一网络提交过多"), default=False)
+    # Taken while the abuse-control cache was unreachable: device, address and start-token checks were skipped.
+    unchecked = models.BooleanField(_("提交时未能防刷校验"), default=False)
     is_voided = models.BooleanField(_("已作废"), default=False)
     void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
 
@@ -293,7 +314,7 @@ class SurveyResponse(models.Model):
     def flags(self) -> list[str]:
         return [str(f.verbose_name) for f in self._meta.fields if f.name in self.FLAG_FIELDS and getattr(self, f.name)]
 
-    FLAG_FIELDS = ("too_fast", "straight_lined", "busy_network")
+    FLAG_FIELDS = ("too_fast", "straight_lined", "busy_network", "unchecked")
 
 
 class Answer(models.Model):
@@ -324,6 +345,55 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["response", "question"], name="%(app_label)s_%(class)s_response_question"),
         ]
         indexes = [models.Index(fields=["question", "choice"], name="surveys_answer_question_choice")]
+
+
+class StaffTally(models.Model):
+    """The staff assessment's answers to one option of one question in one unit, as counts: no answer sheet.
+
+    A ballot adds one to `pending` (and its score to `pending_sum`) in place; when the unit's box has
+    gathered a batch of at least SURVEY_MIN_RESPONSES_FOR_STATS ballots, pending moves into `count`/`total`,
+    which is all that statistics and exports read. Updated in place, the row keeps no order of answers: no
+    row per answer, no key, place or transaction id to sort by. `choice` is "" for a score question.
+    """
+
+    # Random, and all of a unit's rows are created at once: neither key nor creation tells a first answer.
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="staff_tallies")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="staff_tallies")
+    choice = models.CharField(_("选项"), max_length=32, blank=True)
+    pending = models.PositiveIntegerField(_("待发布人数"), default=0)
+    pending_sum = models.DecimalField(_("待发布分数合计"), max_digits=14, decimal_places=2, default=0)
+    count = models.PositiveIntegerField(_("人数"), default=0)
+    total = models.DecimalField(_("分数合计"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("测评计数")
+        verbose_name_plural = _("测评计数")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "question", "choice"], name="%(app_label)s_%(class)s_target_question_choice"),
+        ]
+
+
+class StaffComment(models.Model):
+    """A free-text answer of the staff assessment, detached from its ballot and from the rest of its sheet.
+
+    Held back (`released` false) until a batch of at least SURVEY_MIN_RESPONSES_FOR_STATS ballots with a
+    comment has gathered, then released all together. The pending rows (fewer than a batch) are rewritten in
+    a random order, with new random keys, whenever one joins, and a batch is rewritten as released in a
+    random order: neither the keys, the place in the table nor the writing transaction follow the order
+    in which comments came.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="staff_comments")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="staff_comments")
+    text = models.TextField(_("意见建议"))
+    released = models.BooleanField(_("已发布"), default=False)
+
+    class Meta:
+        verbose_name = _("测评意见")
+        verbose_name_plural = _("测评意见")
+        indexes = [models.Index(fields=["target", "released"], name="surveys_staffcomment_target")]
 
 
 class SheetEntry(TimeStampedModel):

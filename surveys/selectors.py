@@ -17,7 +17,20 @@ from evaluations.models import Campaign, CampaignTarget, Upload
 
 from . import rules
 from .defaults import SATISFIED_VALUES
-from .models import Answer, Ballot, BallotBox, Export, Form, Question, SheetEntry, SheetSignoff, SurveyLink, SurveyResponse
+from .models import (
+    Answer,
+    Ballot,
+    BallotBox,
+    Export,
+    Form,
+    Question,
+    SheetEntry,
+    SheetSignoff,
+    StaffComment,
+    StaffTally,
+    SurveyLink,
+    SurveyResponse,
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +127,7 @@ def form_target_get(*, form: Form, pk: int) -> CampaignTarget:
 
 
 def ballot_boxes_by_target(*, form: Form) -> dict[int, BallotBox]:
-    return {box.target_id: box for box in BallotBox.objects.filter(form=form).defer("spent")}
+    return {box.target_id: box for box in BallotBox.objects.filter(form=form).defer("spent_bits")}
 
 
 def ballots_for_print(*, form: Form, target: CampaignTarget) -> list[Ballot]:
@@ -126,7 +139,7 @@ def responses_for_review(*, form: Form, target: CampaignTarget) -> QuerySet[Surv
     return (
         SurveyResponse.objects.filter(form=form, target=target)
         .prefetch_related("answers__question")
-        .order_by("-too_fast", "-straight_lined", "-busy_network", "submitted_on", "id")
+        .order_by("-too_fast", "-straight_lined", "-busy_network", "-unchecked", "submitted_on", "id")
     )
 
 
@@ -164,6 +177,7 @@ class UnitStats:
     target: CampaignTarget | None
     responses: int = 0
     hidden: bool = False  # fewer answers than the anonymity threshold: nothing is shown
+    pending: int = 0  # staff ballots received and not yet released (they are, by batches of the threshold)
     questions: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
     dimensions: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     total: Tally = field(default_factory=Tally)
@@ -195,8 +209,9 @@ class FormStats:
 def form_statistics(*, form: Form, targets: QuerySet[CampaignTarget] | None = None) -> FormStats:
     """Per unit and per dimension: counts, distribution, 满意率; and the campaign total. Four queries.
 
-    For the anonymous staff assessment a unit with fewer than SURVEY_MIN_RESPONSES_FOR_STATS answers shows
-    nothing, and is left out of the total too (otherwise total minus the others would give it away).
+    For the anonymous staff assessment the figures are its units' released tallies (services.staff_ballot_count):
+    they grow by batches of at least SURVEY_MIN_RESPONSES_FOR_STATS ballots, so a unit shows nothing below
+    that, and is left out of the total too (otherwise total minus the others would give it away).
     Voided answer sheets are not counted.
     """
     subset = targets is not None
@@ -206,30 +221,43 @@ def form_statistics(*, form: Form, targets: QuerySet[CampaignTarget] | None = No
     target_ids = [t.pk for t in targets]
     questions = list(form.questions.all())
     by_id = {q.pk: q for q in questions}
-    # one join, no IN (subquery): the whole campaign is the common case, and the plan stays simple
-    scope = {"response__target_id__in": target_ids} if subset else {}
-    answers = Answer.objects.filter(response__form=form, response__is_voided=False, **scope)
-    valid = SurveyResponse.objects.filter(form=form, is_voided=False, **({"target_id__in": target_ids} if subset else {}))
-    counts = dict(valid.values_list("target_id").annotate(n=Count("id")).order_by())
     choice_ids = [q.pk for q in questions if q.type == Question.Type.SINGLE_CHOICE]
     score_ids = [q.pk for q in questions if q.type == Question.Type.SCORE]
-    choice_rows = (
-        answers.filter(question_id__in=choice_ids)
-        .values_list("response__target_id", "question_id", "choice")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    mean_rows = (
-        answers.filter(question_id__in=score_ids)
-        .values_list("response__target_id", "question_id")
-        .annotate(mean=Avg("number"))
-        .order_by()
-    )
+    pending: dict[int, int] = {}
+    if form.kind == Form.Kind.STAFF_ASSESSMENT:
+        boxes = BallotBox.objects.filter(form=form, **({"target_id__in": target_ids} if subset else {}))
+        counts, pending = {}, {}
+        for target_id, released, waiting in boxes.values_list("target_id", "released", "pending"):
+            counts[target_id], pending[target_id] = released, waiting
+        tallies = StaffTally.objects.filter(question__form=form, count__gt=0,
+                                            **({"target_id__in": target_ids} if subset else {}))
+        choice_rows = tallies.filter(question_id__in=choice_ids).values_list("target_id", "question_id", "choice", "count")
+        mean_rows = [(t, q, total / n) for t, q, total, n in
+                     tallies.filter(question_id__in=score_ids).values_list("target_id", "question_id", "total", "count")]
+    else:
+        # one join, no IN (subquery): the whole campaign is the common case, and the plan stays simple
+        scope = {"response__target_id__in": target_ids} if subset else {}
+        answers = Answer.objects.filter(response__form=form, response__is_voided=False, **scope)
+        valid = SurveyResponse.objects.filter(form=form, is_voided=False, **({"target_id__in": target_ids} if subset else {}))
+        counts = dict(valid.values_list("target_id").annotate(n=Count("id")).order_by())
+        choice_rows = (
+            answers.filter(question_id__in=choice_ids)
+            .values_list("response__target_id", "question_id", "choice")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        mean_rows = (
+            answers.filter(question_id__in=score_ids)
+            .values_list("response__target_id", "question_id")
+            .annotate(mean=Avg("number"))
+            .order_by()
+        )
     threshold = settings.SURVEY_MIN_RESPONSES_FOR_STATS if form.kind == Form.Kind.STAFF_ASSESSMENT else 0
     names = campaign_dimension_names(form.campaign)
     units = {
         t.pk: UnitStats(
-            target=t, responses=counts.get(t.pk, 0), hidden=counts.get(t.pk, 0) < threshold, dimension_names=names
+            target=t, responses=counts.get(t.pk, 0), hidden=counts.get(t.pk, 0) < threshold,
+            pending=pending.get(t.pk, 0), dimension_names=names,
         )
         for t in targets
     }
@@ -253,17 +281,39 @@ def form_statistics(*, form: Form, targets: QuerySet[CampaignTarget] | None = No
     return FormStats(form=form, questions=questions, units=units, total=total, min_responses=threshold)
 
 
-def comments_for_target(*, form: Form, target: CampaignTarget) -> list[tuple[str, str]]:
-    """Free-text answers of one unit as (question, text), in no particular order; none below the threshold."""
+def comments_for_target(*, form: Form, target: CampaignTarget, user: User) -> list[tuple[str, str]]:
+    """Free-text answers of one unit as (question, text), in no particular order.
+
+    The staff assessment's: only released batches (in the random order of their keys), and never to the
+    unit's own liaison, who would read their colleagues' words. A public form's: every valid answer sheet's.
+    """
+    if form.kind == Form.Kind.STAFF_ASSESSMENT:
+        if not may(user, "staff_comments.view", target):
+            return []
+        return list(
+            StaffComment.objects.filter(target=target, question__form=form, released=True)
+            .order_by("id").values_list("question__text", "text")
+        )
     valid = SurveyResponse.objects.filter(form=form, target=target, is_voided=False)
-    if form.kind == Form.Kind.STAFF_ASSESSMENT and valid.count() < settings.SURVEY_MIN_RESPONSES_FOR_STATS:
-        return []
     return list(
         Answer.objects.filter(response__in=valid, question__type__in=Question.TEXT_TYPES)
         .exclude(text="")
         .order_by("question__position", "id")
         .values_list("question__text", "text")
     )
+
+
+def staff_comments_for_export(*, form: Form) -> QuerySet[StaffComment]:
+    """Every released staff comment of the form, unit by unit, in the random order of their keys."""
+    return (StaffComment.objects.filter(question__form=form, released=True).select_related("target__unit", "question")
+            .order_by("target__unit__code", "id"))
+
+
+def staff_tallies_for_export(*, form: Form) -> QuerySet[StaffTally]:
+    """The released counts of every unit that shows statistics (at least the threshold of released ballots)."""
+    shown = BallotBox.objects.filter(form=form, released__gte=max(settings.SURVEY_MIN_RESPONSES_FOR_STATS, 1))
+    return (StaffTally.objects.filter(question__form=form, target_id__in=shown.values("target_id"))
+            .select_related("target__unit", "question").order_by("target__unit__code", "question__position", "choice"))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -368,3 +418,110 @@ def signed_sheet_points(*, campaign: Campaign, target_ids: list[int] | None = No
         }
     return points
 
+
+
+# --------------------------------------------------------------------------------------------------------
+# What scoring reads of the answers (one function per source, so a change of how answers are stored is
+# adapted here only)
+# --------------------------------------------------------------------------------------------------------
+def _choice_counts(*, campaign: Campaign, kind: str | tuple[str, ...]) -> tuple[list[Question], dict[int, dict[int, dict[str, int]]]]:
+    """The forms' choice questions and {target id: {question id: {choice: count}}} of valid answers. Two queries."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    questions = list(Question.objects.filter(form__campaign=campaign, form__kind__in=kinds,
+                                             type=Question.Type.SINGLE_CHOICE).select_related("form"))
+    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    if not questions:
+        return questions, counts
+    rows = (
+        Answer.objects.filter(question_id__in=[q.pk for q in questions], response__is_voided=False)
+        .values_list("response__target_id", "question_id", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for target_id, question_id, choice, n in rows:
+        counts[target_id][question_id][choice] = n
+    return questions, counts
+
+
+def _pool(tallies) -> tuple[float | None, int]:
+    """Mean points of several (counts, points) tallies pooled: Σ points × count ÷ Σ count."""
+    total = n = 0
+    for counts, points in tallies:
+        for value, count in counts.items():
+            if value in points:
+                total += float(points[value]) * count
+                n += count
+    return (total / n if n else None), n
+
+
+def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float, int]]]:
+    """The staff assessment (测评表) per unit and dimension: {target id: {dimension code: (mean points, n)}}.
+
+    Read from the released tallies only (StaffTally.count: batches of at least SURVEY_MIN_RESPONSES_FOR_STATS
+    ballots), never from ballots still waiting. Mean points use each option's points as the form says (满意 1,
+    基本满意 0.6, 不满意 0 by default). A unit with fewer released ballots than the minimum is left out
+    (anonymity): its indicators are missing, not zero. Two queries.
+    """
+    questions = list(Question.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT,
+                                             type=Question.Type.SINGLE_CHOICE))
+    if not questions:
+        return {}
+    by_id = {q.pk: q for q in questions}
+    released = dict(BallotBox.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT)
+                    .values_list("target_id", "released"))
+    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for target_id, question_id, choice, n in StaffTally.objects.filter(
+            question_id__in=by_id, count__gt=0).values_list("target_id", "question_id", "choice", "count"):
+        counts[target_id][question_id][choice] = n
+    threshold = settings.SURVEY_MIN_RESPONSES_FOR_STATS
+    out: dict[int, dict[str, tuple[float, int]]] = {}
+    for target_id, by_question in counts.items():
+        if released.get(target_id, 0) < threshold:
+            continue
+        by_dimension: dict[str, list] = defaultdict(list)
+        for question_id, tally in by_question.items():
+            q = by_id[question_id]
+            if q.dimension:
+                by_dimension[q.dimension].append((tally, q.points or {}))
+        out[target_id] = {}
+        for dimension, tallies in by_dimension.items():
+            mean, n = _pool(tallies)
+            if mean is not None:
+                out[target_id][dimension] = (mean, n)
+    return out
+
+
+def form_indicator_points(campaign: Campaign, kinds: tuple[str, ...]) -> dict[str, dict[int, dict[str, tuple[float, int]]]]:
+    """The public forms (调查问卷, 服务对象满意度测评表), in one aggregate: {form kind: {target id: {indicator:
+    (mean points of the answers to the questions tagged with it, n answers)}}}."""
+    questions, counts = _choice_counts(campaign=campaign, kind=kinds)
+    tagged = [q for q in questions if q.indicator]
+    out: dict[str, dict[int, dict[str, tuple[float, int]]]] = {kind: {} for kind in kinds}
+    for target_id, by_question in counts.items():
+        pooled: dict[tuple[str, str], list] = defaultdict(list)
+        for q in tagged:
+            if q.pk in by_question:
+                pooled[(q.form.kind, q.indicator)].append((by_question[q.pk], q.points or {}))
+        for (kind, indicator), tallies in pooled.items():
+            mean, n = _pool(tallies)
+            if mean is not None:
+                out[kind].setdefault(target_id, {})[indicator] = (mean, n)
+    return out
+
+
+def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal, Decimal | None, Decimal | None]]]:
+    """{target id: {indicator: (lead-signed combined score, question's min, max)}}. Two queries."""
+    questions = {
+        q.code: q
+        for q in Question.objects.filter(
+            form__campaign=campaign, form__kind=Form.Kind.EVALUATION_SHEET, type=Question.Type.SCORE
+        ).exclude(indicator="")
+    }
+    out: dict[int, dict[str, tuple]] = {}
+    signoffs = SheetSignoff.objects.filter(form__campaign=campaign, form__kind=Form.Kind.EVALUATION_SHEET)
+    for target_id, scores in signoffs.values_list("target_id", "scores"):
+        out[target_id] = {
+            questions[code].indicator: (Decimal(score), questions[code].min_score, questions[code].max_score)
+            for code, score in scores.items() if code in questions
+        }
+    return out

@@ -1,31 +1,30 @@
 """Thin views: parse, fetch through a selector, call one service, render."""
 
-import secrets
-import time
+import io
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianzhi.exceptions import ApplicationError
 from bianzhi.access import may, require
+from bianzhi.exceptions import ApplicationError
 from bianzhi.jobs import job_response, job_status_view
 from bianzhi.models import User
+from bianzhi.widgets import newlines_normalised
+from evaluations.indicators import campaign_dimension_names
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
-from evaluations.indicators import campaign_dimension_names
 
 from . import selectors, services
 from .defaults import SATISFACTION_RATE_DEFINITION
@@ -34,14 +33,15 @@ from .models import Ballot, Form, SurveyLink
 from .services import FormUnavailable
 
 DEVICE_COOKIE = "bz_device"
-STARTED_SALT = "surveys.started"
 UNAVAILABLE_STATUS = {
     FormUnavailable.UNKNOWN: 404, FormUnavailable.NOT_OPEN: 403, FormUnavailable.CLOSED: 410,
     FormUnavailable.USED: 410, FormUnavailable.DEVICE: 409, FormUnavailable.BUSY: 429,
+    FormUnavailable.REPLAYED: 409, FormUnavailable.NO_DEVICE: 429,
 }
 UNAVAILABLE_TITLE = {
     FormUnavailable.UNKNOWN: "链接无效", FormUnavailable.NOT_OPEN: "尚未开始", FormUnavailable.CLOSED: "已截止",
     FormUnavailable.USED: "测评票已使用", FormUnavailable.DEVICE: "已经提交过", FormUnavailable.BUSY: "请稍后再试",
+    FormUnavailable.REPLAYED: "请再提交一次", FormUnavailable.NO_DEVICE: "请允许保存 Cookie",
 }
 
 
@@ -82,15 +82,6 @@ def client_ip(request) -> str:
     return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
-def _elapsed(request) -> float:
-    """Seconds since the form was first shown, from the signed start time; 0 when missing or forged."""
-    try:
-        started = signing.loads(request.POST.get("_started", ""), salt=STARTED_SALT, max_age=7 * 86400)
-        return max(time.time() - float(started), 0.0)
-    except (signing.BadSignature, TypeError, ValueError):
-        return 0.0
-
-
 def _numbered_groups(form, questions):
     """One card per dimension: consecutive questions of a dimension share a card."""
     numbered = list(enumerate(questions, start=1))
@@ -114,23 +105,30 @@ def fill(request, token: str):
     except FormUnavailable as exc:
         return _unavailable(request, exc)
     errors: dict[str, list[str]] = {}
+    refused: FormUnavailable | None = None
+    device = services.device_id(request.COOKIES.get(DEVICE_COOKIE))
+    started = request.POST.get("_started")  # the first load counts: a page shown again keeps its token
     if request.method == "POST":
         try:
             if ballot is not None:
                 services.ballot_submit(code=ballot.code, data=request.POST)
             else:
+                start = services.start_token_read(request.POST.get("_started"))
                 services.survey_response_submit(
-                    link=link, data=request.POST, elapsed_seconds=_elapsed(request),
-                    device=request.COOKIES.get(DEVICE_COOKIE), ip=client_ip(request),
+                    link=link, data=request.POST, elapsed_seconds=start.elapsed, device=device,
+                    ip=client_ip(request), nonce=start.nonce,
                 )
         except ValidationError as exc:
             errors = exc.message_dict
         except FormUnavailable as exc:
-            return _unavailable(request, exc)
+            if exc.reason not in FormUnavailable.RETRYABLE:
+                return _unavailable(request, exc)
+            refused = exc  # "try again": the form again, with everything typed
+            if exc.reason == FormUnavailable.REPLAYED:
+                started = services.start_token_issue()  # that page's token is spent
         else:
             return redirect("surveys:thanks", token=token)
     questions = selectors.form_questions(form=form)
-    started = request.POST.get("_started") or signing.dumps(time.time(), salt=STARTED_SALT)  # the first load counts
     response = render(
         request,
         "surveys/fill.html",
@@ -138,12 +136,13 @@ def fill(request, token: str):
             "form": form, "target": link.target if link else ballot.box.target, "token": token,
             "is_ballot": ballot is not None,
             "groups": _numbered_groups(form, questions), "numbers": {q.code: n for n, q in enumerate(questions, 1)},
-            "values": request.POST, "errors": errors, "started": started,
+            "values": request.POST, "errors": errors, "started": started or services.start_token_issue(),
+            "refused": refused.message if refused else "",
         },
-        status=400 if errors else 200,
+        status=UNAVAILABLE_STATUS[refused.reason] if refused else 400 if errors else 200,
     )
-    if ballot is None and DEVICE_COOKIE not in request.COOKIES:
-        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 86400, httponly=True,
+    if ballot is None and device is None:
+        response.set_cookie(DEVICE_COOKIE, services.device_cookie_new(), max_age=365 * 86400, httponly=True,
                             samesite="Lax", path="/f/")
     return response
 
@@ -189,8 +188,13 @@ def link_qr(request, token: str):
     """The QR code of a unit's public link: read by the office and the leaders (who read everything)."""
     link = selectors.survey_link_get_by_token(token=token)
     require(request.user, "form.inspect", link)
-    svg = segno.make(public_url(link), error="m").svg_inline(scale=6, title=str(link.target.unit))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    # a standalone SVG document: without its xmlns a browser shows the markup as text instead of the code
+    buffer = io.BytesIO()
+    segno.make(public_url(link), error="m").save(buffer, kind="svg", scale=6, border=4, title=str(link.target.unit))
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="qr-{link.target.unit.code}.svg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -228,14 +232,16 @@ def form_create_view(request, campaign_pk: int):
 def form_detail(request, pk: int):
     form = selectors.form_get_for_user(user=request.user, pk=pk)
     require(request.user, "form.inspect", form)
-    schedule = ScheduleForm(initial={"opens_at": form.opens_at, "closes_at": form.closes_at})
+    current = {"opens_at": form.opens_at, "closes_at": form.closes_at}
+    schedule = ScheduleForm(initial=current)
     may_manage = may(request.user, "forms.manage", form)
     if request.method == "POST":
         require(request.user, "forms.manage", form)
-        schedule = ScheduleForm(request.POST)
+        schedule = ScheduleForm(request.POST, initial=current)
         if schedule.is_valid():
             try:
-                services.form_schedule(form=form, actor=request.user, **schedule.cleaned_data)
+                if schedule.cleaned_data != current:  # saving what the page showed changes nothing
+                    services.form_schedule(form=form, actor=request.user, **schedule.cleaned_data)
             except ApplicationError as exc:
                 schedule.add_error(None, exc.message)
             else:
@@ -443,7 +449,8 @@ def sheet(request, pk: int, target_pk: int):
                 services.sheet_signoff(form=form, target=target, actor=request.user)
                 messages.success(request, _("评估表已签署，评分已锁定"))
             else:
-                n = services.sheet_entries_save(form=form, target=target, evaluator=request.user, data=request.POST)
+                data = {k: newlines_normalised(v) for k, v in request.POST.items()}  # a browser sends CRLF
+                n = services.sheet_entries_save(form=form, target=target, evaluator=request.user, data=data)
                 messages.success(request, _("已保存 %(n)s 项评分（草稿，可继续修改）") % {"n": n})
         except ValidationError as exc:
             errors = exc.message_dict
@@ -550,7 +557,8 @@ def unit_results(request, pk: int, target_pk: int):
     return render(request, "surveys/unit_results.html", {
         "form": form, "target": target, "unit": unit, "questions": questions, "min": stats.min_responses,
         "definition": SATISFACTION_RATE_DEFINITION,
-        "comments": [] if unit.hidden else selectors.comments_for_target(form=form, target=target),
+        "comments": [] if unit.hidden else selectors.comments_for_target(form=form, target=target, user=request.user),
+        "comments_hidden": form.is_staff_assessment and not may(request.user, "staff_comments.view", target),
     })
 
 

@@ -82,7 +82,7 @@ def test_indicator_tree_add_page_is_refused_not_a_server_error(superuser):
 
 
 def test_a_campaign_cannot_be_changed_in_the_admin(site, superuser):  # noqa: F811
-    world, _objects, _token = site
+    world, _objects, _keys, _token = site
     client = Client()
     client.force_login(superuser)
     url = reverse("admin:evaluations_campaign_change", args=[world.campaign.pk])

@@ -59,6 +59,12 @@ EXEMPT = {
     "ballot_code_normalize": "pure",
     "form_check_open": "the check itself (asks the guard)",
     "network_count": "a counter in the cache, no database row",
+    "admit": "the public form's abuse check: counters and spent tokens in the cache, no database row",
+    "device_cookie_new": "pure: signs a new device id",
+    "device_id": "pure: reads a signed device id",
+    "start_token_issue": "pure: signs a page token",
+    "start_token_read": "pure: reads a page token",
+    "staff_ballot_count": "runs inside ballot_submit, which asks the guard first",
     "question_shown": "pure",
     "score_clean": "pure",
     "survey_answers_clean": "pure",
@@ -197,6 +203,7 @@ SERVICE_CALLS = {
     "judgement_save": lambda w: sc.judgement_save(expert=w["expert"], node=ROOT_NODE, answers={(0, 1): 3}),
     "weights_freeze": lambda w: sc.weights_freeze(tree=w["tree"], method="aij", ri_table="saaty1980",
                                                   actor=w["office"]),
+    "tree_settings_update": lambda w: sc.tree_settings_update(tree=w["tree"], actor=w["office"], min_sample=20),
 }
 # Called on every page view of a package: when the campaign may not change, it records nothing and says nothing.
 SILENT = {"target_notice_seen"}
@@ -256,7 +263,7 @@ URL_EXEMPT = {
     "scoring:template_save": "copies the tree into a template (see EXEMPT)",
 }
 # Whole areas that belong to no campaign.
-URL_EXEMPT_AREAS = ("accounts:",)  # accounts and sign-in
+URL_EXEMPT_AREAS = ("accounts:", "pool:", "register:")  # accounts; the 周转池 and the requests register (the registry's)
 
 
 # Public URLs that take a POST (the link or the code is the credential).
@@ -323,6 +330,10 @@ URL_DATA = {
     "package-transition": {"action": "accept"},
     "scoring:indicator_add": {"kind": "evaluator", "direction": "positive", "full_marks": "10"},
     "scoring:indicator_edit": {"kind": "evaluator", "direction": "positive", "full_marks": "10"},
+    "scoring:weights_freeze": {"method": "aij", "ri_table": "saaty1980", "priority_method": "eigenvector",
+                               "confirm": "on"},
+    "scoring:tree_settings": {"execution_dimensions": "D1,D2,D3,D8", "min_coverage": "100", "min_sample": "20",
+                              "long_vacancy_months": "12", "cr_threshold": "0.1"},
 }
 
 

@@ -19,13 +19,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bianzhi import access
-from bianzhi.models import RegistryImport, Unit, User, UnitVersion
+from bianzhi.models import RegistryImport, UnitVersion, User
 from bianzhi.services import registry_apply
 from evaluations import services
-from evaluations.models import Campaign, CampaignTarget, Notification, Upload
+from evaluations.models import Campaign, CampaignTarget, Notification
 from reports.models import Report
 from scoring import services as scoring_services
-from surveys.models import Export, Form, SurveyLink
+from surveys.models import Export, Form
 from surveys.services import form_create, satisfaction_form_issue
 
 from .evaluations.conftest import PNG, accept_all, advance_to, make_world
@@ -129,7 +129,7 @@ RULES: dict[str, Rule] = {
     "unit-history": R(get=ANY),
     "campaign-list": R(get=ANY),
     "campaign-detail": R(get=ANY),
-    "scoring-api-scores": R(get="results.view_provisional"),
+    "scoring-api-scores": R(get=ANY),  # a liaison: their own unit, no score before 反馈结果
     "campaign-events": R(get=ANY),
     "campaign-advance": R(post="campaign.advance"),
     "package-list": R(get=ANY),
@@ -182,6 +182,38 @@ RULES: dict[str, Rule] = {
     "scoring-api-weights": R(get="tree.view"),
     "scoring-api-freeze": R(post="ahp.freeze"),
     "scoring-api-expert-judgements": PUBLIC,
+    # the results (the office and leaders; a liaison reads their own through the API after feedback)
+    "scoring:results": R(get="results.view_all"),
+    "scoring:result_detail": R(get="results.view_all", on="target"),
+    "scoring:results_xlsx": R(get="results.view_all"),
+    "scoring:tree_settings": R(post="tree.edit"),
+    "scoring-api-results": R(get=ANY),
+    # the 编制周转池 (the office posts, leaders read, a liaison reads its own unit's ledger)
+    "pool:index": R(get="pool.view"),
+    "pool:export": R(get="pool.view"),
+    "pool:movement_create": R(post="pool.post"),
+    "pool:movement_reverse": R(get="pool.post", post="pool.post"),
+    "pool:loan_create": R(post="pool.post"),
+    "pool:loan_close": R(get="pool.post", post="pool.post"),
+    "pool:unit_ledger": R(get=ANY),
+    "pool:unit_ledger_export": R(get=ANY),
+    # the requests register: a liaison files and reads its own unit's requests; the office handles them
+    "register:request_list": R(get=ANY),
+    "register:request_export": R(get=ANY),
+    "register:request_create": R(get="request.file"),  # its POST is tested in tests/scoring
+    "register:request_detail": R(get=ANY),
+    "register:request_action": R(post="request.handle"),
+    "register:request_attachment": R(get=ANY),
+    "register:rules": R(get="rules.view", post="rules.edit"),
+    "register:rules_export": R(get="rules.view"),
+    "register:reclaim_list": R(get="rules.view"),
+    "register:reclaim_generate": R(post="request.handle"),
+    "register:reclaim_decide": R(post="request.handle"),
+    "register:reclaim_export": R(get="rules.view"),
+    "register:appraisal": R(get="rules.view"),
+    "register:appraisal_export": R(get="rules.view"),
+    "register-api-may-file": R(get=ANY),
+    "register-api-appraisal": R(get="rules.view"),
 }
 # Allowed users still get a 404 here, for want of data in the fixture (said why, URL by URL).
 DATA_404 = {
@@ -191,6 +223,7 @@ DATA_404 = {
     "registry:import_status": "an import job is its uploader's own (another office user gets 404)",
     "registry:import_errors": "no file of marked errors was saved",
     "scoring-api-weights": "404 until the weights are frozen",
+    "register:request_action": "the walk posts action=accept, which a request's life does not know",
     "surveys:sheet_file_upload": "the POST names no question of the sheet",
     "scoring:tree_copy": "the POST names no template",
 }
@@ -252,6 +285,7 @@ def site(db):
         "notification": Notification.objects.filter(user=world.liaison).first(), "form": form, "sheet": sheet,
         "link": link, "export": Export.objects.create(form=form, format="csv"),
         "account": world.liaison, "registry_import": RegistryImport.objects.create(requested_by=world.evaluator),
+        **pool_and_register_objects(world),
     }
     keys = {"team": world.target.team_id, "version": unit.versions.get().pk, "question": form.questions.first().pk,
             "response": survey_response_submit(link=link, data=answers).pk, "dimension": dimension.pk,
@@ -260,17 +294,43 @@ def site(db):
     return world, objects, keys, link.token
 
 
+def pool_and_register_objects(world) -> dict:
+    """A loan, a movement, a request (with an attachment) and a reclaim proposal of unit 甲."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from bianzhi.models import Quota
+    from bianzhi.pool.services import pool_deposit, pool_loan
+    from scoring.register import request_file
+    from scoring.register_models import ReclaimProposal
+
+    unit = world.target.unit
+    Quota.objects.update_or_create(unit=unit, kind="administrative", defaults={"approved": 20, "actual": 10})
+    deposit = pool_deposit(unit=unit, pool="city", quota_kind="administrative", amount=3, posted_on=date(2026, 1, 1))
+    loan = pool_loan(borrower=unit, pool="city", quota_kind="administrative", amount=1, field="other",
+                     start_on=date(2026, 1, 1), due_on=date(2027, 1, 1))
+    item = request_file(unit=unit, actor=world.liaison, kind="body", body_name="综合科", reason="需要",
+                        attachment=ContentFile(PNG, name="附件.png"))
+    reclaim = ReclaimProposal.objects.create(unit=unit, quota_kind="administrative", amount=1, reason="空编")
+    return {"loan": loan, "movement": deposit, "request": item, "reclaim": reclaim}
+
+
 def url_for(name: str, params: set[str], objects: dict, keys: dict, token: str) -> tuple[str, str | None]:
     """The URL, and the key of the object it names (campaign, target, upload, …; None: no object)."""
     owner = (
         None if not params - {"format"}
         else "link" if name == "surveys:link_qr"
         else "account" if name.startswith("accounts:")
+        else "loan" if name == "pool:loan_close"
+        else "movement" if name == "pool:movement_reverse"
+        else "request" if name.startswith("register:request_") and params
+        else "reclaim" if name == "register:reclaim_decide"
         else "registry_import" if name in {"registry:import_job", "registry:import_status"}
         else "upload" if name.startswith(("evaluations:upload_", "upload-")) and name != "evaluations:upload_create"
         else "notification" if name.startswith("evaluations:notification")
         else "report" if name in {"reports:status", "reports:download"}
-        else "unit" if name.startswith(("unit-", "registry:unit_"))
+        else "unit" if name.startswith(("unit-", "registry:unit_", "pool:unit_", "register-api-may-file"))
         else "export" if name in {"surveys:export_status", "surveys:export_download"}
         else "sheet" if name in {"surveys:sheet", "surveys:sheet_file_upload", "form-sheet", "form-sheet-files"}
         else "form" if name.startswith(("surveys:", "form-")) and "pk" in params
@@ -400,7 +460,8 @@ def test_a_liaison_never_sees_another_units_objects(site):
         if name.startswith("admin:") or RULES[name].public:
             continue
         url, owner = url_for(name, params, objects, keys, token)
-        if owner in {None, "campaign", "form", "sheet", "account", "registry_import"} and "target_pk" not in params:
+        if owner in {None, "campaign", "form", "sheet", "account", "registry_import", "loan", "movement", "reclaim"} \
+                and "target_pk" not in params:
             continue  # shared by the campaign's units, the office's own (accounts, imports), or no object at all
         for method in ("get", "post"):
             status = send(neighbour, method, url).status_code

@@ -1,28 +1,25 @@
 """Files out of the account pages: the audit as CSV/xlsx, and printed sign-in codes as xlsx.
 
-Every text cell is neutralised the OWASP way (a leading = + - @ tab or CR gets a ' prefix): a user name or a
-browser string typed by an attacker must not become a live formula in the office's spreadsheet.
+Every cell goes through bianzhi.spreadsheets, which neutralises text the OWASP way (a leading = + - @ tab or
+CR gets a ' prefix): a user name or a browser string typed by an attacker must not become a live formula in
+the office's spreadsheet.
 """
 
-import csv
 import io
 from datetime import datetime
 
 from django.utils import timezone
 
-FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+from bianzhi import spreadsheets
 
 
-def spreadsheet_text(value) -> object:
-    """Numbers stay numbers; text that a spreadsheet would evaluate is prefixed with '."""
+def _plain(value) -> object:
+    """Times in the office's zone, as text; nothing as an empty cell; the rest as it is."""
     if value is None:
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_LEAD) else text
+    return value
 
 
 AUDIT_HEADERS = ["时间", "事件", "用户名", "姓名", "操作人", "地址", "浏览器", "内容"]
@@ -42,23 +39,23 @@ def _data_text(data: dict) -> str:
     return "；".join(f"{k}={v}" for k, v in (data or {}).items())
 
 
+@spreadsheets.exporter
 def rows_csv(headers, rows) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.csv_writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([spreadsheet_text(v) for v in row])
+        writer.writerow([_plain(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
 
 
+@spreadsheets.exporter
 def rows_xlsx(headers, rows, *, title: str) -> bytes:
-    import openpyxl
-
-    wb = openpyxl.Workbook(write_only=True)
+    wb = spreadsheets.workbook(write_only=True)
     ws = wb.create_sheet(title)
-    ws.append(headers)
+    spreadsheets.append(ws, headers)
     for row in rows:
-        ws.append([spreadsheet_text(v) for v in row])
+        spreadsheets.append(ws, [_plain(v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from bianzhi.models import Unit, User
+from bianzhi.widgets import DateField, RoundTripMixin
 
 from .models import SecurityEvent
 
@@ -14,7 +15,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{unit.code} {unit.name}"
 
 
-class AccountForm(forms.Form):
+class AccountForm(RoundTripMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150,
                                help_text=_("字母、数字和 _ . @ + -；登录时不区分大小写"))
     name = forms.CharField(label=_("姓名"), max_length=150)
@@ -38,22 +39,22 @@ class AccountForm(forms.Form):
         return data
 
 
-class OutputForm(forms.Form):
+class OutputForm(RoundTripMixin, forms.Form):
     output = forms.ChoiceField(choices=OUTPUTS, initial="print", widget=forms.RadioSelect, label=_("登录码"))
 
 
-class AccountImportForm(forms.Form):
+class AccountImportForm(RoundTripMixin, forms.Form):
     file = forms.FileField(label=_("账号工作簿（.xlsx）"))
 
 
-class CodeLoginForm(forms.Form):
+class CodeLoginForm(RoundTripMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150,
                                widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}))
     code = forms.CharField(label=_("一次性登录码"), max_length=32,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}))
 
 
-class PasswordSetForm(forms.Form):
+class PasswordSetForm(RoundTripMixin, forms.Form):
     """New password twice; the current one too unless the new one is required (first sign-in, expiry)."""
 
     old_password = forms.CharField(label=_("当前密码"), strip=False,
@@ -83,14 +84,12 @@ class PasswordSetForm(forms.Form):
         return data
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(RoundTripMixin, forms.Form):
     kind = forms.ChoiceField(label=_("事件"), required=False, choices=[("", _("全部"))] + SecurityEvent.Kind.choices)
     username = forms.CharField(label=_("用户名"), required=False, max_length=150)
     ip_address = forms.GenericIPAddressField(label=_("地址"), required=False)
-    since = forms.DateField(label=_("起始日期"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    until = forms.DateField(label=_("截止日期"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    since = DateField(label=_("起始日期"), required=False)
+    until = DateField(label=_("截止日期"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)

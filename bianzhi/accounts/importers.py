@@ -9,6 +9,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from bianzhi import spreadsheets
 from bianzhi.importers import ImportIssue
 
 SHEET = "账号"
@@ -94,21 +95,24 @@ def parse_accounts(data: bytes, *, max_bytes: int) -> tuple[list[AccountRow], li
     return rows, issues
 
 
-def template_workbook() -> bytes:
-    import openpyxl
+EXAMPLE_ROWS = (("liaison_m001", "张三", "部门填报员", "M001"), ("wang_pg", "王评估", "评估人员", None))
+
+
+@spreadsheets.exporter
+def template_workbook(examples=EXAMPLE_ROWS) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = openpyxl.Workbook()
+    wb = spreadsheets.workbook()
     ws = wb.active
     ws.title = SHEET
     ws.append(HEADERS)
-    ws.append(["liaison_m001", "张三", "部门填报员", "M001"])
-    ws.append(["wang_pg", "王评估", "评估人员", None])
+    for row in examples:
+        spreadsheets.append(ws, row)
     dv = DataValidation(type="list", formula1='"' + ",".join(ROLE_LABELS) + '"', allow_blank=False)
     ws.add_data_validation(dv)
     dv.add("C2:C5001")
     for col, width in zip("ABCD", (24, 16, 14, 14)):
         ws.column_dimensions[col].width = width
     buffer = io.BytesIO()
-    wb.save(buffer)
+    spreadsheets.neutralise(wb).save(buffer)
     return buffer.getvalue()

@@ -7,8 +7,12 @@ from ..notifications import notification_mark_read, notify, office_people
 from .campaigns import EDITABLE_FIELDS, campaign_create, campaign_deadlines_set, campaign_update, team_save
 from .field_visit import VISIT_FIELDS, field_visit_complete, field_visit_save
 from .self_assessment import (
-    current_self_assessment, self_assessment_accept, self_assessment_return, self_assessment_save,
-    self_assessment_submit, target_notice_seen,
+    current_self_assessment,
+    self_assessment_accept,
+    self_assessment_return,
+    self_assessment_save,
+    self_assessment_submit,
+    target_notice_seen,
 )
 from .uploads import upload_add, upload_current, upload_replace, upload_store
 from .workflow import campaign_advance

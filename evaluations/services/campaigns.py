@@ -141,6 +141,7 @@ def team_save(
     team.members.set(members)
     CampaignTarget.objects.filter(pk__in=[t.pk for t in targets]).update(team=team)
     after = {"name": name, "members": sorted(events.actor_name(u) for u in members), "units": sorted(t.unit.code for t in targets)}
-    events.event_team_saved(campaign=campaign, actor=actor, before=before, after=after)
+    if before != after:  # saving the page unchanged records nothing
+        events.event_team_saved(campaign=campaign, actor=actor, before=before, after=after)
     return team
 

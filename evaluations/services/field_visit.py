@@ -33,7 +33,7 @@ def _visit_draft(target: CampaignTarget, actor: User) -> FieldVisit:
 
 VISIT_FIELDS = (
     "visit_date", "people_met", "listen_notes", "signs_match", "posts_match", "people_in_place", "look_notes",
-    "ballots_handed_out", "ballots_returned", "judgement",
+    "ballots_handed_out", "ballots_returned", "judgement", "extra_problems",
 )
 
 
@@ -93,8 +93,9 @@ def field_visit_complete(*, target: CampaignTarget, actor: User, extra_problems:
             label = FieldVisit._meta.get_field(field).verbose_name
             problems.append(Problem(target=target, visit=visit, stage=FieldVisit.Stage.LOOK,
                                     description=_("现场查看：%(item)s——不符。%(notes)s") % {"item": label, "notes": visit.look_notes}))
-    problems += [Problem(target=target, visit=visit, stage=FieldVisit.Stage.JUDGE, description=text.strip())
-                 for text in extra_problems if text.strip()]
+    # the saved 其他问题 and any given here (API callers), each once
+    texts = dict.fromkeys(t.strip() for t in [*visit.extra_problems.splitlines(), *extra_problems] if t.strip())
+    problems += [Problem(target=target, visit=visit, stage=FieldVisit.Stage.JUDGE, description=text) for text in texts]
     Problem.objects.bulk_create(problems)
     visit.status, visit.completed_at = FieldVisit.Status.COMPLETED, timezone.now()
     visit.save(update_fields=["status", "completed_at", "updated_at"])

@@ -8,6 +8,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 
 from .. import events
+from ..hooks import stage_entered
 from ..models import Campaign, CampaignTarget, FieldVisit, Notification
 from ..notifications import notify
 from ._common import liaison_of, require, target_move
@@ -65,6 +66,7 @@ def _campaign_enter(campaign: Campaign, to_status: str, actor: User) -> None:
             users=[t.liaison for t in targets], kind=Notification.Kind.RESULTS,
             title=_("评估结果已发布：%(c)s") % {"c": campaign}, url=reverse("reports:my_unit"),
         )
+    stage_entered(campaign, to_status, actor)  # the apps above: e.g. results stored on entering 撰写报告
 
 
 @transaction.atomic

@@ -83,3 +83,46 @@ class TargetScoreSerializer(serializers.Serializer):
     satisfaction_rate = serializers.FloatField(source="satisfaction.rate", allow_null=True)
     score = serializers.FloatField(allow_null=True)
     grade = serializers.CharField(allow_null=True)
+
+
+class ResultMissingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    why = serializers.CharField()
+
+
+class ResultIndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    dimension = serializers.CharField()
+    rule = serializers.CharField()
+    source = serializers.CharField()
+    points = serializers.FloatField(allow_null=True)
+    full = serializers.FloatField()
+    weight = serializers.FloatField()
+    evidence = serializers.CharField(allow_blank=True)
+
+
+class ResultSerializer(serializers.Serializer):
+    """A unit's latest result version (or the live, provisional one before 撰写报告, for the office)."""
+
+    target = serializers.IntegerField(source="target_id")
+    unit = serializers.CharField(source="target.unit.name")
+    unit_kind = serializers.CharField(source="target.unit.kind")
+    version = serializers.IntegerField()
+    provisional = serializers.BooleanField()
+    total = serializers.DecimalField(max_digits=6, decimal_places=1, source="total_shown", allow_null=True)
+    execution = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    benefit = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    grade = serializers.CharField(allow_blank=True)
+    grade_label = serializers.CharField()
+    complete = serializers.BooleanField()
+    scored = serializers.IntegerField()
+    indicator_count = serializers.IntegerField()
+    weight_covered = serializers.FloatField()
+    missing = ResultMissingSerializer(many=True)
+    flags = serializers.ListField(child=serializers.CharField())
+    rank_overall = serializers.IntegerField(allow_null=True)
+    rank_kind = serializers.IntegerField(allow_null=True)
+    rank_level = serializers.IntegerField(allow_null=True)
+    indicators = ResultIndicatorSerializer(many=True, source="indicator_rows")

@@ -11,5 +11,6 @@ urlpatterns = [
     path(campaign + "ahp/aggregate/", views.AggregationApi.as_view(), name="scoring-api-aggregate"),
     path(campaign + "ahp/weights/", views.WeightsApi.as_view(), name="scoring-api-weights"),
     path(campaign + "ahp/freeze/", views.FreezeApi.as_view(), name="scoring-api-freeze"),
+    path(campaign + "results/", views.ResultsApi.as_view(), name="scoring-api-results"),
     path("ahp/experts/<str:token>/judgements/", views.ExpertJudgementsApi.as_view(), name="scoring-api-expert-judgements"),
 ]

@@ -9,17 +9,32 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bianzhi.access import require
+from bianzhi.access import may, require
+from evaluations.results_release import results_released
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring import exporters, judging, services
 from scoring.models import ROOT_NODE
 from scoring.selectors import (
-    campaign_tree, expert_get_by_token, expert_list, indicator_get, target_scores, tree_frozen, tree_judgement_inputs,
+    campaign_tree,
+    expert_get_by_token,
+    expert_list,
+    indicator_get,
+    results_for_user,
+    target_scores,
+    tree_frozen,
+    tree_judgement_inputs,
 )
 
 from .serializers import (
-    AggregationQuerySerializer, ExpertJudgementsSerializer, FreezeSerializer, IndicatorSerializer,
-    IndicatorUpdateInputSerializer, JudgementInputSerializer, JudgementSerializer, TargetScoreSerializer,
+    AggregationQuerySerializer,
+    ExpertJudgementsSerializer,
+    FreezeSerializer,
+    IndicatorSerializer,
+    IndicatorUpdateInputSerializer,
+    JudgementInputSerializer,
+    JudgementSerializer,
+    ResultSerializer,
+    TargetScoreSerializer,
     TreeRowSerializer,
 )
 
@@ -36,15 +51,18 @@ def _tree(request, campaign_pk: int, action: str):
 
 
 class ScoresApi(APIView):
-    """Provisional scores (暂定) of the campaign's units: the office and leaders only (a liaison sees their
-    unit's result once it is fed back)."""
+    """The scores of the units the user may see (a liaison: their own unit). Before the results are fed back
+    (反馈结果) they are provisional (暂定): the office and leaders see them, a liaison sees none."""
 
     @extend_schema(responses=TargetScoreSerializer(many=True))
     def get(self, request, campaign_pk: int):
         campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
-        require(request.user, "results.view_provisional", campaign)
         targets = target_list_for_user(user=request.user).filter(campaign=campaign)
-        return Response(TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data)
+        rows = TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data
+        if not results_released(campaign) and not may(request.user, "results.view_provisional", campaign):
+            for row in rows:
+                row["score"] = row["grade"] = None
+        return Response(rows)
 
 
 class TreeApi(APIView):
@@ -140,3 +158,13 @@ class ExpertJudgementsApi(APIView):
         data.is_valid(raise_exception=True)
         judgement = services.judgement_save(expert=expert, **data.validated_data)
         return Response(JudgementSerializer(judgement).data)
+
+
+class ResultsApi(APIView):
+    """Each unit's latest result: the office and leaders every unit (live and `provisional` before 撰写报告);
+    a liaison only their own unit, and only from 反馈结果 on (before that: an empty list)."""
+
+    @extend_schema(responses=ResultSerializer(many=True))
+    def get(self, request, campaign_pk: int):
+        campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
+        return Response(ResultSerializer(results_for_user(user=request.user, campaign=campaign), many=True).data)

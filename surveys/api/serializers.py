@@ -35,7 +35,7 @@ class DistributionSerializer(serializers.Serializer):
 
 
 class ResponseSerializer(serializers.Serializer):
-    """An answer sheet. The staff assessment's carry no id: nothing to follow from one request to another."""
+    """A public form's answer sheet (the staff assessment keeps none)."""
 
     unit = serializers.CharField(source="target.unit.code")
     submitted_on = serializers.DateField()
@@ -61,6 +61,7 @@ class UnitStatsSerializer(serializers.Serializer):
     unit = serializers.CharField(source="target.unit.name", allow_null=True)
     responses = serializers.IntegerField()
     hidden = serializers.BooleanField()
+    pending = serializers.IntegerField(help_text="测评表：已提交、待满最少份数后一并计入的测评票")
     total = TallySerializer()
     dimensions = serializers.DictField(child=TallySerializer())
     sentences = serializers.ListField(source="dimension_sentences", child=serializers.CharField())

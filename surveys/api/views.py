@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -11,12 +10,17 @@ from rest_framework.response import Response
 from bianzhi.access import may, require, restrict
 from evaluations.api.serializers import UploadSerializer
 from surveys import selectors, services
-from surveys.models import Form, SurveyResponse
 from surveys.defaults import SATISFACTION_RATE_DEFINITION as SATISFACTION_DEFINITION
+from surveys.models import Form, SurveyResponse
 
 from .serializers import (
-    DistributionSerializer, FormSerializer, ResponseSerializer, SheetFileInputSerializer, SheetInputSerializer,
-    SheetSerializer, UnitStatsSerializer,
+    DistributionSerializer,
+    FormSerializer,
+    ResponseSerializer,
+    SheetFileInputSerializer,
+    SheetInputSerializer,
+    SheetSerializer,
+    UnitStatsSerializer,
 )
 
 
@@ -44,6 +48,8 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
         boxes = selectors.ballot_boxes_by_target(form=form)
         links = dict(form.links.values_list("target_id").annotate(n=Count("id")).order_by())
         responses = dict(form.responses.values_list("target_id").annotate(n=Count("id")).order_by())
+        if form.kind == Form.Kind.STAFF_ASSESSMENT:  # no answer sheets: the ballots released into the statistics
+            responses = {target_id: box.released for target_id, box in boxes.items()}
         rows = [
             {"target": t, "links": links.get(t.pk, 0), "responses": responses.get(t.pk, 0),
              "ballots_issued": boxes[t.pk].issued if t.pk in boxes else 0,
@@ -56,13 +62,11 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=ResponseSerializer(many=True))
     @action(detail=True)
     def responses(self, request, pk=None, format=None):
-        """Answer sheets, paginated. The staff assessment's: only units above the threshold, in random order."""
+        """A public form's answer sheets, paginated. The staff assessment keeps none: its statistics only."""
         form = self._form("form.answers")
-        responses = SurveyResponse.objects.filter(form=form).select_related("target__unit").prefetch_related("answers__question")
         if form.is_staff_assessment:
-            enough = (SurveyResponse.objects.filter(form=form).values("target_id").annotate(n=Count("id"))
-                      .filter(n__gte=settings.SURVEY_MIN_RESPONSES_FOR_STATS).values("target_id"))
-            responses = responses.filter(target_id__in=enough)
+            raise NotFound("测评表为不记名测评，不保存也不提供逐份答卷；请查看统计结果（statistics）。")
+        responses = SurveyResponse.objects.filter(form=form).select_related("target__unit").prefetch_related("answers__question")
         page = self.paginate_queryset(responses.order_by("target__unit__code", "id"))
         return self.get_paginated_response(ResponseSerializer(page, many=True).data)
 

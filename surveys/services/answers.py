@@ -1,22 +1,17 @@
 """Taking answers: checking them, the public submit with its abuse control, one-use ballots, voiding."""
 
-import bisect
-import hashlib
-import hmac
 import logging
-import time
+import random
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from redis.exceptions import RedisError
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
@@ -24,21 +19,14 @@ from evaluations import events
 from evaluations.guard import campaign_writable, refusal
 
 from .. import rules
-from ..models import Answer, Ballot, BallotBox, Form, Question, SurveyLink, SurveyResponse
+from ..models import Answer, Ballot, BallotBox, Form, Question, StaffComment, StaffTally, SurveyLink, SurveyResponse
 from ..selectors import form_questions
+from .abuse import FormUnavailable, admit
 from .definitions import ballot_code_normalize
 
+logger = logging.getLogger(__name__)
+
 TEXT_LIMITS = {Question.Type.SHORT_TEXT: 200, Question.Type.LONG_TEXT: 2000}
-
-
-class FormUnavailable(ApplicationError):
-    """The form cannot be filled through this link; `reason` says why, so the page can say which."""
-
-    UNKNOWN, NOT_OPEN, CLOSED, USED, DEVICE, BUSY = "unknown", "not_open", "closed", "used", "device", "busy"
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message, extra={"reason": reason})
-        self.reason = reason
 
 
 def _values(data: Mapping, code: str) -> list[str]:
@@ -185,71 +173,17 @@ def form_check_open(form: Form, what: str = "public_answer") -> None:
             "at": timezone.localtime(form.closes_at).strftime("%Y-%m-%d %H:%M")})
 
 
-def _keyed(*parts: Any) -> str:
-    """A cache key that does not contain the address or device token itself."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), "|".join(map(str, parts)).encode(), hashlib.sha256).hexdigest()
-    return f"surveys:{digest[:40]}"
-
-
-def network_count(*, form: Form, ip: str | None) -> int:
-    """Submissions to this form from one address in the current hour (a soft count, kept only in the cache)."""
-    if not ip:
-        return 0
-    key = _keyed("ip", form.pk, ip, int(time.time() // 3600))
-    if cache.add(key, 1, timeout=3600):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=3600)
-        return 1
-
-
-def _redis_client():
-    """The raw client behind Django's RedisCache, or None with any other cache (tests, no Redis)."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    backend = caches["default"]
-    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
-
-
-def _abuse_counts(*, form: Form, ip: str | None, device_key: str | None) -> tuple[int, bool]:
-    """(this hour's submissions from the address, whether the device is new), in one Redis round trip.
-
-    The same keys and values as network_count and cache.add (so voiding and the fallback agree); on Redis
-    they go in one pipeline instead of three calls: on the production stack the three round trips were a
-    quarter of a submit's time (bench-results.json, issue 16).
-    """
-    client = _redis_client()
-    if client is None:
-        seen = network_count(form=form, ip=ip)
-        return seen, not device_key or cache.add(device_key, 1, timeout=None)
-    pipe = client.pipeline(transaction=False)
-    ip_key = cache.make_and_validate_key(_keyed("ip", form.pk, ip, int(time.time() // 3600))) if ip else None
-    if ip_key:  # the key names the hour: renewing its expiry on each count keeps it at most two hours
-        pipe.incr(ip_key)
-        pipe.expire(ip_key, 3600)
-    if device_key:  # RedisCache stores an int as itself: cache.get(device_key) still reads 1
-        pipe.set(cache.make_and_validate_key(device_key), 1, nx=True)
-    try:
-        replies = pipe.execute()
-    except (RedisError, OSError) as exc:  # Redis down: no limits rather than no answers (as bianzhi.cache)
-        logging.getLogger("bianzhi.cache").warning("cache pipeline failed, carrying on without it: %s", exc)
-        return (1 if ip_key else 0), True
-    seen = int(replies[0]) if ip_key else 0
-    return seen, not device_key or bool(replies[-1])
-
-
 def survey_response_submit(
     *, link: SurveyLink, data: Mapping, elapsed_seconds: float | None = None, device: str | None = None,
-    ip: str | None = None,
+    ip: str | None = None, nonce: str | None = None,
 ) -> SurveyResponse:
     """Save one public answer sheet, all of it or nothing.
 
-    Abuse control that works on an intranet, with nothing external: one answer per device cookie and link;
-    a soft per-address count that flags (and only far above an office's NAT, refuses); quality flags for an
-    evaluator to look at. `elapsed_seconds` None means not measured (an import, the demo): no speed flag.
+    Abuse control that works on an intranet, with nothing external (see abuse.admit): one answer per device
+    and link; one per served page (`nonce`, from the start token); a soft per-address count that flags (and
+    only far above an office's NAT, refuses), tighter for answers without a device cookie; quality flags for
+    an evaluator to look at. `elapsed_seconds` None means not measured (an import, the demo): no speed flag.
+    `device` is a verified device id or None. When the cache is down the answer is taken, flagged unchecked.
     """
     form = link.form
     if not link.is_active:
@@ -257,14 +191,7 @@ def survey_response_submit(
     form_check_open(form, "public_answer")
     questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
-    device_key = _keyed("device", link.pk, device) if device else None
-    seen, device_is_new = _abuse_counts(form=form, ip=ip, device_key=device_key)
-    if seen > settings.SURVEY_IP_HARD_LIMIT:
-        if device_key and device_is_new:  # refused: the device has not answered after all
-            cache.delete(device_key)
-        raise FormUnavailable(FormUnavailable.BUSY, _("同一网络提交过于频繁，请稍后再试。"))
-    if not device_is_new:
-        raise FormUnavailable(FormUnavailable.DEVICE, _("您已在本设备上提交过对该单位的评价，感谢参与。"))
+    admission = admit(form=form, link_id=link.pk, ip=ip, device=device, nonce=nonce)
     choice_answers = [cleaned[q.code] for q in questions if q.type == Question.Type.SINGLE_CHOICE and q.code in cleaned]
     try:
         # Everything above only reads; the writes hold the transaction (on SQLite, the database's write lock).
@@ -273,55 +200,144 @@ def survey_response_submit(
             too_fast=elapsed_seconds is not None and rules.too_fast(
                 elapsed_seconds, len(questions), per_question=settings.SURVEY_SECONDS_PER_QUESTION, floor=5),
             straight_lined=rules.straight_lined(choice_answers),
-            busy_network=seen > settings.SURVEY_IP_SOFT_LIMIT,
+            busy_network=admission.busy, unchecked=admission.unchecked,
         )
     except Exception:
-        if device_key:
-            cache.delete(device_key)
+        admission.give_back()
         raise
     return response
 
 
 @transaction.atomic
-def ballot_submit(*, code: str, data: Mapping) -> SurveyResponse:
+def ballot_submit(*, code: str, data: Mapping) -> SurveyResponse | None:
     """Spend a one-use ballot and save its answers, in one transaction.
 
-    The ballot box row is locked first, so simultaneous submissions of one ballot queue there; the first
-    records the ballot in the box's spent set, every later one finds it spent. The answer row keeps the
-    unit, the form and the day; nothing ties it to the ballot (see BallotBox).
+    Everything that needs no lock is done first (the ballot read, the answers checked, the statements
+    prepared); then the ballot box row is locked, so simultaneous submissions of one unit queue there for as
+    short a time as can be: the first marks the ballot in the box's bitmap, every later one finds it spent.
+    A public form's ballot (an invitation) saves an answer sheet like its link does; the staff assessment
+    saves none (StaffBallot).
     """
     ballot = ballot_get(code=code)
-    box = ballot.box
-    form_check_open(box.form, "ballot")
-    questions = form_questions(form=box.form)
+    form = ballot.box.form
+    form_check_open(form, "ballot")
+    questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
-    box = BallotBox.objects.select_for_update().get(pk=box.pk)
-    position = bisect.bisect_left(box.spent, ballot.pk)
-    if position < len(box.spent) and box.spent[position] == ballot.pk:
+    staff = StaffBallot(target_id=ballot.box.target_id, questions=questions, cleaned=cleaned) \
+        if form.kind == Form.Kind.STAFF_ASSESSMENT else None
+    box = BallotBox.objects.select_for_update().get(pk=ballot.box_id)  # a fresh read, once the lock is ours
+    if box.is_spent(ballot.serial):
         raise FormUnavailable(FormUnavailable.USED, _("这张测评票已经使用过，每张票只能提交一次。"))
-    box.spent.insert(position, ballot.pk)
+    box.mark_spent(ballot.serial)
     box.used += 1
-    box.save(update_fields=["spent", "used"])
-    response = _response_save(form=ballot.box.form, target_id=box.target_id, questions=questions, cleaned=cleaned)
-    if box.form.kind == Form.Kind.STAFF_ASSESSMENT:
-        _rows_reshuffle(form=box.form, target_id=box.target_id)
-    return response
+    if staff is None:
+        box.save(update_fields=["spent_bits", "used"])
+        return _response_save(form=form, target_id=box.target_id, questions=questions, cleaned=cleaned)
+    staff.count(box=box)
+    box.save(update_fields=["spent_bits", "used", "pending", "released", "pending_comment_sheets"])
+    return None
 
 
-def _rows_reshuffle(*, form: Form, target_id: int) -> None:
-    """Write the unit's anonymous answer sheets again, all of them, in the order of their random keys.
+def _batch_size() -> int:
+    return max(settings.SURVEY_MIN_RESPONSES_FOR_STATS, 1)
 
-    A database remembers the order rows came in even when no column does: PostgreSQL's xmin (the writing
-    transaction) and ctid (the place in the table), SQLite's rowid. Rewritten together after every answer,
-    the unit's rows share one transaction and sit in a random order. The cost grows with the unit's staff,
-    which is fine for a form each person fills once.
+
+class StaffBallot:
+    """One staff ballot's answers, ready to be added to its unit's tallies and comment pool.
+
+    A fixed number of queries, whatever the size of the unit: no row per answer. Every tally row of the unit
+    is written by every ballot (most with + 0), so the rows a ballot changed do not stand out by their
+    transaction id. Once `pending` ballots reach a batch, they are released into the counts in the same
+    statement; comments are released by batches of ballots that commented (_staff_comments_add). Prepared
+    before the box is locked: under the lock only the statements run.
     """
-    responses = list(SurveyResponse.objects.filter(form=form, target_id=target_id).order_by("id"))
-    answers = list(Answer.objects.filter(response__in=[r.pk for r in responses]).order_by("id"))
-    Answer.objects.filter(pk__in=[a.pk for a in answers])._raw_delete(Answer.objects.db)
-    SurveyResponse.objects.filter(pk__in=[r.pk for r in responses])._raw_delete(SurveyResponse.objects.db)
-    SurveyResponse.objects.bulk_create(responses)
-    Answer.objects.bulk_create(answers, batch_size=1000)
+
+    def __init__(self, *, target_id: int, questions: list[Question], cleaned: dict[str, Any]):
+        chosen: dict[tuple[int, str], Decimal | None] = {}
+        keys: list[tuple[int, str]] = []
+        for question in questions:
+            if question.type in Question.CHOICE_TYPES:
+                keys += [(question.pk, value) for value, _label in question.choices]
+                answer = cleaned.get(question.code)
+                for value in ([answer] if isinstance(answer, str) else answer or []):
+                    chosen[(question.pk, value)] = None
+            elif question.type == Question.Type.SCORE:
+                keys.append((question.pk, ""))
+                if question.code in cleaned:
+                    chosen[(question.pk, "")] = cleaned[question.code]
+        self.target_id, self.keys, self.rng = target_id, keys, random.SystemRandom()
+        self.statements = {release: _tally_update_sql(target_id=target_id, keys=keys, chosen=chosen, release=release)
+                           for release in (False, True)} if keys else {}
+        self.texts = [(q.pk, cleaned[q.code]) for q in questions if q.type in Question.TEXT_TYPES and cleaned.get(q.code)]
+
+    def count(self, *, box: BallotBox) -> None:
+        """Add the ballot; the caller holds the box's lock and saves it."""
+        box.pending += 1
+        release = box.pending >= _batch_size()
+        if self.keys:
+            with connection.cursor() as cursor:
+                cursor.execute(*self.statements[release])
+                updated = cursor.rowcount
+            if updated < len(self.keys):  # the unit's first ballot: no rows yet (questions freeze on opening)
+                # All created at once (random keys, present ones ignored): no creation order tells a first answer.
+                StaffTally.objects.bulk_create(
+                    [StaffTally(target_id=self.target_id, question_id=q, choice=c)
+                     for q, c in self.rng.sample(self.keys, len(self.keys))],
+                    ignore_conflicts=True,
+                )
+                if updated:  # cannot happen while questions are frozen; say so rather than count twice
+                    logger.error("surveys: unit %s had %s of %s tally rows", self.target_id, updated, len(self.keys))
+                else:
+                    with connection.cursor() as cursor:
+                        cursor.execute(*self.statements[release])
+        if release:
+            box.released, box.pending = box.released + box.pending, 0
+        if self.texts:
+            _staff_comments_add(box=box, texts=self.texts, rng=self.rng)
+
+
+def staff_ballot_count(*, box: BallotBox, questions: list[Question], cleaned: dict[str, Any]) -> None:
+    """Add one staff ballot to its unit's tallies and comment pool; the caller holds the box's lock."""
+    StaffBallot(target_id=box.target_id, questions=questions, cleaned=cleaned).count(box=box)
+
+
+def _tally_update_sql(*, target_id: int, keys: list[tuple[int, str]], chosen: dict[tuple[int, str], Decimal | None],
+                      release: bool) -> tuple[str, list]:
+    """One UPDATE of all the unit's tally rows: + 1 where this ballot chose, + 0 elsewhere; with `release`, the
+    pending batch moves into the released counts too. Written as SQL: the ORM's compiling of the same
+    CASE expression took longer than the database's executing it."""
+    hit_sql = " OR ".join(["(question_id = %s AND choice = %s)"] * len(chosen)) or "FALSE"
+    hit_params = [p for key in chosen for p in key]
+    scores = [(q, v) for (q, _c), v in chosen.items() if v is not None]
+    score_sql = "CASE " + " ".join(["WHEN question_id = %s THEN %s"] * len(scores)) + " ELSE 0 END" if scores else "0"
+    score_params = [p for pair in scores for p in pair]
+    hit = f"(CASE WHEN {hit_sql} THEN 1 ELSE 0 END)"
+    if release:
+        sets = (f"count = count + pending + {hit}, total = total + pending_sum + {score_sql}, "
+                "pending = 0, pending_sum = 0")
+    else:
+        sets = f"pending = pending + {hit}, pending_sum = pending_sum + {score_sql}"
+    questions = sorted({q for q, _c in keys})
+    sql = (f"UPDATE {StaffTally._meta.db_table} SET {sets} WHERE target_id = %s "
+           f"AND question_id IN ({', '.join(['%s'] * len(questions))})")
+    return sql, [*hit_params, *score_params, target_id, *questions]
+
+
+def _staff_comments_add(*, box: BallotBox, texts: list[tuple[int, str]], rng: random.Random) -> None:
+    """Put one ballot's comments in the unit's pool: rewrite the pool (never more than a batch) in a random
+    order, with new random keys, or release it when this ballot completes a batch."""
+    with connection.cursor() as cursor:  # read and empty the pool in one statement (PostgreSQL, SQLite ≥ 3.35)
+        cursor.execute(f"DELETE FROM {StaffComment._meta.db_table} WHERE target_id = %s AND NOT released "
+                       "RETURNING question_id, text", [box.target_id])
+        comments = [*cursor.fetchall(), *texts]
+    box.pending_comment_sheets += 1
+    release = box.pending_comment_sheets >= _batch_size()
+    if release:
+        box.pending_comment_sheets = 0
+    rng.shuffle(comments)
+    StaffComment.objects.bulk_create(
+        StaffComment(target_id=box.target_id, question_id=q, text=text, released=release) for q, text in comments
+    )
 
 
 def ballot_get(*, code: str) -> Ballot:
@@ -335,9 +351,7 @@ def ballot_get(*, code: str) -> Ballot:
 
 
 def ballot_is_spent(ballot: Ballot) -> bool:
-    spent = ballot.box.spent
-    position = bisect.bisect_left(spent, ballot.pk)
-    return position < len(spent) and spent[position] == ballot.pk
+    return ballot.box.is_spent(ballot.serial)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from evaluations.indicators import campaign_indicators, campaign_tree_dimensions
 from evaluations.models import Campaign, CampaignTarget
 
 from ..defaults import FORM_KINDS, form_template
-from ..models import BALLOT_ALPHABET, BallotBox, Ballot, Form, Question, SurveyLink
+from ..models import BALLOT_ALPHABET, Ballot, BallotBox, Form, Question, SurveyLink
 
 MAX_BALLOTS_PER_ISSUE = 5000
 QUESTION_EDITABLE_FIELDS = {"text", "required", "choices"}
@@ -88,6 +88,8 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
             raise ApplicationError(_("只有选择题有选项"))
         _choices_check(changes["choices"])
     before = {field: getattr(question, field) for field in changes}
+    if before == changes:  # saved unchanged: nothing to record
+        return question
     for field, value in changes.items():
         setattr(question, field, value)
     question.full_clean()

@@ -4,21 +4,19 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from bianzhi import spreadsheets
 from bianzhi.exceptions import ApplicationError
 from bianzhi.jobs import job_enqueue, job_run
 from bianzhi.models import User
 from evaluations import events
 
-from .. import exporters
+from .. import exporters, rules
 from ..models import Export, Form, SurveyResponse
-
+from ..selectors import staff_comments_for_export, staff_tallies_for_export
 
 EXPORT_CHUNK = 2000
 
@@ -65,41 +63,51 @@ class _Progress:
 
 
 def _export_rows(form: Form, progress: _Progress) -> Iterator[list]:
-    """Header, then one row per answer sheet. The staff assessment's rows come in the order of their random
-    keys (a shuffle unrelated to when they came), by day at most, and only for units above the threshold."""
+    """Header, then one row per answer sheet; the staff assessment keeps no sheets (_staff_export_rows)."""
+    if form.kind == Form.Kind.STAFF_ASSESSMENT:
+        yield from _staff_export_rows(form, progress)
+        return
     questions = _export_columns(form)
-    anonymous = form.kind == Form.Kind.STAFF_ASSESSMENT
-    prefix = ["单位代码", "单位名称", "提交日期"] if anonymous else [
-        "单位代码", "单位名称", "服务窗口", "提交日期", "作答过快", "全部同一选项", "同一网络提交过多", "已作废", "作废原因"]
+    prefix = ["单位代码", "单位名称", "服务窗口", "提交日期", "作答过快", "全部同一选项", "同一网络提交过多",
+              "提交时未能防刷校验", "已作废", "作废原因"]
     yield exporters.header_rows(prefix, questions)
-    responses = SurveyResponse.objects.filter(form=form).select_related("target__unit").prefetch_related("answers__question")
-    if anonymous:
-        enough = (
-            SurveyResponse.objects.filter(form=form).values("target_id").annotate(n=Count("id"))
-            .filter(n__gte=settings.SURVEY_MIN_RESPONSES_FOR_STATS).values("target_id")
-        )
-        responses = responses.filter(target_id__in=enough).order_by("target__unit__code", "id")
-    else:
-        responses = responses.order_by("target__unit__code", "submitted_on", "id")
+    responses = (SurveyResponse.objects.filter(form=form).select_related("target__unit").prefetch_related("answers__question")
+                 .order_by("target__unit__code", "submitted_on", "id"))
     for response in responses.iterator(chunk_size=EXPORT_CHUNK):
         answers = {a.question.code: a.value for a in response.answers.all()}
         unit = response.target.unit
-        head = [unit.code, unit.name, response.submitted_on.isoformat()] if anonymous else [
-            unit.code, unit.name, response.window, response.submitted_on.isoformat(), int(response.too_fast),
-            int(response.straight_lined), int(response.busy_network), int(response.is_voided), response.void_reason]
+        head = [unit.code, unit.name, response.window, response.submitted_on.isoformat(), int(response.too_fast),
+                int(response.straight_lined), int(response.busy_network), int(response.unchecked),
+                int(response.is_voided), response.void_reason]
         yield exporters.data_row(head, questions, answers)
         progress.tick()
 
 
+def _staff_export_rows(form: Form, progress: _Progress) -> Iterator[list]:
+    """The staff assessment: released counts per unit, question and option (units above the threshold), then
+    the released comments, each on its own row, in the random order of their keys: never a sheet, no day."""
+    yield ["单位代码", "单位名称", "题目编码", "题目", "选项编码", "选项", "人数", "平均分", "意见建议"]
+    for tally in staff_tallies_for_export(form=form):
+        unit, question = tally.target.unit, tally.question
+        mean = rules.plain(round(tally.total / tally.count, 2)) if question.type == "score" and tally.count else ""
+        yield [unit.code, unit.name, question.code, question.text, tally.choice,
+               question.choice_labels.get(tally.choice, ""), tally.count, mean, ""]
+        progress.tick()
+    for comment in staff_comments_for_export(form=form):
+        unit = comment.target.unit
+        yield [unit.code, unit.name, comment.question.code, comment.question.text, "", "", "", "", comment.text]
+        progress.tick()
+
+
 def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
-    workbook = Workbook(write_only=True)  # streams rows: memory does not grow with the number of answers
+    workbook = spreadsheets.workbook(write_only=True)  # streams rows: memory does not grow with the answers
     sheet = workbook.create_sheet("答卷")
     for row in rows:
-        sheet.append(row)
+        spreadsheets.append(sheet, row)
     book = workbook.create_sheet("题目说明")
     questions = _export_columns(form)
     for row in exporters.codebook(questions):
-        book.append(row)
+        spreadsheets.append(book, row)
     workbook.save(out)
 
 
@@ -119,7 +127,7 @@ def export_write(export: Export, progress) -> dict:
         export.file.save(name, File(out), save=False)
     return {"file": export.file.name, "rows": counter.rows}
 
-
+@spreadsheets.exporter
 def export_build(*, export_id: int) -> Export:
     """Write the export now, in this process (a worker runs the same through bianzhi.jobs); a no-op when done."""
     job_run(Export, export_id)

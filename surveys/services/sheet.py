@@ -19,7 +19,6 @@ from ..models import Form, Question, SheetEntry, SheetSignoff
 from ..selectors import sheet_combined
 from .answers import score_clean
 
-
 # Questions of the sheet that take files: an indicator's score (its evidence) and a file question.
 FILE_TAKING_TYPES = frozenset({Question.Type.SCORE, Question.Type.FILE})
 
@@ -65,12 +64,16 @@ def sheet_entries_save(*, form: Form, target: CampaignTarget, evaluator: User, d
             errors[question.code] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
-    for question, score, reason in rows:
+    saved = {(e.question_id): (e.score, e.reason) for e in SheetEntry.objects.filter(
+        question__form=form, target=target, evaluator=evaluator)}
+    changed = [(q, score, reason) for q, score, reason in rows if saved.get(q.pk) != (score, reason)]
+    for question, score, reason in changed:
         SheetEntry.objects.update_or_create(
             question=question, target=target, evaluator=evaluator, defaults={"score": score, "reason": reason}
         )
-    if rows:
-        events.event_sheet_saved(form=form, target=target, actor=evaluator, indicators=[q.indicator or q.code for q, *_r in rows])
+    if changed:  # saving the page unchanged records nothing
+        events.event_sheet_saved(form=form, target=target, actor=evaluator,
+                                 indicators=[q.indicator or q.code for q, *_r in changed])
     return len(rows)
 
 
@@ -145,6 +148,8 @@ def sheet_settings_update(*, form: Form, combine: str, spread_limit: Decimal, le
     if lead_evaluator is not None and not access.may(lead_evaluator, "team.member"):
         raise ApplicationError(_("评估组长必须是评估人员"))
     before = {"combine": form.combine, "spread_limit": form.spread_limit, "lead": form.lead_evaluator_id}
+    if before == {"combine": combine, "spread_limit": spread_limit, "lead": getattr(lead_evaluator, "pk", None)}:
+        return form  # saved unchanged: nothing to record
     form.combine, form.spread_limit, form.lead_evaluator = combine, spread_limit, lead_evaluator
     form.save(update_fields=["combine", "spread_limit", "lead_evaluator", "updated_at"])
     events.event_sheet_settings_changed(form=form, actor=actor, before=before,

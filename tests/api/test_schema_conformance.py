@@ -10,13 +10,16 @@ import json
 import pytest
 import schemathesis
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 
 from bianzhi.models import User
 
 from ..factories import CampaignFactory, CampaignTargetFactory, UnitFactory, UserFactory
+
 
 def load_schema():
     """The schema as /api/schema/ serves it (that page needs a signed-in user, so it is generated here)."""
@@ -28,6 +31,17 @@ def load_schema():
 
 
 schema = load_schema()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calls go through the WSGI handler, which closes the database connection after each request; the test's
+    transaction lives on that connection (Django's own test client keeps it open the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -79,11 +79,12 @@ def server(tmp_path_factory):
     }
     if PRODUCTION:  # the abuse controls at their defaults; each phone's address comes through the proxy header
         env.update(REDIS_URL=os.environ["BENCH_REDIS_URL"], SURVEY_CLIENT_IP_HEADER=IP_HEADER)
-        for name in ("SURVEY_IP_SOFT_LIMIT", "SURVEY_IP_HARD_LIMIT", "CELERY_BROKER_URL"):
+        for name in ("SURVEY_IP_SOFT_LIMIT", "SURVEY_IP_HARD_LIMIT", "SURVEY_IP_NO_DEVICE_LIMIT", "CELERY_BROKER_URL"):
             env.pop(name, None)
     else:
         # Every client comes from 127.0.0.1: the per-address limits would stand in for thousands of phones.
-        env.update(SURVEY_IP_SOFT_LIMIT="100000000", SURVEY_IP_HARD_LIMIT="100000000")
+        env.update(SURVEY_IP_SOFT_LIMIT="100000000", SURVEY_IP_HARD_LIMIT="100000000",
+                   SURVEY_IP_NO_DEVICE_LIMIT="100000000")  # the load clients keep no device cookie
         env.pop("REDIS_URL", None)
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")

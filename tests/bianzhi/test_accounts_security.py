@@ -234,7 +234,7 @@ def test_a_deactivated_user_cannot_sign_in_and_still_appears_by_name_on_their_re
     assert sign_in(client, evaluator.username).status_code == 200 and not signed_in(client)
     # nothing was deleted: the campaign's trail and the security audit still name them
     client.force_login(office_admin)
-    assert evaluator.username in client.get(reverse("evaluations:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "王评估" in client.get(reverse("evaluations:campaign_detail", args=[campaign.pk])).content.decode()
     audit = client.get(reverse("accounts:audit"), {"username": evaluator.username}).content.decode()
     assert "王评估" in audit and "停用账号" in audit
     assert User.objects.filter(pk=evaluator.pk, is_active=False).exists()

@@ -6,8 +6,19 @@ import pytest
 
 from bianzhi.credit_code import check_character, credit_code_complete, credit_code_error
 from bianzhi.figures import (
-    StaffingFigures, UnitFigures, add_months, figures_by_kind, group_overstaffing, group_vacancy, is_long_vacancy,
-    organ_on_institutional_quota, overstaffed_kinds, posts_over, total_figures, totals_by, vacant_since,
+    StaffingFigures,
+    UnitFigures,
+    add_months,
+    figures_by_kind,
+    group_overstaffing,
+    group_vacancy,
+    is_long_vacancy,
+    organ_on_institutional_quota,
+    overstaffed_kinds,
+    posts_over,
+    total_figures,
+    totals_by,
+    vacant_since,
 )
 
 
@@ -112,3 +123,12 @@ def test_totals_by_level_kind_and_county():
 def test_totals_add_every_kind():
     lines = [("administrative", 20, 18), ("service_worker", 3, 2)]
     assert total_figures(lines) == StaffingFigures(approved=23, actual=20)
+
+
+def test_effective_lines_apply_deposits_and_loans_kind_by_kind():
+    from bianzhi.figures import effective_lines
+
+    lines = [("administrative", 20, 18), ("institutional_full", 10, 10)]
+    assert effective_lines(lines, {"administrative": -2, "institutional_partial": 5}) == [
+        ("administrative", 18, 18), ("institutional_full", 10, 10), ("institutional_partial", 5, 0)]
+    assert effective_lines(lines, {}) == lines

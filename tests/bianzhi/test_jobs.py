@@ -10,7 +10,18 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from bianzhi.exceptions import ApplicationError
-from bianzhi.jobs import MAX_ATTEMPTS, Job, JobStatus, job_claim, job_dispatch, job_enqueue, job_kinds, job_payload, job_run, jobs_sweep
+from bianzhi.jobs import (
+    MAX_ATTEMPTS,
+    Job,
+    JobStatus,
+    job_claim,
+    job_dispatch,
+    job_enqueue,
+    job_kinds,
+    job_payload,
+    job_run,
+    jobs_sweep,
+)
 from bianzhi.models import RegistryImport
 from reports.models import Report
 from surveys.models import Export, Form
@@ -31,7 +42,7 @@ def test_every_kind_is_complete(model):
     assert callable(import_string(model.WORK))
     assert model.QUEUE in {"default", "reports"}  # the queues `make worker` consumes
     # a message is redelivered by Redis only after visibility_timeout: it must outlast any run
-    assert model.TIME_LIMIT < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > model.TIME_LIMIT
     assert reverse(model.STATUS_URL, args=[1])
     assert {c.name for c in model._meta.constraints} >= {f"{model._meta.app_label}_{model._meta.model_name}_one_active_per_key"}
     assert [f.name for f in model._meta.get_fields() if f.name == "status"] and model.Status is JobStatus

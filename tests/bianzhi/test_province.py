@@ -6,7 +6,9 @@ from django.core.management import call_command
 from bianzhi.models import Quota, Unit
 from bianzhi.province import CITIES, province_generate
 from evaluations.models import Campaign
-from surveys.models import Answer, BallotBox, Form, SheetEntry, SheetSignoff, SurveyResponse
+from django.db.models import Sum
+
+from surveys.models import Answer, BallotBox, Form, SheetEntry, SheetSignoff, StaffTally, SurveyResponse
 
 pytestmark = pytest.mark.services
 
@@ -31,8 +33,14 @@ def test_a_small_province_has_every_part(postgres):
     staff = campaign.forms.get(kind=Form.Kind.STAFF_ASSESSMENT)
     boxes = BallotBox.objects.filter(form=staff)
     assert boxes.count() == 30 and summary.staff_ballots == 600
-    assert all(box.used == box.issued == len(box.spent) == 20 for box in boxes)
-    assert SurveyResponse.objects.filter(form=staff).count() == 600
+    assert all(box.used == box.issued == box.released == 20 and all(box.is_spent(n) for n in range(1, 21))
+               and not box.is_spent(21) for box in boxes)
+    assert not SurveyResponse.objects.filter(form=staff).exists()  # the staff assessment keeps counts only
+    # every unit's choice question counts exactly its 20 ballots
+    per_question = (StaffTally.objects.filter(target__campaign=campaign, question__type="single_choice")
+                    .values("target", "question").annotate(n=Sum("count")))
+    assert {row["n"] for row in per_question} == {20}
+    assert per_question.count() == 30 * staff.questions.filter(type="single_choice").count()
 
     sheet = campaign.forms.get(kind=Form.Kind.EVALUATION_SHEET)
     assert SheetSignoff.objects.filter(form=sheet).count() == 30 == summary.signoffs

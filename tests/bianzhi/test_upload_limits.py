@@ -96,5 +96,5 @@ def test_a_refused_upload_cannot_be_read_by_mistake():
 
 def test_the_request_size_settings_match_the_file_limits(settings):
     assert settings.FILE_UPLOAD_HANDLERS[0] == "bianzhi.uploads.LimitedUploadHandler"
-    assert settings.UPLOAD_HARD_MAX_BYTES == max(settings.UPLOAD_MAX_BYTES, settings.REGISTRY_IMPORT_MAX_BYTES)
+    assert max(settings.UPLOAD_MAX_BYTES, settings.REGISTRY_IMPORT_MAX_BYTES) == settings.UPLOAD_HARD_MAX_BYTES
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 5 * MB and settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 5 * MB

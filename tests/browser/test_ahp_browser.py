@@ -83,6 +83,13 @@ def test_three_experts_judge_the_evaluator_freezes_then_edits_are_refused(browse
     tree_tab = page.context.new_page()  # a page opened before the freeze still shows the edit forms
     tree_tab.goto(f"/scoring/campaigns/{tree.campaign_id}/tree/")
     page.get_by_role("button", name="冻结权重").click()
+    # the confirmation page shows the weights it will freeze; nothing is frozen without the tick
+    expect(page.locator("#freeze-weights")).to_contain_text("职能配置")
+    page.get_by_role("button", name="确认冻结").click()
+    expect(page.get_by_text("请勾选确认后再冻结")).to_be_visible()
+    assert not WeightFreeze.objects.filter(tree=tree).exists()
+    page.get_by_label("我已核对以上权重，确认冻结（冻结后不能再修改）").check()
+    page.get_by_role("button", name="确认冻结").click()
     expect(page.get_by_text("权重已冻结：此后指标体系和权重不能再修改")).to_be_visible()
     freeze = WeightFreeze.objects.get(tree=tree)
     assert freeze.method == "aip" and [e["name"] for e in freeze.experts] == ["张教授", "李处长", "王研究员"]

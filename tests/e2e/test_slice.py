@@ -58,9 +58,10 @@ def test_campaign_to_pdf_report_through_a_real_worker(celery_worker_process):
     detail = office.get(reverse("evaluations:campaign_detail", args=[campaign.pk])).content.decode()
     assert "80%" in detail
     target = campaign.targets.get(unit=unit)
-    # staffing 20/20 → 1 (weight 1/8·1/5), rules kept → 1 (1/8·1/6), satisfaction 0.8 (1/8·1/10):
-    # (1/40 + 1/48 + 0.8/80) / (1/40 + 1/48 + 1/80) = 95.7
-    assert "95.7" in detail
+    # staffing 20/20 → 1 (weight 1/8·1/5), rules kept → 1 (1/8·1/6), D6_08 from the question tagged with it
+    # (duties: 满意 → 1) (1/8·1/10): (1/40 + 1/48 + 1/80) / (1/40 + 1/48 + 1/80) = 100.0 — but 3 of 41
+    # indicators scored, so no grade: 数据不全
+    assert "100.0" in detail and "数据不全" in detail
 
     # when: the evaluator asks for the report; the worker process renders it
     accepted = office.post(reverse("reports:request", args=[target.pk]), HTTP_ACCEPT="application/json")
@@ -79,7 +80,7 @@ def test_campaign_to_pdf_report_through_a_real_worker(celery_worker_process):
     download = office.get(payload["download_url"])
     assert download["Content-Type"] == "application/pdf"
     text = pdf_text(b"".join(download.streaming_content))
-    assert "临川市测试局" in text and "95.7" in text and "80%" in text
+    assert "临川市测试局" in text and "100.0" in text and "80%" in text and "数据不全" in text
 
     # and only the office, leaders and that unit's liaison may download it
     for user, allowed in [

@@ -3,9 +3,9 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 

@@ -1,8 +1,8 @@
 import pytest
 
 from bianzhi.exceptions import ApplicationError
-from evaluations.models import Campaign, CampaignEvent
 from evaluations import services
+from evaluations.models import Campaign, CampaignEvent
 from evaluations.services import campaign_advance, campaign_create
 
 from ..factories import UnitFactory

@@ -83,6 +83,7 @@ def run_everything():
     sc.indicator_update(indicator=indicator, actor=office, name="改名的指标")
     sc.indicator_remove(indicator=indicator, actor=office)
     sc.dimension_remove(dimension=dimension, actor=office)
+    sc.tree_settings_update(tree=tree, actor=office, min_sample=20)
     expert = sc.expert_invite(tree=tree, name="李专家", actor=office)
     sc.expert_update(expert=expert, weight=Decimal(2), excluded=False, exclude_reason="", actor=office)
     judge_all(tree, expert)
@@ -108,6 +109,10 @@ def run_everything():
         )
         services.upload_add(target=each, actor=office, purpose=Upload.Purpose.PHOTO, data=PNG, name="门牌.png")
         services.field_visit_complete(target=each, actor=office)
+    advance_to(world, Campaign.Status.REPORT)  # stores each unit's result (version 1)
+    from scoring.results import result_revise
+
+    result_revise(target=target, changes={"D1_01": 5}, reason="复核调整", actor=office)
     report_request(target=target, actor=office)
     return world.refresh()
 

@@ -36,8 +36,9 @@ def test_the_pdf_is_chinese_and_carries_the_score(evaluator, target, django_capt
     report.refresh_from_db()
     assert report.status == Report.Status.READY and report.progress == 100
     text = subprocess.run(["pdftotext", report.file.path, "-"], capture_output=True, check=True).stdout.decode()
-    # 5 of 10 posts filled → 0.5 (weight 1/40); rules kept → 1 (1/48): (0.5/40 + 1/48) / (1/40 + 1/48) = 72.7
-    assert "临川市报告局" in text and "72.7" in text and "一般" in text
+    # 5 of 10 posts filled → 0.5 (weight 1/40); rules kept → 1 (1/48): (0.5/40 + 1/48) / (1/40 + 1/48) = 72.7,
+    # but 2 of 41 indicators scored: no grade, the unit's result says 数据不全
+    assert "临川市报告局" in text and "72.7" in text and "数据不全" in text and "一般" not in text
 
 
 def test_rendering_again_is_a_no_op(evaluator, target, django_capture_on_commit_callbacks):

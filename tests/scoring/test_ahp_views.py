@@ -51,7 +51,8 @@ def test_the_tree_page_edits_until_frozen_and_shows_weights_after(client, evalua
 
     expert = services.expert_invite(tree=tree, name="张教授", actor=evaluator)
     judge_all(tree, expert)
-    client.post(reverse("scoring:weights_freeze", args=[campaign.pk]), {"method": "aij", "ri_table": "saaty1980"})
+    client.post(reverse("scoring:weights_freeze", args=[campaign.pk]),
+                {"method": "aij", "ri_table": "saaty1980", "priority_method": "eigenvector", "confirm": "on"})
     freeze = WeightFreeze.objects.get(tree=tree)
     page = client.get(url).content.decode()
     assert "权重已冻结" in page and "重命名" not in page and "删除维度" not in page
@@ -177,7 +178,8 @@ def test_the_aggregation_page_shows_each_expert_and_the_group_then_freezes(clien
     group = client.get(url).context["group"]
     assert group.local[ROOT_NODE].experts == 1
     response = client.post(reverse("scoring:weights_freeze", args=[tree.campaign.pk]),
-                           {"method": "aij", "ri_table": "saaty1980"}, follow=True)
+                           {"method": "aij", "ri_table": "saaty1980", "priority_method": "eigenvector", "confirm": "on"},
+                           follow=True)
     assert "权重已冻结" in response.content.decode()
     freeze = WeightFreeze.objects.get(tree=tree)
     assert freeze.global_weights == pytest.approx(group.global_weights)

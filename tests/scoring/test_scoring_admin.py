@@ -41,5 +41,5 @@ def test_admin_shows_the_tree_read_only_before_and_after_the_freeze(client, eval
     assert client.post(freeze_url, {}).status_code == 403
     assert client.post(reverse("admin:scoring_treeindicator_add"), {
         "name": "新", "code": "D1_99", "tree": tree.pk, "dimension": indicator.dimension_id, "kind": "evaluator",
-        "direction": "positive", "full_marks": "10", "position": 9}).status_code == 403
+        "direction": "positive", "full_marks": "10", "position": 9, "rule": "sheet", "params": "{}"}).status_code == 403
     assert not tree.indicators.filter(code="D1_99").exists()

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from bianzhi.models import User
 from scoring import services
-from scoring.models import ROOT_NODE, Judgement
+from scoring.models import Judgement
 
 from ..factories import UserFactory, campaign_tree_factory
 from .test_tree_services import judge_all

@@ -1,11 +1,13 @@
 """Abuse control on the public forms, on an intranet: device cookie, soft per-address limits, quality flags,
 voiding with a reason; and the clear pages for links that cannot be used."""
 
+import logging
+import re
+import socket
 import time
 from datetime import timedelta
 
 import pytest
-from django.core import signing
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -15,8 +17,13 @@ from bianzhi.exceptions import ApplicationError
 from evaluations.models import CampaignEvent
 from surveys.models import Form, SurveyResponse
 from surveys.selectors import form_statistics
-from surveys.services import ballot_submit, ballots_issue, satisfaction_form_issue, survey_response_void
-from surveys.views import STARTED_SALT
+from surveys.services import (
+    ballot_submit,
+    ballots_issue,
+    satisfaction_form_issue,
+    start_token_issue,
+    survey_response_void,
+)
 
 from ..factories import CampaignTargetFactory
 from .conftest import STAFF_ANSWERS
@@ -40,7 +47,15 @@ def link(evaluator):
 
 
 def started(seconds_ago: float) -> str:
-    return signing.dumps(time.time() - seconds_ago, salt=STARTED_SALT)
+    """A page served `seconds_ago`: each call is another page (another one-use start token)."""
+    return start_token_issue(time.time() - seconds_ago)
+
+
+
+
+def kept(page: str, code: str, value: str) -> bool:
+    """The page shows that option ticked again."""
+    return re.search(rf'id="{code}-{value}"[^>]*\bchecked\b', page) is not None
 
 
 def url(link):
@@ -67,20 +82,113 @@ def test_a_refused_answer_does_not_use_up_the_device(link):
     assert phone.post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
 
 
+def colleague(link, ip: str = "10.0.0.1") -> Client:
+    """Another phone behind the office's address, on the form's page: it holds the device cookie it was given."""
+    client = Client(REMOTE_ADDR=ip)
+    client.get(url(link))
+    return client
+
+
 def test_many_answers_from_one_address_are_flagged_then_refused_far_above_an_office_nat(link, settings):
     settings.SURVEY_IP_SOFT_LIMIT, settings.SURVEY_IP_HARD_LIMIT = 2, 3
-    office = Client(REMOTE_ADDR="10.0.0.1")  # no device cookie: each post is a different colleague
-    codes = [office.post(url(link), {**MIXED, "_started": started(60)}).status_code for _i in range(4)]
-    assert codes == [302, 302, 302, 429]
+    codes = [colleague(link).post(url(link), {**MIXED, "_started": started(60)}) for _i in range(4)]
+    assert [r.status_code for r in codes] == [302, 302, 302, 429]
+    refused = codes[-1].content.decode()  # the form again, with what was typed
+    assert "同一网络提交过于频繁" in refused and kept(refused, "openness", "dissatisfied")
     assert list(SurveyResponse.objects.order_by("busy_network").values_list("busy_network", flat=True)) == [False, False, True]
-    assert Client(REMOTE_ADDR="10.0.0.2").post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+    assert colleague(link, "10.0.0.2").post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
 
 
 def test_the_default_limits_let_an_office_of_two_hundred_behind_one_address_answer(link):
-    office = Client(REMOTE_ADDR="10.0.0.1")
     for _i in range(200):
-        assert office.post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+        assert colleague(link).post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
     assert not SurveyResponse.objects.filter(busy_network=True).exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Issue 10 #17: one start token, one answer; no device cookie, a tighter budget
+# ---------------------------------------------------------------------------------------------------------
+def test_replaying_one_start_token_takes_one_answer_and_keeps_what_was_typed(link):
+    token = started(60)  # a page served a minute ago, its token replayed by a script without cookies
+    data = {**MIXED, "comment": "重放的意见", "_started": token}
+    outcomes = [Client(REMOTE_ADDR=f"10.1.0.{i}").post(url(link), data) for i in range(20)]
+    assert [r.status_code for r in outcomes] == [302] + [409] * 19
+    assert SurveyResponse.objects.count() == 1
+    page = outcomes[1].content.decode()
+    assert "已经提交过一次" in page and "重放的意见" in page and kept(page, "openness", "dissatisfied")
+    fresh = page.split('name="_started" value="')[1].split('"')[0]
+    assert fresh and fresh != token  # a new page token: sent straight back, it is flagged as too fast
+    assert Client(REMOTE_ADDR="10.1.1.1").post(url(link), {**MIXED, "_started": fresh}).status_code == 302
+    assert SurveyResponse.objects.filter(too_fast=True).count() == 1
+
+
+def test_a_start_token_refused_for_a_wrong_answer_still_takes_the_corrected_one(link):
+    client = colleague(link)
+    token = started(60)
+    assert client.post(url(link), {"duties": "satisfied", "_started": token}).status_code == 400
+    assert client.post(url(link), {**MIXED, "_started": token}).status_code == 302
+    assert not SurveyResponse.objects.get().too_fast
+
+
+def test_answers_without_the_device_cookie_meet_a_tighter_budget_per_address(link, settings):
+    settings.SURVEY_IP_NO_DEVICE_LIMIT = 10
+    # 30 answers in a second from one address, each with a fresh page token and no cookie
+    codes = [Client(REMOTE_ADDR="10.0.0.9").post(url(link), {**MIXED, "comment": f"第{i}份", "_started": started(60)})
+             for i in range(30)]
+    assert [r.status_code for r in codes] == [302] * 10 + [429] * 20
+    refused = codes[-1].content.decode()
+    assert "Cookie" in refused and "第29份" in refused and "您已填写的内容都已保留" in refused
+    # phones that keep the cookie, behind the same address, are not held back; nor is another address
+    assert colleague(link, "10.0.0.9").post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+    assert Client(REMOTE_ADDR="10.0.0.8").post(url(link), {**MIXED, "_started": started(60)}).status_code == 302
+    assert SurveyResponse.objects.count() == 12
+
+
+def test_an_invented_device_cookie_counts_as_no_cookie(link, settings):
+    settings.SURVEY_IP_NO_DEVICE_LIMIT = 3
+    codes = []
+    for i in range(5):
+        forger = Client(REMOTE_ADDR="10.0.0.7")
+        forger.cookies["bz_device"] = f"made-up-{i}"
+        codes.append(forger.post(url(link), {**MIXED, "_started": started(60)}).status_code)
+    assert codes == [302, 302, 302, 429, 429]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Issue 10 #11: the cache (Redis) unreachable: every valid answer is still taken, flagged, and logged
+# ---------------------------------------------------------------------------------------------------------
+def dead_port() -> int:
+    with socket.socket() as s:  # bound then closed: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def cache_down(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{dead_port()}/0",
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    from django.core.cache import caches
+
+    with pytest.raises(Exception):  # really unreachable
+        caches["default"].get("probe")
+
+
+def test_with_the_cache_unreachable_every_valid_answer_is_taken_flagged_and_logged(link, cache_down, caplog):
+    client = Client(REMOTE_ADDR="10.0.0.1")
+    page = client.get(url(link))
+    assert page.status_code == 200
+    token = page.content.decode().split('name="_started" value="')[1].split('"')[0]
+    with caplog.at_level(logging.WARNING, logger="surveys.services.abuse"):
+        codes = [client.post(url(link), {**MIXED, "_started": token}).status_code for _i in range(3)]
+        codes.append(Client().post(url(link), {**MIXED, "_started": started(60)}).status_code)
+    assert codes == [302, 302, 302, 302]
+    assert SurveyResponse.objects.filter(unchecked=True).count() == 4
+    assert "cache unreachable" in caplog.text
+    bad = client.post(url(link), {"duties": "satisfied", "_started": token})
+    assert bad.status_code == 400 and "请回答此题" in bad.content.decode()  # bad input is still told
+    office_page = SurveyResponse.objects.first().flags
+    assert "提交时未能防刷校验" in office_page
 
 
 @pytest.mark.parametrize("seconds_ago, flagged", [(2, True), (60, False), (None, True)])
@@ -140,13 +248,14 @@ def test_only_the_office_may_void(link, leader, liaison):
     assert not response.is_voided
 
 
-def test_staff_answers_cannot_be_voided_or_listed_one_by_one(box, evaluator):
+def test_staff_answers_leave_no_sheet_to_void_or_list_one_by_one(box, evaluator):
     ballot_submit(code=box.ballots.first().code, data=STAFF_ANSWERS)
-    with pytest.raises(ApplicationError, match="不记名"):
-        survey_response_void(response=SurveyResponse.objects.get(), reason="x", actor=evaluator)
+    assert not SurveyResponse.objects.exists()  # counted in the unit's tallies, nothing else
     office = Client()
     office.force_login(evaluator)
     assert office.get(reverse("surveys:responses", args=[box.form_id, box.target_id])).status_code == 404
+    api = office.get(f"/api/v1/forms/{box.form_id}/responses/")
+    assert api.status_code == 404 and "不记名" in api.json()["detail"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -224,3 +333,34 @@ def test_behind_a_proxy_the_address_it_forwards_is_counted(link, settings):
     assert SurveyResponse.objects.count() == 3 and not SurveyResponse.objects.filter(busy_network=True).exists()
     proxy.post(url(link), {**MIXED, "_started": started(60)}, HTTP_X_FORWARDED_FOR="172.16.0.1")
     assert SurveyResponse.objects.filter(busy_network=True).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_replayed_page_is_refused_in_chinese_with_every_answer_kept(phone_page, link):
+    """A script's trick, in a real browser: the device cookie dropped and a spent page token sent again."""
+    from playwright.sync_api import expect
+
+    def fill_in():
+        for code, value in MIXED.items():
+            phone_page.locator(f"#{code}-{value}").check()
+        phone_page.locator("#comment").fill("窗口排队时间长")
+
+    phone_page.goto(url(link))
+    fill_in()
+    token = phone_page.locator("input[name=_started]").input_value()
+    phone_page.get_by_role("button", name="提交").tap()
+    expect(phone_page.get_by_role("heading", name="提交成功，感谢您的参与！")).to_be_visible()
+    phone_page.context.clear_cookies(name="bz_device")
+    phone_page.goto(url(link))
+    fill_in()
+    phone_page.locator("input[name=_started]").evaluate("(el, t) => el.value = t", token)
+    phone_page.get_by_role("button", name="提交").tap()
+    expect(phone_page.get_by_role("alert").first).to_contain_text("已经提交过一次")
+    expect(phone_page.locator("#openness-dissatisfied")).to_be_checked()
+    expect(phone_page.locator("#comment")).to_have_value("窗口排队时间长")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert SurveyResponse.objects.count() == 1
+    phone_page.get_by_role("button", name="提交").tap()  # the page carries a fresh token: taken, as too fast
+    expect(phone_page.get_by_role("heading", name="提交成功，感谢您的参与！")).to_be_visible()
+    assert SurveyResponse.objects.count() == 2

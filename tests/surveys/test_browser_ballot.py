@@ -2,10 +2,11 @@
 on the device when the page is closed, get every answer back on an error, then find the ballot spent."""
 
 import pytest
+from django.db.models import Sum
 from playwright.sync_api import expect
 
 from bianzhi.models import User
-from surveys.models import Form, SurveyResponse
+from surveys.models import Form, StaffComment, StaffTally, SurveyResponse
 from surveys.services import ballots_issue, form_create
 
 from ..factories import CampaignTargetFactory, QuotaFactory, UserFactory
@@ -18,7 +19,8 @@ def test_staff_member_fills_a_ballot_on_a_small_phone(phone_page):
     target = CampaignTargetFactory(unit__name="临川市测评局")
     QuotaFactory(unit=target.unit, actual=6)
     form = form_create(campaign=target.campaign, kind=Form.Kind.STAFF_ASSESSMENT, actor=evaluator)
-    ballot = ballots_issue(form=form, target=target, actor=evaluator).ballots.first()
+    box = ballots_issue(form=form, target=target, actor=evaluator)
+    ballot = box.ballots.first()
     phone_page.set_viewport_size({"width": 360, "height": 640})
 
     # the code typed off the paper, the way people type it
@@ -31,8 +33,8 @@ def test_staff_member_fills_a_ballot_on_a_small_phone(phone_page):
     expect(cards).to_have_count(9)  # 8 dimensions + the comment
     expect(cards.nth(0).get_by_role("heading")).to_have_text("职能配置")
     # large touch targets
-    box = cards.nth(0).locator("label.option").first.bounding_box()
-    assert box["height"] >= 44
+    option = cards.nth(0).locator("label.option").first.bounding_box()
+    assert option["height"] >= 44
 
     # half filled, then the page is closed and opened again: the draft is still on the phone
     for n in range(4):
@@ -54,7 +56,8 @@ def test_staff_member_fills_a_ballot_on_a_small_phone(phone_page):
     expect(phone_page.locator("#q-d8 .error")).to_have_text("请回答此题")
     expect(phone_page.locator("#d5-basically_satisfied")).to_be_checked()
     expect(phone_page.locator("#comment")).to_have_value("希望增加编制")
-    assert not SurveyResponse.objects.exists()
+    box.refresh_from_db()
+    assert box.used == 0 and not StaffComment.objects.exists()
 
     # keyboard: the last card's option is reachable and chosen without a pointer
     phone_page.locator("#d8-satisfied").focus()
@@ -62,7 +65,11 @@ def test_staff_member_fills_a_ballot_on_a_small_phone(phone_page):
     expect(phone_page.locator("#d8-satisfied")).to_be_checked()
     phone_page.get_by_role("button", name="提交").tap()
     expect(phone_page.get_by_role("heading", name="提交成功，感谢您的参与！")).to_be_visible()
-    assert SurveyResponse.objects.filter(form=form, target=target).count() == 1
+    box.refresh_from_db()
+    assert box.used == 1 and box.is_spent(ballot.serial)  # counted in the unit's tallies, no answer sheet
+    assert StaffTally.objects.filter(target=target).aggregate(n=Sum("pending"))["n"] == 8
+    assert list(StaffComment.objects.values_list("text", flat=True)) == ["希望增加编制"]
+    assert not SurveyResponse.objects.exists()
     assert phone_page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bianzhi-draft')).length") == 0
 
     # the same ballot again: a clear page that says it was used

@@ -3,6 +3,7 @@ no row limit; the staff assessment's export stays anonymous."""
 
 import csv
 import io
+import re
 import time
 from io import BytesIO
 
@@ -13,7 +14,12 @@ from openpyxl import load_workbook
 
 from surveys.models import Answer, Export, Form, SurveyResponse
 from surveys.services import (
-    ballot_submit, ballots_issue, export_build, export_request, form_create, survey_links_issue,
+    ballot_submit,
+    ballots_issue,
+    export_build,
+    export_request,
+    form_create,
+    survey_links_issue,
     survey_response_submit,
 )
 
@@ -55,7 +61,8 @@ def test_csv_has_stable_columns_codes_and_labels_and_one_column_per_option(quest
     export = run_export(questionnaire, evaluator, "csv", django_capture_on_commit_callbacks)
     header, row = read_csv(export)
     assert header[:4] == ["单位代码", "单位名称", "服务窗口", "提交日期"]
-    assert header[9:13] == ["respondent", "respondent_label", "duty_overlap", "duty_overlap_label"]
+    assert header[7] == "提交时未能防刷校验"
+    assert header[10:14] == ["respondent", "respondent_label", "duty_overlap", "duty_overlap_label"]
     options = [h for h in header if h.startswith("problems:")]
     assert options == ["problems:overlap", "problems:understaffed", "problems:idle", "problems:unclear",
                        "problems:process", "problems:other"]
@@ -110,24 +117,29 @@ def test_no_row_limit_and_progress_along_the_way(questionnaire, evaluator, monke
     assert seen == [19, 38, 57, 76, 96, 100]  # the last: the job done (bianzhi.jobs)
 
 
-def test_staff_export_is_anonymous_shuffled_and_leaves_out_small_units(box, evaluator,
-                                                                       django_capture_on_commit_callbacks):
+def test_staff_export_is_counts_and_shuffled_comments_only_and_leaves_out_small_units(
+        box, evaluator, django_capture_on_commit_callbacks):
+    """Issue 10 #18: no sheet and no day in the export, only released counts and comments, one per row."""
     ballots_issue(form=box.form, target=box.target, actor=evaluator, count=10)
     small = CampaignTargetFactory(campaign=box.form.campaign)
     small_box = ballots_issue(form=box.form, target=small, actor=evaluator, count=3)
     order = []
     for ballot in box.ballots.order_by("serial"):
         order.append(f"第{ballot.serial}张")
-        ballot_submit(code=ballot.code, data={**STAFF_ANSWERS, "comment": order[-1]})
+        answers = {**STAFF_ANSWERS, "d1": "dissatisfied" if ballot.serial % 4 == 0 else "satisfied"}
+        ballot_submit(code=ballot.code, data={**answers, "comment": order[-1]})
     ballot_submit(code=small_box.ballots.first().code, data={**STAFF_ANSWERS, "comment": "小单位的人"})
     export = run_export(box.form, evaluator, "csv", django_capture_on_commit_callbacks)
     header, *rows = read_csv(export)
-    assert header[:3] == ["单位代码", "单位名称", "提交日期"]
-    assert not {"作答过快", "服务窗口"} & set(header)
-    comments = [dict(zip(header, r))["comment"] for r in rows]
+    assert header == ["单位代码", "单位名称", "题目编码", "题目", "选项编码", "选项", "人数", "平均分", "意见建议"]
+    rows = [dict(zip(header, r)) for r in rows]
+    assert {r["单位代码"] for r in rows} == {box.target.unit.code}  # the small unit shows nothing
+    d1 = {r["选项编码"]: r["人数"] for r in rows if r["题目编码"] == "d1"}
+    assert d1 == {"satisfied": "15", "basically_satisfied": "0", "dissatisfied": "5"}
+    comments = [r["意见建议"] for r in rows if r["意见建议"]]
     assert sorted(comments) == sorted(order) and "小单位的人" not in comments
     assert comments not in (order, order[::-1])
-    assert all(len(dict(zip(header, r))["提交日期"]) == 10 for r in rows)  # YYYY-MM-DD, nothing finer
+    assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", cell) for r in rows for cell in r.values())  # no dates
 
 
 def test_export_pages_are_for_the_office_only(questionnaire, evaluator, leader, liaison,

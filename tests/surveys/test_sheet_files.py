@@ -13,7 +13,12 @@ from evaluations.models import CampaignEvent, EvaluationTeam, Upload
 from evaluations.services import upload_add
 from surveys.models import Form, SheetEntry
 from surveys.services import (
-    form_create, question_add, sheet_entries_save, sheet_file_add, sheet_settings_update, sheet_signoff,
+    form_create,
+    question_add,
+    sheet_entries_save,
+    sheet_file_add,
+    sheet_settings_update,
+    sheet_signoff,
 )
 
 from ..evaluations.conftest import PDF, PNG

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         except RegistryImportError as exc:
             for issue in exc.issues:
                 self.stderr.write(str(issue))
+            if exc.total > len(exc.issues):
+                self.stderr.write(f"……共 {exc.total} 处错误，以上仅列出前 {len(exc.issues)} 处")
             if errors_to and any(issue.row for issue in exc.issues):
                 errors_to.write_bytes(mark_issues(data, exc.issues))
                 self.stderr.write(f"已将标出错误的工作簿写入 {errors_to}")

@@ -23,11 +23,24 @@ from evaluations import services as workflow
 from evaluations.indicators import campaign_indicator_codes
 from evaluations.models import Campaign
 from evaluations.services import campaign_advance, campaign_create
+from scoring.demo import seed_results_application
 from scoring.judging import answers_from_weights
 from scoring.models import IndicatorTree
 from scoring.selectors import tree_nodes
 from scoring.services import campaign_tree_copy, default_template_ensure, expert_invite, judgement_save
-from surveys.services import satisfaction_form_issue, survey_response_submit
+from surveys.models import Form, SheetSignoff
+from surveys.services import (
+    ballot_submit,
+    ballots_issue,
+    form_create,
+    satisfaction_form_issue,
+    sheet_entries_save,
+    sheet_file_add,
+    sheet_settings_update,
+    sheet_signoff,
+    survey_links_issue,
+    survey_response_submit,
+)
 
 CITY = "市本级"
 COUNTIES = ("东湖县", "西山区")
@@ -133,6 +146,8 @@ class Command(BaseCommand):
         accounts = self._accounts(units)
         self._unit_liaisons(units)
         campaign = self._campaign(units, accounts, rng)
+
+        seed_results_application(evaluator=accounts["evaluator"])
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{len(units)} 个单位，评估活动“{campaign}”。"))
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for username, name, role, _unit in DEMO_ACCOUNTS:
@@ -161,7 +176,8 @@ class Command(BaseCommand):
             )
             quotas = [(quota_kind, approved, actual)]
             if kind != INST:
-                quotas.append((Quota.Kind.SERVICE_WORKER, 3, 2))
+                # the forestry bureau: 工勤编制 2 over while 行政编制 has 2 vacancies (the total nets them away)
+                quotas.append((Quota.Kind.SERVICE_WORKER, 3, 5 if code == "M016" else 2))
             if code == "M017":  # 党政机关使用事业编制: the animal-husbandry bureau keeps six people on institutional quotas
                 quotas.append((Quota.Kind.INSTITUTIONAL_FULL, 6, 6))
             municipal = level == Unit.Level.MUNICIPAL
@@ -231,12 +247,12 @@ class Command(BaseCommand):
             self._ahp_judgements(campaign, evaluator, rng)
         self._staff_assessment(campaign, evaluator, rng)
         self._evaluation_sheet(campaign, evaluator, rng)
+        self._questionnaire(campaign, evaluator, rng)
+        self._signed_sheets(campaign, evaluator, rng)
         return campaign
 
     def _evaluation_sheet(self, campaign, evaluator: User, rng: random.Random) -> None:
         """评估表: the first team's evaluator has scored a municipal unit, with a file beside one indicator."""
-        from surveys.models import Form
-        from surveys.services import form_create, sheet_entries_save, sheet_file_add
 
         form = form_create(campaign=campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
         target = campaign.targets.select_related("unit").filter(team__members=evaluator).first()
@@ -251,18 +267,62 @@ class Command(BaseCommand):
                        name=f"{target.unit.short_name}逐项核查记录.pdf")
 
     def _staff_assessment(self, campaign, evaluator: User, rng: random.Random) -> None:
-        """测评表: ballots for three units, one of them with enough answers (5+) for its rates to show."""
-        from surveys.models import Form
-        from surveys.services import ballot_submit, ballots_issue, form_create
+        """测评表: ballots for every unit but the last three, with enough answers (6) for most to be scored;
+        the first unit has 8, two units only 2 (below the minimum: their staff-assessed indicators are missing)."""
 
         form = form_create(campaign=campaign, kind=Form.Kind.STAFF_ASSESSMENT, actor=evaluator)
         if form.ballot_boxes.exists():
             return
         scale = ["satisfied", "satisfied", "basically_satisfied", "dissatisfied"]
-        for n, target in enumerate(campaign.targets.select_related("unit")[:3]):
+        targets = list(campaign.targets.select_related("unit").order_by("unit__code"))
+        for n, target in enumerate(targets[:-3]):
             box = ballots_issue(form=form, target=target, actor=evaluator, count=12)
-            for ballot in box.ballots.all()[: 8 if n == 0 else 2]:
+            answered = 8 if n == 0 else (2 if n in (1, 2) else 6)
+            for ballot in box.ballots.all()[:answered]:
                 ballot_submit(code=ballot.code, data={f"d{d}": rng.choice(scale) for d in range(1, 9)})
+
+    def _questionnaire(self, campaign, evaluator: User, rng: random.Random) -> None:
+        """调查问卷: a few answers for every unit but the last three (its tagged questions feed D5_04 etc.)."""
+
+        form = form_create(campaign=campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator)
+        if form.responses.exists():
+            return
+        survey_links_issue(form=form, actor=evaluator)
+        levels = ["very_good", "good", "good", "fair", "poor"]
+        for link in form.links.select_related("target__unit").order_by("target__unit__code")[: form.links.count() - 3]:
+            for _i in range(4):
+                survey_response_submit(link=link, data={
+                    "respondent": rng.choice(["staff", "related_unit"]),
+                    **{code: rng.choice(levels) for code in ("duty_overlap", "quota_fit", "division_of_work",
+                                                             "cooperation", "workload")},
+                    "overall": str(rng.randint(6, 10)),
+                })
+
+    def _signed_sheets(self, campaign, evaluator: User, rng: random.Random) -> None:
+        """评估表 signed by the lead (王评估) for most units: each team scores its units, every indicator; the
+        unit whose sheet is only begun and the last two units stay unsigned."""
+
+        form = form_create(campaign=campaign, kind=Form.Kind.EVALUATION_SHEET, actor=evaluator)
+        if SheetSignoff.objects.filter(form=form).exists():
+            return
+        if form.lead_evaluator_id is None:
+            sheet_settings_update(form=form, combine=Form.Combine.MEAN, spread_limit=Decimal("2"),
+                                  lead_evaluator=evaluator, actor=evaluator)
+            form.refresh_from_db()
+        questions = list(form.questions.filter(type="score"))
+        targets = list(campaign.targets.select_related("unit", "team").prefetch_related("team__members")
+                       .order_by("unit__code"))
+        for target in targets[:-2]:
+            if target.sheet_entries.exists():  # the sheet begun by hand in the demo: left as it is
+                continue
+            member = target.team.members.first()
+            leaning = rng.uniform(7.0, 9.6)
+            scores = {q.code: f"{min(10.0, max(4.0, rng.gauss(leaning, 0.8))):.1f}" for q in questions}
+            scores.update({q.code: "0" for q in questions if q.indicator == "D6_10"})  # no 重大失误
+            if target.unit.code == "M013":
+                scores.update({q.code: "1" for q in questions if q.indicator == "D6_10"})  # one 重大失误
+            sheet_entries_save(form=form, target=target, evaluator=member, data=scores)
+            sheet_signoff(form=form, target=target, actor=evaluator)
 
     def _ahp_judgements(self, campaign: Campaign, evaluator: User, rng: random.Random) -> None:
         """The campaign's copy of the default tree, judged by three experts who broadly agree; not frozen yet."""

@@ -1,0 +1,146 @@
+"""Reads of the 编制周转池 ledger: positions (owned vs usable), balances, loans due, a unit's ledger."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import QuerySet, Sum
+
+from bianzhi.figures import StaffingFigures
+from bianzhi.models import Quota, Unit
+
+from . import ledger
+from .models import Pool, PoolAccount, PoolLine, PoolLoan
+
+KIND_LABELS = dict(Quota.Kind.choices)
+
+
+def ledger_balances() -> dict[ledger.AccountKey, int]:
+    return {(t, u, p, k): b for t, u, p, k, b in
+            PoolAccount.objects.values_list("type", "unit_id", "pool", "quota_kind", "balance")}
+
+
+def ledger_sums() -> dict[ledger.AccountKey, int]:
+    """Balances recomputed from the lines (what the stored balances must equal)."""
+    rows = PoolLine.objects.values("account__type", "account__unit_id", "account__pool", "account__quota_kind") \
+        .annotate(total=Sum("amount"))
+    return {(r["account__type"], r["account__unit_id"], r["account__pool"], r["account__quota_kind"]): r["total"]
+            for r in rows}
+
+
+def loans_outstanding_by_pool() -> dict[tuple[str, str], int]:
+    rows = PoolLoan.objects.filter(status=PoolLoan.Status.OUTSTANDING).values("pool", "quota_kind") \
+        .annotate(total=Sum("amount"))
+    return {(r["pool"], r["quota_kind"]): r["total"] for r in rows}
+
+
+def ledger_invariant_errors() -> list[str]:
+    """Every broken invariant of the whole ledger (empty when it balances), incl. stored vs recomputed balances."""
+    balances = ledger_balances()
+    errors = ledger.invariant_errors(balances, loans_outstanding_by_pool())
+    sums = ledger_sums()
+    errors += [f"{key} 余额 {b} ≠ 分录合计 {sums.get(key, 0)}" for key, b in balances.items() if b != sums.get(key, 0)]
+    opened = {(u, k) for (t, u, _p, k) in balances if t == "usable"}
+    for (unit, kind), position in ledger.positions(balances).items():
+        if (unit, kind) not in opened:  # only borrowed: its own quotas are still as the registry says
+            continue
+        approved = Quota.objects.filter(unit_id=unit, kind=kind).values_list("approved", flat=True).first() or 0
+        if position.owned != approved:
+            errors.append(f"单位 {unit} {kind}：台账核定 {approved} ≠ 周转池占有 {position.owned}")
+    return errors
+
+
+def unit_positions(*, unit_ids) -> dict[tuple[int, str], ledger.UnitPosition]:
+    """{(unit, kind): position}; a unit or kind the ledger has not opened is all its own (owned = usable)."""
+    balances = {(t, u, p, k): b for t, u, p, k, b in PoolAccount.objects.filter(unit_id__in=unit_ids)
+                .values_list("type", "unit_id", "pool", "quota_kind", "balance")}
+    opened = ledger.positions(balances)
+    result = {}
+    for unit_id, kind, approved in Quota.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "kind", "approved"):
+        result[(unit_id, kind)] = ledger.UnitPosition(approved, approved, 0, 0)
+    for key, position in opened.items():
+        if key in {(u, k) for (t, u, _p, k) in balances if t == "usable"}:
+            result[key] = position
+        else:  # borrowed or deposited without an opened usable account: the registry gives the own part
+            own = result.get(key, ledger.UnitPosition(0, 0, 0, 0))
+            result[key] = ledger.UnitPosition(own.owned, own.own_usable, position.deposited, position.borrowed)
+    return result
+
+
+def pool_adjustments(*, unit_ids) -> dict[int, dict[str, int]]:
+    """{unit: {kind: borrowed − deposited}} for the units the pool touches, in one query."""
+    adjustments: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = PoolAccount.objects.filter(unit_id__in=unit_ids, type__in=["deposited", "borrowed"]).exclude(balance=0) \
+        .values_list("unit_id", "type", "quota_kind", "balance")
+    for unit_id, type_, kind, balance in rows:
+        adjustments[unit_id][kind] += balance if type_ == "borrowed" else -balance
+    return {unit_id: dict(by_kind) for unit_id, by_kind in adjustments.items()}
+
+
+def unit_effective_rows(*, unit: Unit) -> list[dict]:
+    """The unit page's table: per kind owned vs usable and the effective 空编/超编 (against what it may use)."""
+    positions = unit_positions(unit_ids=[unit.pk])
+    actual = dict(unit.quotas.values_list("kind", "actual"))
+    rows = []
+    for kind, label in Quota.Kind.choices:
+        position = positions.get((unit.pk, kind))
+        if position is None and kind not in actual:
+            continue
+        position = position or ledger.UnitPosition(0, 0, 0, 0)
+        figures = StaffingFigures(position.usable, actual.get(kind, 0))
+        rows.append({"kind": kind, "label": label, "owned": position.owned, "deposited": position.deposited,
+                     "borrowed": position.borrowed, "usable": position.usable, "actual": figures.actual,
+                     "vacancy": figures.vacancy, "overstaffing": figures.overstaffing})
+    return rows
+
+
+def unit_effective_lines(*, unit: Unit) -> list[tuple[str, int, int]]:
+    """(kind, usable, actual) lines: the registry figures with the pool's deposits and loans applied."""
+    return [(r["kind"], r["usable"], r["actual"]) for r in unit_effective_rows(unit=unit)]
+
+
+def pool_balance_rows() -> list[dict]:
+    """Per pool and kind: deposits, lent out, available."""
+    balances = ledger_balances()
+    rows = []
+    for pool, pool_label in Pool.choices:
+        for kind, kind_label in Quota.Kind.choices:
+            deposits = -balances.get(ledger.claims(pool, kind), 0)
+            available = balances.get(ledger.pool_account(pool, kind), 0)
+            if deposits or available:
+                rows.append({"pool": pool, "pool_label": pool_label, "kind": kind, "kind_label": kind_label,
+                             "deposits": deposits, "lent": deposits - available, "available": available})
+    return rows
+
+
+def loans_by_field() -> list[dict]:
+    rows = PoolLoan.objects.filter(status=PoolLoan.Status.OUTSTANDING).values("field", "quota_kind") \
+        .annotate(total=Sum("amount")).order_by("field", "quota_kind")
+    labels = dict(PoolLoan.Field.choices)
+    return [{"field_label": labels[r["field"]], "kind_label": KIND_LABELS[r["quota_kind"]], "total": r["total"]}
+            for r in rows]
+
+
+def loan_list(*, status: str = "") -> QuerySet[PoolLoan]:
+    loans = PoolLoan.objects.select_related("borrower")
+    return loans.filter(status=status) if status else loans
+
+
+def loans_due(*, today: date, days: int = 90) -> QuerySet[PoolLoan]:
+    """Outstanding loans due within `days` (overdue ones included: they are due already)."""
+    return loan_list(status=PoolLoan.Status.OUTSTANDING).filter(due_on__lte=today + timedelta(days=days))
+
+
+def unit_ledger_lines(*, unit: Unit) -> QuerySet[PoolLine]:
+    return (PoolLine.objects.filter(account__unit=unit)
+            .select_related("movement", "movement__actor", "account").order_by("-movement__posted_on", "-id"))
+
+
+def units_in_ledger() -> QuerySet[Unit]:
+    return Unit.objects.filter(pool_accounts__isnull=False).distinct().order_by("code")
+
+
+def movement_totals_by_kind() -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for kind, amount in PoolLine.objects.values_list("movement__quota_kind", "amount"):
+        totals[kind] += amount
+    return dict(totals)

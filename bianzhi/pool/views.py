@@ -1,0 +1,150 @@
+"""Pages of the 编制周转池 (/pool/): the office posts; leaders read; a liaison sees its own unit's ledger."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bianzhi.exceptions import ApplicationError
+from bianzhi.permissions import action_required
+from bianzhi.selectors import unit_get_for_user
+from bianzhi.views import _xlsx
+
+from . import selectors, services
+from .forms import LoanCloseForm, LoanForm, MovementForm, ReverseForm
+from .models import PoolLoan, PoolMovement
+from .xlsx import table_workbook
+
+DUE_DAYS = 90
+
+
+def _index_context(request, **forms):
+    today = timezone.localdate()
+    return {
+        "balances": selectors.pool_balance_rows(), "by_field": selectors.loans_by_field(),
+        "due": selectors.loans_due(today=today, days=DUE_DAYS), "today": today, "due_days": DUE_DAYS,
+        "loans": selectors.loan_list(status=PoolLoan.Status.OUTSTANDING),
+        "units": selectors.units_in_ledger(), "errors": selectors.ledger_invariant_errors(),
+        "movement_form": forms.get("movement_form") or MovementForm(prefix="m"),
+        "loan_form": forms.get("loan_form") or LoanForm(prefix="l"),
+    }
+
+
+@action_required("pool.view")
+def index(request):
+    return render(request, "pool/index.html", _index_context(request))
+
+
+@action_required("pool.post")
+@require_POST
+def movement_create(request):
+    """存入 or 支取 (the button pressed says which)."""
+    form = MovementForm(request.POST, prefix="m")
+    if form.is_valid():
+        data = form.cleaned_data
+        post = services.pool_withdraw if request.POST.get("action") == "withdraw" else services.pool_deposit
+        try:
+            post(unit=data["unit"], pool=data["pool"], quota_kind=data["quota_kind"], amount=data["amount"],
+                 posted_on=data["posted_on"], document=data["document"], reason=data["reason"], actor=request.user)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已记账"))
+            return redirect("pool:index")
+    return render(request, "pool/index.html", _index_context(request, movement_form=form), status=400)
+
+
+@action_required("pool.post")
+@require_POST
+def loan_create(request):
+    form = LoanForm(request.POST, prefix="l")
+    if form.is_valid():
+        try:
+            services.pool_loan(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("借用编制已出借"))
+            return redirect("pool:index")
+    return render(request, "pool/index.html", _index_context(request, loan_form=form), status=400)
+
+
+@action_required("pool.post")
+def loan_close(request, pk: int):
+    loan = get_object_or_404(PoolLoan.objects.select_related("borrower"), pk=pk)
+    form = LoanCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pool_loan_close(loan=loan, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已归还"))
+            return redirect("pool:index")
+    return render(request, "pool/loan_close.html", {"loan": loan, "form": form})
+
+
+@action_required("pool.post")
+def movement_reverse(request, pk: int):
+    movement = get_object_or_404(PoolMovement, pk=pk)
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pool_reverse(movement=movement, reason=form.cleaned_data["reason"], actor=request.user)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已冲正"))
+            return redirect("pool:index")
+    return render(request, "pool/movement_reverse.html", {"movement": movement, "form": form,
+                                                          "lines": movement.lines.select_related("account__unit")})
+
+
+@login_required
+def unit_ledger(request, pk: int):
+    unit = unit_get_for_user(user=request.user, pk=pk)
+    return render(request, "pool/unit_ledger.html", {
+        "unit": unit, "rows": selectors.unit_effective_rows(unit=unit), "lines": selectors.unit_ledger_lines(unit=unit),
+        "loans": unit.pool_loans.order_by("-start_on"),
+    })
+
+
+def _line_row(line):
+    m = line.movement
+    return [m.posted_on, m.get_type_display(), str(line.account), line.amount, m.document, m.reason,
+            str(m.actor or "")]
+
+
+LINE_HEADERS = ["记账日期", "业务", "科目", "发生额", "文号", "事由", "经办人"]
+
+
+@login_required
+def unit_ledger_export(request, pk: int):
+    unit = unit_get_for_user(user=request.user, pk=pk)
+    rows = [[r["label"], r["owned"], r["deposited"], r["borrowed"], r["usable"], r["actual"], r["vacancy"],
+             r["overstaffing"]] for r in selectors.unit_effective_rows(unit=unit)]
+    data = table_workbook([
+        ("编制占有与使用", ["编制类别", "占有（核定）", "存入周转池", "借用", "可用", "实有", "空编", "超编"], rows),
+        ("台账明细", LINE_HEADERS, [_line_row(line) for line in selectors.unit_ledger_lines(unit=unit)]),
+    ])
+    return _xlsx(data, f"周转池台账-{unit.code}.xlsx")
+
+
+@action_required("pool.view")
+def export(request):
+    today = timezone.localdate()
+    loan_rows = [[loan.borrower.name, loan.get_pool_display(), loan.get_quota_kind_display(), loan.amount,
+                  loan.get_field_display(), loan.start_on, loan.due_on, loan.get_status_display(), loan.document]
+                 for loan in selectors.loan_list()]
+    due_rows = [[loan.borrower.name, loan.get_quota_kind_display(), loan.amount, loan.due_on,
+                 "逾期" if loan.due_on < today else ""] for loan in selectors.loans_due(today=today, days=DUE_DAYS)]
+    data = table_workbook([
+        ("周转池余额", ["周转池", "编制类别", "存入", "借出", "可贷余额"],
+         [[r["pool_label"], r["kind_label"], r["deposits"], r["lent"], r["available"]] for r in selectors.pool_balance_rows()]),
+        ("按领域借用", ["领域", "编制类别", "借用中"], [[r["field_label"], r["kind_label"], r["total"]] for r in selectors.loans_by_field()]),
+        ("借用明细", ["借用单位", "周转池", "编制类别", "数量", "领域", "起始日期", "到期日期", "状态", "文号"], loan_rows),
+        (f"{DUE_DAYS}天内到期", ["借用单位", "编制类别", "数量", "到期日期", "逾期"], due_rows),
+    ])
+    return _xlsx(data, f"编制周转池-{today:%Y%m%d}.xlsx")

@@ -1,0 +1,505 @@
+"""The requests register (机构编制事项), the result-application rules in force, reclaim proposals and the
+appraisal export's rows: services (writes) and selectors (reads).
+
+Results are read through ONE adapter, `latest_final_results` (and `latest_final_result` for one unit):
+today it computes the score live (scoring.selectors.target_scores) for the unit's latest campaign past
+反馈结果, with the date of that stage from the campaign's events; when stored, final result versions exist,
+only its body changes.
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bianzhi import access
+from bianzhi.exceptions import ApplicationError
+from bianzhi.models import Unit, User
+from bianzhi.pool.selectors import unit_effective_lines
+from bianzhi.pool.services import pool_deposit
+from bianzhi.services import registry_decision
+from evaluations.models import Campaign, CampaignEvent, CampaignTarget, Notification
+from evaluations.notifications import notify
+
+from . import application_rules as rules
+from .models import ResultVersion
+from .register_models import ReclaimProposal, RequestEvent, RuleSettings, StaffingRequest
+
+FEEDBACK = Campaign.Status.FEEDBACK
+PAST_FEEDBACK = [FEEDBACK, Campaign.Status.REVIEW, Campaign.Status.SUMMARY, Campaign.Status.CLOSED]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The adapter: a unit's latest final result
+# ---------------------------------------------------------------------------------------------------------
+def feedback_dates(campaign_ids) -> dict[int, date]:
+    """{campaign id: the day it entered 反馈结果}, from its audit events."""
+    rows = CampaignEvent.objects.filter(campaign_id__in=campaign_ids, type=CampaignEvent.Type.STATUS_CHANGED,
+                                        data__to=FEEDBACK).values_list("campaign_id", "created_at")
+    found: dict[int, date] = {}
+    for campaign_id, at in rows:
+        day = timezone.localdate(at)
+        found[campaign_id] = min(found.get(campaign_id, day), day)
+    return found
+
+
+def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
+    """{unit id: its latest final result}: the stored result (latest version) of the latest campaign past
+    反馈结果 that evaluated it. A unit without a stored result there is bound by no result rule."""
+    targets = CampaignTarget.objects.filter(unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK) \
+        .select_related("campaign")
+    dates = feedback_dates({t.campaign_id for t in targets})
+    latest: dict[int, CampaignTarget] = {}
+    for target in targets:
+        day = dates.get(target.campaign_id)
+        if day is None:
+            continue
+        current = latest.get(target.unit_id)
+        if current is None or (day, target.campaign_id) > (dates[current.campaign_id], current.campaign_id):
+            latest[target.unit_id] = target
+    versions: dict[int, ResultVersion] = {}
+    for version in ResultVersion.objects.filter(target__in=list(latest.values())).order_by("target_id", "-version"):
+        versions.setdefault(version.target_id, version)
+    results = {}
+    for unit_id, target in latest.items():
+        version = versions.get(target.pk)
+        if version is None:
+            continue
+        campaign = target.campaign
+        results[unit_id] = rules.FinalResult(
+            campaign_id=campaign.pk, campaign_name=campaign.name, year=campaign.year, grade=version.grade or None,
+            score=float(version.total) if version.total is not None else None, feedback_on=dates[campaign.pk],
+            indicator_scores={c: row["share"] for c, row in version.indicators.items() if row.get("share") is not None},
+        )
+    return results
+
+
+def latest_final_result(unit: Unit) -> rules.FinalResult | None:
+    return latest_final_results(unit_ids=[unit.pk]).get(unit.pk)
+
+
+def campaign_final_results(*, campaign: Campaign) -> list[tuple[CampaignTarget, float | None, str | None]]:
+    """(target, score, grade) of every unit of the campaign: the appraisal export's rows (its stored results)."""
+    from .selectors import campaign_results
+
+    return [(r.target, float(r.total) if r.total is not None else None, r.grade or None)
+            for r in campaign_results(campaign=campaign)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Inputs of the rules
+# ---------------------------------------------------------------------------------------------------------
+def rule_settings_for(year: int | None) -> RuleSettings | None:
+    settings_ = RuleSettings.objects.select_related("campaign").order_by("-year")
+    if year is not None:
+        settings_ = settings_.filter(year__lte=year)
+    return settings_.first()
+
+
+def params_of(row: RuleSettings | None) -> rules.RuleParams:
+    if row is None:
+        return rules.RuleParams()
+    return rules.RuleParams(
+        poor_grade_enabled=row.poor_grade_enabled, poor_freeze_months=row.poor_freeze_months,
+        vacancy_enabled=row.vacancy_enabled, vacancy_rate_min=float(row.vacancy_rate_min),
+        vacancy_count_min=row.vacancy_count_min, vacancy_months=row.vacancy_months,
+        vacancy_freeze_months=row.vacancy_freeze_months, reclaim_share=float(row.reclaim_share),
+        workload_enabled=row.workload_enabled, workload_indicator=row.workload_indicator,
+        workload_threshold=float(row.workload_threshold), workload_pause_months=row.workload_pause_months,
+        priority_enabled=row.priority_enabled, workload_high=float(row.workload_high),
+    )
+
+
+def unit_facts(unit: Unit) -> rules.UnitFacts:
+    history = []
+    for valid_from, data in unit.versions.values_list("valid_from", "data"):
+        approved = sum(line[1] for line in data["quotas"])
+        actual = sum(line[2] for line in data["quotas"])
+        history.append((valid_from, approved, actual))
+    return rules.UnitFacts(unit_kind=unit.kind, lines=tuple(unit_effective_lines(unit=unit)), history=tuple(history))
+
+
+def request_facts(request: StaffingRequest) -> rules.RequestFacts:
+    return rules.RequestFacts(kind=request.kind, quota_kind=request.quota_kind, amount=request.amount,
+                              retiring=request.retiring, basis=request.hiring_basis)
+
+
+def unit_rule_inputs(unit: Unit, result: rules.FinalResult | None = None, *, fetch: bool = True):
+    if fetch and result is None:
+        result = latest_final_result(unit)
+    return unit_facts(unit), result, params_of(rule_settings_for(result.year if result else None))
+
+
+def unit_may_file(*, unit: Unit, kind: str, today: date | None = None) -> tuple[rules.Decision, rules.FinalResult | None]:
+    facts, result, params = unit_rule_inputs(unit)
+    return rules.may_file(kind, facts, result, params, today or timezone.localdate()), result
+
+
+def request_check(request: StaffingRequest, today: date) -> tuple[list[rules.Finding], rules.Decision]:
+    facts, result, params = unit_rule_inputs(request.unit)
+    findings = rules.request_findings(request_facts(request), facts, result, params, today)
+    return findings, rules.decide(findings, overridden=bool(request.override_reason))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Services: the request's life
+# ---------------------------------------------------------------------------------------------------------
+def _event(request: StaffingRequest, type_: str, actor: User | None, **data) -> RequestEvent:
+    return RequestEvent.objects.create(request=request, type=type_, actor=actor, data=data)
+
+
+def _require_office(actor: User) -> None:
+    access.require(actor, "request.handle", message=_("只有编办工作人员可以办理"))
+
+
+def _may_file_for(actor: User, unit: Unit) -> None:
+    if not access.may(actor, "request.file", unit):
+        raise PermissionDenied(_("只能为本单位登记事项"))
+
+
+REQUIRED = {
+    StaffingRequest.Kind.RANK: ("rank",),
+    StaffingRequest.Kind.BODY: ("body_name",),
+    StaffingRequest.Kind.QUOTA: ("quota_kind", "amount"),
+    StaffingRequest.Kind.POSTS: ("rank", "amount"),
+    StaffingRequest.Kind.HIRING: ("quota_kind", "amount", "hiring_basis"),
+}
+FIELD_LABELS = {"rank": "职级/机构规格", "body_name": "内设机构名称", "quota_kind": "编制类别", "amount": "数量",
+                "hiring_basis": "用编依据", "reason": "申请理由"}
+
+
+def request_fields_error(fields: dict) -> dict[str, str]:
+    """{field: Chinese message} for what the kind of request needs and is missing."""
+    errors = {}
+    for name in REQUIRED.get(fields.get("kind"), ()) + ("reason",):
+        if not fields.get(name):
+            errors[name] = _("请填写%(label)s") % {"label": FIELD_LABELS[name]}
+    if fields.get("hiring_basis") == StaffingRequest.HiringBasis.RETIREMENT and not fields.get("retiring"):
+        errors["retiring"] = _("根据退休人数申请时请填写退休人数")
+    return errors
+
+
+def _apply_check(request: StaffingRequest, actor: User | None, today: date) -> rules.Decision:
+    findings, decision = request_check(request, today)
+    request.findings = [f.as_dict() for f in findings]
+    request.priority = decision.priority
+    request.blocked_until = decision.until if not decision.allowed else None
+    return decision
+
+
+@transaction.atomic
+def request_file(*, unit: Unit, actor: User, today: date | None = None, attachment=None, **fields) -> StaffingRequest:
+    """登记: record a request; the rules are checked at once, and a blocked one is 不予受理 with the reasons."""
+    _may_file_for(actor, unit)
+    today = today or timezone.localdate()
+    errors = request_fields_error(fields)
+    if errors:
+        raise ApplicationError(" ".join(errors.values()), extra=errors)
+    request = StaffingRequest(unit=unit, filed_by=actor, filed_on=fields.pop("filed_on", None) or today, **fields)
+    if attachment is not None:
+        request.attachment, request.attachment_name = attachment, attachment.name
+    decision = _apply_check(request, actor, today)
+    if not decision.allowed:
+        request.status = StaffingRequest.Status.REJECTED
+        request.decided_on = today
+        request.decision_note = _("依据评估结果运用规则不予受理：") + "；".join(f.reason for f in decision.blocks)
+    request.full_clean(exclude=["attachment"])
+    request.save()
+    _event(request, RequestEvent.Type.FILED, actor, summary=request.summary)
+    if not decision.allowed:
+        _event(request, RequestEvent.Type.REFUSED_BY_RULE, actor, findings=request.findings,
+               until=request.blocked_until)
+    return request
+
+
+def _lock(request: StaffingRequest) -> StaffingRequest:
+    return StaffingRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
+
+
+def _move(request: StaffingRequest, to: str) -> str:
+    if to not in StaffingRequest.TRANSITIONS.get(request.status, set()):
+        raise ApplicationError(_("当前状态（%(s)s）不能办理此操作") % {"s": request.get_status_display()})
+    before, request.status = request.status, to
+    return before
+
+
+@transaction.atomic
+def request_review(*, request: StaffingRequest, actor: User) -> StaffingRequest:
+    _require_office(actor)
+    request = _lock(request)
+    _move(request, StaffingRequest.Status.REVIEWING)
+    request.save()
+    _event(request, RequestEvent.Type.REVIEWING, actor)
+    return request
+
+
+@transaction.atomic
+def request_reject(*, request: StaffingRequest, actor: User, note: str, returned: bool = False,
+                   today: date | None = None) -> StaffingRequest:
+    """不予受理, or 退回 (back to the unit to complete)."""
+    _require_office(actor)
+    if not note.strip():
+        raise ApplicationError(_("请填写办理意见"))
+    request = _lock(request)
+    _move(request, StaffingRequest.Status.RETURNED if returned else StaffingRequest.Status.REJECTED)
+    request.decision_note, request.decided_on = note, today or timezone.localdate()
+    request.save()
+    _event(request, RequestEvent.Type.RETURNED if returned else RequestEvent.Type.REJECTED, actor, note=note)
+    return request
+
+
+@transaction.atomic
+def request_resubmit(*, request: StaffingRequest, actor: User, today: date | None = None) -> StaffingRequest:
+    """A returned request filed again: checked again like a new one."""
+    _may_file_for(actor, request.unit)
+    request = _lock(request)
+    if request.status != StaffingRequest.Status.RETURNED:
+        raise ApplicationError(_("只有退回的事项可以重新登记"))
+    today = today or timezone.localdate()
+    decision = _apply_check(request, actor, today)
+    request.status = StaffingRequest.Status.REGISTERED if decision.allowed else StaffingRequest.Status.REJECTED
+    request.decided_on = None if decision.allowed else today
+    request.save()
+    _event(request, RequestEvent.Type.RESUBMITTED, actor, findings=request.findings)
+    return request
+
+
+@transaction.atomic
+def request_override(*, request: StaffingRequest, actor: User, reason: str, today: date | None = None) -> StaffingRequest:
+    """解除规则限制: an office decision, with a written reason, lifts a result rule's block (never 超编 or an
+    organ on 事业编制); the request goes back to 登记."""
+    _require_office(actor)
+    if not reason.strip():
+        raise ApplicationError(_("解除限制须写明理由"))
+    request = _lock(request)
+    blocks = [f for f in request.findings if f["effect"] == rules.BLOCK]
+    if request.status != StaffingRequest.Status.REJECTED or not blocks:
+        raise ApplicationError(_("该事项没有被规则限制"))
+    if any(f["hard"] for f in blocks):
+        raise ApplicationError(_("超编或党政机关使用事业编制的限制不能解除"))
+    request.override_reason, request.overridden_by, request.overridden_at = reason, actor, timezone.now()
+    before = _move(request, StaffingRequest.Status.REGISTERED)
+    request.decided_on = None
+    request.save()
+    _event(request, RequestEvent.Type.OVERRIDDEN, actor, reason=reason, findings=request.findings, before=before)
+    return request
+
+
+@transaction.atomic
+def request_approve(*, request: StaffingRequest, actor: User, document: str = "", note: str = "",
+                    today: date | None = None) -> StaffingRequest:
+    """批准: checked against the rules again; a change of quotas, posts, bodies or rank becomes a new dated
+    registry version (never an edit in place), quota changes also posted to the pool ledger (核增)."""
+    _require_office(actor)
+    today = today or timezone.localdate()
+    request = _lock(request)
+    if request.status != StaffingRequest.Status.REVIEWING:
+        raise ApplicationError(_("请先转入审核"))
+    decision = _apply_check(request, actor, today)
+    if not decision.allowed:
+        raise ApplicationError(_("不能批准：") + "；".join(f.reason for f in decision.blocks))
+    kind, n = request.kind, request.amount
+    change = {
+        StaffingRequest.Kind.QUOTA: {"quota_deltas": {request.quota_kind: n}},
+        StaffingRequest.Kind.POSTS: {"post_deltas": {request.rank: n}},
+        StaffingRequest.Kind.BODY: {"new_bodies": [(request.body_name, request.reason[:500])]},
+        StaffingRequest.Kind.RANK: {"rank": request.rank},
+    }.get(kind)
+    if change:
+        request.registry_version = registry_decision(
+            unit=request.unit, actor=actor, on=today, document=document, reason=request.summary, **change)
+    _move(request, StaffingRequest.Status.APPROVED)
+    request.decided_on, request.decision_document, request.decision_note = today, document, note
+    request.save()
+    _event(request, RequestEvent.Type.APPROVED, actor, document=document, note=note,
+           version=request.registry_version_id, findings=request.findings)
+    return request
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rule settings
+# ---------------------------------------------------------------------------------------------------------
+@transaction.atomic
+def rule_settings_save(*, form, actor: User) -> RuleSettings:
+    _require_office(actor)
+    row = form.save(commit=False)
+    row.updated_by = actor
+    row.save()
+    return row
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reclaim proposals
+# ---------------------------------------------------------------------------------------------------------
+@transaction.atomic
+def reclaim_proposals_generate(*, actor: User | None, today: date | None = None) -> int:
+    """A proposal per unit and kind for every unit the ample-vacancy rule binds (once per campaign)."""
+    today = today or timezone.localdate()
+    units = list(Unit.objects.filter(status=Unit.Status.ACTIVE))
+    results = latest_final_results(unit_ids=[u.pk for u in units])
+    made = 0
+    for unit in units:
+        result = results.get(unit.pk)
+        if result is None:
+            continue
+        facts, _result, params = unit_rule_inputs(unit, result)
+        reclaim = [f for f in rules.unit_findings(facts, result, params, today) if f.effect == rules.RECLAIM]
+        if not reclaim:
+            continue
+        for kind, amount in rules.reclaim_amounts(facts, params).items():
+            _row, created = ReclaimProposal.objects.get_or_create(
+                unit=unit, quota_kind=kind, campaign_id=result.campaign_id,
+                defaults={"amount": amount, "reason": reclaim[0].reason})
+            made += created
+    return made
+
+
+def _notify_unit(unit: Unit, title: str, body: str, url: str, key: str) -> None:
+    notify(users=unit.liaisons.filter(is_active=True), kind=Notification.Kind.NOTICE, title=title, body=body, url=url,
+           key=key)
+
+
+@transaction.atomic
+def reclaim_decide(*, proposal: ReclaimProposal, actor: User, approve: bool, disposition: str = "",
+                   pool: str = "city", amount: int | None = None, document: str = "", note: str = "",
+                   today: date | None = None) -> ReclaimProposal:
+    """Approve into a registry reduction (核减收回, a new registry version) or a pool deposit (存入周转池), or
+    decline; the unit's liaisons are notified either way."""
+    _require_office(actor)
+    today = today or timezone.localdate()
+    proposal = ReclaimProposal.objects.select_for_update().select_related("unit").get(pk=proposal.pk)
+    if proposal.status != ReclaimProposal.Status.PROPOSED:
+        raise ApplicationError(_("该建议已办结"))
+    if approve:
+        amount = amount or proposal.amount
+        if amount <= 0 or amount > proposal.amount:
+            raise ApplicationError(_("收回数量须在 1 到 %(n)d 之间") % {"n": proposal.amount})
+        reason = _("收回编制：") + proposal.reason
+        if disposition == ReclaimProposal.Disposition.RECLAIM:
+            proposal.registry_version = registry_decision(
+                unit=proposal.unit, actor=actor, on=today, document=document, reason=reason,
+                quota_deltas={proposal.quota_kind: -amount})
+        elif disposition == ReclaimProposal.Disposition.DEPOSIT:
+            proposal.movement = pool_deposit(unit=proposal.unit, pool=pool, quota_kind=proposal.quota_kind,
+                                             amount=amount, posted_on=today, document=document, reason=reason, actor=actor)
+            proposal.pool = pool
+        else:
+            raise ApplicationError(_("请选择处理方式"))
+        proposal.amount, proposal.disposition = amount, disposition
+    proposal.status = ReclaimProposal.Status.APPROVED if approve else ReclaimProposal.Status.REJECTED
+    proposal.decided_by, proposal.decided_on, proposal.document, proposal.note = actor, today, document, note
+    proposal.save()
+    if approve:
+        how = proposal.get_disposition_display()
+        _notify_unit(proposal.unit, _("收回编制：%(kind)s %(n)d 名（%(how)s）") % {
+            "kind": proposal.get_quota_kind_display(), "n": proposal.amount, "how": how},
+            _("依据评估结果，%(how)s %(kind)s %(n)d 名。文号：%(doc)s") % {
+                "how": how, "kind": proposal.get_quota_kind_display(), "n": proposal.amount, "doc": document or "—"},
+            reverse("registry:unit_detail", args=[proposal.unit_id]), f"reclaim-{proposal.pk}")
+    return proposal
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The sweep: overdue loans, freezes about to end
+# ---------------------------------------------------------------------------------------------------------
+def pool_sweep(*, today: date | None = None, within_days: int = 30) -> dict[str, int]:
+    """Daily and idempotent: mark overdue loans and tell the office and the borrower; tell units whose rule
+    blocks end within `within_days` days."""
+    from bianzhi.models import PoolLoan
+
+    today = today or timezone.localdate()
+    office = User.objects.filter(access.holders("request.handle"), is_active=True)
+    overdue = 0
+    for loan in PoolLoan.objects.filter(status=PoolLoan.Status.OUTSTANDING, due_on__lt=today).select_related("borrower"):
+        with transaction.atomic():
+            if loan.overdue_flagged_on is None:
+                PoolLoan.objects.filter(pk=loan.pk).update(overdue_flagged_on=today)
+            title = _("借用编制逾期：%(unit)s %(kind)s %(n)d 名，%(due)s 到期") % {
+                "unit": loan.borrower.name, "kind": loan.get_quota_kind_display(), "n": loan.amount, "due": loan.due_on}
+            notify(users=list(office) + list(loan.borrower.liaisons.filter(is_active=True)),
+                   kind=Notification.Kind.DEADLINE, title=title, url=reverse("pool:index"), key=f"loan-overdue-{loan.pk}")
+        overdue += 1
+    expiring = 0
+    units = list(Unit.objects.filter(status=Unit.Status.ACTIVE))
+    results = latest_final_results(unit_ids=[u.pk for u in units])
+    for unit in units:
+        if unit.pk not in results:
+            continue
+        facts, result, params = unit_rule_inputs(unit, results[unit.pk])
+        for finding in rules.unit_findings(facts, result, params, today):
+            if finding.effect == rules.BLOCK and finding.until and finding.until <= today + timedelta(days=within_days):
+                _notify_unit(unit, _("限制即将到期：%(name)s，%(until)s 止") % {"name": finding.name, "until": finding.until},
+                             finding.reason, reverse("register:request_list"), f"freeze-{unit.pk}-{finding.rule}-{finding.until}")
+                expiring += 1
+    return {"overdue": overdue, "expiring": expiring}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Selectors
+# ---------------------------------------------------------------------------------------------------------
+def request_list_for_user(*, user: User) -> QuerySet[StaffingRequest]:
+    requests = StaffingRequest.objects.select_related("unit", "filed_by", "overridden_by")
+    return access.restrict(requests, user, "request.view")
+
+
+def request_get_for_user(*, user: User, pk: int) -> StaffingRequest:
+    return get_object_or_404(request_list_for_user(user=user).prefetch_related("events__actor"), pk=pk)
+
+
+def request_filter(requests: QuerySet[StaffingRequest], *, q: str = "", kind: str = "", status: str = "",
+                   priority: bool = False, blocked: bool = False) -> QuerySet[StaffingRequest]:
+    if q:
+        requests = requests.filter(Q(unit__name__icontains=q) | Q(document__icontains=q) | Q(unit__code__iexact=q))
+    if kind:
+        requests = requests.filter(kind=kind)
+    if status:
+        requests = requests.filter(status=status)
+    if priority:
+        requests = requests.filter(priority=True)
+    if blocked:
+        requests = requests.filter(blocked_until__isnull=False)
+    return requests
+
+
+def units_bound(*, today: date | None = None) -> list[dict]:
+    """The rules in force today and the units they bind: one row per unit and finding."""
+    today = today or timezone.localdate()
+    units = list(Unit.objects.filter(status=Unit.Status.ACTIVE).order_by("code"))
+    results = latest_final_results(unit_ids=[u.pk for u in units])
+    rows = []
+    for unit in units:
+        result = results.get(unit.pk)
+        if result is None:
+            continue
+        facts, result, params = unit_rule_inputs(unit, result)
+        for finding in rules.unit_findings(facts, result, params, today):
+            rows.append({"unit": unit, "result": result, "finding": finding})
+    return rows
+
+
+def reclaim_list() -> QuerySet[ReclaimProposal]:
+    return ReclaimProposal.objects.select_related("unit", "campaign", "decided_by")
+
+
+def campaigns_with_results() -> QuerySet[Campaign]:
+    return Campaign.objects.order_by("-year", "-created_at")
+
+
+def appraisal_rows(*, campaign: Campaign) -> list[dict]:
+    """绩效考评: each unit's final score, grade and rank (competition ranking: equal scores share a rank)."""
+    rows = sorted(campaign_final_results(campaign=campaign), key=lambda r: (r[1] is None, -(r[1] or 0), r[0].unit.code))
+    result, rank, previous = [], 0, object()
+    for position, (target, score, grade) in enumerate(rows, start=1):
+        rounded = round(score, 2) if score is not None else None
+        if rounded != previous:
+            rank, previous = position, rounded
+        result.append({"unit": target.unit, "score": rounded, "grade": grade,
+                       "grade_label": rules.GRADE_LABELS.get(grade or "", "—"), "rank": rank if score is not None else None})
+    return result
+
+

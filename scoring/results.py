@@ -1,0 +1,329 @@
+"""The result of each unit: every indicator scored from its source by the rule its tree declares, weighed,
+stored as versions, graded and ranked.
+
+`results_compute` is the one computation: the office's live view before 撰写报告 (marked 暂定) and the stored
+version 1 when the campaign enters 撰写报告 (`results_store`) are the same numbers. After that, everything reads
+the stored versions (scoring.selectors.campaign_results); a change (a 复核 decision) makes a new version with
+its reason (`result_revise`). The rules themselves are pure functions in scoring.rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.utils.translation import gettext as _
+
+from bianzhi.exceptions import ApplicationError
+from bianzhi.figures import is_long_vacancy
+from bianzhi.models import UnitVersion, User
+from evaluations import events
+from evaluations.guard import campaign_writable
+from evaluations.hooks import on_stage_entered
+from evaluations.models import Campaign, CampaignTarget
+from surveys.models import Form
+from surveys.selectors import form_indicator_points, signed_sheet_values, staff_dimension_rates
+
+from . import rules
+from .indicators import DIMENSIONS
+from .models import IndicatorTree, ResultVersion, TreeDimension, TreeIndicator, WeightFreeze
+from .tree_defaults import DEFAULT_FULL_MARKS, DEFAULT_TEMPLATE_NAME, default_rule
+
+QUOTA_LABELS = {
+    "administrative": "行政编制", "institutional_full": "事业编制（全额）", "institutional_partial": "事业编制（差额）",
+    "institutional_self": "事业编制（自收自支）", "service_worker": "工勤编制", "political_legal": "政法专项编制",
+}
+RANK_LABELS = {
+    "bureau_full": "正厅级", "bureau_deputy": "副厅级", "division_full": "正处级", "division_deputy": "副处级",
+    "section_full": "正科级", "section_deputy": "副科级", "stock": "股级",
+}
+
+
+def _d2(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 2)))
+
+
+@dataclass
+class Scheme:
+    """What the computation needs of the campaign's tree: indicators in order, weights, settings."""
+
+    tree: IndicatorTree
+    indicators: list[TreeIndicator]
+    weights: dict[str, float]  # global weights, sum 1
+    dimension_names: dict[str, str]
+    frozen: bool
+
+
+def scheme_get(*, campaign: Campaign) -> Scheme:
+    """The campaign's tree (or the default template before it has copied one) and its weights: the frozen
+    global weights, or equal weights (each dimension equal, each indicator equal within it) before the freeze."""
+    tree = (IndicatorTree.objects.filter(campaign=campaign).first()
+            or IndicatorTree.objects.filter(campaign__isnull=True, name=DEFAULT_TEMPLATE_NAME).first())
+    if tree is None:  # the shipped template was deleted: the same tree, in memory (a read never writes it back)
+        tree, indicators = IndicatorTree(name=DEFAULT_TEMPLATE_NAME), _default_indicators()
+    else:
+        indicators = list(tree.indicators.select_related("dimension").order_by("dimension__position", "position", "id"))
+    dimension_names = {i.dimension.code: i.dimension.name for i in indicators}
+    freeze = WeightFreeze.objects.filter(tree=tree).only("global_weights").first() if tree.campaign_id else None
+    if freeze:
+        weights = {i.code: float(freeze.global_weights.get(i.code, 0.0)) for i in indicators}
+    else:
+        per_dimension = defaultdict(int)
+        for i in indicators:
+            per_dimension[i.dimension.code] += 1
+        weights = {i.code: 1 / len(per_dimension) / per_dimension[i.dimension.code] for i in indicators}
+    return Scheme(tree, indicators, weights, dimension_names, freeze is not None)
+
+
+def _default_indicators() -> list[TreeIndicator]:
+    out = []
+    for d_pos, dimension in enumerate(DIMENSIONS, start=1):
+        dim = TreeDimension(code=dimension.code, name=dimension.name, position=d_pos)
+        for i_pos, ind in enumerate(dimension.indicators, start=1):
+            rule, params = default_rule(ind.code)
+            out.append(TreeIndicator(dimension=dim, code=ind.code, name=ind.name, position=i_pos, rule=rule,
+                                     params=params, full_marks=Decimal(DEFAULT_FULL_MARKS),
+                                     direction="negative" if ind.negative else "positive"))
+    return out
+
+
+def _snapshot(target: CampaignTarget) -> tuple[dict, date | None]:
+    """The pinned registry version's data (or the unit's current record when none was pinned) and its date."""
+    if target.registry_version_id:
+        return target.registry_version.data, target.registry_version.valid_from
+    unit = target.unit
+    return {
+        "kind": unit.kind,
+        "quotas": [[q.kind, q.approved, q.actual] for q in unit.quotas.all()],
+        "posts": [[p.rank, p.approved, p.actual] for p in unit.leadership_posts.all()],
+    }, None
+
+
+def _long_vacancies(targets: list[CampaignTarget], months: int) -> dict[int, list[str]]:
+    """{target id: quota kinds vacant without a break for `months` up to the pinned version's date}. One query."""
+    history: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    rows = UnitVersion.objects.filter(unit_id__in=[t.unit_id for t in targets]).values_list("unit_id", "valid_from", "data")
+    for unit_id, valid_from, data in rows:
+        present = {kind: (a, n) for kind, a, n in data.get("quotas", [])}
+        for kind in QUOTA_LABELS:
+            history[unit_id][kind].append((valid_from, *present.get(kind, (0, 0))))
+    out = {}
+    for t in targets:
+        as_of = t.registry_version.valid_from if t.registry_version_id else None
+        if as_of is None:
+            out[t.pk] = []
+            continue
+        out[t.pk] = [
+            kind for kind, rows_ in history[t.unit_id].items()
+            if any(a for _d, a, _n in rows_) and is_long_vacancy(rows_, as_of=as_of, months=months)
+        ]
+    return out
+
+
+def _lines_text(lines, labels) -> str:
+    return "；".join(f"{labels.get(k, k)} 实有 {n}／核定 {a}" for k, a, n in lines) or "无"
+
+
+def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
+    """Every unit's result, unsaved (version 0), ranked. A fixed number of queries, whatever the number of units."""
+    scheme = scheme_get(campaign=campaign)
+    tree = scheme.tree
+    targets = list((targets if targets is not None else campaign.targets.all()).select_related("unit", "registry_version"))
+    # the current record only for units the campaign did not pin a version for
+    prefetch_related_objects([t.unit for t in targets if not t.registry_version_id], "quotas", "leadership_posts")
+    staff = staff_dimension_rates(campaign)
+    forms = form_indicator_points(campaign, (Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION))
+    sheets = signed_sheet_values(campaign)
+    vacancies = _long_vacancies(targets, tree.long_vacancy_months)
+    dimension_of = {i.code: i.dimension.code for i in scheme.indicators}
+    execution = set(tree.execution_dimensions or [])
+    blocks = {"execution": [d for d in scheme.dimension_names if d in execution],
+              "benefit": [d for d in scheme.dimension_names if d not in execution]}
+    exempt = {i.code for i in scheme.indicators if i.exempt_reason}
+    form_labels = {k: str(v) for k, v in Form.Kind.choices}
+    specs = [(ind, ind.code, ind.rule, rules.rule_params(ind.rule, ind.params), float(ind.full_marks),
+              dimension_of[ind.code], rules.RULE_LABELS[ind.rule]) for ind in scheme.indicators]
+    dimension_weights = defaultdict(float)
+    for code, w in scheme.weights.items():
+        dimension_weights[dimension_of[code]] += w
+    results = []
+    for target in targets:
+        data, valid_from = _snapshot(target)
+        registry = f"编制台账（{valid_from:%Y-%m-%d} 版）" if valid_from else "编制台账（当前记录）"
+        quotas, posts = [tuple(x) for x in data.get("quotas", [])], [tuple(x) for x in data.get("posts", [])]
+        long_vacant = vacancies.get(target.pk, [])
+        rows, shares, flags, missing = {}, {}, [], []
+        staff_found, sheet_found = staff.get(target.pk, {}), sheets.get(target.pk, {})
+        for ind, code, rule, params, full, dimension_code, rule_label in specs:
+            points = n = None
+            source, evidence, why = rule_label, "", ""
+            if rule == "staffing_in_place":
+                points, source, evidence = rules.staffing_in_place(quotas, full), registry, _lines_text(quotas, QUOTA_LABELS)
+                why = "台账中没有核定编制"
+            elif rule == "quota_rules":
+                points, source = rules.quota_rules(data.get("kind", ""), quotas, full, float(params["per_case"])), registry
+                cases = rules.quota_cases(data.get("kind", ""), quotas)
+                evidence = "；".join(
+                    f"{QUOTA_LABELS.get(c.split(':')[1], c)} 超编 {c.split(':')[2]} 人" if c.startswith("超编") else c
+                    for c in cases
+                ) or "无超编、无党政机关使用事业编制"
+                why = "台账中没有核定编制"
+            elif rule == "posts_within":
+                points, source = rules.posts_within(posts, full, float(params["per_post"])), registry
+                over = [(r, a, k) for r, a, k in posts if k > a]
+                evidence = "；".join(f"{RANK_LABELS.get(r, r)} 实配 {k}／核定 {a}，超 {k - a} 人" for r, a, k in over) or (
+                    "未超职数" if posts else "")
+                why = "台账中没有核定领导职数"
+            elif rule == "staff_dimension":
+                dimension = params.get("dimension") or dimension_code
+                found = staff_found.get(dimension)
+                if found:
+                    points, n = full * found[0], found[1]
+                    evidence = f"测评表「{scheme.dimension_names.get(dimension, dimension)}」{n} 个回答，平均分值 {found[0]:.3f}"
+                why = "测评表答卷不足最少人数或尚未测评"
+            elif rule == "questions":
+                kind = params.get("form") or Form.Kind.QUESTIONNAIRE
+                found = forms.get(kind, {}).get(target.pk, {}).get(ind.code)
+                label = form_labels.get(kind, kind)
+                source = str(label)
+                if found:
+                    points, n = full * found[0], found[1]
+                    evidence = f"{label} {n} 个回答，平均分值 {found[0]:.3f}"
+                    if n < tree.min_sample:
+                        flags.append(f"{ind.name}：{label}仅 {n} 个回答，少于最少样本 {tree.min_sample}")
+                why = f"{label}没有标注本指标的有效回答"
+            elif rule in ("sheet", "deduction"):
+                found = sheet_found.get(code)
+                source = "评估表（评估组长签署）"
+                why = "评估表尚未签署或未评本项"
+                if found and rule == "deduction":
+                    points = rules.deduction(found[0], full, float(params["per_item"]))
+                    evidence = f"重大失误 {found[0]:g} 起，每起扣 {params['per_item']} 分"
+                elif found:
+                    value, low, high = found
+                    low, high = low or Decimal(0), high or Decimal(10)
+                    share = float((value - low) / (high - low)) if high > low else None
+                    cut = float(params.get("long_vacancy_deduction") or 0)
+                    points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut)
+                    evidence = f"签署得分 {value:g}／{high:g}"
+                    if cut and long_vacant:
+                        evidence += "；长期空编：" + "、".join(QUOTA_LABELS.get(k, k) for k in long_vacant) + f"，各扣 {cut:g} 分"
+            share = None if points is None else min(1.0, points / full)
+            shares[code] = share
+            rows[code] = row = {
+                "name": ind.name, "dimension": dimension_code, "rule": rule, "source": source,
+                "points": None if points is None else round(points, 4), "full": full,
+                "share": None if share is None else round(share, 6), "weight": scheme.weights.get(code, 0.0),
+                "evidence": evidence, "n": n, "why": "",
+            }
+            if points is None:
+                row["why"] = ind.exempt_reason and f"豁免：{ind.exempt_reason}" or why
+        agg = rules.aggregate(shares, scheme.weights, dimension_of, blocks, exempt, float(tree.min_coverage) / 100)
+        missing = [{"code": c, "name": rows[c]["name"], "why": rows[c]["why"]} for c in agg.missing]
+        results.append(ResultVersion(
+            campaign=campaign, target=target, version=0,
+            total=_d2(agg.total), execution=_d2(agg.blocks.get("execution")), benefit=_d2(agg.blocks.get("benefit")),
+            grade=(rules.grade(agg.total, campaign.grade_cutoffs) or "") if agg.complete else "",
+            complete=agg.complete, scored=agg.scored, indicator_count=agg.count, weight_covered=round(agg.weight_covered, 6),
+            missing=missing, flags=flags, indicators=rows,
+            dimensions={d: {"name": scheme.dimension_names[d], "score": None if s is None else round(s, 2),
+                            "weight": round(dimension_weights[d], 6)} for d, s in agg.dimensions.items()},
+        ))
+    results_rank(results)
+    return results
+
+
+def results_rank(results: list[ResultVersion]) -> None:
+    """Ranks by the total as displayed, ties shared: overall, within the unit's kind and within its level.
+    Only complete results are ranked (数据不全 has no place)."""
+    shown = {r.target_id: rules.round1(r.total) if r.complete else None for r in results}
+    overall = rules.ranks(shown)
+    by_kind, by_level = defaultdict(dict), defaultdict(dict)
+    for r in results:
+        by_kind[r.target.unit.kind][r.target_id] = shown[r.target_id]
+        by_level[r.target.unit.level][r.target_id] = shown[r.target_id]
+    kind_ranks = {k: rules.ranks(v) for k, v in by_kind.items()}
+    level_ranks = {k: rules.ranks(v) for k, v in by_level.items()}
+    for r in results:
+        r.rank_overall = overall.get(r.target_id)
+        r.rank_kind = kind_ranks[r.target.unit.kind].get(r.target_id)
+        r.rank_level = level_ranks[r.target.unit.level].get(r.target_id)
+
+
+@on_stage_entered(Campaign.Status.REPORT)
+@transaction.atomic
+def results_store(campaign: Campaign, actor: User | None) -> int:
+    """Store version 1 of every unit that has no stored result yet (called when the campaign enters 撰写报告;
+    calling it again stores nothing twice). Returns how many versions were written."""
+    have = set(ResultVersion.objects.filter(campaign=campaign).values_list("target_id", flat=True))
+    todo = campaign.targets.exclude(pk__in=have)
+    if not todo.exists():
+        return 0
+    # Ranks are taken over the whole campaign, even when only some units are new.
+    results = [r for r in results_compute(campaign=campaign) if r.target_id not in have]
+    for r in results:
+        r.version, r.actor, r.reason = 1, actor, _("进入撰写报告阶段时生成")
+    ResultVersion.objects.bulk_create(results, batch_size=2000)  # one INSERT for a city (≤ 2,000 units)
+    events.event_results_stored(campaign=campaign, actor=actor, units=len(results))
+    return len(results)
+
+
+@transaction.atomic
+def result_revise(target: CampaignTarget, changes: dict[str, Decimal | float], reason: str, actor: User) -> ResultVersion:
+    """A new version of the unit's result with some indicators' points changed (a 复核 decision): the stored
+    weights and the other indicators stay as they were; totals, grade and ranks follow. `changes` maps an
+    indicator code to its new points on the indicator's full marks."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("修改评估结果必须写明理由"))
+    latest = (ResultVersion.objects.select_for_update().filter(target=target).order_by("-version").first())
+    if latest is None:
+        raise ApplicationError(_("该单位还没有已保存的评估结果"))
+    campaign = Campaign.objects.get(pk=target.campaign_id)
+    campaign_writable(campaign, "results")
+    rows = {code: dict(row) for code, row in latest.indicators.items()}
+    for code, value in changes.items():
+        if code not in rows:
+            raise ApplicationError(_("没有这个指标：%(c)s") % {"c": code})
+        value = float(value)
+        if not 0 <= value <= rows[code]["full"]:
+            raise ApplicationError(_("%(n)s 的得分须在 0 到 %(f)s 之间") % {"n": rows[code]["name"], "f": rows[code]["full"]})
+        rows[code].update(points=value, share=round(value / rows[code]["full"], 6), source="评估复核",
+                          evidence=f"复核改为 {value:g}（原 {rows[code]['points'] if rows[code]['points'] is not None else '无'}）：{reason}")
+        rows[code]["why"] = ""
+    weights = {c: r["weight"] for c, r in rows.items()}
+    dimension_of = {c: r["dimension"] for c, r in rows.items()}
+    tree = IndicatorTree.objects.filter(campaign=campaign).first()
+    execution = set(tree.execution_dimensions if tree else [])
+    dims = list(latest.dimensions)
+    blocks = {"execution": [d for d in dims if d in execution], "benefit": [d for d in dims if d not in execution]}
+    exempt = set(tree.indicators.exclude(exempt_reason="").values_list("code", flat=True)) if tree else set()
+    agg = rules.aggregate({c: r["share"] for c, r in rows.items()}, weights, dimension_of, blocks, exempt,
+                          float(tree.min_coverage) / 100 if tree else 1.0)
+    new = ResultVersion(
+        campaign=campaign, target=target, version=latest.version + 1, actor=actor, reason=reason,
+        total=_d2(agg.total), execution=_d2(agg.blocks.get("execution")), benefit=_d2(agg.blocks.get("benefit")),
+        grade=(rules.grade(agg.total, campaign.grade_cutoffs) or "") if agg.complete else "", complete=agg.complete,
+        scored=agg.scored, indicator_count=agg.count, weight_covered=round(agg.weight_covered, 6),
+        missing=[{"code": c, "name": rows[c]["name"], "why": rows[c].get("why", "")} for c in agg.missing],
+        flags=latest.flags, indicators=rows,
+        dimensions={d: {**latest.dimensions[d], "score": None if s is None else round(s, 2)} for d, s in agg.dimensions.items()},
+    )
+    others = list(latest_versions(campaign=campaign).exclude(target=target).select_related("target__unit"))
+    new.target = CampaignTarget.objects.select_related("unit").get(pk=target.pk)
+    results_rank([*others, new])
+    new.save()
+    events.event_result_revised(target=target, actor=actor, version=new.version, reason=reason,
+                                changes={c: float(v) for c, v in changes.items()}, total=str(new.total),
+                                grade=new.grade)
+    return new
+
+
+def latest_versions(*, campaign: Campaign):
+    """Each unit's latest stored version (one query)."""
+    newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
+    return ResultVersion.objects.filter(campaign=campaign, version=Subquery(newest))
