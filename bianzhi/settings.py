@@ -89,6 +89,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Persistent connections are the main lever for write throughput (see STACK.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator()) cannot outlive its
+# transaction's server connection: set this to 1 there (README: deployment for a province).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -139,6 +142,26 @@ STORAGES = {
 }
 if DEBUG:
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+# Several web machines and workers share the private files through S3-compatible object storage
+# (django-storages) when S3_BUCKET is set; every machine must name the same bucket. Files stay private:
+# downloads go through the app's views (permission checks), never to a public bucket URL.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,  # MinIO, Ceph, a cloud's S3 API
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+        },
+    }
 
 # ---------------------------------------------------------------------------------------------------------
 # Security: `manage.py check --deploy` is clean with DEBUG=0 and a real secret
@@ -148,6 +171,8 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The proxy's health check asks over plain HTTP on the private network: no redirect to HTTPS for it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

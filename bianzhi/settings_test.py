@@ -17,7 +17,8 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 STATIC_ROOT = tempfile.mkdtemp(prefix="bianzhi-static-")
 PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="bianzhi-private-")
-STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
+if not S3_BUCKET:  # noqa: F405
+    STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 # The test runner empties tables with TRUNCATE between transactional tests. The append-only tables refuse
 # TRUNCATE unless the session allows it (production never does): the security audit
 # (accounts/migrations/0002), the campaign's audit trail (evaluations/migrations/0009), the pool ledger and the

@@ -8,7 +8,7 @@ from bianzhi.api.views import UnitViewSet
 from evaluations.api.views import CampaignViewSet, PackageViewSet, UploadViewSet
 from surveys.api.views import FormViewSet
 
-from . import views
+from . import health, views
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -18,6 +18,7 @@ router.register("uploads", UploadViewSet, basename="upload")
 router.register("forms", FormViewSet, basename="form")
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # for the proxy: database and broker
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

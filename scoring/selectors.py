@@ -88,10 +88,11 @@ class TargetScore:
 
 def target_scores(*, campaign: Campaign, targets=None) -> list[TargetScore]:
     """Scores of the campaign's units (or of `targets`, a subset), in a fixed number of queries."""
+    subset = targets is not None  # one unit's report reads that unit's answers, not the campaign's
     if targets is None:
         targets = campaign.targets.all()
     targets = targets.select_related("unit", "registry_version").prefetch_related("unit__quotas")
-    stats = satisfaction_stats_by_target(campaign=campaign)
+    stats = satisfaction_stats_by_target(campaign=campaign, targets=targets if subset else None)
     by_target = {r.target_id: r for r in campaign_results(campaign=campaign, targets=targets)}
     out = []
     for target in targets:

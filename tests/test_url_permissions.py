@@ -56,6 +56,7 @@ RULES: dict[str, Rule] = {
     "home": R(get=ANY),
     "favicon": PUBLIC,
     "login": PUBLIC,
+    "healthz": PUBLIC,  # the proxy's health check: says only "ok" or what is down, no data
     "logout": PUBLIC,  # logging out is for everyone (and changes only the session)
     "evaluations:campaign_list": R(get="campaign.inspect"),
     "evaluations:campaign_create": R(get="campaign.create", post="campaign.create"),
