@@ -2,12 +2,11 @@
 
 import pytest
 from django.core.management import call_command
-
-from bianzhi.models import Quota, Unit
-from bianzhi.province import CITIES, province_generate
-from evaluations.models import Campaign
 from django.db.models import Sum
 
+from bianzhi.models import Quota, Unit
+from evaluations.models import Campaign
+from reports.province import CITIES, province_generate
 from surveys.models import Answer, BallotBox, Form, SheetEntry, SheetSignoff, StaffTally, SurveyResponse
 
 pytestmark = pytest.mark.services

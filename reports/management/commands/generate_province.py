@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bianzhi.province import province_generate
+from reports.province import province_generate
 
 
 class Command(BaseCommand):

@@ -18,6 +18,10 @@ from django.utils import timezone
 
 from bianzhi.credit_code import credit_code_complete
 from bianzhi.models import InternalBody, LeadershipPost, Quota, Unit, UnitFunction, User
+from evaluations.models import Campaign
+from evaluations.services import campaign_create
+from surveys.models import Answer, Form
+from surveys.services import form_create, satisfaction_form_issue
 
 CITIES = ["临川", "江城", "云阳", "安平", "宁远", "清河", "武陵", "南溪", "东山", "北固", "西岭", "长乐", "永安", "新丰", "白水"]
 COUNTIES_PER_CITY = 5
@@ -207,10 +211,6 @@ def _sheets(*, form_id: int, campaign_id: int, evaluator_id: int) -> int:
 
 def province_generate(*, scale: float = 1.0, log=lambda message: None) -> ProvinceSummary:
     """Make the province. PostgreSQL only: the bulk statements are PostgreSQL's."""
-    from evaluations.models import Campaign
-    from evaluations.services import campaign_create
-    from surveys.models import Answer, Form
-    from surveys.services import form_create, satisfaction_form_issue
 
     if connection.vendor != "postgresql":
         raise RuntimeError("generate_province needs PostgreSQL (DATABASE_URL=postgres://…)")
