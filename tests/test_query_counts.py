@@ -1,0 +1,157 @@
+"""Every GET page the URL rules list runs as many queries with many rows as with few (no N+1).
+
+The pages are found by walking the URL resolver (tests/test_url_permissions.py: `all_urls`, `RULES`, `url_for`,
+the `site` fixture). Each page is rendered by a user who may see it (the office evaluator; the unit's liaison for
+the liaison's pages), once on the site as the fixture builds it, once after `grow` added rows of every kind a page
+lists: units and targets in the campaign, uploads and 3 evidence files per row of the 41-row self-assessment,
+answers, events, notifications, registry units, field-visit checks and problems, pool entries, requests.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bianzhi.models import Quota, Unit, UnitVersion, User
+from bianzhi.services import registry_apply
+from evaluations.events import event_notice_seen, event_self_saved
+from evaluations.indicators import campaign_indicator_codes
+from evaluations.models import CampaignTarget, FieldVisit, FieldVisitCheck, Problem, SelfAssessment, SelfAssessmentItem, Upload
+from evaluations.notifications import notify
+from scoring.services import indicator_add
+from surveys.services import survey_response_submit
+
+from .evaluations.conftest import PDF
+from .factories import UnitFactory, UnitRecordFactory, UserFactory
+from .test_url_permissions import RULES, all_urls, as_user, site, url_for  # noqa: F401 (site is a fixture)
+
+pytestmark = pytest.mark.django_db
+
+GROW_UNITS = 4  # new units in the campaign (and registry units), answers, events… added by `grow`
+FILES_PER_ROW = 3
+SELF_ASSESSMENT_ROWS = 41
+
+# Pages that must be among those checked (issue 9, item 6).
+MUST_COVER = {
+    "evaluations:self_assessment", "evaluations:campaign_detail", "evaluations:campaign_list",
+    "evaluations:campaign_board", "registry:unit_list", "surveys:results", "evaluations:package",
+    "evaluations:field_visit", "unit-list", "campaign-list", "package-list", "upload-list", "form-list",
+}
+# GET pages not compared, and why.
+NOT_COMPARED = {
+    "surveys:export_download": "the export has not been written (404 in the fixture); a file download, no list",
+    "reports:download": "the report has not been rendered (404 in the fixture); a file download, no list",
+    "registry:import_errors": "no file of marked errors was saved (404 in the fixture)",
+    "scoring-api-weights": "404 until the weights are frozen",
+    "schema": "the OpenAPI schema: generated from code, no rows",
+    "favicon": "a static icon",
+    "scoring-api-aggregate": "400 without the experts' judgements in the fixture; its inputs are one selector call",
+}
+
+# GET pages that answer with a redirect to every viewer (nothing rendered, nothing listed).
+REDIRECTS = {"home": "sends each role to its own home page (which is compared)"}
+# Query strings a page needs to answer at all.
+QUERY = {"register-api-may-file": "?kind=posts"}
+
+
+def pages():
+    """(name, params) of every GET page of the URL rules, public pages and the admin aside."""
+    for name, params, _route in all_urls():
+        if name.startswith("admin:") or name in NOT_COMPARED:
+            continue
+        rule = RULES[name]
+        if rule.get and not rule.public:
+            yield name, params
+
+
+def count(client, url) -> tuple[int, int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response.status_code, len(queries), [q["sql"] for q in queries.captured_queries]
+
+
+def grow(world, objects):
+    """Rows of every kind the pages list, several of each (the pages must not query once per row)."""
+    campaign, target = world.campaign, world.target
+    team = target.team
+    new_units = [UnitFactory(name=f"临川市新增{i}局") for i in range(GROW_UNITS)]
+    registry_apply(records=[UnitRecordFactory(code=u.code, name=u.name) for u in new_units], actor=None,
+                   source=UnitVersion.Source.SEED)
+    registry_apply(records=[UnitRecordFactory() for _ in range(GROW_UNITS)], actor=None, source=UnitVersion.Source.SEED)
+    for unit in new_units:
+        liaison = UserFactory(role=User.Role.LIAISON, unit=unit)
+        extra = CampaignTarget.objects.create(campaign=campaign, unit=unit, team=team, liaison=liaison)
+        SelfAssessment.objects.create(target=extra, version=1)
+        Quota.objects.update_or_create(unit=unit, kind="administrative", defaults={"approved": 5, "actual": 3})
+        event_notice_seen(target=extra, actor=liaison)
+    # more rows on the self-assessment (indicators added to the campaign's tree), 3 evidence files on each row
+    dimension = campaign.indicator_tree.dimensions.order_by("pk").first()
+    for n in range(GROW_UNITS):
+        indicator_add(dimension=dimension, actor=world.evaluator, name=f"新增指标{n}")
+    assessment = target.self_assessments.order_by("-version").first()
+    codes = campaign_indicator_codes(campaign)
+    assert len(codes) == SELF_ASSESSMENT_ROWS + GROW_UNITS, codes
+    for code in codes:
+        item, _ = SelfAssessmentItem.objects.get_or_create(assessment=assessment, indicator_code=code,
+                                                           defaults={"score": Decimal("80"), "narrative": "说明"})
+        for n in range(FILES_PER_ROW):
+            upload = Upload.objects.create(
+                target=target, purpose=Upload.Purpose.EVIDENCE, indicator_code=code,
+                file=ContentFile(PDF, name=f"{code}-{n}.pdf"), original_name=f"{code}-{n}.pdf",
+                content_type="application/pdf", size=len(PDF), sha256="0" * 64, uploaded_by=world.liaison)
+            item.evidence.add(upload)
+    # a replaced upload (the package lists versions)
+    photo = objects["upload"]
+    Upload.objects.create(target=target, purpose=photo.purpose, file=ContentFile(PDF, name="v2.pdf"),
+                          original_name="v2.pdf", content_type="application/pdf", size=len(PDF), sha256="1" * 64,
+                          version=2, replaces=photo, uploaded_by=world.evaluator)
+    # answers to every form of the campaign's links, events by several people, notifications
+    link = objects["link"]
+    answers = {q.code: "satisfied" for q in link.form.questions.filter(counts_for_satisfaction=True)}
+    for _ in range(GROW_UNITS):
+        survey_response_submit(link=link, data=answers)
+        event_self_saved(target=target, actor=UserFactory(role=User.Role.LIAISON, unit=target.unit), version=1,
+                         changes={codes[0]: "80"})
+    notify(users=[world.liaison, world.evaluator] * 1, kind="info", title="又一条通知")
+    notify(users=[world.liaison, world.evaluator], kind="info", title="再一条通知", key="grow-2")
+    # the field visit: checks and problems
+    visit, _ = FieldVisit.objects.get_or_create(target=target, defaults={"team": team})
+    for code in codes[:GROW_UNITS]:
+        FieldVisitCheck.objects.get_or_create(visit=visit, indicator_code=code)
+        Problem.objects.create(target=target, visit=visit, indicator_code=code, description="问题",
+                               stage=FieldVisit.Stage.choices[0][0])
+    return new_units
+
+
+def test_every_get_page_runs_the_same_number_of_queries_as_its_rows_grow(site):
+    world, objects, keys, token = site
+    viewers = [as_user(u) for u in (world.evaluator, world.liaison, UserFactory(role=User.Role.ADMIN, is_staff=True))]
+    before, seen, unanswered = {}, set(), {}
+    for name, params in pages():
+        url, _owner = url_for(name, params, objects, keys, token)
+        url += QUERY.get(name, "")
+        statuses = []
+        for i, client in enumerate(viewers):
+            status, n, _sql = count(client, url)
+            statuses.append(status)
+            if status == 200:
+                before[name] = (url, i, n)
+                break
+        else:
+            unanswered[name] = statuses
+    assert set(unanswered) == set(REDIRECTS), f"pages that answer 200 to no viewer: {unanswered}"
+    grow(world, objects)
+    grew = []
+    for name, (url, i, n) in before.items():
+        status, after, sql = count(viewers[i], url)
+        assert status == 200, (name, url, status)
+        seen.add(name)
+        if after > n:
+            grew.append(f"{name} {url}: {n} → {after} queries")
+    assert MUST_COVER <= seen, MUST_COVER - seen
+    assert not grew, "\n".join(grew)
