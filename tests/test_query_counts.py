@@ -7,7 +7,6 @@ lists: units and targets in the campaign, uploads and 3 evidence files per row o
 answers, events, notifications, registry units, field-visit checks and problems, pool entries, requests.
 """
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,11 +14,19 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bianzhi.models import Quota, Unit, UnitVersion, User
+from bianzhi.models import Quota, UnitVersion, User
 from bianzhi.services import registry_apply
 from evaluations.events import event_notice_seen, event_self_saved
-from evaluations.indicators import campaign_indicator_codes
-from evaluations.models import CampaignTarget, FieldVisit, FieldVisitCheck, Problem, SelfAssessment, SelfAssessmentItem, Upload
+from evaluations.indicators import campaign_indicator_codes, tree_changed
+from evaluations.models import (
+    CampaignTarget,
+    FieldVisit,
+    FieldVisitCheck,
+    Problem,
+    SelfAssessment,
+    SelfAssessmentItem,
+    Upload,
+)
 from evaluations.notifications import notify
 from scoring.services import indicator_add
 from surveys.services import survey_response_submit
@@ -75,62 +82,64 @@ def count(client, url) -> tuple[int, int, list[str]]:
     return response.status_code, len(queries), [q["sql"] for q in queries.captured_queries]
 
 
-def grow(world, objects):
-    """Rows of every kind the pages list, several of each (the pages must not query once per row)."""
+def grow(world, objects, *, more: int, files: int, indicators: int, round: str):
+    """Rows of every kind the pages list: `more` of each, `files` evidence files on every self-assessment row,
+    `indicators` more rows (indicators added to the campaign's tree)."""
     campaign, target = world.campaign, world.target
     team = target.team
-    new_units = [UnitFactory(name=f"临川市新增{i}局") for i in range(GROW_UNITS)]
+    new_units = [UnitFactory(name=f"临川市新增{round}{i}局") for i in range(more)]
     registry_apply(records=[UnitRecordFactory(code=u.code, name=u.name) for u in new_units], actor=None,
                    source=UnitVersion.Source.SEED)
-    registry_apply(records=[UnitRecordFactory() for _ in range(GROW_UNITS)], actor=None, source=UnitVersion.Source.SEED)
+    registry_apply(records=[UnitRecordFactory() for _ in range(more)], actor=None, source=UnitVersion.Source.SEED)
     for unit in new_units:
         liaison = UserFactory(role=User.Role.LIAISON, unit=unit)
         extra = CampaignTarget.objects.create(campaign=campaign, unit=unit, team=team, liaison=liaison)
         SelfAssessment.objects.create(target=extra, version=1)
         Quota.objects.update_or_create(unit=unit, kind="administrative", defaults={"approved": 5, "actual": 3})
         event_notice_seen(target=extra, actor=liaison)
-    # more rows on the self-assessment (indicators added to the campaign's tree), 3 evidence files on each row
     dimension = campaign.indicator_tree.dimensions.order_by("pk").first()
-    for n in range(GROW_UNITS):
-        indicator_add(dimension=dimension, actor=world.evaluator, name=f"新增指标{n}")
+    for n in range(indicators):
+        indicator_add(dimension=dimension, actor=world.evaluator, name=f"新增指标{round}{n}")
+    tree_changed(campaign)
     assessment = target.self_assessments.order_by("-version").first()
     codes = campaign_indicator_codes(campaign)
-    assert len(codes) == SELF_ASSESSMENT_ROWS + GROW_UNITS, codes
     for code in codes:
         item, _ = SelfAssessmentItem.objects.get_or_create(assessment=assessment, indicator_code=code,
                                                            defaults={"score": Decimal("80"), "narrative": "说明"})
-        for n in range(FILES_PER_ROW):
+        for n in range(files):
             upload = Upload.objects.create(
                 target=target, purpose=Upload.Purpose.EVIDENCE, indicator_code=code,
-                file=ContentFile(PDF, name=f"{code}-{n}.pdf"), original_name=f"{code}-{n}.pdf",
+                file=ContentFile(PDF, name=f"{code}-{round}{n}.pdf"), original_name=f"{code}-{round}{n}.pdf",
                 content_type="application/pdf", size=len(PDF), sha256="0" * 64, uploaded_by=world.liaison)
             item.evidence.add(upload)
     # a replaced upload (the package lists versions)
-    photo = objects["upload"]
-    Upload.objects.create(target=target, purpose=photo.purpose, file=ContentFile(PDF, name="v2.pdf"),
-                          original_name="v2.pdf", content_type="application/pdf", size=len(PDF), sha256="1" * 64,
-                          version=2, replaces=photo, uploaded_by=world.evaluator)
-    # answers to every form of the campaign's links, events by several people, notifications
+    latest = target.uploads.filter(purpose=Upload.Purpose.PHOTO, replaced_by__isnull=True).get()
+    Upload.objects.create(target=target, purpose=latest.purpose, file=ContentFile(PDF, name="v.pdf"),
+                          original_name="v.pdf", content_type="application/pdf", size=len(PDF), sha256="1" * 64,
+                          version=latest.version + 1, replaces=latest, uploaded_by=world.evaluator)
+    # answers to the campaign's public form, events by several people, notifications
     link = objects["link"]
     answers = {q.code: "satisfied" for q in link.form.questions.filter(counts_for_satisfaction=True)}
-    for _ in range(GROW_UNITS):
+    visit, _ = FieldVisit.objects.get_or_create(target=target, defaults={"team": team})
+    checked = visit.checks.count()
+    for n in range(more):
         survey_response_submit(link=link, data=answers)
         event_self_saved(target=target, actor=UserFactory(role=User.Role.LIAISON, unit=target.unit), version=1,
                          changes={codes[0]: "80"})
-    notify(users=[world.liaison, world.evaluator] * 1, kind="info", title="又一条通知")
-    notify(users=[world.liaison, world.evaluator], kind="info", title="再一条通知", key="grow-2")
-    # the field visit: checks and problems
-    visit, _ = FieldVisit.objects.get_or_create(target=target, defaults={"team": team})
-    for code in codes[:GROW_UNITS]:
-        FieldVisitCheck.objects.get_or_create(visit=visit, indicator_code=code)
-        Problem.objects.create(target=target, visit=visit, indicator_code=code, description="问题",
+        notify(users=[world.liaison, world.evaluator], kind="info", title="又一条通知", key=f"grow-{round}{n}")
+        # the field visit: checks and problems
+        FieldVisitCheck.objects.create(visit=visit, indicator_code=codes[checked + n], finding="发现")
+        Problem.objects.create(target=target, visit=visit, indicator_code=codes[checked + n], description="问题",
                                stage=FieldVisit.Stage.choices[0][0])
-    return new_units
+    return codes
 
 
-def test_every_get_page_runs_the_same_number_of_queries_as_its_rows_grow(site):
+def test_every_get_page_runs_the_same_number_of_queries_as_its_rows_grow(site):  # noqa: F811 (the fixture of the URL walk)
     world, objects, keys, token = site
     viewers = [as_user(u) for u in (world.evaluator, world.liaison, UserFactory(role=User.Role.ADMIN, is_staff=True))]
+    # one row of each kind first (a page may skip a query when a list is empty: that is not growth)
+    codes = grow(world, objects, more=1, files=1, indicators=0, round="a")
+    assert len(codes) == SELF_ASSESSMENT_ROWS
     before, seen, unanswered = {}, set(), {}
     for name, params in pages():
         url, _owner = url_for(name, params, objects, keys, token)
@@ -145,13 +154,15 @@ def test_every_get_page_runs_the_same_number_of_queries_as_its_rows_grow(site):
         else:
             unanswered[name] = statuses
     assert set(unanswered) == set(REDIRECTS), f"pages that answer 200 to no viewer: {unanswered}"
-    grow(world, objects)
+    codes = grow(world, objects, more=GROW_UNITS, files=FILES_PER_ROW - 1, indicators=GROW_UNITS, round="b")
+    assert len(codes) == SELF_ASSESSMENT_ROWS + GROW_UNITS  # every row with 3 files
     grew = []
     for name, (url, i, n) in before.items():
         status, after, sql = count(viewers[i], url)
         assert status == 200, (name, url, status)
         seen.add(name)
+        print(f"{name}: {n} → {after} queries")  # the table of the report (pytest -s)
         if after > n:
             grew.append(f"{name} {url}: {n} → {after} queries")
-    assert MUST_COVER <= seen, MUST_COVER - seen
+    assert seen >= MUST_COVER, MUST_COVER - seen
     assert not grew, "\n".join(grew)
