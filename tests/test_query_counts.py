@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bianzhi.models import Quota, UnitVersion, User
-from bianzhi.pool.services import pool_deposit
+from bianzhi.pool.services import pool_deposit, pool_loan
 from bianzhi.services import registry_apply
 from evaluations.events import event_notice_seen, event_self_saved
 from evaluations.indicators import campaign_indicator_codes, tree_changed
@@ -37,7 +37,7 @@ from scoring.register import request_file
 from scoring.register_models import ReclaimProposal
 from scoring.services import expert_invite, indicator_add
 from surveys.defaults import FORM_KINDS
-from surveys.services import form_create, survey_response_submit
+from surveys.services import ballots_issue, form_create, survey_response_submit
 
 from .evaluations.conftest import PDF
 from .factories import UnitFactory, UnitRecordFactory, UserFactory
@@ -146,6 +146,15 @@ def grow(world, objects, *, more: int, files: int, indicators: int, round: str):
         ReclaimProposal.objects.create(unit=unit, quota_kind="administrative", amount=1, reason="空编")
         expert_invite(tree=campaign.indicator_tree, name=f"专家{round}{n}", actor=world.evaluator)
         request_file(unit=target.unit, actor=world.liaison, kind="body", body_name=f"新设科{round}{n}", reason="需要")
+    # the unit's own ledger (loans) and registry history, ballots of the public form
+    for _ in new_units:  # each new unit deposited one post (above): lent to the unit
+        pool_loan(borrower=target.unit, pool="city", quota_kind="administrative", amount=1, field="other",
+                  start_on=date(2026, 3, 1), due_on=date(2027, 3, 1))
+    for _ in range(more):
+        registry_apply(records=[UnitRecordFactory(code=target.unit.code, name=target.unit.name)], actor=None,
+                       source=UnitVersion.Source.SEED)
+    for extra in campaign.targets.all():
+        ballots_issue(form=link.form, target=extra, actor=world.evaluator, count=more)
     # a campaign has at most one form of each of the 4 kinds: a bounded set, all made in the first round
     for kind in FORM_KINDS:
         form_create(campaign=campaign, kind=kind, actor=world.evaluator)
