@@ -135,7 +135,7 @@ def loans_due(*, today: date, days: int = 90) -> QuerySet[PoolLoan]:
 
 def unit_ledger_lines(*, unit: Unit) -> QuerySet[PoolLine]:
     return (PoolLine.objects.filter(account__unit=unit)
-            .select_related("movement", "movement__actor", "account").order_by("-movement__posted_on", "-id"))
+            .select_related("movement", "movement__actor", "account__unit").order_by("-movement__posted_on", "-id"))
 
 
 def units_in_ledger() -> QuerySet[Unit]:
