@@ -91,7 +91,7 @@ def count(client, url) -> tuple[int, int, list[str]]:
 
 
 def grow(world, objects, *, more: int, files: int, indicators: int, round: str):
-    """Rows of every kind the pages list: `more` of each, `files` evidence files on every self-assessment row,
+    """Rows of every kind the pages list: `more` of each, `files` evidence files on every self-assessment row (in all),
     `indicators` more rows (indicators added to the campaign's tree)."""
     campaign, target = world.campaign, world.target
     team = target.team
@@ -114,10 +114,10 @@ def grow(world, objects, *, more: int, files: int, indicators: int, round: str):
     for code in codes:
         item, _ = SelfAssessmentItem.objects.get_or_create(assessment=assessment, indicator_code=code,
                                                            defaults={"score": Decimal("80"), "narrative": "说明"})
-        for n in range(files):
+        for n in range(item.evidence.count(), files):  # up to `files` files on every row
             upload = Upload.objects.create(
                 target=target, purpose=Upload.Purpose.EVIDENCE, indicator_code=code,
-                file=ContentFile(PDF, name=f"{code}-{round}{n}.pdf"), original_name=f"{code}-{round}{n}.pdf",
+                file=ContentFile(PDF, name=f"{code}-{n}.pdf"), original_name=f"{code}-{n}.pdf",
                 content_type="application/pdf", size=len(PDF), sha256="0" * 64, uploaded_by=world.liaison)
             item.evidence.add(upload)
     # a replaced upload (the package lists versions)
@@ -181,7 +181,7 @@ def test_every_get_page_runs_the_same_number_of_queries_as_its_rows_grow(site): 
         else:
             unanswered[name] = statuses
     assert set(unanswered) == set(REDIRECTS), f"pages that answer 200 to no viewer: {unanswered}"
-    codes = grow(world, objects, more=GROW_UNITS, files=FILES_PER_ROW - 1, indicators=GROW_UNITS, round="b")
+    codes = grow(world, objects, more=GROW_UNITS, files=FILES_PER_ROW, indicators=GROW_UNITS, round="b")
     assert len(codes) == SELF_ASSESSMENT_ROWS + GROW_UNITS  # every row with 3 files
     grew = []
     for name, (url, i, n) in before.items():
@@ -193,4 +193,9 @@ def test_every_get_page_runs_the_same_number_of_queries_as_its_rows_grow(site): 
             repeated = Counter(re.sub(r"\b\d+\b", "?", q)[:300] for q in sql).most_common(1)[0]
             grew.append(f"{name} {url}: {n} → {after} queries; most repeated ({repeated[1]}×): {repeated[0]}")
     assert seen >= MUST_COVER, MUST_COVER - seen
+    # the self-assessment page did list what grew: every row (41 + the added ones) with its 3 files
+    url, i, _n = before["evaluations:self_assessment"]
+    page = viewers[i].get(url).content.decode()
+    missing = [f"{code}-{n}.pdf" for code in codes for n in range(FILES_PER_ROW) if f"{code}-{n}.pdf" not in page]
+    assert not missing, missing
     assert not grew, "\n".join(grew)
