@@ -2,9 +2,12 @@
 
 The pages are found by walking the URL resolver (tests/test_url_permissions.py: `all_urls`, `RULES`, `url_for`,
 the `site` fixture). Each page is rendered by a user who may see it (the office evaluator; the unit's liaison for
-the liaison's pages), once on the site as the fixture builds it, once after `grow` added rows of every kind a page
-lists: units and targets in the campaign, uploads and 3 evidence files per row of the 41-row self-assessment,
-answers, events, notifications, registry units, field-visit checks and problems, pool entries, requests.
+the liaison's pages; the first of evaluator, liaison, administrator the page answers 200), once with one row of
+each kind (an empty list may skip a query: that is not growth), once after `grow` added several rows of every kind
+a page lists: units and targets in the campaign, campaigns, 4 more self-assessment rows (indicators added to the
+tree) and 3 evidence files on each of the 41 + 4 rows, answers, ballots, events, notifications, registry units and
+versions, field-visit checks and problems, pool deposits and loans, requests, reclaims, experts.
+Public pages (the public form, the expert's judging pages, login) take no signed-in user and are not compared.
 """
 
 import re
