@@ -55,6 +55,12 @@ def self_assessment_versions(*, target: CampaignTarget) -> QuerySet[SelfAssessme
     )
 
 
+def self_assessment_get(*, target: CampaignTarget, version: int | None = None) -> SelfAssessment | None:
+    """One version (the current one when None) with its rows and their evidence files: one query per kind."""
+    versions = self_assessment_versions(target=target)
+    return (versions.filter(version=version) if version is not None else versions.order_by("-version")).first()
+
+
 def upload_list_for_user(*, user: User) -> QuerySet[Upload]:
     # a liaison: their unit's files, without the evaluators' working files on the unit's sheet
     return restrict(Upload.objects.all(), user, "upload.view")

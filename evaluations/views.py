@@ -34,6 +34,7 @@ from .selectors import (
     notification_get_for_user,
     notifications_for_user,
     pending_tasks_for_user,
+    self_assessment_get,
     self_assessment_versions,
     target_events,
     target_get_for_user,
@@ -239,7 +240,7 @@ def _assessment_form(target, assessment, data=None) -> SelfAssessmentForm:
 def self_assessment(request, pk: int):
     """The current version: an editable form for the unit's liaison, read-only (with evidence) for the others."""
     target = target_get_for_user(user=request.user, pk=pk)
-    assessment = services.current_self_assessment(target)
+    assessment = self_assessment_get(target=target)
     form = _assessment_form(target, assessment) if assessment else None
     return render(request, "evaluations/self_assessment.html", _assessment_context(request, target, assessment, form))
 
@@ -249,7 +250,7 @@ def self_assessment(request, pk: int):
 def self_assessment_version(request, pk: int, version: int):
     """An earlier version, read-only: what was submitted (and why it was returned)."""
     target = target_get_for_user(user=request.user, pk=pk)
-    assessment = target.self_assessments.filter(version=version).first()
+    assessment = self_assessment_get(target=target, version=version)
     if assessment is None:
         raise Http404
     context = _assessment_context(request, target, assessment)

@@ -40,10 +40,13 @@ def ledger_invariant_errors() -> list[str]:
     sums = ledger_sums()
     errors += [f"{key} 余额 {b} ≠ 分录合计 {sums.get(key, 0)}" for key, b in balances.items() if b != sums.get(key, 0)]
     opened = {(u, k) for (t, u, _p, k) in balances if t == "usable"}
+    # the registry's figures of every opened account in one query (not one per unit)
+    approved_of = {(u, k): a for u, k, a in Quota.objects.filter(unit_id__in={u for u, _k in opened})
+                   .values_list("unit_id", "kind", "approved")}
     for (unit, kind), position in ledger.positions(balances).items():
         if (unit, kind) not in opened:  # only borrowed: its own quotas are still as the registry says
             continue
-        approved = Quota.objects.filter(unit_id=unit, kind=kind).values_list("approved", flat=True).first() or 0
+        approved = approved_of.get((unit, kind)) or 0
         if position.owned != approved:
             errors.append(f"单位 {unit} {kind}：台账核定 {approved} ≠ 周转池占有 {position.owned}")
     return errors
@@ -132,7 +135,7 @@ def loans_due(*, today: date, days: int = 90) -> QuerySet[PoolLoan]:
 
 def unit_ledger_lines(*, unit: Unit) -> QuerySet[PoolLine]:
     return (PoolLine.objects.filter(account__unit=unit)
-            .select_related("movement", "movement__actor", "account").order_by("-movement__posted_on", "-id"))
+            .select_related("movement", "movement__actor", "account__unit").order_by("-movement__posted_on", "-id"))
 
 
 def units_in_ledger() -> QuerySet[Unit]:
