@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.db.models import Min, OuterRef, Subquery, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
@@ -24,7 +25,7 @@ from bianzhi.models import UnitVersion, User
 from evaluations import events
 from evaluations.guard import campaign_writable
 from evaluations.hooks import on_stage_entered
-from evaluations.models import Campaign, CampaignTarget
+from evaluations.models import Campaign, CampaignDeadline, CampaignTarget, SelfAssessment
 from surveys.models import Form
 from surveys.selectors import form_indicator_points, signed_sheet_values, staff_dimension_rates
 
@@ -124,6 +125,22 @@ def _long_vacancies(targets: list[CampaignTarget], months: int) -> dict[int, lis
     return out
 
 
+def _self_assessment_dates(campaign: Campaign) -> tuple[date | None, dict[int, date]]:
+    """(the campaign's 部门自评 deadline, {target id: the local date its self-assessment was first submitted}).
+    Two queries."""
+    due = (CampaignDeadline.objects.filter(campaign=campaign, step=Campaign.Status.SELF_ASSESSMENT)
+           .values_list("due_on", flat=True).first())
+    first = (SelfAssessment.objects.filter(target__campaign=campaign, submitted_at__isnull=False)
+             .values("target_id").annotate(first=Min("submitted_at")).values_list("target_id", "first"))
+    return due, {target_id: timezone.localdate(at) for target_id, at in first}
+
+
+def _public_mean(found: list[tuple[float, int]]) -> tuple[float | None, int]:
+    """The answers of several forms tagged with one indicator pooled: Σ mean·n ÷ Σ n."""
+    n = sum(f[1] for f in found)
+    return (sum(f[0] * f[1] for f in found) / n if n else None), n
+
+
 def _lines_text(lines, labels) -> str:
     return "；".join(f"{labels.get(k, k)} 实有 {n}／核定 {a}" for k, a, n in lines) or "无"
 
@@ -139,6 +156,8 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     forms = form_indicator_points(campaign, (Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION))
     sheets = signed_sheet_values(campaign)
     vacancies = _long_vacancies(targets, tree.long_vacancy_months)
+    due, filed = _self_assessment_dates(campaign)
+    today = timezone.localdate()
     dimension_of = {i.code: i.dimension.code for i in scheme.indicators}
     execution = set(tree.execution_dimensions or [])
     blocks = {"execution": [d for d in scheme.dimension_names if d in execution],
@@ -158,6 +177,7 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
         long_vacant = vacancies.get(target.pk, [])
         rows, shares, flags, missing = {}, {}, [], []
         staff_found, sheet_found = staff.get(target.pk, {}), sheets.get(target.pk, {})
+        public_found = [forms.get(kind, {}).get(target.pk, {}) for kind in (Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION)]
         for ind, code, rule, params, full, dimension_code, rule_label in specs:
             points = n = None
             source, evidence, why = rule_label, "", ""
@@ -208,10 +228,28 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                     low, high = low or Decimal(0), high or Decimal(10)
                     share = float((value - low) / (high - low)) if high > low else None
                     cut = float(params.get("long_vacancy_deduction") or 0)
-                    points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut)
                     evidence = f"签署得分 {value:g}／{high:g}"
+                    # questions tagged with this sheet indicator: blended at the tree's form_share (rules.sheet_with_forms)
+                    public, n_public = _public_mean([f[code] for f in public_found if code in f])
+                    form_share = float(params.get("form_share") or 0)
+                    if public is not None and form_share and share is not None:
+                        share = rules.sheet_with_forms(share, public, form_share)
+                        n = n_public
+                        evidence += f"；问卷／满意度 {n_public} 个回答，平均分值 {public:.3f}，占 {form_share:.0%}"
+                        if n_public < tree.min_sample:
+                            flags.append(f"{ind.name}：问卷仅 {n_public} 个回答，少于最少样本 {tree.min_sample}")
+                    late_cut = float(params.get("late_deduction") or 0)
+                    late = rules.filed_late(filed.get(target.pk), due, today) if late_cut else None
+                    points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut, bool(late), late_cut)
                     if cut and long_vacant:
                         evidence += "；长期空编：" + "、".join(QUOTA_LABELS.get(k, k) for k in long_vacant) + f"，各扣 {cut:g} 分"
+                    if late_cut:
+                        evidence += ("；未设部门自评截止日期，不判逾期" if due is None else
+                                     f"；自评报告逾期报送（截止 {due:%Y-%m-%d}），扣 {late_cut:g} 分" if late else
+                                     f"；自评报告按时报送（截止 {due:%Y-%m-%d}）" if late is False else
+                                     f"；自评报告尚未报送，截止 {due:%Y-%m-%d}")
+            elif rule == "rectification_on_time":
+                points, why = rules.rectification_on_time(None, full)
             share = None if points is None else min(1.0, points / full)
             shares[code] = share
             rows[code] = row = {
