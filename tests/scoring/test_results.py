@@ -3,19 +3,20 @@
 Expected scores are computed by hand in the comments (full marks 10 for every indicator of the default tree).
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from bianzhi.models import LeadershipPost, Quota, UnitVersion, User
-from evaluations.models import Campaign, CampaignEvent, CampaignTarget
+from evaluations.models import Campaign, CampaignDeadline, CampaignEvent, CampaignTarget, SelfAssessment
 from evaluations.services import campaign_advance
 from scoring.indicators import DIMENSIONS
-from scoring.models import ResultVersion
+from scoring.models import ResultVersion, TreeIndicator
 from scoring.results import result_revise, results_store
 from scoring.selectors import campaign_results, target_result, target_score
 from surveys.models import Answer, Form, SurveyResponse
@@ -262,13 +263,6 @@ def test_results_are_computed_from_the_static_default_when_no_tree_exists_at_all
 
 
 def test_a_self_assessment_filed_after_the_deadline_lowers_d8_03_and_rectification_is_missing(target, evaluator):
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    from evaluations.models import CampaignDeadline, SelfAssessment
-    from scoring.models import TreeIndicator
-
     QuotaFactory(unit=target.unit)
     CampaignDeadline.objects.create(campaign=target.campaign, step=Campaign.Status.SELF_ASSESSMENT, due_on=date(2026, 5, 31))
     _sign(target, evaluator, {code: "8" for code in SHEET_CODES} | {"d6_10": "0"})

@@ -1,5 +1,6 @@
 """The scoring rules, by hand-computed figures (the arithmetic is written beside each expectation)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -122,8 +123,6 @@ def test_the_first_hint_of_an_intransitive_matrix_makes_it_consistent():
 # ---------------------------------------------------------------- deadlines, 整改, forms on sheet indicators
 
 def test_filed_late_compares_the_first_submission_with_the_deadline():
-    from datetime import date
-
     due = date(2026, 5, 31)
     assert rules.filed_late(date(2026, 5, 31), due, as_of=date(2026, 9, 1)) is False  # on the due date: on time
     assert rules.filed_late(date(2026, 6, 1), due, as_of=date(2026, 9, 1)) is True  # one day after: late
