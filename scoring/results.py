@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,9 +305,23 @@ def results_store(campaign: Campaign, actor: User | None) -> int:
     results = [r for r in results_compute(campaign=campaign) if r.target_id not in have]
     for r in results:
         r.version, r.actor, r.reason = 1, actor, _("进入撰写报告阶段时生成")
-    ResultVersion.objects.bulk_create(results, batch_size=2000)  # one INSERT for a city (≤ 2,000 units)
+    _insert(results)
     events.event_results_stored(campaign=campaign, actor=actor, units=len(results))
     return len(results)
+
+
+def _insert(results: list[ResultVersion]) -> None:
+    """Write the new versions. On PostgreSQL one COPY: the rows' large JSON texts go to the server without
+    the INSERT's per-value SQL quoting (for 1,000 units most of the time of a bulk INSERT); elsewhere one INSERT."""
+    if connection.vendor != "postgresql":
+        ResultVersion.objects.bulk_create(results, batch_size=2000)
+        return
+    fields = [f for f in ResultVersion._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(ResultVersion._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for r in results:
+            copy.write_row([f.get_db_prep_save(f.pre_save(r, True), connection) for f in fields])
 
 
 @transaction.atomic
