@@ -9,13 +9,14 @@ its reason (`result_revise`). The rules themselves are pure functions in scoring
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Min, OuterRef, Subquery, prefetch_related_objects
+from django.db.models import JSONField, Min, OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,8 +165,16 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
               "benefit": [d for d in scheme.dimension_names if d not in execution]}
     exempt = {i.code for i in scheme.indicators if i.exempt_reason}
     form_labels = {k: str(v) for k, v in Form.Kind.choices}
-    specs = [(ind, ind.code, ind.rule, rules.rule_params(ind.rule, ind.params), float(ind.full_marks),
-              dimension_of[ind.code], rules.RULE_LABELS[ind.rule]) for ind in scheme.indicators]
+    # Per-campaign constants of each indicator, once: its parameters as floats and the fixed part of its row.
+    specs = []
+    for ind in scheme.indicators:
+        params = rules.rule_params(ind.rule, ind.params)
+        specs.append((ind, ind.code, ind.rule, params, float(ind.full_marks), dimension_of[ind.code],
+                      rules.RULE_LABELS[ind.rule], float(params.get("long_vacancy_deduction") or 0),
+                      float(params.get("late_deduction") or 0), float(params.get("form_share") or 0),
+                      {"name": ind.name, "dimension": dimension_of[ind.code], "rule": ind.rule,
+                       "full": float(ind.full_marks), "weight": scheme.weights.get(ind.code, 0.0)}))
+    spans: dict[tuple, tuple[float, float, str]] = {}  # a sheet question's (min, max) → (min, max − min, "max")
     dimension_weights = defaultdict(float)
     for code, w in scheme.weights.items():
         dimension_weights[dimension_of[code]] += w
@@ -177,8 +186,10 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
         long_vacant = vacancies.get(target.pk, [])
         rows, shares, flags, missing = {}, {}, [], []
         staff_found, sheet_found = staff.get(target.pk, {}), sheets.get(target.pk, {})
-        public_found = [forms.get(kind, {}).get(target.pk, {}) for kind in (Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION)]
-        for ind, code, rule, params, full, dimension_code, rule_label in specs:
+        public_found = [f for f in (forms.get(kind, {}).get(target.pk) for kind in (Form.Kind.QUESTIONNAIRE,
+                                                                                    Form.Kind.SATISFACTION)) if f]
+        late = rules.filed_late(filed.get(target.pk), due, today)
+        for ind, code, rule, params, full, dimension_code, rule_label, cut, late_cut, form_share, base in specs:
             points = n = None
             source, evidence, why = rule_label, "", ""
             if rule == "staffing_in_place":
@@ -225,22 +236,23 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                     evidence = f"重大失误 {found[0]:g} 起，每起扣 {params['per_item']} 分"
                 elif found:
                     value, low, high = found
-                    low, high = low or Decimal(0), high or Decimal(10)
-                    share = float((value - low) / (high - low)) if high > low else None
-                    cut = float(params.get("long_vacancy_deduction") or 0)
-                    evidence = f"签署得分 {value:g}／{high:g}"
+                    span = spans.get((low, high))
+                    if span is None:
+                        low_, high_ = low or Decimal(0), high or Decimal(10)
+                        span = spans[(low, high)] = (float(low_), float(high_ - low_), f"{high_:g}")
+                    share = (float(value) - span[0]) / span[1] if span[1] > 0 else None
+                    evidence = f"签署得分 {value:g}／{span[2]}"
                     # questions tagged with this sheet indicator: blended at the tree's form_share (rules.sheet_with_forms)
-                    public, n_public = _public_mean([f[code] for f in public_found if code in f])
-                    form_share = float(params.get("form_share") or 0)
+                    tagged = [f[code] for f in public_found if code in f]
+                    public, n_public = _public_mean(tagged) if tagged else (None, 0)
                     if public is not None and form_share and share is not None:
                         share = rules.sheet_with_forms(share, public, form_share)
                         n = n_public
                         evidence += f"；问卷／满意度 {n_public} 个回答，平均分值 {public:.3f}，占 {form_share:.0%}"
                         if n_public < tree.min_sample:
                             flags.append(f"{ind.name}：问卷仅 {n_public} 个回答，少于最少样本 {tree.min_sample}")
-                    late_cut = float(params.get("late_deduction") or 0)
-                    late = rules.filed_late(filed.get(target.pk), due, today) if late_cut else None
-                    points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut, bool(late), late_cut)
+                    points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut, bool(late and late_cut),
+                                                late_cut)
                     if cut and long_vacant:
                         evidence += "；长期空编：" + "、".join(QUOTA_LABELS.get(k, k) for k in long_vacant) + f"，各扣 {cut:g} 分"
                     if late_cut:
@@ -253,10 +265,8 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
             share = None if points is None else min(1.0, points / full)
             shares[code] = share
             rows[code] = row = {
-                "name": ind.name, "dimension": dimension_code, "rule": rule, "source": source,
-                "points": None if points is None else round(points, 4), "full": full,
-                "share": None if share is None else round(share, 6), "weight": scheme.weights.get(code, 0.0),
-                "evidence": evidence, "n": n, "why": "",
+                **base, "source": source, "points": None if points is None else round(points, 4),
+                "share": None if share is None else round(share, 6), "evidence": evidence, "n": n, "why": "",
             }
             if points is None:
                 row["why"] = ind.exempt_reason and f"豁免：{ind.exempt_reason}" or why
@@ -321,7 +331,13 @@ def _insert(results: list[ResultVersion]) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {connection.ops.quote_name(ResultVersion._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for r in results:
-            copy.write_row([f.get_db_prep_save(f.pre_save(r, True), connection) for f in fields])
+            copy.write_row([_compact(f.pre_save(r, True)) if isinstance(f, JSONField) else
+                            f.get_db_prep_save(f.pre_save(r, True), connection) for f in fields])
+
+
+def _compact(value) -> str:
+    """JSON as COPY text for a jsonb column: no spaces, Chinese as UTF-8 rather than \\u escapes (a third smaller)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 @transaction.atomic
