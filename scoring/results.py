@@ -9,13 +9,15 @@ its reason (`result_revise`). The rules themselves are pure functions in scoring
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import JSONField, Min, OuterRef, Subquery, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
@@ -24,7 +26,7 @@ from bianzhi.models import UnitVersion, User
 from evaluations import events
 from evaluations.guard import campaign_writable
 from evaluations.hooks import on_stage_entered
-from evaluations.models import Campaign, CampaignTarget
+from evaluations.models import Campaign, CampaignDeadline, CampaignTarget, SelfAssessment
 from surveys.models import Form
 from surveys.selectors import form_indicator_points, signed_sheet_values, staff_dimension_rates
 
@@ -124,6 +126,22 @@ def _long_vacancies(targets: list[CampaignTarget], months: int) -> dict[int, lis
     return out
 
 
+def _self_assessment_dates(campaign: Campaign) -> tuple[date | None, dict[int, date]]:
+    """(the campaign's 部门自评 deadline, {target id: the local date its self-assessment was first submitted}).
+    Two queries."""
+    due = (CampaignDeadline.objects.filter(campaign=campaign, step=Campaign.Status.SELF_ASSESSMENT)
+           .values_list("due_on", flat=True).first())
+    first = (SelfAssessment.objects.filter(target__campaign=campaign, submitted_at__isnull=False)
+             .values("target_id").annotate(first=Min("submitted_at")).values_list("target_id", "first"))
+    return due, {target_id: timezone.localdate(at) for target_id, at in first}
+
+
+def _public_mean(found: list[tuple[float, int]]) -> tuple[float | None, int]:
+    """The answers of several forms tagged with one indicator pooled: Σ mean·n ÷ Σ n."""
+    n = sum(f[1] for f in found)
+    return (sum(f[0] * f[1] for f in found) / n if n else None), n
+
+
 def _lines_text(lines, labels) -> str:
     return "；".join(f"{labels.get(k, k)} 实有 {n}／核定 {a}" for k, a, n in lines) or "无"
 
@@ -139,14 +157,24 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     forms = form_indicator_points(campaign, (Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION))
     sheets = signed_sheet_values(campaign)
     vacancies = _long_vacancies(targets, tree.long_vacancy_months)
+    due, filed = _self_assessment_dates(campaign)
+    today = timezone.localdate()
     dimension_of = {i.code: i.dimension.code for i in scheme.indicators}
     execution = set(tree.execution_dimensions or [])
     blocks = {"execution": [d for d in scheme.dimension_names if d in execution],
               "benefit": [d for d in scheme.dimension_names if d not in execution]}
     exempt = {i.code for i in scheme.indicators if i.exempt_reason}
     form_labels = {k: str(v) for k, v in Form.Kind.choices}
-    specs = [(ind, ind.code, ind.rule, rules.rule_params(ind.rule, ind.params), float(ind.full_marks),
-              dimension_of[ind.code], rules.RULE_LABELS[ind.rule]) for ind in scheme.indicators]
+    # Per-campaign constants of each indicator, once: its parameters as floats and the fixed part of its row.
+    specs = []
+    for ind in scheme.indicators:
+        params = rules.rule_params(ind.rule, ind.params)
+        specs.append((ind, ind.code, ind.rule, params, float(ind.full_marks), dimension_of[ind.code],
+                      rules.RULE_LABELS[ind.rule], float(params.get("long_vacancy_deduction") or 0),
+                      float(params.get("late_deduction") or 0), float(params.get("form_share") or 0),
+                      {"name": ind.name, "dimension": dimension_of[ind.code], "rule": ind.rule,
+                       "full": float(ind.full_marks), "weight": scheme.weights.get(ind.code, 0.0)}))
+    spans: dict[tuple, tuple[float, float, str]] = {}  # a sheet question's (min, max) → (min, max − min, "max")
     dimension_weights = defaultdict(float)
     for code, w in scheme.weights.items():
         dimension_weights[dimension_of[code]] += w
@@ -158,7 +186,10 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
         long_vacant = vacancies.get(target.pk, [])
         rows, shares, flags, missing = {}, {}, [], []
         staff_found, sheet_found = staff.get(target.pk, {}), sheets.get(target.pk, {})
-        for ind, code, rule, params, full, dimension_code, rule_label in specs:
+        public_found = [f for f in (forms.get(kind, {}).get(target.pk) for kind in (Form.Kind.QUESTIONNAIRE,
+                                                                                    Form.Kind.SATISFACTION)) if f]
+        late = rules.filed_late(filed.get(target.pk), due, today)
+        for ind, code, rule, params, full, dimension_code, rule_label, cut, late_cut, form_share, base in specs:
             points = n = None
             source, evidence, why = rule_label, "", ""
             if rule == "staffing_in_place":
@@ -205,20 +236,37 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                     evidence = f"重大失误 {found[0]:g} 起，每起扣 {params['per_item']} 分"
                 elif found:
                     value, low, high = found
-                    low, high = low or Decimal(0), high or Decimal(10)
-                    share = float((value - low) / (high - low)) if high > low else None
-                    cut = float(params.get("long_vacancy_deduction") or 0)
-                    points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut)
-                    evidence = f"签署得分 {value:g}／{high:g}"
+                    span = spans.get((low, high))
+                    if span is None:
+                        low_, high_ = low or Decimal(0), high or Decimal(10)
+                        span = spans[(low, high)] = (float(low_), float(high_ - low_), f"{high_:g}")
+                    share = (float(value) - span[0]) / span[1] if span[1] > 0 else None
+                    evidence = f"签署得分 {value:g}／{span[2]}"
+                    # questions tagged with this sheet indicator: blended at the tree's form_share (rules.sheet_with_forms)
+                    tagged = [f[code] for f in public_found if code in f]
+                    public, n_public = _public_mean(tagged) if tagged else (None, 0)
+                    if public is not None and form_share and share is not None:
+                        share = rules.sheet_with_forms(share, public, form_share)
+                        n = n_public
+                        evidence += f"；问卷／满意度 {n_public} 个回答，平均分值 {public:.3f}，占 {form_share:.0%}"
+                        if n_public < tree.min_sample:
+                            flags.append(f"{ind.name}：问卷仅 {n_public} 个回答，少于最少样本 {tree.min_sample}")
+                    points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut, bool(late and late_cut),
+                                                late_cut)
                     if cut and long_vacant:
                         evidence += "；长期空编：" + "、".join(QUOTA_LABELS.get(k, k) for k in long_vacant) + f"，各扣 {cut:g} 分"
+                    if late_cut:
+                        evidence += ("；未设部门自评截止日期，不判逾期" if due is None else
+                                     f"；自评报告逾期报送（截止 {due:%Y-%m-%d}），扣 {late_cut:g} 分" if late else
+                                     f"；自评报告按时报送（截止 {due:%Y-%m-%d}）" if late is False else
+                                     f"；自评报告尚未报送，截止 {due:%Y-%m-%d}")
+            elif rule == "rectification_on_time":
+                points, why = rules.rectification_on_time(None, full)
             share = None if points is None else min(1.0, points / full)
             shares[code] = share
             rows[code] = row = {
-                "name": ind.name, "dimension": dimension_code, "rule": rule, "source": source,
-                "points": None if points is None else round(points, 4), "full": full,
-                "share": None if share is None else round(share, 6), "weight": scheme.weights.get(code, 0.0),
-                "evidence": evidence, "n": n, "why": "",
+                **base, "source": source, "points": None if points is None else round(points, 4),
+                "share": None if share is None else round(share, 6), "evidence": evidence, "n": n, "why": "",
             }
             if points is None:
                 row["why"] = ind.exempt_reason and f"豁免：{ind.exempt_reason}" or why
@@ -267,9 +315,29 @@ def results_store(campaign: Campaign, actor: User | None) -> int:
     results = [r for r in results_compute(campaign=campaign) if r.target_id not in have]
     for r in results:
         r.version, r.actor, r.reason = 1, actor, _("进入撰写报告阶段时生成")
-    ResultVersion.objects.bulk_create(results, batch_size=2000)  # one INSERT for a city (≤ 2,000 units)
+    _insert(results)
     events.event_results_stored(campaign=campaign, actor=actor, units=len(results))
     return len(results)
+
+
+def _insert(results: list[ResultVersion]) -> None:
+    """Write the new versions. On PostgreSQL one COPY: the rows' large JSON texts go to the server without
+    the INSERT's per-value SQL quoting (for 1,000 units most of the time of a bulk INSERT); elsewhere one INSERT."""
+    if connection.vendor != "postgresql":
+        ResultVersion.objects.bulk_create(results, batch_size=2000)
+        return
+    fields = [f for f in ResultVersion._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(ResultVersion._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for r in results:
+            copy.write_row([_compact(f.pre_save(r, True)) if isinstance(f, JSONField) else
+                            f.get_db_prep_save(f.pre_save(r, True), connection) for f in fields])
+
+
+def _compact(value) -> str:
+    """JSON as COPY text for a jsonb column: no spaces, Chinese as UTF-8 rather than \\u escapes (a third smaller)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 INSTITUTIONAL_KINDS = frozenset({"institutional_full", "institutional_partial", "institutional_self"})
@@ -20,7 +21,11 @@ RULES: dict[str, tuple[str, dict]] = {
     "posts_within": ("领导职数：每个职级超出核定数的每一人扣 per_post 分，扣完为止", {"per_post": 5}),
     "staff_dimension": ("测评表：该维度各答案的选项分值平均 × 满分（低于最少人数时不计）", {"dimension": ""}),
     "questions": ("表册中标注本指标的题目，各答案的选项分值平均 × 满分", {"form": "questionnaire"}),
-    "sheet": ("评估表：评估组长签署的合成得分，折算到满分；长期空编的编制类别每个扣 long_vacancy_deduction 分", {"long_vacancy_deduction": 0}),
+    "sheet": ("评估表：评估组长签署的合成得分，折算到满分；问卷或满意度测评表中标注本指标的题目有回答时，"
+              "得分率 = 评估表 ×（1 − form_share）+ 问卷选项分值平均 × form_share；长期空编的编制类别每个扣 "
+              "long_vacancy_deduction 分；自评报告逾期报送（晚于部门自评截止日期）扣 late_deduction 分",
+              {"long_vacancy_deduction": 0, "late_deduction": 0, "form_share": 0.3}),
+    "rectification_on_time": ("上一轮评估的整改事项按期办结得满分（整改功能尚未上线，本项暂记为缺项）", {}),
     "deduction": ("负向指标：评估表记录的发生次数，每次扣 per_item 分，扣完为止", {"per_item": 5}),
 }
 RULE_LABELS = {
@@ -31,6 +36,7 @@ RULE_LABELS = {
     "questions": "调查问卷／满意度测评表",
     "sheet": "评估表",
     "deduction": "评估表（负向扣分）",
+    "rectification_on_time": "整改台账：上一轮整改按期办结",
 }
 OBJECTIVE_RULES = frozenset({"staffing_in_place", "quota_rules", "posts_within"})
 
@@ -106,11 +112,45 @@ def from_share(share: float | None, full: float) -> float | None:
     return None if share is None else full * share
 
 
-def sheet_points(share: float | None, full: float, long_vacant_kinds: int = 0, deduction: float = 0) -> float | None:
-    """The lead-signed share of the sheet × full, less `deduction` per long-vacant quota kind, floored at 0."""
+def sheet_points(share: float | None, full: float, long_vacant_kinds: int = 0, deduction: float = 0,
+                 late: bool = False, late_deduction: float = 0) -> float | None:
+    """The lead-signed share of the sheet × full, less `deduction` per long-vacant quota kind and
+    `late_deduction` when the self-assessment was filed late, floored at 0."""
     if share is None:
         return None
-    return _floor(full * share - deduction * long_vacant_kinds)
+    return _floor(full * share - deduction * long_vacant_kinds - (late_deduction if late else 0))
+
+
+def sheet_with_forms(sheet_share: float | None, form_share_value: float | None, form_share: float) -> float | None:
+    """A sheet-scored indicator that a questionnaire / satisfaction question is also tagged with: the sheet
+    prevails for `1 − form_share`, the answers' mean points count for `form_share` (default 0.3: sheet 0.8 and
+    answers 0.5 → 0.7 × 0.8 + 0.3 × 0.5 = 0.71). Without answers the sheet alone; without a signed sheet the
+    indicator is missing (the answers alone are public opinion, not the evaluator's judgement)."""
+    if sheet_share is None:
+        return None
+    if form_share_value is None or not form_share:
+        return sheet_share
+    return (1 - form_share) * sheet_share + form_share * form_share_value
+
+
+def filed_late(filed_on: date | None, due_on: date | None, as_of: date) -> bool | None:
+    """Was the self-assessment filed after the campaign's 部门自评 deadline? True / False; None when it cannot be
+    said yet (no deadline set, or not filed while the deadline has not passed). Filed on the due date is on time;
+    not filed once the deadline has passed is late."""
+    if due_on is None:
+        return None
+    if filed_on is None:
+        return True if as_of > due_on else None
+    return filed_on > due_on
+
+
+RECTIFICATION_MISSING = "整改功能尚未上线"
+
+
+def rectification_on_time(records: Sequence | None = None, full: float = 10) -> tuple[float | None, str]:
+    """整改 closed on time in the previous campaign. There is no 整改 record yet (no model, no data): the
+    indicator is reported missing with that reason rather than scored from invented data."""
+    return None, RECTIFICATION_MISSING
 
 
 def deduction(count: float | None, full: float, per_item: float) -> float | None:

@@ -69,6 +69,8 @@ DEFAULT_RULES: dict[str, tuple[str, dict]] = {
     "D7_02": ("sheet", {"long_vacancy_deduction": 2}),  # 职责饱和程度: 长期空编 lowers it
     "D7_03": ("staff_dimension", {"dimension": "D7"}),
     "D8_02": ("quota_rules", {"per_case": 10}),
+    # 及时更新机构编制统计数据 (评分标准：按时报送): the self-assessment filed after the 部门自评 deadline costs 2
+    "D8_03": ("sheet", {"late_deduction": 2}),
 }
 
 

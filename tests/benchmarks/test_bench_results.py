@@ -5,6 +5,7 @@ queries that does not grow with the units (the same for 10 units as for 1,000).
 
 import random
 import time
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -16,7 +17,7 @@ from evaluations.models import Campaign, CampaignTarget
 from scoring.models import ResultVersion
 from scoring.results import results_store
 from scoring.services import campaign_tree_copy, default_template_ensure
-from surveys.models import Answer, Form, SheetSignoff, SurveyResponse
+from surveys.models import Answer, BallotBox, Form, SheetSignoff, StaffTally, SurveyResponse
 from surveys.services import form_create
 from tests.factories import UserFactory
 
@@ -52,8 +53,18 @@ def campaign_with_sources(units: int, name: str) -> Campaign:
                      scores={q.code: str(rng.randint(60, 100) / 10) for q in sheet_questions} | {"d6_10": "0"})
         for t in targets
     )
-    for kind, per_unit in (("staff_assessment", STAFF_SHEETS), ("satisfaction", PUBLIC_SHEETS),
-                           ("questionnaire", PUBLIC_SHEETS)):
+    # The staff assessment keeps no answer sheets, only released counts per unit, question and option.
+    staff_questions = list(forms["staff_assessment"].questions.filter(type="single_choice"))
+    BallotBox.objects.bulk_create(
+        BallotBox(form=forms["staff_assessment"], target=t, issued=STAFF_SHEETS, used=STAFF_SHEETS, released=STAFF_SHEETS)
+        for t in targets)
+    tallies = []
+    for t in targets:
+        for q in staff_questions:
+            counts = Counter(rng.choice([v for v, _l in q.choices]) for _i in range(STAFF_SHEETS))
+            tallies += [StaffTally(target=t, question=q, choice=c, count=n) for c, n in counts.items()]
+    StaffTally.objects.bulk_create(tallies, batch_size=5_000)
+    for kind, per_unit in (("satisfaction", PUBLIC_SHEETS), ("questionnaire", PUBLIC_SHEETS)):
         questions = list(forms[kind].questions.filter(type="single_choice"))
         responses = SurveyResponse.objects.bulk_create(
             SurveyResponse(form=forms[kind], target=t) for t in targets for _i in range(per_unit))
@@ -72,13 +83,17 @@ def store(campaign: Campaign) -> tuple[int, float]:
 
 
 def raw_aggregate(campaign: Campaign) -> float:
-    """One SQL aggregate over the same answers and signed sheets: counts per unit, question and option."""
+    """One SQL aggregate over the same answers, staff tallies and signed sheets: counts per unit, question and option."""
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT r.target_id, a.question_id, a.choice, COUNT(*) FROM surveys_answer a
                JOIN surveys_surveyresponse r ON r.id = a.response_id JOIN surveys_form f ON f.id = r.form_id
                WHERE f.campaign_id = %s AND NOT r.is_voided GROUP BY 1, 2, 3""", [campaign.pk])
+        cursor.fetchall()
+        cursor.execute("""SELECT t.target_id, t.question_id, t.choice, t.count FROM surveys_stafftally t
+                          JOIN surveys_question q ON q.id = t.question_id JOIN surveys_form f ON f.id = q.form_id
+                          WHERE f.campaign_id = %s AND t.count > 0""", [campaign.pk])
         cursor.fetchall()
         cursor.execute("""SELECT s.target_id, s.scores FROM surveys_sheetsignoff s JOIN surveys_form f ON f.id = s.form_id
                           WHERE f.campaign_id = %s""", [campaign.pk])

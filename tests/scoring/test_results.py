@@ -3,19 +3,20 @@
 Expected scores are computed by hand in the comments (full marks 10 for every indicator of the default tree).
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from bianzhi.models import LeadershipPost, Quota, UnitVersion, User
-from evaluations.models import Campaign, CampaignEvent, CampaignTarget
+from evaluations.models import Campaign, CampaignDeadline, CampaignEvent, CampaignTarget, SelfAssessment
 from evaluations.services import campaign_advance
 from scoring.indicators import DIMENSIONS
-from scoring.models import ResultVersion
+from scoring.models import ResultVersion, TreeIndicator
 from scoring.results import result_revise, results_store
 from scoring.selectors import campaign_results, target_result, target_score
 from surveys.models import Answer, Form, SurveyResponse
@@ -259,3 +260,45 @@ def test_results_are_computed_from_the_static_default_when_no_tree_exists_at_all
     result = target_result(target=target)
     assert len(result.indicators) == 41 and result.indicators["D3_03"]["points"] == pytest.approx(9.0)
     assert not IndicatorTree.objects.exists()  # a read writes nothing
+
+
+def test_a_self_assessment_filed_after_the_deadline_lowers_d8_03_and_rectification_is_missing(target, evaluator):
+    QuotaFactory(unit=target.unit)
+    CampaignDeadline.objects.create(campaign=target.campaign, step=Campaign.Status.SELF_ASSESSMENT, due_on=date(2026, 5, 31))
+    _sign(target, evaluator, {code: "8" for code in SHEET_CODES} | {"d6_10": "0"})
+    result = target_result(target=target)
+    # not filed and the deadline (2026-05-31) has passed: 8 − 2 = 6
+    assert _indicator(result, "D8_03")["points"] == pytest.approx(6.0)
+    assert "逾期" in _indicator(result, "D8_03")["evidence"]
+    # the first submission counts: version 1 filed 2026-05-31 (on time), a later resubmission does not make it late
+    tz = timezone.get_current_timezone()
+    SelfAssessment.objects.create(target=target, version=1, status="returned",
+                                  submitted_at=datetime(2026, 5, 31, 18, 0, tzinfo=tz))
+    SelfAssessment.objects.create(target=target, version=2, status="submitted",
+                                  submitted_at=datetime(2026, 6, 10, 9, 0, tzinfo=tz))
+    result = target_result(target=target)
+    assert _indicator(result, "D8_03")["points"] == pytest.approx(8.0)  # on time: the signed 8 stands
+    assert "按时" in _indicator(result, "D8_03")["evidence"]
+    # an indicator whose tree says 整改 closed on time: missing with the reason, never zero or full marks
+    TreeIndicator.objects.filter(tree__campaign=target.campaign, code="D8_06").update(rule="rectification_on_time", params={})
+    result = target_result(target=target)
+    assert _indicator(result, "D8_06")["points"] is None
+    assert {"code": "D8_06", "name": _indicator(result, "D8_06")["name"], "why": "整改功能尚未上线"} in result.missing
+    assert not result.complete
+
+
+def test_a_satisfaction_question_tagged_with_a_sheet_indicator_counts_for_30_percent(target, evaluator):
+    QuotaFactory(unit=target.unit)
+    _sign(target, evaluator, {code: "8" for code in SHEET_CODES} | {"d6_10": "0"})
+    satisfaction = form_create(campaign=target.campaign, kind=Form.Kind.SATISFACTION, actor=evaluator)
+    survey_links_issue(form=satisfaction, actor=evaluator)
+    link = satisfaction.links.get()
+    survey_response_submit(link=link, data={**SATISFACTION, "efficiency": "basically_satisfied"})
+    survey_response_submit(link=link, data={**SATISFACTION, "efficiency": "dissatisfied"})
+    result = target_result(target=target)
+    # D7_01: sheet 8/10 = 0.8; efficiency answers (0.6 + 0) / 2 = 0.3; 0.7 × 0.8 + 0.3 × 0.3 = 0.65 → 6.5
+    row = _indicator(result, "D7_01")
+    assert row["points"] == pytest.approx(6.5) and row["n"] == 2
+    assert "占 30%" in row["evidence"]
+    # D1_01 has no tagged question: the sheet alone, 8.0
+    assert _indicator(result, "D1_01")["points"] == pytest.approx(8.0)

@@ -1,5 +1,6 @@
 """The scoring rules, by hand-computed figures (the arithmetic is written beside each expectation)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -117,3 +118,38 @@ def test_the_first_hint_of_an_intransitive_matrix_makes_it_consistent():
     assert first.cr_after == pytest.approx(0.0, abs=1e-9)
     text = judging.feedback(matrix, ["A", "B", "C"]).hints[0]
     assert "「A」对「C」的判断从 1/6 改为 6" in text and "降为 0.00" in text
+
+
+# ---------------------------------------------------------------- deadlines, 整改, forms on sheet indicators
+
+def test_filed_late_compares_the_first_submission_with_the_deadline():
+    due = date(2026, 5, 31)
+    assert rules.filed_late(date(2026, 5, 31), due, as_of=date(2026, 9, 1)) is False  # on the due date: on time
+    assert rules.filed_late(date(2026, 6, 1), due, as_of=date(2026, 9, 1)) is True  # one day after: late
+    assert rules.filed_late(None, due, as_of=date(2026, 6, 1)) is True  # not filed, deadline passed: late
+    assert rules.filed_late(None, due, as_of=date(2026, 5, 31)) is None  # not filed, still time: undecided
+    assert rules.filed_late(date(2026, 7, 1), None, as_of=date(2026, 9, 1)) is None  # no deadline set: undecided
+
+
+def test_a_late_self_assessment_costs_the_late_deduction_on_the_sheet_score():
+    # signed 8 of 10 → 0.8 × 10 = 8; filed late: 8 − 2 = 6; on time: 8; late and signed 1: 1 − 2 floored at 0
+    assert rules.sheet_points(0.8, 10, late=True, late_deduction=2) == pytest.approx(6.0)
+    assert rules.sheet_points(0.8, 10, late=False, late_deduction=2) == pytest.approx(8.0)
+    assert rules.sheet_points(0.1, 10, late=True, late_deduction=2) == 0
+    # with one long-vacant kind too (−2): 8 − 2 − 2 = 4
+    assert rules.sheet_points(0.8, 10, 1, 2, late=True, late_deduction=2) == pytest.approx(4.0)
+
+
+def test_rectification_is_reported_missing_until_the_feature_exists():
+    assert rules.rectification_on_time(None, 10) == (None, "整改功能尚未上线")
+    assert "整改功能尚未上线" in rules.rule_text("rectification_on_time", {}, 10)
+
+
+def test_questions_tagged_with_a_sheet_indicator_count_for_form_share():
+    # sheet 0.8, answers 0.5 at 30 %: 0.7 × 0.8 + 0.3 × 0.5 = 0.56 + 0.15 = 0.71
+    assert rules.sheet_with_forms(0.8, 0.5, 0.3) == pytest.approx(0.71)
+    assert rules.sheet_with_forms(0.8, None, 0.3) == pytest.approx(0.8)  # no answers: the sheet alone
+    assert rules.sheet_with_forms(0.8, 0.5, 0) == pytest.approx(0.8)  # share 0: the sheet prevails wholly
+    assert rules.sheet_with_forms(None, 0.5, 0.3) is None  # no signed sheet: missing, not public opinion alone
+    text = rules.rule_text("sheet", {"form_share": 0.3}, 10)
+    assert "评估表 ×（1 − 0.3）+ 问卷选项分值平均 × 0.3" in text and "扣 0 分" in text
