@@ -170,3 +170,18 @@ def pool_effective_lines(snapshots: dict) -> dict:
         vacant = {kind for kind, usable, actual in effective if usable > actual}
         out[key] = (effective, [kind for kind in long_vacant if kind in vacant])
     return out
+
+
+def transfer_preview(*, from_unit: Unit, to_unit: Unit, quota_kind: str, amount: int) -> list[dict]:
+    """What a 划转 would do to each unit's figures of the kind: owned, usable, actual, 空编/超编 before and after."""
+    positions = unit_positions(unit_ids=[from_unit.pk, to_unit.pk])
+    actual = dict(Quota.objects.filter(unit__in=[from_unit, to_unit], kind=quota_kind).values_list("unit_id", "actual"))
+    rows = []
+    for unit, delta in ((from_unit, -amount), (to_unit, amount)):
+        position = positions.get((unit.pk, quota_kind)) or ledger.UnitPosition(0, 0, 0, 0)
+        before = StaffingFigures(position.usable, actual.get(unit.pk, 0))
+        after = StaffingFigures(max(0, position.usable + delta), actual.get(unit.pk, 0))
+        rows.append({"unit": unit, "delta": delta, "owned": position.owned, "owned_after": position.owned + delta,
+                     "usable": position.usable, "usable_after": after.approved, "actual": before.actual,
+                     "vacancy": before.vacancy, "vacancy_after": after.vacancy, "overstaffing_after": after.overstaffing})
+    return rows
