@@ -161,7 +161,8 @@ RULES: dict[str, dict[str, Scope]] = {
     "pool.post": OFFICE,  # deposits, loans, returns, reversals
     "request.view": UNIT_READERS,
     "request.file": OFFICE | {R.LIAISON: OWN_UNIT},  # a liaison files for their own unit
-    "request.handle": OFFICE,  # review, approve, refuse, return, override a rule; reclaim proposals
+    "request.handle": OFFICE,  # review, approve, refuse, return; reclaim proposals
+    "request.override": OFFICE,  # lift a result rule's block with a written reason (its own rule: may narrow)
     "rules.view": READERS,  # the result-application rules, reclaims, the 绩效考评 list
     "rules.edit": OFFICE,
     # accounts and the security audit (等保: the administrator alone)

@@ -273,7 +273,7 @@ def request_resubmit(*, request: StaffingRequest, actor: User, today: date | Non
 def request_override(*, request: StaffingRequest, actor: User, reason: str, today: date | None = None) -> StaffingRequest:
     """解除规则限制: an office decision, with a written reason, lifts a result rule's block (never 超编 or an
     organ on 事业编制); the request goes back to 登记."""
-    _require_office(actor)
+    access.require(actor, "request.override", request, message=_("您没有解除规则限制的权限"))
     if not reason.strip():
         raise ApplicationError(_("解除限制须写明理由"))
     request = _lock(request)

@@ -113,7 +113,8 @@ ACTIONS = {"review", "approve", "reject", "return", "override", "resubmit"}
 def request_action(request, pk: int):
     item = reg.request_get_for_user(user=request.user, pk=pk)
     action = request.POST.get("action")
-    if action != "resubmit" and not may(request.user, "request.handle", item):
+    needed = "request.override" if action == "override" else "request.handle"
+    if action != "resubmit" and not may(request.user, needed, item):
         raise PermissionDenied  # (a liaison only resubmits what was returned)
     if action not in ACTIONS:
         raise Http404

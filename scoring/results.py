@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from bianzhi.exceptions import ApplicationError
 from bianzhi.figures import is_long_vacancy
 from bianzhi.models import UnitVersion, User
+from bianzhi.pool.selectors import pool_effective_lines
 from evaluations import events
 from evaluations.guard import campaign_writable
 from evaluations.hooks import on_stage_entered
@@ -159,6 +160,9 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     vacancies = _long_vacancies(targets, tree.long_vacancy_months)
     due, filed = _self_assessment_dates(campaign)
     today = timezone.localdate()
+    # 周转池: what each unit may use (owned − deposited + borrowed) on the day the campaign pinned its versions
+    pool = pool_effective_lines({t.pk: (t.unit_id, timezone.localdate(campaign.created_at), _snapshot(t)[0].get("quotas", []),
+                                        vacancies.get(t.pk, [])) for t in targets})
     dimension_of = {i.code: i.dimension.code for i in scheme.indicators}
     execution = set(tree.execution_dimensions or [])
     blocks = {"execution": [d for d in scheme.dimension_names if d in execution],
@@ -184,6 +188,7 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
         registry = f"编制台账（{valid_from:%Y-%m-%d} 版）" if valid_from else "编制台账（当前记录）"
         quotas, posts = [tuple(x) for x in data.get("quotas", [])], [tuple(x) for x in data.get("posts", [])]
         long_vacant = vacancies.get(target.pk, [])
+        quotas, long_vacant = pool[target.pk]
         rows, shares, flags, missing = {}, {}, [], []
         staff_found, sheet_found = staff.get(target.pk, {}), sheets.get(target.pk, {})
         public_found = [f for f in (forms.get(kind, {}).get(target.pk) for kind in (Form.Kind.QUESTIONNAIRE,

@@ -195,6 +195,7 @@ RULES: dict[str, Rule] = {
     "pool:movement_reverse": R(get="pool.post", post="pool.post"),
     "pool:loan_create": R(post="pool.post"),
     "pool:loan_close": R(get="pool.post", post="pool.post"),
+    "pool:transfer": R(get="pool.post", post="pool.post"),
     "pool:unit_ledger": R(get=ANY),
     "pool:unit_ledger_export": R(get=ANY),
     # the requests register: a liaison files and reads its own unit's requests; the office handles them

@@ -55,3 +55,21 @@ class LoanCloseForm(RoundTripMixin, forms.Form):
 
 class ReverseForm(RoundTripMixin, forms.Form):
     reason = forms.CharField(label=_("冲正原因"), max_length=500)
+
+
+class TransferForm(RoundTripMixin, forms.Form):
+    """划转: a permanent move of owned quotas (with their use) from one unit to another, after approval."""
+
+    from_unit = _UnitChoice(label=_("划出单位"), queryset=_units())
+    to_unit = _UnitChoice(label=_("划入单位"), queryset=_units())
+    quota_kind = forms.ChoiceField(label=_("编制类别"), choices=Quota.Kind.choices)
+    amount = forms.IntegerField(label=_("数量"), min_value=1, max_value=100000)
+    posted_on = forms.DateField(label=_("划转日期"), widget=DATE, initial=timezone.localdate)
+    document = forms.CharField(label=_("批准文号"), max_length=100)
+    reason = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_unit") and data.get("from_unit") == data.get("to_unit"):
+            self.add_error("to_unit", _("划出和划入单位不能相同"))
+        return data

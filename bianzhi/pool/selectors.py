@@ -147,3 +147,44 @@ def movement_totals_by_kind() -> dict[str, int]:
     for kind, amount in PoolLine.objects.values_list("movement__quota_kind", "amount"):
         totals[kind] += amount
     return dict(totals)
+
+
+def pool_effective_lines(snapshots: dict) -> dict:
+    """The objective indicators' figures with the pool applied: {key: (quota lines, long-vacant kinds)}.
+
+    `snapshots` is {key: (unit id, day, [(kind, approved, actual)], [long-vacant kinds])}; each kind's usable
+    quotas are owned − deposited + borrowed as of `day` (movements posted up to that day). A kind no longer
+    vacant once its idle quotas are in the pool is not 长期空编. One query for all keys.
+    """
+    unit_ids = {unit_id for unit_id, *_rest in snapshots.values()}
+    lines = PoolLine.objects.filter(account__unit_id__in=unit_ids, account__type__in=["deposited", "borrowed"]) \
+        .values_list("account__unit_id", "account__type", "account__quota_kind", "movement__posted_on", "amount")
+    by_unit: dict[int, list] = defaultdict(list)
+    for unit_id, type_, kind, posted_on, amount in lines:
+        by_unit[unit_id].append((kind, posted_on, amount if type_ == "borrowed" else -amount))
+    out = {}
+    for key, (unit_id, day, quota_lines, long_vacant) in snapshots.items():
+        adjust: dict[str, int] = defaultdict(int)
+        for kind, posted_on, amount in by_unit.get(unit_id, []):
+            if day is None or posted_on <= day:
+                adjust[kind] += amount
+        effective = [(kind, max(0, approved + adjust.pop(kind, 0)), actual) for kind, approved, actual in quota_lines]
+        effective += [(kind, amount, 0) for kind, amount in adjust.items() if amount > 0]  # borrowed, none owned
+        vacant = {kind for kind, usable, actual in effective if usable > actual}
+        out[key] = (effective, [kind for kind in long_vacant if kind in vacant])
+    return out
+
+
+def transfer_preview(*, from_unit: Unit, to_unit: Unit, quota_kind: str, amount: int) -> list[dict]:
+    """What a 划转 would do to each unit's figures of the kind: owned, usable, actual, 空编/超编 before and after."""
+    positions = unit_positions(unit_ids=[from_unit.pk, to_unit.pk])
+    actual = dict(Quota.objects.filter(unit__in=[from_unit, to_unit], kind=quota_kind).values_list("unit_id", "actual"))
+    rows = []
+    for unit, delta in ((from_unit, -amount), (to_unit, amount)):
+        position = positions.get((unit.pk, quota_kind)) or ledger.UnitPosition(0, 0, 0, 0)
+        before = StaffingFigures(position.usable, actual.get(unit.pk, 0))
+        after = StaffingFigures(max(0, position.usable + delta), actual.get(unit.pk, 0))
+        rows.append({"unit": unit, "delta": delta, "owned": position.owned, "owned_after": position.owned + delta,
+                     "usable": position.usable, "usable_after": after.approved, "actual": before.actual,
+                     "vacancy": before.vacancy, "vacancy_after": after.vacancy, "overstaffing_after": after.overstaffing})
+    return rows

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import action_required
 from bianzhi.selectors import unit_get_for_user
+from bianzhi.services import registry_transfer
 from bianzhi.views import _xlsx
 
 from . import selectors, services
-from .forms import LoanCloseForm, LoanForm, MovementForm, ReverseForm
+from .forms import LoanCloseForm, LoanForm, MovementForm, ReverseForm, TransferForm
 from .models import PoolLoan, PoolMovement
 from .xlsx import table_workbook
 
@@ -84,6 +85,32 @@ def loan_close(request, pk: int):
             messages.success(request, _("已归还"))
             return redirect("pool:index")
     return render(request, "pool/loan_close.html", {"loan": loan, "form": form})
+
+
+@action_required("pool.post")
+def transfer(request):
+    """划转, in two steps: the form, then a confirmation showing both units' figures before and after; only the
+    confirmed post moves ownership (one ledger movement and a new registry version of each unit)."""
+    form = TransferForm(request.POST or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirm") == "1":
+            try:
+                registry_transfer(from_unit=data["from_unit"], to_unit=data["to_unit"], quota_kind=data["quota_kind"],
+                                  amount=data["amount"], actor=request.user, on=data["posted_on"],
+                                  document=data["document"], reason=data["reason"])
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已划转"))
+                return redirect("pool:unit_ledger", data["from_unit"].pk)
+        elif not request.POST.get("back"):  # 返回修改: the form again, with what was typed
+            context["kind_label"] = selectors.KIND_LABELS[data["quota_kind"]]
+            context["preview"] = selectors.transfer_preview(
+                from_unit=data["from_unit"], to_unit=data["to_unit"], quota_kind=data["quota_kind"], amount=data["amount"])
+            return render(request, "pool/transfer.html", context)
+    return render(request, "pool/transfer.html", context, status=400 if form.errors else 200)
 
 
 @action_required("pool.post")

@@ -111,4 +111,4 @@ def test_the_deployed_settings_use_the_degrading_cache_and_short_broker_timeouts
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     backend, acks_late, reject, connect_timeout, schedule = json.loads(out.stdout.strip().splitlines()[-1])
     assert backend == "bianzhi.cache.DegradingRedisCache" and acks_late and reject and connect_timeout <= 5
-    assert schedule == ["sweep-jobs"]
+    assert schedule == ["sweep-jobs", "sweep-pool"]
