@@ -28,6 +28,21 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows written once and never changed or deleted (audit trails, the pool ledger): bulk updates and deletes
+    are refused here, as saves are in the model and everything in a PostgreSQL trigger. Each kind names its
+    error and says why in Chinese."""
+
+    error: type[Exception] = Exception
+    update_message = delete_message = ""
+
+    def update(self, **kwargs):
+        raise self.error(self.update_message)
+
+    def delete(self):
+        raise self.error(self.delete_message)
+
+
 class ApprovedActual(models.Model):
     """An approved number and the number in use: quotas and staff (编制/实有), or leadership posts (职数)."""
 

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bianzhi.models import AppendOnlyQuerySet as BaseAppendOnlyQuerySet
 from bianzhi.models import TimeStampedModel, Unit
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -208,12 +209,9 @@ class AuditTrailImmutable(Exception):
     pass
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AuditTrailImmutable(_("审计记录不可修改"))
-
-    def delete(self):
-        raise AuditTrailImmutable(_("审计记录不可删除"))
+class AppendOnlyQuerySet(BaseAppendOnlyQuerySet):
+    error = AuditTrailImmutable
+    update_message, delete_message = _("审计记录不可修改"), _("审计记录不可删除")
 
 
 class CampaignEvent(models.Model):

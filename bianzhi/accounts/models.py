@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bianzhi.models import AppendOnlyQuerySet as BaseAppendOnlyQuerySet
+
 
 class SecurityAuditImmutable(Exception):
     """An audit record was about to be changed or deleted."""
@@ -32,12 +34,9 @@ class AccountState(models.Model):
         verbose_name_plural = _("账号状态")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise SecurityAuditImmutable(_("安全审计记录不可修改"))
-
-    def delete(self):
-        raise SecurityAuditImmutable(_("安全审计记录不可删除"))
+class AppendOnlyQuerySet(BaseAppendOnlyQuerySet):
+    error = SecurityAuditImmutable
+    update_message, delete_message = _("安全审计记录不可修改"), _("安全审计记录不可删除")
 
 
 class SecurityEvent(models.Model):

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bianzhi.models import AppendOnlyQuerySet as BaseAppendOnlyQuerySet
 from bianzhi.models import Quota, Unit
 
 CONTRA_TYPES = ("pool_claims", "establishment")
@@ -31,12 +32,9 @@ class LedgerImmutable(Exception):
     pass
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise LedgerImmutable(_("台账记录不可修改，请以冲正记录更正"))
-
-    def delete(self):
-        raise LedgerImmutable(_("台账记录不可删除，请以冲正记录更正"))
+class AppendOnlyQuerySet(BaseAppendOnlyQuerySet):
+    error = LedgerImmutable
+    update_message, delete_message = _("台账记录不可修改，请以冲正记录更正"), _("台账记录不可删除，请以冲正记录更正")
 
 
 class AppendOnlyModel(models.Model):
