@@ -63,3 +63,19 @@ def on_stage_entered(status: str) -> Callable[[StageHandler], StageHandler]:
 def stage_entered(campaign, status: str, actor) -> None:
     for handler in _on_stage.get(status, []):
         handler(campaign, actor)
+
+
+ResultHandler = Callable[[Any, Any, str], None]  # (target, actor, reason)
+_on_result_revised: list[ResultHandler] = []
+
+
+def on_result_revised(handler: ResultHandler) -> ResultHandler:
+    """Register `handler(target, actor, reason)` to run, in the revising transaction, when a unit's stored
+    result gets a new version (a 复核 decision): the report app drafts a new report version from it."""
+    _on_result_revised.append(handler)
+    return handler
+
+
+def result_revised(target, actor, reason: str) -> None:
+    for handler in _on_result_revised:
+        handler(target, actor, reason)

@@ -24,7 +24,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.figures import is_long_vacancy
 from bianzhi.models import UnitVersion, User
 from bianzhi.pool.selectors import pool_effective_lines
-from evaluations import events
+from evaluations import events, hooks
 from evaluations.guard import campaign_writable
 from evaluations.hooks import on_stage_entered
 from evaluations.models import Campaign, CampaignDeadline, CampaignTarget, SelfAssessment
@@ -393,6 +393,7 @@ def result_revise(target: CampaignTarget, changes: dict[str, Decimal | float], r
     events.event_result_revised(target=target, actor=actor, version=new.version, reason=reason,
                                 changes={c: float(v) for c, v in changes.items()}, total=str(new.total),
                                 grade=new.grade)
+    hooks.result_revised(new.target, actor, reason)
     return new
 
 
