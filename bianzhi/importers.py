@@ -464,6 +464,12 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") 
     return result
 
 
+def read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") -> SheetRows:
+    """The reader of the registry import for another workbook of ours (the long sheets' upload): the same
+    header, merged-cell and formula checks, the same issues by row and column."""
+    return _read_sheet(ws, sheet, issues, data)
+
+
 def _sheet_header(sheet: Sheet, headers: list[str], column: int) -> str:
     return headers[column - 1] if 0 < column <= len(headers) else f"第{column}列"
 

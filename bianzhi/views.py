@@ -55,7 +55,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNITS_PER_PAGE = 50
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return HttpResponse(data, content_type=XLSX, headers={"Content-Disposition": content_disposition_header(True, filename)})
 
 
@@ -98,12 +98,12 @@ def unit_version_detail(request, pk: int, version_pk: int):
 @action_required("registry.view")
 def registry_export(request):
     _form, units = _filtered_units(request)
-    return _xlsx(registry_workbook(unit_records(units=units)), f"编制台账-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(registry_workbook(unit_records(units=units)), f"编制台账-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @action_required("registry.view")
 def registry_template(request):
-    return _xlsx(template_workbook(), "编制台账导入模板.xlsx")
+    return xlsx_response(template_workbook(), "编制台账导入模板.xlsx")
 
 
 @action_required("registry.import")
@@ -146,4 +146,4 @@ def registry_errors_download(request, name: str):
     if not default_storage.exists(path):
         raise Http404
     with default_storage.open(path) as stored:
-        return _xlsx(stored.read(), "编制台账-错误标注.xlsx")
+        return xlsx_response(stored.read(), "编制台账-错误标注.xlsx")

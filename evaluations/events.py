@@ -372,6 +372,26 @@ def event_links_issued(*, form, actor: User | None, links: int) -> CampaignEvent
     return _record(campaign=form.campaign, type=T.LINKS_ISSUED, actor=actor, links=links, **_form(form))
 
 
+def event_sample_targets_set(*, form, actor: User, before: dict, after: dict) -> CampaignEvent:
+    """before/after: {"default": n or None, "units": {unit name: n}} (names, so the trail reads without lookups)."""
+    return _record(campaign=form.campaign, type=T.SAMPLE_TARGETS_SET, actor=actor, before=before, after=after, **_form(form))
+
+
+@describes(T.SAMPLE_TARGETS_SET)
+def _sample_targets(e: CampaignEvent) -> str:
+    before, after = e.data.get("before", {}), e.data.get("after", {})
+    changes = {}
+    if before.get("default") != after.get("default"):
+        changes[_("每个单位的目标样本量")] = {"from": before.get("default") or _("最少样本数"),
+                                      "to": after.get("default") or _("最少样本数")}
+    units_before, units_after = before.get("units", {}), after.get("units", {})
+    for name in sorted(set(units_before) | set(units_after)):
+        if units_before.get(name) != units_after.get(name):
+            changes[name] = {"from": units_before.get(name) or _("同表册"), "to": units_after.get(name) or _("同表册")}
+    return _("%(who)s 设置了表册“%(form)s”的目标样本量：%(what)s") % {
+        "who": e.who, "form": _form_name(e), "what": _fields(changes) or _("无变化")}
+
+
 @describes(T.LINKS_ISSUED)
 def _links(e: CampaignEvent) -> str:
     return _("%(who)s 为表册“%(form)s”发放了 %(n)s 个公开链接") % {"who": e.who, "form": _form_name(e), "n": e.data.get("links", 0)}

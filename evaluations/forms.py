@@ -7,6 +7,7 @@ from bianzhi import access
 from bianzhi.models import Unit, User
 from bianzhi.widgets import DateField, RoundTripMixin
 
+from .indicators import indicator_scale, plain_decimal
 from .models import Campaign, FieldVisit, Upload
 
 DEADLINE_STEPS = [s for s in Campaign.Status if s not in {Campaign.Status.PLAN, Campaign.Status.CLOSED}]
@@ -117,6 +118,13 @@ class ReplaceForm(RoundTripMixin, forms.Form):
     file = forms.FileField(label=_("新版本文件"), error_messages={"required": _("请选择要上传的文件")})
 
 
+class SheetImportForm(RoundTripMixin, forms.Form):
+    """A filled long sheet (自评表 / 评估表) in Excel, uploaded back."""
+
+    file = forms.FileField(label=_("填好的 Excel 文件"), error_messages={"required": _("请选择要上传的 Excel 文件")},
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
 NULL_BOOL = [("", _("未查看")), ("true", _("相符")), ("false", _("不符"))]
 
 
@@ -167,24 +175,30 @@ class FieldVisitForm(RoundTripMixin, forms.Form):
 
 
 class SelfAssessmentForm(RoundTripMixin, forms.Form):
-    """One self-score (0–100) and a narrative per indicator of the campaign."""
+    """One self-score and a narrative per indicator of the campaign, on the indicator's scale (the tree's full
+    marks; a negative indicator: the number of incidents), the same scale as the evaluation sheet's."""
 
-    def __init__(self, *args, items, codes, **kwargs):
+    def __init__(self, *args, items, indicators, **kwargs):
         initial = {}
         for item in items:
-            initial[f"score_{item.indicator_code}"] = item.score
+            initial[f"score_{item.indicator_code}"] = None if item.score is None else plain_decimal(item.score)
             initial[f"narrative_{item.indicator_code}"] = item.narrative
         super().__init__(*args, initial=initial, **kwargs)
-        self.codes = list(codes)  # the campaign's tree decides the rows, not the items saved so far
-        for code in self.codes:
+        self.codes = list(indicators)  # the campaign's tree decides the rows, not the items saved so far
+        for code, indicator in indicators.items():
+            scale = indicator_scale(indicator)
+            message = _("自评分须在 %(low)s 至 %(high)s 之间") % {"low": plain_decimal(scale.low), "high": plain_decimal(scale.high)}
             self.fields[f"score_{code}"] = forms.DecimalField(
-                required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2,
-                error_messages={"min_value": _("自评分须在 0 到 100 之间"), "max_value": _("自评分须在 0 到 100 之间"),
-                                "invalid": _("请输入数字")},
-                widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": 100, "inputmode": "decimal"}),
+                required=False, min_value=scale.low, max_value=scale.high, max_digits=6, decimal_places=scale.decimals,
+                error_messages={"min_value": message, "max_value": message, "invalid": _("请输入数字"),
+                                "max_decimal_places": _("最多保留 %(max)s 位小数") if scale.decimals else _("请输入整数")},
+                widget=forms.NumberInput(attrs={
+                    "step": "1" if scale.decimals == 0 else "0.1", "min": plain_decimal(scale.low), "max": plain_decimal(scale.high),
+                    "inputmode": "decimal", "aria-label": f"{indicator.name} {_('自评分')}"}),
             )
             self.fields[f"narrative_{code}"] = forms.CharField(
-                required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+                required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2, "aria-label": f"{indicator.name} {_('情况说明')}"}),
             )
 
     def items_data(self) -> dict:

@@ -29,6 +29,26 @@ def campaign_facts(campaign) -> dict[str, Any]:
     return {name: reader(campaign) for name, reader in _facts.items()}
 
 
+_settings: dict[str, FactReader] = {}
+
+
+def campaign_setting(name: str) -> Callable[[FactReader], FactReader]:
+    """Register `reader(campaign)` as the campaign's setting `name` kept by an app above (e.g. the scoring
+    settings' minimum sample, which the forms use as the default target sample). Not shown on the page."""
+
+    def register(reader: FactReader) -> FactReader:
+        _settings[name] = reader
+        return reader
+
+    return register
+
+
+def campaign_setting_value(campaign, name: str, default: Any = None) -> Any:
+    reader = _settings.get(name)
+    value = reader(campaign) if reader else None
+    return default if value is None else value
+
+
 def campaign_column(name: str) -> Callable[[ColumnReader], ColumnReader]:
     """Register `reader(campaign)` as the column `name` of the campaign's unit table."""
 

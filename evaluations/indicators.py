@@ -99,3 +99,55 @@ def block_subscores(campaign, scores: dict[str, float | None]) -> dict[str, floa
         values = [v for code, v in scores.items() if block_of.get(code) == block and v is not None]
         result[block] = sum(values) / len(values) if values else None
     return result
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What one row of the self-assessment and of the evaluation sheet takes: the same for both sheets.
+
+    A scored indicator takes 0 to its full marks in the campaign's tree (one decimal); a negative indicator
+    (重大失误度) takes the number of incidents, which the tree's rule turns into a deduction."""
+
+    low: Decimal
+    high: Decimal
+    decimals: int
+    unit: str  # 分 or 起
+
+    @property
+    def counts(self) -> bool:
+        return self.unit == COUNT_UNIT
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext as _
+
+        if self.counts:
+            return _("填写起数：%(low)s–%(high)s 的整数") % {"low": plain_decimal(self.low), "high": plain_decimal(self.high)}
+        return _("%(low)s–%(high)s 分，最多 %(d)s 位小数") % {"low": plain_decimal(self.low), "high": plain_decimal(self.high), "d": self.decimals}
+
+    def error(self, value: Decimal) -> str:
+        """Why `value` does not fit the scale ("" when it does): refused, never clamped."""
+        from django.utils.translation import gettext as _
+
+        if not value.is_finite():
+            return _("请输入数字")
+        if -value.as_tuple().exponent > self.decimals:
+            return _("最多保留 %(n)s 位小数") % {"n": self.decimals} if self.decimals else _("请输入整数")
+        if not self.low <= value <= self.high:
+            return _("须在 %(low)s 至 %(high)s 之间") % {"low": plain_decimal(self.low), "high": plain_decimal(self.high)}
+        return ""
+
+
+COUNT_UNIT, POINTS_UNIT = "起", "分"
+MAX_INCIDENTS = Decimal(10)
+
+
+def plain_decimal(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def indicator_scale(indicator) -> Scale:
+    """The scale of a CampaignIndicator (or of the static seed's indicator, which has no full marks: 10)."""
+    if indicator.negative:
+        return Scale(Decimal(0), MAX_INCIDENTS, 0, COUNT_UNIT)
+    return Scale(Decimal(0), Decimal(getattr(indicator, "full_marks", 10)), 1, POINTS_UNIT)

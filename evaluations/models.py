@@ -246,6 +246,7 @@ class CampaignEvent(models.Model):
         QUESTION_REMOVED = "question_removed", _("删除题目")
         SHEET_SETTINGS_CHANGED = "sheet_settings_changed", _("修改评估表设置")
         LINKS_ISSUED = "links_issued", _("发放公开链接")
+        SAMPLE_TARGETS_SET = "sample_targets_set", _("设置目标样本量")
         BALLOTS_ISSUED = "ballots_issued", _("发放测评票")
         RESPONSE_VOIDED = "response_voided", _("作废答卷")
         SHEET_SAVED = "sheet_saved", _("保存评估表")

@@ -4,11 +4,13 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bianzhi.access import restrict
 from bianzhi.models import User
 
 from .board import CELL_LABELS, STEPS, board_cells
+from .indicators import campaign_dimensions, indicator_scale
 from .models import (
     Campaign,
     CampaignEvent,
@@ -17,6 +19,7 @@ from .models import (
     SelfAssessment,
     Upload,
 )
+from .sheet_workbook import SELF_ASSESSMENT, WorkbookRow, indicator_workbook
 
 
 def campaign_list_for_user(*, user: User) -> QuerySet[Campaign]:
@@ -111,3 +114,19 @@ def notifications_for_user(*, user: User) -> QuerySet[Notification]:
 
 def notification_get_for_user(*, user: User, pk: int) -> Notification:
     return get_object_or_404(notifications_for_user(user=user), pk=pk)
+
+
+def self_assessment_workbook(*, target: CampaignTarget, assessment: SelfAssessment) -> bytes:
+    """The self-assessment as a pre-filled xlsx: every indicator of the campaign's tree, its guideline and scale."""
+    saved = {i.indicator_code: i for i in assessment.items.all()}
+    rows = []
+    for _block, dimensions in campaign_dimensions(target.campaign):
+        for d in dimensions:
+            for ind in d.indicators:
+                item = saved.get(ind.code)
+                rows.append(WorkbookRow(code=ind.code, dimension=d.name, name=ind.name, guideline=ind.guideline,
+                                        scale=indicator_scale(ind), value=item.score if item else None,
+                                        note=item.narrative if item else ""))
+    heading = _("%(unit)s · %(campaign)s · 自评表（第 %(v)d 版）") % {
+        "unit": target.unit.name, "campaign": target.campaign, "v": assessment.version}
+    return indicator_workbook(layout=SELF_ASSESSMENT, heading=heading, rows=rows)

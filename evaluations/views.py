@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from bianzhi.access import may, require, restrict
 from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import action_required
+from bianzhi.views import xlsx_response
 
 from . import services
 from .exporters import events_csv
@@ -19,11 +20,18 @@ from .forms import (
     ReplaceForm,
     ReturnForm,
     SelfAssessmentForm,
+    SheetImportForm,
     TeamForm,
     UploadForm,
 )
 from .hooks import campaign_facts, campaign_rows
-from .indicators import block_subscores, campaign_dimensions, campaign_indicator_codes, campaign_indicators
+from .indicators import (
+    block_subscores,
+    campaign_dimensions,
+    campaign_indicator_codes,
+    campaign_indicators,
+    indicator_scale,
+)
 from .models import Campaign, CampaignTarget, FieldVisit, Upload
 from .selectors import (
     board_rows,
@@ -36,6 +44,7 @@ from .selectors import (
     pending_tasks_for_user,
     self_assessment_get,
     self_assessment_versions,
+    self_assessment_workbook,
     target_events,
     target_get_for_user,
     target_list_for_user,
@@ -201,38 +210,49 @@ def target_events_export(request, pk: int):
     return _events_csv(target_events(target=target), f"package-{target.pk}-audit.csv")
 
 
-def _assessment_context(request, target, assessment, form=None):
+def _assessment_context(request, target, assessment, form=None, import_read=None):
     items = {i.indicator_code: i for i in assessment.items.all()} if assessment else {}
-    blocks = []
+    blocks, missing = [], []
+    shares: dict[str, float | None] = {}
     for block, dimensions in campaign_dimensions(target.campaign):
         dims = []
         for d in dimensions:
             rows = []
             for indicator in d.indicators:
                 item = items.get(indicator.code)
+                scale = indicator_scale(indicator)
+                filled = item is not None and item.score is not None
+                if not filled:
+                    missing.append(indicator.code)
+                elif not scale.counts:  # the block's 得分率 reads points, not counts of incidents
+                    shares[indicator.code] = float(item.score / scale.high) * 100
                 rows.append({
-                    "indicator": indicator, "item": item,
+                    "indicator": indicator, "item": item, "scale": scale, "filled": filled,
                     "score": form[f"score_{indicator.code}"] if form else None,
                     "narrative": form[f"narrative_{indicator.code}"] if form else None,
                 })
-            dims.append({"dimension": d, "rows": rows})
+            done = sum(r["filled"] for r in rows)
+            dims.append({"dimension": d, "rows": rows, "done": done, "total": len(rows), "missing": len(rows) - done,
+                         "first_missing": next((r["indicator"].code for r in rows if not r["filled"]), None),
+                         "percent": round(100 * done / len(rows)) if rows else 100})
         blocks.append({"label": Campaign.Kind(block).label, "code": block, "dimensions": dims})
-    subscores = block_subscores(target.campaign, {c: float(i.score) if i.score is not None else None for c, i in items.items()})
+    subscores = block_subscores(target.campaign, shares)
     for block in blocks:
         block["subscore"] = subscores.get(block["code"])
     return {
         "target": target, "campaign": target.campaign, "assessment": assessment, "blocks": blocks, "form": form,
-        "versions": self_assessment_versions(target=target),
+        "missing": missing, "first_missing": missing[0] if missing else None,
+        "versions": self_assessment_versions(target=target), "import_read": import_read,
         "editable": bool(assessment and assessment.is_editable and may(request.user, "package.fill", target)
                          and target.campaign.status == Campaign.Status.SELF_ASSESSMENT),
         "may_review": may(request.user, "package.review", target),
-        "return_form": ReturnForm(), "upload_form": UploadForm(),
+        "return_form": ReturnForm(), "upload_form": UploadForm(), "import_form": SheetImportForm(),
     }
 
 
 def _assessment_form(target, assessment, data=None) -> SelfAssessmentForm:
     """One row per indicator of the campaign's tree as it is now (an indicator added later gets a row too)."""
-    return SelfAssessmentForm(data, items=list(assessment.items.all()), codes=campaign_indicator_codes(target.campaign))
+    return SelfAssessmentForm(data, items=list(assessment.items.all()), indicators=campaign_indicators(target.campaign))
 
 
 @login_required
@@ -283,6 +303,43 @@ def self_assessment_save(request, pk: int):
         form.add_error(None, _("有内容填写不正确，请检查标红的指标；已填写的内容都已保留"))
     context = _assessment_context(request, target, assessment, form)
     return render(request, "evaluations/self_assessment.html", context, status=400)
+
+
+@login_required
+@require_safe
+def self_assessment_xlsx(request, pk: int):
+    """The current self-assessment as a pre-filled workbook (whoever may see the package)."""
+    target = target_get_for_user(user=request.user, pk=pk)
+    assessment = self_assessment_get(target=target)
+    if assessment is None:
+        raise Http404
+    data = self_assessment_workbook(target=target, assessment=assessment)
+    return xlsx_response(data, f"self-assessment-{target.pk}-v{assessment.version}.xlsx")
+
+
+@login_required
+@require_POST
+def self_assessment_import(request, pk: int):
+    """Fill the self-assessment from its workbook: all rows or none; the problems listed by row and column."""
+    target = target_get_for_user(user=request.user, pk=pk)
+    require(request.user, "package.fill", target)
+    assessment = self_assessment_get(target=target)
+    if assessment is None:
+        raise Http404
+    upload = SheetImportForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        messages.error(request, "；".join(e for errors in upload.errors.values() for e in errors))
+        return redirect("evaluations:self_assessment", pk=pk)
+    try:
+        read = services.self_assessment_import(target=target, actor=request.user, data=upload.cleaned_data["file"].read())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluations:self_assessment", pk=pk)
+    if read.issue_total:
+        context = _assessment_context(request, target, assessment, _assessment_form(target, assessment), import_read=read)
+        return render(request, "evaluations/self_assessment.html", context, status=400)
+    messages.success(request, _("已从 Excel 填入 %(n)d 项指标") % {"n": len(read.values)})
+    return redirect(reverse("evaluations:self_assessment", args=[pk]) + "?saved=1")
 
 
 @login_required

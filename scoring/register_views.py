@@ -17,7 +17,7 @@ from bianzhi.access import may, require
 from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import action_required
 from bianzhi.pool.xlsx import table_workbook
-from bianzhi.views import _xlsx
+from bianzhi.views import xlsx_response
 from evaluations.selectors import campaign_get_for_user
 
 from . import application_rules as rules
@@ -51,7 +51,7 @@ def request_row(r: StaffingRequest) -> list:
 @login_required
 def request_export(request):
     _form, requests = _requests(request)
-    return _xlsx(table_workbook([("机构编制事项", REQUEST_HEADERS, [request_row(r) for r in requests])]),
+    return xlsx_response(table_workbook([("机构编制事项", REQUEST_HEADERS, [request_row(r) for r in requests])]),
                  f"机构编制事项-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -173,7 +173,7 @@ def rules_export(request):
     settings_rows = [[s.year, str(s.campaign or ""), s.poor_freeze_months, float(s.vacancy_rate_min), s.vacancy_count_min,
                       s.vacancy_months, s.vacancy_freeze_months, float(s.workload_threshold)]
                      for s in RuleSettings.objects.select_related("campaign")]
-    return _xlsx(table_workbook([
+    return xlsx_response(table_workbook([
         ("受规则约束的单位", ["单位", "规则", "依据", "截止日期", "评估活动", "等次", "反馈日期"], rows),
         ("规则参数", ["年度", "依据的评估活动", "不受理期限（月）", "空编率下限", "空编数下限", "持续空编（月）",
                    "不受理调整事项期限（月）", "工作量较轻阈值"], settings_rows),
@@ -217,7 +217,7 @@ def reclaim_decide(request, pk: int):
 def reclaim_export(request):
     rows = [[p.unit.name, p.get_quota_kind_display(), p.amount, str(p.campaign or ""), p.reason, p.get_status_display(),
              p.get_disposition_display() if p.disposition else "", p.document, p.decided_on] for p in reg.reclaim_list()]
-    return _xlsx(table_workbook([("收回编制建议", ["单位", "编制类别", "数量", "评估活动", "依据", "状态", "处理方式", "批复文号",
+    return xlsx_response(table_workbook([("收回编制建议", ["单位", "编制类别", "数量", "评估活动", "依据", "状态", "处理方式", "批复文号",
                                               "办结日期"], rows)]), "收回编制建议.xlsx")
 
 
@@ -239,6 +239,6 @@ def appraisal_export(request, campaign_pk: int):
     # 领导班子考核参考: the same result, with the campaign named on each row for the organisation department
     reference = [[r["unit"].name, r["grade_label"], r["score"], r["rank"], f"{campaign.year}年 {campaign.name}"]
                  for r in appraisal]
-    return _xlsx(table_workbook([("绩效考评", APPRAISAL_HEADERS, rows),
+    return xlsx_response(table_workbook([("绩效考评", APPRAISAL_HEADERS, rows),
                                  ("领导班子考核参考", ["单位名称", "评估等次", "评估得分", "名次", "评估活动"], reference)]),
                  f"绩效考评-{campaign.year}-{campaign.name}.xlsx")

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from bianzhi.access import may, restrict
 from bianzhi.figures import StaffingFigures
 from bianzhi.selectors import snapshot_staffing, unit_staffing
-from evaluations.hooks import campaign_column
+from evaluations.hooks import campaign_column, campaign_setting
 from evaluations.indicators import CampaignDimension, CampaignIndicator, default_block
 from evaluations.models import Campaign, CampaignTarget
 from evaluations.results_release import results_released
@@ -145,6 +145,13 @@ def tree_for_campaign(campaign: Campaign) -> IndicatorTree | None:
         .prefetch_related(Prefetch("dimensions", TreeDimension.objects.prefetch_related("indicators")))
         .first()
     )
+
+
+@campaign_setting("min_sample")
+def campaign_min_sample(campaign: Campaign) -> int | None:
+    """The minimum sample for the satisfaction rate (the scoring settings): the forms' default target sample."""
+    return (IndicatorTree.objects.filter(Q(campaign=campaign) | Q(campaign__isnull=True, name=DEFAULT_TEMPLATE_NAME))
+            .order_by(F("campaign").asc(nulls_last=True)).values_list("min_sample", flat=True).first())
 
 
 def campaign_tree_read(campaign: Campaign) -> list[CampaignDimension]:

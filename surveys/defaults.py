@@ -6,6 +6,8 @@ answer becomes points: `points` maps a choice to its share of full marks; a scor
 The staff assessment and the evaluation sheet are written from the campaign's own tree (`form_template`).
 """
 
+from evaluations.indicators import indicator_scale
+
 SATISFACTION_SCALE = [
     ["satisfied", "满意"],
     ["basically_satisfied", "基本满意"],
@@ -92,16 +94,17 @@ def staff_assessment_form(dimensions) -> dict:
     }
 
 
-# 评估表: the evaluators score every indicator of the campaign's tree 0–10 (one decimal), with a reason.
+# 评估表: the evaluators score every indicator of the campaign's tree on its scale (0 to the tree's full marks,
+# one decimal; a negative indicator: the number of incidents), the self-assessment's scale, with a reason.
 def evaluation_sheet_form(dimensions) -> dict:
     return {
         "title": "机构编制执行情况和使用效益评估表",
-        "intro": "评估组逐项对照“三定”规定和相关材料评分，每项 0–10 分，可保留 1 位小数，并写明评分理由。",
+        "intro": "评估组逐项对照“三定”规定和相关材料评分，每项 0 分至该指标满分（与单位自评同一分值），可保留 1 位小数，并写明评分理由。",
         "questions": [
             {"code": indicator.code.lower(),
              "text": indicator.name + ("（负向指标：填写发生重大失误的起数，按规则扣分）" if indicator.negative else ""),
-             "type": "score", "min_score": 0, "max_score": 10, "decimals": 1,
-             "dimension": dimension.code, "indicator": indicator.code}
+             "type": "score", "min_score": (scale := indicator_scale(indicator)).low, "max_score": scale.high,
+             "decimals": scale.decimals, "dimension": dimension.code, "indicator": indicator.code}
             for dimension in dimensions
             for indicator in dimension.indicators
         ],

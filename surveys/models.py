@@ -60,6 +60,9 @@ class Form(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("评估组长"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    # How many answers to aim for from each unit (a unit may have its own: SampleTarget); empty: the campaign's
+    # minimum sample for the satisfaction rate (the scoring settings), which is what a result needs.
+    sample_target = models.PositiveIntegerField(_("每个单位的目标样本量"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("表册")
@@ -281,6 +284,22 @@ class Ballot(models.Model):
     @property
     def display_code(self) -> str:
         return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+
+
+class SampleTarget(models.Model):
+    """One unit's own target sample size for a form (overrides the form's)."""
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="sample_targets")
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="+")
+    size = models.PositiveIntegerField(_("目标样本量"))
+
+    class Meta:
+        verbose_name = _("单位目标样本量")
+        verbose_name_plural = _("单位目标样本量")
+        constraints = [
+            models.UniqueConstraint(fields=["form", "target"], name="%(app_label)s_%(class)s_form_target"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="%(app_label)s_%(class)s_size_positive"),
+        ]
 
 
 class SurveyResponse(models.Model):

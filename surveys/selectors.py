@@ -8,12 +8,14 @@ from django.conf import settings
 from django.db.models import Avg, Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from bianzhi.access import holders, may, restrict
 from bianzhi.models import User
-from evaluations.hooks import campaign_column, campaign_fact
-from evaluations.indicators import campaign_dimension_names
+from evaluations.hooks import campaign_column, campaign_fact, campaign_setting_value
+from evaluations.indicators import COUNT_UNIT, POINTS_UNIT, Scale, campaign_dimension_names, campaign_indicators
 from evaluations.models import Campaign, CampaignTarget, Upload
+from evaluations.sheet_workbook import EVALUATION_SHEET, WorkbookRow, indicator_workbook
 
 from . import rules
 from .defaults import SATISFIED_VALUES
@@ -525,3 +527,77 @@ def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal
             for code, score in scores.items() if code in questions
         }
     return out
+
+
+def sheet_scales(form: Form) -> dict[str, tuple[Question, Scale]]:
+    """{indicator code (or question code): (question, its scale)} for the scored questions of the sheet."""
+    negative = {code for code, ind in campaign_indicators(form.campaign).items() if ind.negative}
+    return {
+        (q.indicator or q.code).upper(): (q, Scale(q.min_score, q.max_score, q.decimals,
+                                                   COUNT_UNIT if q.indicator in negative else POINTS_UNIT))
+        for q in form.questions.filter(type=Question.Type.SCORE)
+    }
+
+
+
+def sheet_workbook(*, form: Form, target: CampaignTarget, evaluator: User) -> bytes:
+    """One unit's sheet as a pre-filled xlsx: every scored indicator, its guideline and scale, with what this
+    evaluator has saved so far."""
+    indicators = campaign_indicators(form.campaign)
+    dimensions = campaign_dimension_names(form.campaign)
+    mine = {e.question_id: e for e in SheetEntry.objects.filter(question__form=form, target=target, evaluator=evaluator)}
+    rows = []
+    for code, (q, scale) in sheet_scales(form).items():
+        ind, entry = indicators.get(q.indicator), mine.get(q.pk)
+        rows.append(WorkbookRow(code=code, dimension=dimensions.get(q.dimension, q.dimension), name=q.text,
+                                guideline=ind.guideline if ind else "", scale=scale,
+                                value=entry.score if entry else None, note=entry.reason if entry else ""))
+    heading = _("%(unit)s · %(form)s（评估人员：%(who)s）") % {
+        "unit": target.unit.name, "form": form.title, "who": evaluator.get_full_name() or evaluator.username}
+    return indicator_workbook(layout=EVALUATION_SHEET, heading=heading, rows=rows)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reaching people: target samples, progress, answers per day
+# --------------------------------------------------------------------------------------------------------
+DEFAULT_SAMPLE = 30  # when neither the form nor the scoring settings say (the tree's default minimum sample)
+
+
+def campaign_min_sample(campaign: Campaign) -> int:
+    """The campaign's minimum sample for the satisfaction rate (kept by the scoring settings, above this app)."""
+    return campaign_setting_value(campaign, "min_sample", DEFAULT_SAMPLE)
+
+
+def form_default_sample(form: Form) -> int:
+    """The form's target sample per unit: its own setting, else the campaign's minimum sample (scoring)."""
+    return form.sample_target or campaign_min_sample(form.campaign)
+
+
+def sample_targets(form: Form) -> dict[int, int]:
+    """{target id: the unit's own target sample} (units without one take form_default_sample)."""
+    return dict(form.sample_targets.values_list("target_id", "size"))
+
+
+def sample_progress(*, responses: int, target: int) -> dict:
+    """What the progress bar shows: n / target and the share (capped at 100 for the bar's width)."""
+    percent = round(100 * responses / target) if target else 0
+    return {"responses": responses, "target": target, "percent": percent, "bar": min(percent, 100),
+            "reached": bool(target) and responses >= target}
+
+
+def responses_per_day(*, form: Form) -> tuple[list, list[dict]]:
+    """([days], [{"target", "counts": [n per day], "total"}]): the valid answer sheets each unit received each
+    day (SurveyResponse keeps the day, never the time). The anonymous 测评表 keeps no day: not for it."""
+    if not form.answers_reviewable:
+        return [], []
+    rows = (SurveyResponse.objects.filter(form=form, is_voided=False).values("target_id", "submitted_on")
+            .annotate(n=Count("id")).order_by("submitted_on"))
+    days = sorted({r["submitted_on"] for r in rows})
+    by_target: dict[int, dict] = defaultdict(dict)
+    for r in rows:
+        by_target[r["target_id"]][r["submitted_on"]] = r["n"]
+    units = []
+    for target in form.campaign.targets.select_related("unit").order_by("unit__name"):
+        counts = [by_target[target.pk].get(day, 0) for day in days]
+        units.append({"target": target, "counts": counts, "total": sum(counts)})
+    return days, units

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reach, views_sheets
 
 app_name = "surveys"
 urlpatterns = [
@@ -25,6 +25,12 @@ urlpatterns = [
          name="response_void"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/", views.sheet, name="sheet"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/files/", views.sheet_file_upload, name="sheet_file_upload"),
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/xlsx/", views_sheets.sheet_xlsx, name="sheet_xlsx"),
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/sheet/xlsx/upload/", views_sheets.sheet_xlsx_upload,
+         name="sheet_xlsx_upload"),
+    path("surveys/forms/<int:pk>/units/<int:target_pk>/poster.pdf", views_reach.poster, name="poster"),
+    path("surveys/forms/<int:pk>/sample-targets/", views_reach.sample_targets, name="sample_targets"),
+    path("surveys/forms/<int:pk>/over-time/", views_reach.over_time, name="over_time"),
     path("surveys/forms/<int:pk>/sheet-settings/", views.sheet_settings, name="sheet_settings"),
     path("surveys/forms/<int:pk>/results/", views.results, name="results"),
     path("surveys/forms/<int:pk>/results/<int:target_pk>/", views.unit_results, name="unit_results"),

@@ -22,7 +22,8 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.jobs import job_response, job_status_view
 from bianzhi.models import User
 from bianzhi.widgets import newlines_normalised
-from evaluations.indicators import campaign_dimension_names
+from evaluations.forms import SheetImportForm
+from evaluations.indicators import campaign_dimension_names, campaign_indicators
 from evaluations.models import CampaignTarget
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
 
@@ -253,6 +254,12 @@ def form_detail(request, pk: int):
     stats = selectors.form_statistics(form=form)
     exports = list(selectors.exports_for_form(form=form))
     rows = [{"target": t, "box": boxes.get(t.pk), "link": links.get(t.pk), "stats": stats.units[t.pk]} for t in targets]
+    if not form.is_sheet:  # reaching people: each unit's answers against its target sample, its link to copy
+        own, default = selectors.sample_targets(form), selectors.form_default_sample(form)
+        for row in rows:
+            row["progress"] = selectors.sample_progress(responses=row["stats"].responses,
+                                                        target=own.get(row["target"].pk, default))
+            row["url"] = public_url(row["link"]) if row["link"] else ""
     return render(request, "surveys/form_detail.html", {
         "form": form, "schedule": schedule, "rows": rows, "questions": stats.questions,
         "editable": form.is_editable(), "stats": stats, "evaluators": selectors.office_staff(),
@@ -458,20 +465,47 @@ def sheet(request, pk: int, target_pk: int):
             messages.error(request, exc.message)
         else:
             return redirect("surveys:sheet", pk=form.pk, target_pk=target.pk)
+    return render(request, "surveys/sheet.html", sheet_context(request, form, target, errors),
+                  status=400 if errors else 200)
+
+
+def sheet_context(request, form, target, errors: dict) -> dict:
+    """The sheet's page: every row with its guideline and scale, what this evaluator typed (kept from a refused
+    POST, else their saved draft), the rows they have still to score, by dimension."""
     rows = selectors.sheet_rows(form=form, target=target)
-    for row in rows:  # what this evaluator typed: kept from the refused POST, else their saved draft
-        code = row["question"].code
+    scales = {q.code: scale for q, scale in selectors.sheet_scales(form).values()}
+    indicators = campaign_indicators(form.campaign)
+    dimensions, missing = {}, []
+    for row in rows:
+        q = row["question"]
+        code = q.code
         mine = next((e for e in row["all"] if e.evaluator_id == request.user.pk), None)
         row["error"] = errors.get(code)
         row["value"] = request.POST.get(code) if errors else (mine.score if mine else "")
         row["reason"] = request.POST.get(f"{code}_reason") if errors else (mine.reason if mine else "")
+        row["scale"] = scales.get(code)
+        row["guideline"] = indicators[q.indicator].guideline if q.indicator in indicators else ""
+        row["filled"] = mine is not None or q.is_file
+        if not row["filled"]:
+            missing.append(code)
+        group = dimensions.setdefault(q.dimension, {"name": campaign_dimension_names(form.campaign).get(q.dimension, q.dimension or _("其他")),
+                                                    "rows": [], "done": 0})
+        group["rows"].append(row)
+        group["done"] += row["filled"]
+    for group in dimensions.values():
+        group["total"] = len(group["rows"])
+        group["missing"] = group["total"] - group["done"]
+        group["percent"] = round(100 * group["done"] / group["total"]) if group["total"] else 100
+        group["first_missing"] = next((r["question"].code for r in group["rows"] if not r["filled"]), None)
     signoff = selectors.sheet_signoff_get(form=form, target=target)
-    return render(request, "surveys/sheet.html", {
+    return {
         "form": form, "target": target, "rows": rows, "errors": errors, "flagged": sum(r["flagged"] for r in rows),
-        "signoff": signoff,
+        "signoff": signoff, "dimensions": list(dimensions.values()), "missing": missing,
+        "first_missing": missing[0] if missing else None,
         "is_lead": form.lead_evaluator_id == request.user.pk,
         "may_edit": may(request.user, "sheet.fill", target) and not signoff,
-    }, status=400 if errors else 200)
+        "import_form": SheetImportForm(),
+    }
 
 
 @login_required

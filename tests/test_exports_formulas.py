@@ -199,6 +199,18 @@ def feed_tree_xlsx(hostile):
     return [("xlsx", tree_xlsx(tree=tree, freeze=None))]
 
 
+def feed_indicator_workbook(hostile):
+    from decimal import Decimal
+
+    from evaluations.indicators import Scale
+    from evaluations.sheet_workbook import EVALUATION_SHEET, SELF_ASSESSMENT, WorkbookRow, indicator_workbook
+
+    rows = [WorkbookRow(code=f"D1_{n:02d}", dimension=h, name=h, guideline=h, scale=Scale(Decimal(0), Decimal(10), 1, "分"),
+                        value=Decimal("-3") if n == 0 else None, note=h) for n, h in enumerate(hostile)]
+    return [("xlsx", indicator_workbook(layout=layout, heading=hostile[0], rows=rows))
+            for layout in (SELF_ASSESSMENT, EVALUATION_SHEET)]
+
+
 FEEDERS = {
     "bianzhi.exporters.registry_workbook": feed_registry_workbook,
     "bianzhi.exporters.mark_issues": feed_mark_issues,
@@ -211,6 +223,7 @@ FEEDERS = {
     "scoring.exporters.results_xlsx": feed_results_xlsx,
     "surveys.services.exports.export_build": feed_export_build,
     "scoring.exporters.tree_xlsx": feed_tree_xlsx,
+    "evaluations.sheet_workbook.indicator_workbook": feed_indicator_workbook,
 }
 
 

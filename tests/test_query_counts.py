@@ -116,7 +116,7 @@ def grow(world, objects, *, more: int, files: int, indicators: int, round: str):
     codes = campaign_indicator_codes(campaign)
     for code in codes:
         item, _ = SelfAssessmentItem.objects.get_or_create(assessment=assessment, indicator_code=code,
-                                                           defaults={"score": Decimal("80"), "narrative": "说明"})
+                                                           defaults={"score": Decimal("8"), "narrative": "说明"})
         for n in range(item.evidence.count(), files):  # up to `files` files on every row
             upload = Upload.objects.create(
                 target=target, purpose=Upload.Purpose.EVIDENCE, indicator_code=code,

@@ -80,7 +80,7 @@ def full_world(stage: str):
         advance_to(world, stage)
         codes = campaign_indicator_codes(world.campaign)
         services.self_assessment_save(target=world.target, actor=world.liaison,
-                                      items={c: (Decimal("87.5"), f"说明{c}\n第二行") for c in codes[:5]})
+                                      items={c: (Decimal("8.5"), f"说明{c}\n第二行") for c in codes[:5]})
         return world
     accept_all(world)
     advance_to(world, Campaign.Status.FIELD_VISIT)

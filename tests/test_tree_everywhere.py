@@ -62,7 +62,7 @@ def test_another_campaign_keeps_the_default_template(world):
 
 def test_the_self_assessment_has_a_row_per_indicator_of_the_tree(world, client):
     advance_to(world, Campaign.Status.SELF_ASSESSMENT)
-    items = {code: (Decimal("80"), "说明") for code in campaign_indicator_codes(fresh(world.campaign))}
+    items = {code: (Decimal("8"), "说明") for code in campaign_indicator_codes(fresh(world.campaign))}
     workflow.self_assessment_save(target=world.target, actor=world.liaison, items=items)
     saved = set(workflow.current_self_assessment(world.target).items.exclude(score=None).values_list("indicator_code", flat=True))
     assert world.added in saved and "D1_02" not in saved

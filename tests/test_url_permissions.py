@@ -73,6 +73,8 @@ RULES: dict[str, Rule] = {
     "evaluations:self_assessment": R(get=ANY),
     "evaluations:self_assessment_save": R(post="package.fill"),
     "evaluations:self_assessment_review": R(post="package.review"),
+    "evaluations:self_assessment_xlsx": R(get=ANY),
+    "evaluations:self_assessment_import": R(post="package.fill"),
     "evaluations:self_assessment_version": R(get=ANY),
     "evaluations:upload_create": R(post="package.file"),
     "evaluations:upload_download": R(get=ANY),
@@ -112,6 +114,11 @@ RULES: dict[str, Rule] = {
     "surveys:sheet": R(get=ANY, post="sheet.fill", on="target", see="sheet.view"),
     "surveys:sheet_file_upload": R(post="sheet.fill", on="target", see="sheet.view"),
     "surveys:sheet_settings": R(post="forms.manage"),
+    "surveys:sheet_xlsx": R(get="sheet.fill", on="target", see="sheet.view"),
+    "surveys:sheet_xlsx_upload": R(post="sheet.fill", on="target", see="sheet.view"),
+    "surveys:poster": R(get="form.answers"),
+    "surveys:sample_targets": R(get="form.inspect", post="forms.manage"),
+    "surveys:over_time": R(get="form.inspect"),
     "surveys:results": R(get="results.view_all"),
     "surveys:unit_results": R(get=ANY),  # a liaison reads their own unit's results
     "surveys:export_request": R(post="export.request"),
@@ -333,7 +340,8 @@ def url_for(name: str, params: set[str], objects: dict, keys: dict, token: str) 
         else "report" if name in {"reports:status", "reports:download"}
         else "unit" if name.startswith(("unit-", "registry:unit_", "pool:unit_", "register-api-may-file"))
         else "export" if name in {"surveys:export_status", "surveys:export_download"}
-        else "sheet" if name in {"surveys:sheet", "surveys:sheet_file_upload", "form-sheet", "form-sheet-files"}
+        else "sheet" if name in {"surveys:sheet", "surveys:sheet_file_upload", "surveys:sheet_xlsx", "surveys:sheet_xlsx_upload",
+                                 "form-sheet", "form-sheet-files"}
         else "form" if name.startswith(("surveys:", "form-")) and "pk" in params
         else "target" if name.startswith(("evaluations:package", "evaluations:self_", "evaluations:upload_create",
                                           "evaluations:field_visit", "package-", "reports:request"))

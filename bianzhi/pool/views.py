@@ -11,7 +11,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.permissions import action_required
 from bianzhi.selectors import unit_get_for_user
 from bianzhi.services import registry_transfer
-from bianzhi.views import _xlsx
+from bianzhi.views import xlsx_response
 
 from . import selectors, services
 from .forms import LoanCloseForm, LoanForm, MovementForm, ReverseForm, TransferForm
@@ -156,7 +156,7 @@ def unit_ledger_export(request, pk: int):
         ("编制占有与使用", ["编制类别", "占有（核定）", "存入周转池", "借用", "可用", "实有", "空编", "超编"], rows),
         ("台账明细", LINE_HEADERS, [_line_row(line) for line in selectors.unit_ledger_lines(unit=unit)]),
     ])
-    return _xlsx(data, f"周转池台账-{unit.code}.xlsx")
+    return xlsx_response(data, f"周转池台账-{unit.code}.xlsx")
 
 
 @action_required("pool.view")
@@ -174,4 +174,4 @@ def export(request):
         ("借用明细", ["借用单位", "周转池", "编制类别", "数量", "领域", "起始日期", "到期日期", "状态", "文号"], loan_rows),
         (f"{DUE_DAYS}天内到期", ["借用单位", "编制类别", "数量", "到期日期", "逾期"], due_rows),
     ])
-    return _xlsx(data, f"编制周转池-{today:%Y%m%d}.xlsx")
+    return xlsx_response(data, f"编制周转池-{today:%Y%m%d}.xlsx")

@@ -9,6 +9,7 @@ from .field_visit import VISIT_FIELDS, field_visit_complete, field_visit_save
 from .self_assessment import (
     current_self_assessment,
     self_assessment_accept,
+    self_assessment_import,
     self_assessment_return,
     self_assessment_save,
     self_assessment_submit,
@@ -20,7 +21,7 @@ from .workflow import campaign_advance
 __all__ = [
     "EDITABLE_FIELDS", "VISIT_FIELDS", "campaign_advance", "campaign_create", "campaign_deadlines_set",
     "campaign_update", "current_self_assessment", "event_record", "field_visit_complete", "field_visit_save",
-    "notification_mark_read", "notify", "office_people", "self_assessment_accept", "self_assessment_return",
+    "notification_mark_read", "notify", "office_people", "self_assessment_accept", "self_assessment_import", "self_assessment_return",
     "self_assessment_save", "self_assessment_submit", "target_notice_seen", "team_save", "upload_add",
     "upload_current", "upload_replace", "upload_store",
 ]

@@ -14,9 +14,10 @@ from bianzhi.models import User
 
 from .. import events
 from ..guard import campaign_writable, refusal
-from ..indicators import campaign_indicator_codes
+from ..indicators import campaign_indicator_codes, campaign_indicators, indicator_scale
 from ..models import Campaign, CampaignTarget, Notification, SelfAssessment, SelfAssessmentItem
 from ..notifications import notify, office_people
+from ..sheet_workbook import SELF_ASSESSMENT, ReadBack, indicator_workbook_read
 from ._common import target_move
 
 Status = Campaign.Status
@@ -74,8 +75,14 @@ def _liaison_draft(target: CampaignTarget, actor: User) -> SelfAssessment:
 def self_assessment_save(
     *, target: CampaignTarget, actor: User, items: dict[str, tuple[Decimal | None, str]]
 ) -> SelfAssessment:
-    """Save the self-scores and narratives (indicator code → (score, narrative)); records what changed."""
+    """Save the self-scores and narratives (indicator code → (score, narrative)); records what changed.
+    Each score fits the indicator's scale (the tree's full marks, as on the evaluation sheet) or nothing is saved."""
     assessment = _liaison_draft(target, actor)
+    indicators = campaign_indicators(target.campaign)
+    for code, (score, _narrative) in items.items():
+        why = score is not None and code in indicators and indicator_scale(indicators[code]).error(score)
+        if why:
+            raise ApplicationError(_("%(name)s：自评分%(why)s") % {"name": indicators[code].name, "why": why})
     changes = {}
     saved = {item.indicator_code: item for item in assessment.items.all()}
     for code in campaign_indicator_codes(target.campaign):  # an indicator added to the tree since gets its item
@@ -85,8 +92,6 @@ def self_assessment_save(
         if item.indicator_code not in items:
             continue
         score, narrative = items[item.indicator_code]
-        if score is not None and not (Decimal(0) <= score <= Decimal(100)):
-            raise ApplicationError(_("自评分须在 0 到 100 之间"))
         if (item.score, item.narrative) != (score, narrative):
             changes[item.indicator_code] = {"from": [item.score, item.narrative], "to": [score, narrative]}
             item.score, item.narrative = score, narrative
@@ -170,3 +175,16 @@ def self_assessment_accept(*, target: CampaignTarget, actor: User) -> SelfAssess
                      fields=["reviewed_at", "reviewed_by"])
     return assessment
 
+
+
+@transaction.atomic
+def self_assessment_import(*, target: CampaignTarget, actor: User, data: bytes) -> ReadBack:
+    """Fill the self-assessment from its xlsx: all rows or none. Returns what was read; with issues, nothing saved."""
+    _liaison_draft(target, actor)  # who may fill, and whether the campaign takes it now, before reading
+    indicators = campaign_indicators(target.campaign)
+    read = indicator_workbook_read(data, layout=SELF_ASSESSMENT,
+                                   scales={c: indicator_scale(i) for c, i in indicators.items()},
+                                   names={c: i.name for c, i in indicators.items()})
+    if not read.issue_total and read.values:
+        self_assessment_save(target=target, actor=actor, items=dict(read.values))
+    return read

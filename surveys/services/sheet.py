@@ -14,9 +14,10 @@ from evaluations import events
 from evaluations.guard import campaign_writable
 from evaluations.models import CampaignTarget, Upload
 from evaluations.services import upload_current, upload_store
+from evaluations.sheet_workbook import EVALUATION_SHEET, ReadBack, indicator_workbook_read
 
 from ..models import Form, Question, SheetEntry, SheetSignoff
-from ..selectors import sheet_combined
+from ..selectors import sheet_combined, sheet_scales
 from .answers import score_clean
 
 # Questions of the sheet that take files: an indicator's score (its evidence) and a file question.
@@ -157,3 +158,21 @@ def sheet_settings_update(*, form: Form, combine: str, spread_limit: Decimal, le
     return form
 
 
+
+
+def sheet_import(*, form: Form, target: CampaignTarget, evaluator: User, data: bytes) -> ReadBack:
+    """Fill the evaluator's entries of one unit's sheet from its xlsx: all rows or none (the same checks as the
+    page: who, the stage, not yet signed, each score on its scale). With issues, nothing is saved."""
+    _sheet_actor_check(evaluator, target)
+    _sheet_check(form, target)
+    scales = sheet_scales(form)
+    read = indicator_workbook_read(data, layout=EVALUATION_SHEET, scales={c: s for c, (_q, s) in scales.items()},
+                                   names={c: q.text for c, (q, _s) in scales.items()})
+    if read.issue_total or not read.values:
+        return read
+    answers = {}
+    for code, (value, note) in read.values.items():
+        question = scales[code][0]
+        answers[question.code], answers[f"{question.code}_reason"] = str(value), note
+    sheet_entries_save(form=form, target=target, evaluator=evaluator, data=answers)
+    return read

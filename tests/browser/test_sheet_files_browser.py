@@ -1,5 +1,5 @@
-"""评估表 in a real browser: an evaluator's file for one indicator goes up through the row's own upload
-controls (joined to their form by the `form` attribute, outside the scores' form), then a new version."""
+"""评估表 in a real browser: an evaluator's file for one indicator goes up through the page's one picker, which
+opening the row's files moves into that row (outside the scores' form), then a new version."""
 
 import pytest
 from playwright.sync_api import expect
@@ -28,6 +28,8 @@ def test_an_evaluator_uploads_a_file_beside_an_indicator_and_then_a_new_version(
     page.goto(f"/surveys/forms/{sheet.pk}/units/{target.pk}/sheet/")
     page.locator("#d1_02").fill("7")  # typed but not saved: the upload is a form of its own
     row = page.locator("#row-d1_01")
+    expect(row.locator("input[type=file]")).to_have_count(0)  # no picker until the row's files are opened
+    row.locator("details.sa-files > summary").click()
     row.locator("input[type=file]").set_input_files(str(first))
     row.get_by_role("button", name="上传", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("已上传：核查记录.pdf（第 1 版）")
@@ -35,8 +37,10 @@ def test_an_evaluator_uploads_a_file_beside_an_indicator_and_then_a_new_version(
     expect(page.locator("#row-d1_02")).not_to_contain_text("核查记录.pdf")
 
     row = page.locator("#row-d1_01")
+    row.locator("details.sa-files > summary").click()
+    row.get_by_role("button", name="替换为新版本").click()
+    expect(row.locator("[data-label]")).to_contain_text("核查记录.pdf")
     row.locator("input[type=file]").set_input_files(str(second))
-    row.locator("select[name=replaces]").select_option(label="替换 核查记录.pdf")
     row.get_by_role("button", name="上传", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("第 2 版")
     expect(page.locator("#row-d1_01")).to_contain_text("门牌照片.png")

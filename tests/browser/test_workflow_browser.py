@@ -65,7 +65,7 @@ def test_a_campaign_from_plan_to_field_visit(browser_page, chromium, live_server
     advance(office, campaign.pk, "部门自评")
     liaison.goto(f"/campaigns/packages/{target.pk}/self/")
     for field in liaison.locator("input[name^=score_]").all():
-        field.fill("85")
+        field.fill("8")
     liaison.locator("textarea[name=narrative_D1_01]").fill("职能依法设定")
     liaison.get_by_role("button", name="保存", exact=True).click()
     expect(liaison.locator(".messages")).to_contain_text("已保存")
@@ -90,7 +90,8 @@ def test_a_campaign_from_plan_to_field_visit(browser_page, chromium, live_server
     expect(liaison.locator("#notifications")).to_contain_text("自评被退回")
     liaison.get_by_role("link", name="自评被退回，请修改后重新提交").click()
     expect(liaison.locator("#return-reason")).to_contain_text("请补充人员编制使用台账")
-    liaison.locator("input[name=score_D3_03]").fill("78")
+    liaison.locator("#dim-D3 > summary").click()
+    liaison.locator("input[name=score_D3_03]").fill("7")
     liaison.get_by_role("button", name="提交自评").click()
     expect(liaison.locator("#assessment-status")).to_have_text("已提交")
     liaison.get_by_role("link", name="第 1 版（已退回）").click()

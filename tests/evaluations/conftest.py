@@ -72,7 +72,7 @@ def advance_to(world: World, status: str) -> World:
     return world.refresh()
 
 
-def fill_and_submit(world: World, target: CampaignTarget, liaison: User, score: str = "85") -> None:
+def fill_and_submit(world: World, target: CampaignTarget, liaison: User, score: str = "8") -> None:
     from decimal import Decimal
 
     items = {code: (Decimal(score), "说明") for code in campaign_indicator_codes(target.campaign)}

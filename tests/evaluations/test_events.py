@@ -68,6 +68,7 @@ def run_everything():
     staff = sv.form_create(campaign=campaign, kind=Form.Kind.STAFF_ASSESSMENT, actor=office)
     sv.ballots_issue(form=staff, target=target, actor=office, count=5)
     sv.export_request(form=satisfaction, format="csv", actor=office)
+    sv.form_sample_targets_set(form=satisfaction, actor=office, default=40, per_unit={target.pk: 60})
     sheet = sv.form_create(campaign=campaign, kind=Form.Kind.EVALUATION_SHEET, actor=office)
     sheet = sv.sheet_settings_update(form=sheet, combine=Form.Combine.LEAD, spread_limit=Decimal(2),
                                      lead_evaluator=office, actor=office)

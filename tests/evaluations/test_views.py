@@ -23,7 +23,7 @@ def login(user) -> Client:
     return client
 
 
-def scores(campaign, value="80"):
+def scores(campaign, value="8"):
     return {f"score_{c}": value for c in campaign_indicator_codes(campaign)} | {"narrative_D1_01": "依法设立"}
 
 
@@ -38,7 +38,7 @@ def test_the_liaison_fills_uploads_and_submits_through_the_pages(world):
     response = liaison.post(reverse("evaluations:self_assessment_save", args=[world.target.pk]), bad)
     assert response.status_code == 400
     text = response.content.decode()
-    assert "自评分须在 0 到 100 之间" in text and "依法设立" in text and 'value="120"' in text
+    assert "自评分须在 0 至 10 之间" in text and "依法设立" in text and 'value="120"' in text
 
     upload = liaison.post(reverse("evaluations:upload_create", args=[world.target.pk]),
                           {"purpose": "self_report", "file": SimpleUploadedFile("自评报告.docx", DOCX)}, follow=True)

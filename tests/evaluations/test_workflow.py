@@ -115,7 +115,7 @@ def test_kind_and_cutoffs_are_fixed_once_the_self_assessment_starts(world):
 # -- self-assessment ----------------------------------------------------------------------------------------
 def test_submit_needs_the_report_and_every_score(world):
     advance_to(world, S.SELF_ASSESSMENT)
-    services.self_assessment_save(target=world.target, actor=world.liaison, items={"D1_01": (Decimal("90"), "依法履职")})
+    services.self_assessment_save(target=world.target, actor=world.liaison, items={"D1_01": (Decimal("9"), "依法履职")})
     with pytest.raises(ApplicationError, match="请先上传自评报告"):
         services.self_assessment_submit(target=world.target, actor=world.liaison)
     services.upload_add(target=world.target, actor=world.liaison, purpose="self_report", data=DOCX, name="报告.docx")
@@ -125,9 +125,9 @@ def test_submit_needs_the_report_and_every_score(world):
 
 def test_submit_locks_return_reopens_a_new_version_and_keeps_the_old_one(world):
     advance_to(world, S.SELF_ASSESSMENT)
-    fill_and_submit(world, world.target, world.liaison, score="70")
+    fill_and_submit(world, world.target, world.liaison, score="7")
     with pytest.raises(ApplicationError, match="自评已提交"):  # locked
-        services.self_assessment_save(target=world.target, actor=world.liaison, items={"D1_01": (Decimal(99), "")})
+        services.self_assessment_save(target=world.target, actor=world.liaison, items={"D1_01": (Decimal(9), "")})
     with pytest.raises(ApplicationError, match="必须填写退回原因"):
         services.self_assessment_return(target=world.target, actor=world.evaluator, reason="  ")
 
@@ -136,8 +136,8 @@ def test_submit_locks_return_reopens_a_new_version_and_keeps_the_old_one(world):
     first, second = world.target.self_assessments.order_by("version")
     assert (first.status, first.return_reason) == (SelfAssessment.Status.RETURNED, "佐证材料不全")
     assert second.status == SelfAssessment.Status.DRAFT and second.report_id == first.report_id
-    assert second.items.get(indicator_code="D1_01").score == Decimal("70")  # carried over to edit
-    services.self_assessment_save(target=world.target, actor=world.liaison, items={"D1_01": (Decimal("88"), "补充")})
+    assert second.items.get(indicator_code="D1_01").score == Decimal("7")  # carried over to edit
+    services.self_assessment_save(target=world.target, actor=world.liaison, items={"D1_01": (Decimal("8.8"), "补充")})
     assert first.items.get(indicator_code="D1_01").score == Decimal("70")  # the earlier version is unchanged
     world.refresh()
     assert world.target.status == T.SELF_RETURNED

@@ -111,6 +111,6 @@ def test_the_units_evidence_files_are_shown_beside_their_indicator(sheet, target
     client = Client()
     client.force_login(evaluator)
     page = client.get(reverse("surveys:sheet", args=[sheet.pk, target.pk])).content.decode()
-    row = page.split('id="row-d1_02"')[1].split("</tr>")[0]
+    row = page.split('id="row-d1_02"')[1].split("<!-- /row -->")[0]
     assert "三定规定.pdf" in row and reverse("evaluations:upload_download", args=[upload.pk]) in row
-    assert "三定规定.pdf" not in page.split('id="row-d1_01"')[1].split("</tr>")[0]
+    assert "三定规定.pdf" not in page.split('id="row-d1_01"')[1].split("<!-- /row -->")[0]

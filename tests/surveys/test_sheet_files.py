@@ -67,7 +67,7 @@ def test_an_evaluators_file_is_stored_privately_audited_and_shown_beside_its_ind
     body = page.content.decode()
     row = body[body.index('id="row-d1_01"'):body.index('id="row-d1_02"')]
     assert "核查记录.pdf" in row and reverse("evaluations:upload_download", args=[upload.pk]) in row
-    assert "核查记录.pdf" not in body[body.index('id="row-d1_02"'):body.index("</table>")]
+    assert "核查记录.pdf" not in body[body.index('id="row-d1_02"'):body.index("<!-- /rows -->")]
 
 
 def test_a_pdf_name_with_png_bytes_is_refused_by_its_content(sheet, target, evaluator, settings):
@@ -180,8 +180,9 @@ def test_a_required_file_question_takes_files_on_the_sheet_and_must_have_one_bef
         sheet_signoff(form=sheet, target=target, actor=evaluator)
     client = client_for(evaluator)
     body = client.get(reverse("surveys:sheet", args=[sheet.pk, target.pk])).content.decode()
-    row = body[body.index(f'id="row-{question.code}"'):body.index("</tr>", body.index(f'id="row-{question.code}"'))]
-    assert f'form="up-{question.code}"' in row and f'name="{question.code}"' not in row  # a file, no score
+    row = body[body.index(f'id="row-{question.code}"'):body.index("<!-- /row -->", body.index(f'id="row-{question.code}"'))]
+    # a file, no score; the row's files open the page's one picker (data-code: where it goes)
+    assert f'data-code="{question.code}"' in row and "sa-picker-slot" in row and f'name="{question.code}"' not in row
     post_file(client, sheet, target, question=question.code, data=PNG, name="门牌.png")
     assert sheet_uploads(target).get().question_code == question.code
     assert sheet_signoff(form=sheet, target=target, actor=evaluator).scores  # now complete
