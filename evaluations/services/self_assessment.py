@@ -119,9 +119,12 @@ def self_assessment_submit(*, target: CampaignTarget, actor: User) -> SelfAssess
     assessment = _liaison_draft(target, actor)
     if assessment.report_id is None:
         raise ApplicationError(_("请先上传自评报告再提交"))
-    missing = assessment.items.filter(score__isnull=True).count()
+    missing = list(assessment.items.filter(score__isnull=True).values_list("indicator_code", flat=True))
     if missing:
-        raise ApplicationError(_("还有 %(n)d 项指标没有填写自评分，请填写完整后再提交") % {"n": missing})
+        names = campaign_indicators(target.campaign)
+        first = next((names[c].name for c in names if c in missing), missing[0])  # the first in the tree's order
+        raise ApplicationError(_("还有 %(n)d 项指标没有填写自评分（如“%(first)s”），请填写完整后再提交")
+                               % {"n": len(missing), "first": first})
     assessment.submitted_at, assessment.submitted_by = timezone.now(), actor
     _assessment_move(target=target, assessment=assessment, to_status=SelfAssessment.Status.SUBMITTED,
                      package_status=TStatus.SELF_SUBMITTED, event=events.T.SELF_SUBMITTED, actor=actor,

@@ -7,7 +7,7 @@
   chart.setOption({
     tooltip: { trigger: "axis" },
     legend: { type: "scroll", bottom: 0 },
-    grid: { left: 40, right: 16, top: 16, bottom: 56 },
+    grid: { left: 40, right: 16, top: 32, bottom: 56 },
     xAxis: { type: "category", data: data.days },
     yAxis: { type: "value", minInterval: 1, name: "份" },
     series: data.series.map(function (s) { return { name: s.name, type: "line", data: s.data, smooth: false }; })

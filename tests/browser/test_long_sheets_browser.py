@@ -19,6 +19,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "var" / "test-artifacts"))
 
 
+# the elements that stick out of the viewport (for the failure message)
+WIDEST = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376
+            && !e.closest('.scroll')).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)
+            .concat([...document.querySelectorAll('.scroll, main')].map(e => e.tagName + e.className + ' w=' + e.getBoundingClientRect().width + ' sw=' + e.scrollWidth))"""
+
+
 def fill(path: Path, out: Path, bad_row: int | None = None) -> Path:
     wb = openpyxl.load_workbook(path)
     for row in wb["自评表"].iter_rows(min_row=2):
@@ -88,4 +94,53 @@ def test_the_liaison_fills_the_self_assessment_from_excel(browser_page, chromium
     small.screenshot(path=str(SHOTS / "self-assessment-375.png"), full_page=False)
     small.locator("#ind-D2_01").scroll_into_view_if_needed()
     small.screenshot(path=str(SHOTS / "self-assessment-375-row.png"), full_page=False)
+    phone.close()
+
+
+def test_the_evaluation_sheet_and_the_form_page_at_desk_width_and_375_px(browser_page, chromium, live_server, tmp_path):
+    """The evaluator's sheet (rows to score marked, folded by dimension) and the form page (progress against the
+    target, copy link, poster) fit a phone without sideways scrolling; the poster is printed as PNG to look at."""
+    import subprocess
+
+    from surveys.models import Form
+    from surveys.services import form_create, form_sample_targets_set, satisfaction_form_issue, survey_response_submit
+
+    default_template_ensure()
+    world = make_world()
+    sheet = form_create(campaign=world.campaign, kind=Form.Kind.EVALUATION_SHEET, actor=world.evaluator)
+    satisfaction = satisfaction_form_issue(campaign=world.campaign, actor=world.evaluator)
+    link = satisfaction.links.get(target=world.target, window="")
+    answers = {q.code: q.choices[0][0] for q in satisfaction.questions.all() if q.choices and q.required}
+    for _n in range(9):
+        survey_response_submit(link=link, data=answers)
+    form_sample_targets_set(form=satisfaction, actor=world.evaluator, default=None, per_unit={world.target.pk: 20})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone = chromium.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 375, "height": 667},
+                                 is_mobile=True, has_touch=True, device_scale_factor=2)
+    small = phone.new_page()
+    for n, (page, width) in enumerate(((browser_page, "desk"), (small, "375"))):
+        login(page, world.evaluator)
+        page.goto(f"/surveys/forms/{sheet.pk}/units/{world.target.pk}/sheet/")
+        expect(page.locator("#missing-link")).to_contain_text(f"还有 {41 - n} 项未评分")
+        page.locator(f"#d1_0{n + 1}").fill("8")
+        page.get_by_role("button", name="保存（草稿）").click()
+        expect(page.locator("#missing-link")).to_contain_text(f"还有 {40 - n} 项未评分")
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+        page.screenshot(path=str(SHOTS / f"evaluation-sheet-{width}.png"), full_page=False)
+        page.goto(f"/surveys/forms/{satisfaction.pk}/")
+        row = page.locator(f"#target-{world.target.pk}")
+        expect(row.locator(".sample-progress")).to_contain_text("9/20")
+        expect(row.get_by_role("button", name="复制链接")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], page.evaluate(WIDEST)
+        page.locator("#units").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"form-page-{width}.png"), full_page=False)
+    with browser_page.expect_download() as download:
+        browser_page.locator(f"#target-{world.target.pk}").get_by_role("link", name="海报 PDF").click()
+    poster = tmp_path / "poster.pdf"
+    download.value.save_as(poster)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(poster), str(SHOTS / "poster")], check=True)
+    browser_page.goto(f"/surveys/forms/{satisfaction.pk}/over-time/")
+    expect(browser_page.locator("#over-time-table")).to_contain_text("9")
+    browser_page.wait_for_timeout(500)  # the chart's first frame
+    browser_page.screenshot(path=str(SHOTS / "over-time-desk.png"), full_page=False)
     phone.close()

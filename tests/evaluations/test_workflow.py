@@ -138,7 +138,7 @@ def test_submit_locks_return_reopens_a_new_version_and_keeps_the_old_one(world):
     assert second.status == SelfAssessment.Status.DRAFT and second.report_id == first.report_id
     assert second.items.get(indicator_code="D1_01").score == Decimal("7")  # carried over to edit
     services.self_assessment_save(target=world.target, actor=world.liaison, items={"D1_01": (Decimal("8.8"), "补充")})
-    assert first.items.get(indicator_code="D1_01").score == Decimal("70")  # the earlier version is unchanged
+    assert first.items.get(indicator_code="D1_01").score == Decimal("7")  # the earlier version is unchanged
     world.refresh()
     assert world.target.status == T.SELF_RETURNED
     returned = Notification.objects.get(user=world.liaison, kind=Notification.Kind.RETURNED)

@@ -20,7 +20,7 @@ from bianzhi.importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
 from bianzhi.models import Quota, Unit, UnitVersion, User
 from bianzhi.services import registry_apply
 from evaluations import services as workflow
-from evaluations.indicators import campaign_indicator_codes
+from evaluations.indicators import campaign_indicator_codes, campaign_indicators
 from evaluations.models import Campaign
 from evaluations.services import campaign_advance, campaign_create
 from scoring.demo import seed_results_application
@@ -351,6 +351,7 @@ class Command(BaseCommand):
         for _step in range(2):  # 制定方案 → 发布通知 → 部门自评
             campaign = campaign_advance(campaign=campaign, actor=evaluator)
         codes = campaign_indicator_codes(campaign)
+        indicators = campaign_indicators(campaign)
         by_code = {t.unit.code: t for t in campaign.targets.select_related("unit", "liaison", "team")}
         # accepted, submitted (awaiting review), returned; 市教育局 (the demo liaison) is left for the demo
         for code, end in [("M001", "accepted"), ("M002", "accepted"), ("M003", "submitted"), ("M005", "returned"),
@@ -358,8 +359,11 @@ class Command(BaseCommand):
             target = by_code[code]
             liaison = target.liaison
             workflow.target_notice_seen(target=target, actor=liaison)
+            # on each indicator's scale (the tree's full marks, one decimal; the negative one: no incident)
             workflow.self_assessment_save(target=target, actor=liaison, items={
-                c: (Decimal(80 + (i * 7) % 19), "已按要求落实。") for i, c in enumerate(codes)})
+                c: (Decimal(0) if indicators[c].negative else
+                    (indicators[c].full_marks * Decimal(80 + (i * 7) % 19) / 100).quantize(Decimal("0.1")),
+                    "已按要求落实。") for i, c in enumerate(codes)})
             workflow.upload_add(target=target, actor=liaison, purpose="self_report", data=DEMO_PDF,
                                 name=f"{target.unit.short_name}自评报告.pdf")
             workflow.self_assessment_submit(target=target, actor=liaison)
