@@ -280,6 +280,13 @@ def question_fields(q: Mapping) -> dict:
     return fields
 
 
+def _plain(value) -> str | None:
+    """10.00 → "10" (a stored Decimal and a typed one compare equal)."""
+    if value is None:
+        return None
+    return format(Decimal(str(value)).normalize(), "f")
+
+
 def question_definition(question) -> dict:
     """A saved question (a model instance or anything with its fields) as a definition's question."""
     points = question.points or {}
@@ -293,7 +300,7 @@ def question_definition(question) -> dict:
         "options": [{"code": v, "label": label, "points": points.get(v), "other": v in other}
                     for v, label in question.choices],
         "rows": list(question.rows or []),
-        "min": None if low is None else str(low), "max": None if high is None else str(high),
+        "min": _plain(low), "max": _plain(high),
         "decimals": question.decimals,
         "show_if": [dict(c) for c in question.conditions],
     }

@@ -29,6 +29,7 @@ def _editor_context(form, definition: dict, errors: list[str]) -> dict:
     dimensions = campaign_tree_dimensions(form.campaign)
     return {
         "form": form, "editable": form.is_editable(), "errors": errors,
+        "definition_json": json.dumps(definition, ensure_ascii=False),
         "editor_data": {
             "definition": definition,
             "types": [[t, TYPE_LABELS[t]] for t in KIND_TYPES[form.kind]],

@@ -57,6 +57,8 @@ def form_definition_save(*, form: Form, definition: dict, actor: User, how: str 
     form = _form_editable(form)
     clean = definition_check(form=form, definition=definition)
     existing = {q.code: q for q in form.questions.all()}
+    if _unchanged(form, existing, clean, definition):  # saved as shown: nothing to write or record
+        return form
     wanted = {q["code"] for q in clean["questions"]}
     removed = [q for code, q in existing.items() if code not in wanted]
     try:
@@ -96,6 +98,14 @@ def form_definition_save(*, form: Form, definition: dict, actor: User, how: str 
     events.event_form_edited(form=form, actor=actor, added=added, changed=changed, removed=len(removed),
                              how=how or _("在编辑器中"))
     return form
+
+
+def _unchanged(form: Form, existing: dict[str, Question], clean: dict, definition: dict) -> bool:
+    saved = [question_definition(q) for q in existing.values()]
+    wanted = [question_definition(Question(form=form, position=n, **question_fields(q)))
+              for n, q in enumerate(clean["questions"], start=1)]
+    return (saved == wanted and (not clean["title"] or clean["title"] == form.title)
+            and ("intro" not in definition or clean["intro"] == form.intro))
 
 
 @transaction.atomic

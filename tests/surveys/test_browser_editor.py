@@ -102,6 +102,9 @@ def test_build_preview_open_fill_on_a_phone_and_read_the_charts(browser_page, ph
     shot(page.locator("#preview-frame"), "preview-375")
     page.get_by_role("button", name="保存题目").click()
     expect(page.get_by_text("题目已保存")).to_be_visible()
+    page.get_by_role("button", name="保存题目").click()  # saved again unchanged: nothing written, nothing recorded
+    expect(page.get_by_text("题目已保存")).to_be_visible()
+    assert form.campaign.events.filter(type="form_edited").count() == 1
     form.refresh_from_db()
     assert [q.type for q in form.questions.all()] == ["single_choice", "single_choice", "matrix", "long_text"]
     assert form.questions.get(code="q3").show_if == [{"question": "q1", "values": ["o1"]}]

@@ -124,6 +124,16 @@ def test_the_editor_replaces_the_questions_and_records_one_event(form, evaluator
     assert form_definition(form=form)["questions"][0]["options"][2]["other"] is True
 
 
+def test_saving_the_editor_unchanged_writes_and_records_nothing(form, evaluator):
+    form_definition_save(form=form, definition=built(), actor=evaluator)
+    form = Form.objects.get(pk=form.pk)
+    before = (form.updated_at, list(form.questions.values_list("pk", "position")))
+    form_definition_save(form=form, definition=form_definition(form=form), actor=evaluator)
+    form.refresh_from_db()
+    assert (form.updated_at, list(form.questions.values_list("pk", "position"))) == before
+    assert form.campaign.events.filter(type=CampaignEvent.Type.FORM_EDITED).count() == 1
+
+
 def test_editing_stops_when_the_form_opens(form, evaluator):
     form.opens_at = timezone.now() - timedelta(minutes=1)
     form.save()
