@@ -29,6 +29,14 @@ def shot(page_or_locator, name: str) -> None:
     page_or_locator.screenshot(path=str(SHOTS / f"editor-{name}.png"), **kwargs)
 
 
+def login(page, user) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
+
+
 def test_build_preview_open_fill_on_a_phone_and_read_the_charts(browser_page, phone_page):
     evaluator = UserFactory(role=User.Role.EVALUATOR, first_name="王评估")
     target = CampaignTargetFactory(unit__name="临川市问卷局")
@@ -189,3 +197,28 @@ def test_build_preview_open_fill_on_a_phone_and_read_the_charts(browser_page, ph
     header = [c.value for c in answers["答卷"][1]]
     assert "3. 请评价该单位以下方面：：职能配置" in header and "1. 您的身份是：" in header
     assert not set(header) & {"q1", "q2", "respondent", "respondent_label"}
+
+
+def test_reorder_by_drag_and_the_office_pages_fit_a_phone(browser_page, phone_page):
+    evaluator = UserFactory(role=User.Role.EVALUATOR, first_name="李评估")
+    target = CampaignTargetFactory(unit__name="临川市拖动局")
+    form = form_create(campaign=target.campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator,
+                       opens_at=timezone.now() + timedelta(days=1))
+    page = browser_page
+    login(page, evaluator)
+    page.goto(f"/surveys/forms/{form.pk}/editor/")
+    page.locator("#card-quota_fit .drag-handle").drag_to(page.locator("#card-respondent"))
+    expect(page.locator(".q-card").first).to_have_id("card-quota_fit")
+    page.get_by_role("button", name="保存题目").click()
+    expect(page.get_by_text("题目已保存")).to_be_visible()
+    assert list(form.questions.order_by("position").values_list("code", flat=True))[:2] == ["quota_fit", "respondent"]
+
+    phone = phone_page
+    login(phone, evaluator)
+    for name, url in (("editor", f"/surveys/forms/{form.pk}/editor/"), ("analysis", f"/surveys/forms/{form.pk}/analysis/")):
+        phone.goto(url)
+        if name == "editor":
+            phone.locator("#card-problems .q-toggle").tap()  # an open card: options as rows, show-if
+            expect(phone.locator("#card-problems .options-editor").first).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375, name
+        shot(phone, f"{name}-375")
