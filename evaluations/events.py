@@ -332,24 +332,55 @@ def event_question_added(*, form, actor: User, code: str, type: str, text: str) 
                    text=text, **_form(form))
 
 
-def event_question_changed(*, form, actor: User, code: str, before: dict, after: dict) -> CampaignEvent:
+def event_question_changed(*, form, actor: User, code: str, before: dict, after: dict, text: str = "") -> CampaignEvent:
     return _record(campaign=form.campaign, type=T.QUESTION_CHANGED, actor=actor, question=code, before=before,
-                   after=after, **_form(form))
+                   after=after, question_text=text, **_form(form))
 
 
 def event_question_removed(*, form, actor: User, code: str, text: str) -> CampaignEvent:
     return _record(campaign=form.campaign, type=T.QUESTION_REMOVED, actor=actor, question=code, text=text, **_form(form))
 
 
+# What a question's changed fields are called (the audit page names them, never the field's code).
+QUESTION_FIELD_LABELS = {"text": gettext_lazy("题目"), "required": gettext_lazy("是否必答"), "choices": gettext_lazy("选项")}
+
+
 @describes(T.QUESTION_ADDED, T.QUESTION_CHANGED, T.QUESTION_REMOVED)
 def _question(e: CampaignEvent) -> str:
-    values = {"who": e.who, "form": _form_name(e), "q": e.data.get("question", ""), "text": e.data.get("text", "")}
+    # the question's wording, never its code (q3, duties): an official reads this page
+    text = e.data.get("text") or e.data.get("question_text", "")
+    values = {"who": e.who, "form": _form_name(e), "text": text}
     if e.type == T.QUESTION_ADDED:
-        return _("%(who)s 在表册“%(form)s”中添加了题目 %(q)s“%(text)s”") % values
+        return _("%(who)s 在表册“%(form)s”中添加了题目“%(text)s”") % values
     if e.type == T.QUESTION_REMOVED:
-        return _("%(who)s 从表册“%(form)s”中删除了题目 %(q)s“%(text)s”") % values
-    values["what"] = "、".join(e.data.get("after", {}))
-    return _("%(who)s 修改了表册“%(form)s”的题目 %(q)s（%(what)s）") % values
+        return _("%(who)s 从表册“%(form)s”中删除了题目“%(text)s”") % values
+    values["what"] = "、".join(str(QUESTION_FIELD_LABELS.get(f, f)) for f in e.data.get("after", {}))
+    if not text:
+        return _("%(who)s 修改了表册“%(form)s”的一道题目（%(what)s）") % values
+    return _("%(who)s 修改了表册“%(form)s”的题目“%(text)s”（%(what)s）") % values
+
+
+def event_form_edited(*, form, actor: User, added: int, changed: int, removed: int, how: str) -> CampaignEvent:
+    """The form's questions saved at once (the editor, an xlsx import, a template): how many of each."""
+    return _record(campaign=form.campaign, type=T.FORM_EDITED, actor=actor, added=added, changed=changed,
+                   removed=removed, how=how, **_form(form))
+
+
+@describes(T.FORM_EDITED)
+def _form_edited(e: CampaignEvent) -> str:
+    return _("%(who)s %(how)s修改了表册“%(form)s”的题目：新增 %(a)s 道，修改 %(c)s 道，删除 %(r)s 道") % {
+        "who": e.who, "how": e.data.get("how", ""), "form": _form_name(e), "a": e.data.get("added", 0),
+        "c": e.data.get("changed", 0), "r": e.data.get("removed", 0)}
+
+
+def event_form_template_saved(*, form, actor: User, name: str) -> CampaignEvent:
+    return _record(campaign=form.campaign, type=T.FORM_TEMPLATE_SAVED, actor=actor, name=name, **_form(form))
+
+
+@describes(T.FORM_TEMPLATE_SAVED)
+def _form_template_saved(e: CampaignEvent) -> str:
+    return _("%(who)s 将表册“%(form)s”的题目保存为模板“%(name)s”") % {
+        "who": e.who, "form": _form_name(e), "name": e.data.get("name", "")}
 
 
 SHEET_SETTING_LABELS = {"combine": gettext_lazy("合成方式"), "spread_limit": gettext_lazy("分差提示阈值"), "lead": gettext_lazy("评估组长")}
@@ -500,24 +531,38 @@ def event_indicator_removed(*, campaign: Campaign | None, actor: User, code: str
     return _tree_event(campaign, T.INDICATOR_REMOVED, actor, code=code, name=name)
 
 
+# What an indicator's changed fields are called on the audit page (never the field's own name).
+INDICATOR_FIELD_LABELS = {
+    "name": gettext_lazy("名称"), "guideline": gettext_lazy("评分标准"), "kind": gettext_lazy("指标类型"),
+    "source": gettext_lazy("数据来源"), "direction": gettext_lazy("方向"), "full_marks": gettext_lazy("满分"),
+    "rule": gettext_lazy("计分规则"), "params": gettext_lazy("规则参数"), "dimension": gettext_lazy("所属维度"),
+    "exempt_reason": gettext_lazy("不计入覆盖率的理由"), "position": gettext_lazy("序号"),
+}
+
+
 @describes(T.DIMENSION_ADDED, T.DIMENSION_RENAMED, T.DIMENSION_REMOVED, T.INDICATOR_ADDED, T.INDICATOR_CHANGED,
            T.INDICATOR_REMOVED)
 def _tree_edit(e: CampaignEvent) -> str:
+    # names, not codes (D3, D3_01): an official reads the audit trail
     d = e.data
-    values = {"who": e.who, "code": d.get("code", ""), "name": d.get("name", ""), "before": _plain(d.get("before")),
-              "after": _plain(d.get("after")), "dimension": d.get("dimension", ""), "n": len(d.get("indicators", []))}
+    # a rename keeps the names themselves in before/after; an indicator's change, dicts of its fields
+    before, after = (v if isinstance(v, dict) else {} for v in (d.get("before"), d.get("after")))
+    name = d.get("name") or after.get("name") or before.get("name") or d.get("code", "")
+    values = {"who": e.who, "name": name, "before": _plain(d.get("before")), "after": _plain(d.get("after")),
+              "n": len(d.get("indicators", []))}
     if e.type == T.DIMENSION_ADDED:
-        return _("%(who)s 添加了维度 %(code)s“%(name)s”") % values
+        return _("%(who)s 添加了维度“%(name)s”") % values
     if e.type == T.DIMENSION_RENAMED:
-        return _("%(who)s 将维度 %(code)s 由“%(before)s”改名为“%(after)s”") % values
+        return _("%(who)s 将维度由“%(before)s”改名为“%(after)s”") % values
     if e.type == T.DIMENSION_REMOVED:
-        return _("%(who)s 删除了维度 %(code)s“%(name)s”及其 %(n)d 项指标") % values
+        return _("%(who)s 删除了维度“%(name)s”及其 %(n)d 项指标") % values
     if e.type == T.INDICATOR_ADDED:
-        return _("%(who)s 在维度 %(dimension)s 下添加了指标 %(code)s“%(name)s”") % values
+        return _("%(who)s 添加了指标“%(name)s”") % values
     if e.type == T.INDICATOR_REMOVED:
-        return _("%(who)s 删除了指标 %(code)s“%(name)s”") % values
-    changes = {k: {"from": (d.get("before") or {}).get(k), "to": v} for k, v in (d.get("after") or {}).items()}
-    return _("%(who)s 修改了指标 %(code)s：%(what)s") % {"who": e.who, "code": d.get("code", ""), "what": _fields(changes)}
+        return _("%(who)s 删除了指标“%(name)s”") % values
+    changes = {k: {"from": before.get(k), "to": v} for k, v in after.items()}
+    return _("%(who)s 修改了指标“%(name)s”：%(what)s") % {"who": e.who, "name": name,
+                                                       "what": _fields(changes, INDICATOR_FIELD_LABELS)}
 
 
 def event_expert_invited(*, campaign: Campaign | None, actor: User, expert_id: int, name: str):

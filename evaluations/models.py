@@ -244,6 +244,8 @@ class CampaignEvent(models.Model):
         QUESTION_ADDED = "question_added", _("添加题目")
         QUESTION_CHANGED = "question_changed", _("修改题目")
         QUESTION_REMOVED = "question_removed", _("删除题目")
+        FORM_EDITED = "form_edited", _("编辑表册题目")
+        FORM_TEMPLATE_SAVED = "form_template_saved", _("保存表册模板")
         SHEET_SETTINGS_CHANGED = "sheet_settings_changed", _("修改评估表设置")
         LINKS_ISSUED = "links_issued", _("发放公开链接")
         SAMPLE_TARGETS_SET = "sample_targets_set", _("设置目标样本量")

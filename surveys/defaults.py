@@ -137,3 +137,35 @@ def form_template(kind: str, dimensions) -> dict:
         "staff_assessment": lambda: staff_assessment_form(dimensions),
         "evaluation_sheet": lambda: evaluation_sheet_form(dimensions),
     }[kind]()
+
+
+def _bank_choice(text: str, scale, points, **tags) -> dict:
+    return {"type": "single_choice", "text": text, "required": True, "indicator": tags.get("indicator", ""),
+            "dimension": tags.get("dimension", ""), "counts_for_satisfaction": scale is SATISFACTION_SCALE,
+            "options": [{"code": v, "label": label, "points": points[v], "other": False} for v, label in scale],
+            "rows": [], "min": None, "max": None, "decimals": 0, "show_if": []}
+
+
+def question_bank(dimensions) -> list[dict]:
+    """The question bank (题库) of the campaign's tree: per dimension a satisfaction question and one
+    five-level question per indicator, and a matrix rating every dimension. Each entry is a question in
+    the definition's shape (surveys.definition), ready to be added to a form; codes come when it is added."""
+    groups = [{
+        "title": "常用题目",
+        "questions": [{
+            "type": "matrix", "text": "请对本单位以下各方面的情况作出评价：", "required": True, "indicator": "",
+            "dimension": "", "counts_for_satisfaction": True,
+            "options": [{"code": v, "label": label, "points": SATISFACTION_POINTS[v], "other": False}
+                        for v, label in SATISFACTION_SCALE],
+            "rows": [{"code": f"r{n}", "label": d.name, "dimension": d.code, "indicator": ""}
+                     for n, d in enumerate(dimensions, start=1)],
+            "min": None, "max": None, "decimals": 0, "show_if": [],
+        }],
+    }]
+    for d in dimensions:
+        questions = [_bank_choice(f"您对该单位“{d.name}”情况是否满意？", SATISFACTION_SCALE, SATISFACTION_POINTS,
+                                  dimension=d.code)]
+        questions += [_bank_choice(f"该单位“{i.name}”方面的情况如何？", FIVE_LEVEL_SCALE, FIVE_LEVEL_POINTS,
+                                   indicator=i.code, dimension=d.code) for i in d.indicators]
+        groups.append({"title": d.name, "questions": questions})
+    return groups

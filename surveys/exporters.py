@@ -1,5 +1,5 @@
-"""Writing a form's answers as rows: stable columns, codes and labels both, multiple choice one column per
-option. Plain functions over plain values (no ORM), so the column layout is easy to test and to reuse."""
+"""Writing a form's answers as rows: stable columns with Chinese headers (labels, never codes), multiple
+choice one column per option, a matrix one per row; the codes are listed in a codebook sheet only. Plain functions over plain values (no ORM), so the column layout is easy to test and to reuse."""
 
 import io
 from collections.abc import Iterable, Iterator, Sequence
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bianzhi import spreadsheets
 
+from .definition import TYPE_LABELS
 from .rules import plain, split_multiple
 
 
@@ -16,39 +17,66 @@ class QuestionColumns:
     text: str
     type: str
     choices: tuple[tuple[str, str], ...]
+    number: int = 0
+    rows: tuple[tuple[str, str], ...] = ()  # a matrix's (row code, row label)
+    other: bool = False  # has an "other, please specify" option: its text gets a column
+
+    @property
+    def title(self) -> str:
+        short = self.text if len(self.text) <= 30 else self.text[:29] + "…"
+        return f"{self.number}. {short}" if self.number else short
+
+    def columns(self) -> list[tuple[str, str]]:
+        """(Chinese header, what its codes are) for each column: headers name questions, options and rows by
+        their wording; the codes go to the codebook sheet only."""
+        labels = "；".join(f"{v}={label}" for v, label in self.choices)
+        if self.type == "multiple_choice":
+            out = [(f"{self.title}：{label}", f"{self.code} 选择了 {v}（1 = 选择，0 = 未选）") for v, label in self.choices]
+        elif self.type == "matrix":
+            out = [(f"{self.title}：{label}", f"{self.code}.{r}；{labels}") for r, label in self.rows]
+        else:
+            out = [(self.title, f"{self.code}" + (f"；{labels}" if labels else ""))]
+        if self.other:
+            out.append((f"{self.title}（注明）", f"{self.code} 的“其他，请注明”文字"))
+        return out
 
     def headers(self) -> list[str]:
-        if self.type == "single_choice":
-            return [self.code, f"{self.code}_label"]
-        if self.type == "multiple_choice":
-            return [f"{self.code}:{value}" for value, _label in self.choices]
-        return [self.code]
+        return [header for header, _codes in self.columns()]
 
-    def cells(self, answer) -> list:
-        """`answer` is a str (choice or text), a list (multiple choice), a Decimal (score) or None."""
+    def cells(self, answer, other: str = "") -> list:
+        """`answer` is a str (choice or text), a list (multiple choice), a dict (matrix), a Decimal or None.
+        Choices are written as their labels."""
+        labels = dict(self.choices)
         if self.type == "single_choice":
-            return [answer or "", dict(self.choices).get(answer, "") if answer else ""]
-        if self.type == "multiple_choice":
-            return split_multiple(answer or [], [value for value, _label in self.choices])
-        if self.type == "score":
-            return [plain(answer) if answer is not None else ""]
-        return [answer or ""]
+            out = [labels.get(answer, answer) if answer else ""]
+        elif self.type == "multiple_choice":
+            out = split_multiple(answer or [], [value for value, _label in self.choices])
+        elif self.type == "matrix":
+            out = [labels.get((answer or {}).get(r), "") for r, _label in self.rows]
+        elif self.type in ("score", "number"):
+            out = [plain(answer) if answer is not None else ""]
+        else:
+            out = [answer or ""]
+        if self.other:
+            out.append(other)
+        return out
 
 
 def header_rows(prefix: Sequence[str], questions: Sequence[QuestionColumns]) -> list[str]:
     return [*prefix, *(h for q in questions for h in q.headers())]
 
 
-def data_row(prefix: Sequence, questions: Sequence[QuestionColumns], answers: dict) -> list:
-    return [*prefix, *(cell for q in questions for cell in q.cells(answers.get(q.code)))]
+def data_row(prefix: Sequence, questions: Sequence[QuestionColumns], answers: dict, others: dict | None = None) -> list:
+    others = others or {}
+    return [*prefix, *(cell for q in questions for cell in q.cells(answers.get(q.code), others.get(q.code, "")))]
 
 
 def codebook(questions: Sequence[QuestionColumns]) -> Iterator[list[str]]:
-    """题目说明: every column, its question and, for choices, each code's label."""
-    yield ["列", "题目", "题型", "编码与名称"]
+    """编码说明: every column, its question, and the codes behind it (the only place codes appear)."""
+    yield ["列", "题目", "题型", "编码"]
     for q in questions:
-        for header in q.headers():
-            yield [header, q.text, q.type, "；".join(f"{v}={label}" for v, label in q.choices)]
+        for header, codes in q.columns():
+            yield [header, q.text, TYPE_LABELS.get(q.type, q.type), codes]
 
 
 @spreadsheets.exporter

@@ -124,6 +124,9 @@ class Question(models.Model):
         SHORT_TEXT = "short_text", _("短文本")
         LONG_TEXT = "long_text", _("长文本")
         FILE = "file", _("附件")
+        MATRIX = "matrix", _("矩阵量表")
+        NUMBER = "number", _("数字")
+        DATE = "date", _("日期")
 
     CHOICE_TYPES = frozenset({Type.SINGLE_CHOICE, Type.MULTIPLE_CHOICE})
     TEXT_TYPES = frozenset({Type.SHORT_TEXT, Type.LONG_TEXT})
@@ -149,6 +152,16 @@ class Question(models.Model):
     # Simple show-if: asked only when an earlier question's answer is one of these values.
     show_if_code = models.SlugField(_("显示条件题目"), max_length=32, blank=True)
     show_if_values = models.JSONField(_("显示条件选项"), default=list, blank=True)
+    # Show-if on one or more earlier answers (all must hold): [{"question": code, "values": [codes]}, ...].
+    show_if = models.JSONField(_("显示条件"), default=list, blank=True)
+    # A matrix: its rows, each rated on the question's one scale (`choices`) and tagged to the tree:
+    # [{"code": "r1", "label": "职能配置", "dimension": "D1", "indicator": ""}, ...].
+    rows = models.JSONField(_("矩阵行"), default=list, blank=True)
+    # Options that ask "please specify" (其他，请注明): the text is kept with the answer.
+    other_choices = models.JSONField(_("可填写说明的选项"), default=list, blank=True)
+    # A multiple choice: how many options at least / at most.
+    min_selected = models.PositiveSmallIntegerField(_("最少选择项数"), null=True, blank=True)
+    max_selected = models.PositiveSmallIntegerField(_("最多选择项数"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("题目")
@@ -182,6 +195,32 @@ class Question(models.Model):
     @property
     def is_short_text(self) -> bool:
         return self.type == self.Type.SHORT_TEXT
+
+    @property
+    def is_matrix(self) -> bool:
+        return self.type == self.Type.MATRIX
+
+    @property
+    def is_number(self) -> bool:
+        return self.type == self.Type.NUMBER
+
+    @property
+    def is_date(self) -> bool:
+        return self.type == self.Type.DATE
+
+    @property
+    def conditions(self) -> list[dict]:
+        """Every show-if condition: the older single one (show_if_code) and the list (show_if)."""
+        old = [{"question": self.show_if_code, "values": list(self.show_if_values)}] if self.show_if_code else []
+        return old + [c for c in self.show_if if c.get("question")]
+
+    @property
+    def row_dimensions(self) -> dict[str, str]:
+        return {row["code"]: row.get("dimension", "") for row in self.rows}
+
+    @property
+    def row_labels(self) -> dict[str, str]:
+        return {row["code"]: row["label"] for row in self.rows}
 
     def __str__(self) -> str:
         return f"{self.position}. {self.text}"
@@ -341,8 +380,10 @@ class Answer(models.Model):
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choice = models.CharField(_("选项"), max_length=32, blank=True)
+    # A multiple choice's options; a matrix's {row code: option code}.
     choices = models.JSONField(_("多选选项"), default=list, blank=True)
     number = models.DecimalField(_("分数"), max_digits=8, decimal_places=2, null=True, blank=True)
+    # Text, a date (YYYY-MM-DD), or what was written beside an "other, please specify" option.
     text = models.TextField(_("文字"), blank=True)
 
     @property
@@ -353,9 +394,31 @@ class Answer(models.Model):
             return self.choice
         if kind == Question.Type.MULTIPLE_CHOICE:
             return self.choices
-        if kind == Question.Type.SCORE:
+        if kind in (Question.Type.SCORE, Question.Type.NUMBER):
             return self.number
+        if kind == Question.Type.MATRIX:
+            return self.choices or {}
         return self.text
+
+    @property
+    def display(self) -> str:
+        """The answer as an official reads it: option and row labels, never their codes."""
+        from .rules import plain
+
+        q = self.question
+        labels = q.choice_labels
+        if q.type == Question.Type.SINGLE_CHOICE:
+            shown = labels.get(self.choice, self.choice)
+        elif q.type == Question.Type.MULTIPLE_CHOICE:
+            shown = "、".join(labels.get(v, v) for v in self.choices or [])
+        elif q.type == Question.Type.MATRIX:
+            rows = q.row_labels
+            shown = "；".join(f"{rows.get(r, r)}：{labels.get(v, v)}" for r, v in (self.choices or {}).items())
+        elif q.type in (Question.Type.SCORE, Question.Type.NUMBER):
+            return plain(self.number)
+        else:
+            return self.text
+        return f"{shown}（{self.text}）" if self.text else shown
 
     class Meta:
         verbose_name = _("答案")
@@ -453,6 +516,27 @@ class SheetSignoff(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["form", "target"], name="%(app_label)s_%(class)s_form_target"),
         ]
+
+
+class FormTemplate(TimeStampedModel):
+    """A form's questions saved under a name, to start next year's form from (not tied to a campaign)."""
+
+    name = models.CharField(_("模板名称"), max_length=200)
+    kind = models.CharField(_("表册类型"), max_length=32, choices=Form.Kind.choices)
+    # The definition as surveys.definition reads it: {"title", "intro", "questions": [...]}.
+    definition = models.JSONField(_("题目定义"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("保存人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("表册模板")
+        verbose_name_plural = _("表册模板")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="%(app_label)s_%(class)s_kind_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def export_upload_to(export: "Export", filename: str) -> str:

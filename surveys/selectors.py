@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -19,12 +19,14 @@ from evaluations.sheet_workbook import EVALUATION_SHEET, WorkbookRow, indicator_
 
 from . import rules
 from .defaults import SATISFIED_VALUES
+from .definition import question_definition
 from .models import (
     Answer,
     Ballot,
     BallotBox,
     Export,
     Form,
+    FormTemplate,
     Question,
     SheetEntry,
     SheetSignoff,
@@ -66,6 +68,17 @@ def form_questions(*, form: Form) -> list[Question]:
             _QUESTIONS.clear()
         _QUESTIONS[key] = list(form.questions.all())
     return _QUESTIONS[key]
+
+
+def form_definition(*, form: Form) -> dict:
+    """The form's questions in the editor's shape (surveys.definition)."""
+    return {"title": form.title, "intro": form.intro,
+            "questions": [question_definition(q) for q in form.questions.all()]}
+
+
+def form_templates(*, kind: str) -> QuerySet[FormTemplate]:
+    """Saved templates of a kind of form (any year's): the office reuses them."""
+    return FormTemplate.objects.filter(kind=kind).select_related("created_by").order_by("-updated_at")
 
 
 def satisfaction_form_get(*, campaign: Campaign) -> Form | None:
@@ -140,7 +153,7 @@ def responses_for_review(*, form: Form, target: CampaignTarget) -> QuerySet[Surv
     """A public form's answer sheets of one unit, flagged ones first, for an evaluator to check and void."""
     return (
         SurveyResponse.objects.filter(form=form, target=target)
-        .prefetch_related("answers__question")
+        .prefetch_related(Prefetch("answers", Answer.objects.select_related("question").order_by("question__position")))
         .order_by("-too_fast", "-straight_lined", "-busy_network", "-unchecked", "submitted_on", "id")
     )
 
@@ -273,6 +286,16 @@ def form_statistics(*, form: Form, targets: QuerySet[CampaignTarget] | None = No
             if question.counts_for_satisfaction:
                 stats.dimensions[question.dimension].add(choice, n)
                 stats.total.add(choice, n)
+    for target_id, question_id, key, n in _matrix_rows(form, [q.pk for q in questions if q.is_matrix and q.counts_for_satisfaction],
+                                                       target_ids if subset else None):
+        unit, question = units.get(target_id), by_id[question_id]
+        if unit is None or unit.hidden:
+            continue
+        row, _sep, value = key.partition(":")
+        dimension = question.row_dimensions.get(row, "")
+        for stats in (unit, total):  # each row of a satisfaction matrix counts for its own dimension
+            stats.dimensions[dimension].add(value, n)
+            stats.total.add(value, n)
     for target_id, question_id, mean in mean_rows:
         if target_id in units and not units[target_id].hidden:
             units[target_id].means[question_id] = float(mean)
@@ -281,6 +304,25 @@ def form_statistics(*, form: Form, targets: QuerySet[CampaignTarget] | None = No
         if unit.hidden:
             unit.questions, unit.dimensions, unit.total = defaultdict(Tally), defaultdict(Tally), Tally()
     return FormStats(form=form, questions=questions, units=units, total=total, min_responses=threshold)
+
+
+def _matrix_rows(form: Form, question_ids: list[int], target_ids: list[int] | None):
+    """(target id, question id, "<row>:<option>", count) of matrix questions: the staff assessment's released
+    tallies, or a public form's valid answer sheets. No query when there is no such question."""
+    if not question_ids:
+        return []
+    scope = {} if target_ids is None else {"target_id__in": target_ids}
+    if form.kind == Form.Kind.STAFF_ASSESSMENT:
+        return list(StaffTally.objects.filter(question_id__in=question_ids, count__gt=0, **scope)
+                    .values_list("target_id", "question_id", "choice", "count"))
+    scope = {} if target_ids is None else {"response__target_id__in": target_ids}
+    counts: dict[tuple[int, int, str], int] = defaultdict(int)
+    for target_id, question_id, choices in Answer.objects.filter(
+            question_id__in=question_ids, response__is_voided=False, **scope).values_list(
+            "response__target_id", "question_id", "choices"):
+        for row, value in (choices or {}).items():
+            counts[(target_id, question_id, f"{row}:{value}")] += 1
+    return [(*key, n) for key, n in counts.items()]
 
 
 def comments_for_target(*, form: Form, target: CampaignTarget, user: User) -> list[tuple[str, str]]:
@@ -465,7 +507,7 @@ def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float
     (anonymity): its indicators are missing, not zero. Two queries.
     """
     questions = list(Question.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT,
-                                             type=Question.Type.SINGLE_CHOICE))
+                                             type__in=[Question.Type.SINGLE_CHOICE, Question.Type.MATRIX]))
     if not questions:
         return {}
     by_id = {q.pk: q for q in questions}
@@ -483,7 +525,16 @@ def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float
         by_dimension: dict[str, list] = defaultdict(list)
         for question_id, tally in by_question.items():
             q = by_id[question_id]
-            if q.dimension:
+            if q.is_matrix:  # tallied per "<row>:<option>": each row counts for its own dimension
+                dimensions = {row["code"]: row.get("dimension") for row in q.rows}
+                per_row: dict[str, dict[str, int]] = defaultdict(dict)
+                for key, n in tally.items():
+                    row, _sep, value = key.partition(":")
+                    per_row[row][value] = n
+                for row, row_tally in per_row.items():
+                    if dimensions.get(row):
+                        by_dimension[dimensions[row]].append((row_tally, q.points or {}))
+            elif q.dimension:
                 by_dimension[q.dimension].append((tally, q.points or {}))
         out[target_id] = {}
         for dimension, tallies in by_dimension.items():
@@ -493,17 +544,41 @@ def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float
     return out
 
 
+def _matrix_row_counts(*, campaign: Campaign, kinds: tuple[str, ...]) -> tuple[list[Question], dict]:
+    """The forms' matrix questions and {target id: {(question id, row code): {choice: count}}}. Two queries."""
+    questions = list(Question.objects.filter(form__campaign=campaign, form__kind__in=kinds,
+                                             type=Question.Type.MATRIX).select_related("form"))
+    counts: dict[int, dict[tuple[int, str], dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    if not questions:
+        return questions, counts
+    rows = Answer.objects.filter(question_id__in=[q.pk for q in questions], response__is_voided=False).values_list(
+        "response__target_id", "question_id", "choices")
+    for target_id, question_id, choices in rows.iterator(chunk_size=5000):
+        for row, value in (choices or {}).items():
+            tally = counts[target_id][(question_id, row)]
+            tally[value] = tally.get(value, 0) + 1
+    return questions, counts
+
+
 def form_indicator_points(campaign: Campaign, kinds: tuple[str, ...]) -> dict[str, dict[int, dict[str, tuple[float, int]]]]:
     """The public forms (调查问卷, 服务对象满意度测评表), in one aggregate: {form kind: {target id: {indicator:
-    (mean points of the answers to the questions tagged with it, n answers)}}}."""
+    (mean points of the answers to the questions tagged with it, n answers)}}}. A matrix's rows each count
+    for the indicator they are tagged with, on the matrix's one scale."""
     questions, counts = _choice_counts(campaign=campaign, kind=kinds)
+    matrices, row_counts = _matrix_row_counts(campaign=campaign, kinds=kinds)
     tagged = [q for q in questions if q.indicator]
+    tagged_rows = [(q, row) for q in matrices for row in q.rows if row.get("indicator")]
     out: dict[str, dict[int, dict[str, tuple[float, int]]]] = {kind: {} for kind in kinds}
-    for target_id, by_question in counts.items():
+    for target_id in set(counts) | set(row_counts):
+        by_question = counts.get(target_id, {})
+        by_row = row_counts.get(target_id, {})
         pooled: dict[tuple[str, str], list] = defaultdict(list)
         for q in tagged:
             if q.pk in by_question:
                 pooled[(q.form.kind, q.indicator)].append((by_question[q.pk], q.points or {}))
+        for q, row in tagged_rows:
+            if (q.pk, row["code"]) in by_row:
+                pooled[(q.form.kind, row["indicator"])].append((by_row[(q.pk, row["code"])], q.points or {}))
         for (kind, indicator), tallies in pooled.items():
             mean, n = _pool(tallies)
             if mean is not None:

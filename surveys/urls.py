@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reach, views_sheets
+from . import analysis_views, editor_views, views, views_reach, views_sheets
 
 app_name = "surveys"
 urlpatterns = [
@@ -17,6 +17,14 @@ urlpatterns = [
     path("surveys/forms/<int:pk>/questions/<int:question_pk>/", views.question_edit, name="question_edit"),
     path("surveys/forms/<int:pk>/questions/add/", views.question_add_view, name="question_add"),
     path("surveys/forms/<int:pk>/questions/<int:question_pk>/remove/", views.question_remove_view, name="question_remove"),
+    path("surveys/forms/<int:pk>/editor/", editor_views.form_editor, name="form_editor"),
+    path("surveys/forms/<int:pk>/preview/", editor_views.form_preview, name="form_preview"),
+    path("surveys/forms/<int:pk>/definition.xlsx", editor_views.form_definition_export, name="form_definition_export"),
+    path("surveys/forms/<int:pk>/definition/import/", editor_views.form_definition_import_view, name="form_definition_import"),
+    path("surveys/forms/<int:pk>/templates/save/", editor_views.form_template_save_view, name="form_template_save"),
+    path("surveys/forms/<int:pk>/templates/apply/", editor_views.form_template_apply_view, name="form_template_apply"),
+    path("surveys/forms/<int:pk>/analysis/", analysis_views.form_analysis_view, name="analysis"),
+    path("surveys/forms/<int:pk>/analysis.xlsx", analysis_views.form_analysis_export, name="analysis_export"),
     path("surveys/forms/<int:pk>/windows/", views.window_link_add, name="window_link_add"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/ballots/issue/", views.ballots_issue_view, name="ballots_issue"),
     path("surveys/forms/<int:pk>/units/<int:target_pk>/ballots/", views.ballots_sheet, name="ballots_sheet"),

@@ -32,6 +32,7 @@ from .defaults import SATISFACTION_RATE_DEFINITION
 from .forms import ScheduleForm
 from .models import Ballot, Form, SurveyLink
 from .services import FormUnavailable
+from .services.editor import tag_names
 
 DEVICE_COOKIE = "bz_device"
 UNAVAILABLE_STATUS = {
@@ -265,13 +266,27 @@ def form_detail(request, pk: int):
         "editable": form.is_editable(), "stats": stats, "evaluators": selectors.office_staff(),
         "may_manage": may_manage, "may_answers": may(request.user, "form.answers", form),
         "exports": exports, "exports_running": any(e.is_active for e in exports),
+        "tag_names": tag_names(form),
     }, status=400 if schedule.errors else 200)
 
 
-def _choices_parse(text: str) -> list[list[str]]:
-    """One option a line, "code=名称" (or just 名称, which then is its own code)."""
+def _choices_parse(text: str, existing=()) -> list[list[str]]:
+    """One option a line, by its name: a name the question already has keeps its (hidden) code, a new one
+    gets the next free code. ("code=名称", the older way, is still read.)"""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return [[part.strip() for part in line.split("=", 1)] if "=" in line else [line, line] for line in lines]
+    by_label = {label: value for value, label in existing}
+    taken = {value for value, _label in existing} | {line.split("=", 1)[0].strip() for line in lines if "=" in line}
+    out = []
+    for line in lines:
+        if "=" in line:
+            out.append([part.strip() for part in line.split("=", 1)])
+            continue
+        code = by_label.get(line)
+        if code is None:
+            code = next(f"o{n}" for n in range(1, len(taken) + 2) if f"o{n}" not in taken)
+            taken.add(code)
+        out.append([code, line])
+    return out
 
 
 def _decimal_or_none(raw: str) -> Decimal | None:
@@ -327,7 +342,7 @@ def question_edit(request, pk: int, question_pk: int):
     if request.method == "POST":
         changes = {"text": request.POST.get("text", "").strip(), "required": request.POST.get("required") == "on"}
         if question.choices:
-            changes["choices"] = _choices_parse(request.POST.get("choices", ""))
+            changes["choices"] = _choices_parse(request.POST.get("choices", ""), question.choices)
         try:
             if not changes["text"]:
                 raise ApplicationError(_("题目不能为空"))
@@ -339,7 +354,7 @@ def question_edit(request, pk: int, question_pk: int):
             return redirect("surveys:form_detail", pk=form.pk)
     return render(request, "surveys/question_edit.html", {
         "form": form, "question": question, "error": error, "values": request.POST or None,
-        "choices_text": "\n".join(f"{v}={label}" for v, label in question.choices),
+        "choices_text": "\n".join(label for _v, label in question.choices),
     }, status=400 if error else 200)
 
 

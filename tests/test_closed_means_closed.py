@@ -38,6 +38,7 @@ from scoring import services as sc
 from scoring.models import ROOT_NODE
 from surveys import services as sv
 from surveys.models import Form, Question
+from surveys.services import editor as sv_editor
 
 from .evaluations.conftest import PDF, PNG, accept_all, advance_to, make_world
 from .factories import UserFactory
@@ -78,6 +79,12 @@ EXEMPT = {
     "report_context": "a read",
     "default_template_ensure": "templates belong to no campaign",
     "tree_template_save": "copies a closed campaign's tree into a template for next year; the tree is unchanged",
+    "form_template_save": "copies a closed campaign's questions into a template for next year; the form is unchanged",
+    "form_tree": "a read",
+    "tag_names": "a read",
+    "definition_check": "pure: checks a definition against the campaign's tree",
+    "number_clean": "pure",
+    "date_clean": "pure",
 }
 
 
@@ -170,6 +177,10 @@ SERVICE_CALLS = {
     "form_create": lambda w: sv.form_create(campaign=w["campaign"], kind=Form.Kind.QUESTIONNAIRE, actor=w["office"]),
     "form_schedule": lambda w: sv.form_schedule(form=w["satisfaction"], opens_at=w["satisfaction"].opens_at,
                                                 closes_at=timezone.now() + timedelta(days=30), actor=w["office"]),
+    "form_definition_save": lambda w: sv_editor.form_definition_save(
+        form=w["staff"], actor=w["office"], definition={"questions": [{"type": "short_text", "text": "新题"}]}),
+    "form_definition_import": lambda w: sv_editor.form_definition_import(form=w["staff"], actor=w["office"], data=b"x"),
+    "form_template_apply": lambda w: sv_editor.form_template_apply(form=w["staff"], actor=w["office"], template=None),
     "question_update": lambda w: sv.question_update(question=w["staff"].questions.first(), actor=w["office"], text="改"),
     "question_add": lambda w: sv.question_add(form=w["staff"], actor=w["office"], type=Question.Type.SHORT_TEXT,
                                               text="新题"),
@@ -265,6 +276,8 @@ URL_EXEMPT = {
     "surveys:export_request": "exports read the campaign (see EXEMPT)",
     "reports:request": "reports read the campaign (see EXEMPT)",
     "scoring:template_save": "copies the tree into a template (see EXEMPT)",
+    "surveys:form_template_save": "copies the questions into a template (see EXEMPT)",
+    "surveys:form_preview": "renders the editor's draft as the public page would; writes nothing",
 }
 # Whole areas that belong to no campaign.
 URL_EXEMPT_AREAS = ("accounts:", "pool:", "register:")  # accounts; the 周转池 and the requests register (the registry's)

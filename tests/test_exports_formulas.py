@@ -211,7 +211,59 @@ def feed_indicator_workbook(hostile):
             for layout in (SELF_ASSESSMENT, EVALUATION_SHEET)]
 
 
+def _hostile_form(hostile):
+    """A questionnaire built in the editor with hostile wording everywhere, opened, with answers."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.models import Form
+    from surveys.services import form_create, survey_links_issue, survey_response_submit
+    from surveys.services.editor import form_definition_save
+
+    from .evaluations.conftest import make_world
+
+    world = make_world()
+    form = form_create(campaign=world.campaign, kind=Form.Kind.QUESTIONNAIRE, actor=world.evaluator,
+                       opens_at=timezone.now() + timedelta(days=1))
+    options = [{"label": f"{h} {n}", "points": 0.5, "other": n == 0} for n, h in enumerate(hostile)]
+    form_definition_save(form=form, actor=world.evaluator, definition={"title": hostile[0], "intro": hostile[1], "questions": [
+        {"type": "single_choice", "text": hostile[0], "options": options, "required": False},
+        {"type": "matrix", "text": hostile[1], "options": options[1:], "rows": [{"label": f"{h} {n}"} for n, h in enumerate(hostile)],
+         "required": False},
+        {"type": "multiple_choice", "text": hostile[2], "options": options, "required": False},
+        {"type": "long_text", "text": hostile[3], "required": False,
+         "show_if": [{"question": "q1", "values": ["o2"]}]},
+    ]})
+    Form.objects.filter(pk=form.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+    form = Form.objects.get(pk=form.pk)
+    survey_links_issue(form=form, actor=world.evaluator)
+    link = form.links.get(target=world.target, window="")
+    for h in hostile:
+        survey_response_submit(link=link, data={"q1": "o2", "q2__r1": "o2", "q3": ["o1", "o3"], "q3__other": h, "q4": h})
+    return form
+
+
+def feed_definition_xlsx(hostile):
+    from surveys.importers import definition_xlsx
+    from surveys.selectors import form_definition
+    from surveys.services.editor import tag_names
+
+    form = _hostile_form(hostile)
+    return [("xlsx", definition_xlsx(form_definition(form=form), tag_names=tag_names(form)))]
+
+
+def feed_analysis_xlsx(hostile):
+    from surveys.analysis import Filters, form_analysis
+    from surveys.analysis_views import analysis_xlsx
+
+    form = _hostile_form(hostile)
+    return [("xlsx", analysis_xlsx(form_analysis(form=form, filters=Filters(by="q1"))))]
+
+
 FEEDERS = {
+    "surveys.importers.definition_xlsx": feed_definition_xlsx,
+    "surveys.analysis_views.analysis_xlsx": feed_analysis_xlsx,
     "bianzhi.exporters.registry_workbook": feed_registry_workbook,
     "bianzhi.exporters.mark_issues": feed_mark_issues,
     "evaluations.exporters.events_csv": feed_events_csv,

@@ -13,17 +13,28 @@
     }).map(function (el) { return el.value; });
   }
 
+  // "q3=a|b;q5=other": shown when every named earlier answer is one of its values (as the server checks).
   function applyShowIf() {
-    form.querySelectorAll("[data-show-if]").forEach(function (box) {
-      var wanted = box.dataset.showValues.split(",");
-      var shown = answers(box.dataset.showIf).some(function (v) { return wanted.indexOf(v) !== -1; });
+    form.querySelectorAll("[data-show-when]").forEach(function (box) {
+      var shown = box.dataset.showWhen.split(";").every(function (condition) {
+        var parts = condition.split("="), wanted = (parts[1] || "").split("|");
+        var source = document.getElementById("q-" + parts[0]);
+        if (source && source.hidden) return false;  // an answer hidden in turn does not count
+        return answers(parts[0]).some(function (v) { return wanted.indexOf(v) !== -1; });
+      });
       box.hidden = !shown;
       var hint = box.querySelector(".show-if-hint");
       if (hint) hint.hidden = true;
     });
+    // "other, please specify": the text box shows beside its option once chosen
+    form.querySelectorAll("[data-other-of]").forEach(function (input) {
+      var option = document.getElementById(input.dataset.otherOf);
+      input.hidden = !(option && option.checked);
+    });
   }
 
   function save() {
+    if (!key) return;  // the editor's preview keeps nothing
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.name === "csrfmiddlewaretoken") return;
@@ -35,6 +46,7 @@
 
   function restore() {
     var raw;
+    if (!key) return;
     try { raw = localStorage.getItem(key); } catch (e) { return; }
     if (!raw || form.dataset.hasErrors) return;  // the server's copy (after an error) wins
     var data = JSON.parse(raw);

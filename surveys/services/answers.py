@@ -3,6 +3,7 @@
 import logging
 import random
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -58,12 +59,23 @@ def score_clean(question: Question, raw: str) -> Decimal:
 
 
 def question_shown(question: Question, cleaned: Mapping[str, Any]) -> bool:
-    """Show-if: asked only when the earlier answer is one of the listed values."""
-    if not question.show_if_code:
-        return True
-    answer = cleaned.get(question.show_if_code)
-    given = set(answer) if isinstance(answer, list) else {answer}
-    return bool(given & set(question.show_if_values))
+    """Show-if: asked only when each earlier answer it names is one of its listed values (all must hold)."""
+    for condition in question.conditions:
+        answer = cleaned.get(condition["question"])
+        given = set(answer) if isinstance(answer, list) else {answer}
+        if not given & set(condition["values"]):
+            return False
+    return True
+
+
+def _matrix_values(data: Mapping, question: Question) -> dict[str, str]:
+    """A matrix posts one field per row, "<code>__<row code>"."""
+    out = {}
+    for row in question.rows:
+        values = _values(data, f"{question.code}__{row['code']}")
+        if values:
+            out[row["code"]] = values[0]
+    return out
 
 
 def survey_answers_clean(*, questions: list[Question], data: Mapping) -> dict[str, Any]:
@@ -74,15 +86,26 @@ def survey_answers_clean(*, questions: list[Question], data: Mapping) -> dict[st
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     for question in questions:
-        values = _values(data, question.code)
         if not question_shown(question, cleaned):
             continue  # a hidden question's answer is dropped, whatever the browser sent
+        if question.is_matrix:
+            rows = _matrix_values(data, question)
+            if rows and (set(rows.values()) - question.choice_values):
+                errors[question.code] = _("所选选项无效，请重新选择")
+            elif question.required and len(rows) < len(question.rows):
+                errors[question.code] = _("请为每一行选择一项") if rows else _("请回答此题")
+            elif rows:
+                cleaned[question.code] = rows
+            continue
+        values = _values(data, question.code)
         if not values:
             if question.required:
                 errors[question.code] = _("请回答此题")
             continue
         try:
             cleaned[question.code] = _answer_clean(question, values)
+            if question.is_choice and question.other_choices:
+                _other_clean(question, cleaned, data)
         except ValidationError as exc:
             errors[question.code] = exc.messages[0]
     if errors:
@@ -90,10 +113,56 @@ def survey_answers_clean(*, questions: list[Question], data: Mapping) -> dict[st
     return cleaned
 
 
+OTHER_LIMIT = 200
+
+
+def _other_clean(question: Question, cleaned: dict[str, Any], data: Mapping) -> None:
+    """"Other, please specify": the text beside a chosen option is required and kept (as `<code>__other`)."""
+    answer = cleaned[question.code]
+    chosen = set(answer) if isinstance(answer, list) else {answer}
+    if not chosen & set(question.other_choices):
+        return
+    text = (_values(data, f"{question.code}__other") or [""])[0]
+    if not text:
+        raise ValidationError(_("请填写说明"))
+    if len(text) > OTHER_LIMIT:
+        raise ValidationError(_("请将文字控制在 %(n)s 字以内") % {"n": OTHER_LIMIT})
+    cleaned[f"{question.code}__other"] = text
+
+
+def number_clean(question: Question, raw: str) -> Decimal:
+    """A number question: any number (within min/max when set), with at most its decimals."""
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValidationError(_("请输入数字")) from None
+    if not value.is_finite() or abs(value) >= Decimal("1000000"):
+        raise ValidationError(_("请输入数字"))
+    if -value.as_tuple().exponent > question.decimals:
+        raise ValidationError(
+            _("最多保留 %(n)s 位小数") % {"n": question.decimals} if question.decimals else _("请输入整数"))
+    if question.min_score is not None and value < question.min_score:
+        raise ValidationError(_("不能小于 %(min)s") % {"min": rules.plain(question.min_score)})
+    if question.max_score is not None and value > question.max_score:
+        raise ValidationError(_("不能大于 %(max)s") % {"max": rules.plain(question.max_score)})
+    return value
+
+
+def date_clean(raw: str) -> str:
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise ValidationError(_("请填写日期，如 2026-12-01")) from None
+
+
 def _answer_clean(question: Question, values: list[str]) -> Any:
     if question.type == Question.Type.MULTIPLE_CHOICE:
         if not set(values) <= question.choice_values:
             raise ValidationError(_("所选选项无效，请重新选择"))
+        if question.min_selected and len(set(values)) < question.min_selected:
+            raise ValidationError(_("请至少选择 %(n)s 项") % {"n": question.min_selected})
+        if question.max_selected and len(set(values)) > question.max_selected:
+            raise ValidationError(_("最多选择 %(n)s 项") % {"n": question.max_selected})
         return sorted(set(values), key=[v for v, _label in question.choices].index)
     value = values[0]
     if question.type == Question.Type.SINGLE_CHOICE:
@@ -102,6 +171,10 @@ def _answer_clean(question: Question, values: list[str]) -> Any:
         return value
     if question.type == Question.Type.SCORE:
         return score_clean(question, value)
+    if question.type == Question.Type.NUMBER:
+        return number_clean(question, value)
+    if question.type == Question.Type.DATE:
+        return date_clean(value)
     if question.type in TEXT_LIMITS:
         if len(value) > TEXT_LIMITS[question.type]:
             raise ValidationError(_("请将文字控制在 %(n)s 字以内") % {"n": TEXT_LIMITS[question.type]})
@@ -109,13 +182,13 @@ def _answer_clean(question: Question, values: list[str]) -> Any:
     raise ValidationError(_("此题不能在这里填写"))
 
 
-def _answer_row(response: SurveyResponse, question: Question, value: Any) -> Answer:
+def _answer_row(response: SurveyResponse, question: Question, value: Any, other: str = "") -> Answer:
     answer = Answer(response=response, question=question)
     if question.type == Question.Type.SINGLE_CHOICE:
-        answer.choice = value
-    elif question.type == Question.Type.MULTIPLE_CHOICE:
-        answer.choices = value
-    elif question.type == Question.Type.SCORE:
+        answer.choice, answer.text = value, other
+    elif question.type in (Question.Type.MULTIPLE_CHOICE, Question.Type.MATRIX):
+        answer.choices, answer.text = value, other
+    elif question.type in (Question.Type.SCORE, Question.Type.NUMBER):
         answer.number = value
     else:
         answer.text = value
@@ -126,7 +199,8 @@ def _response_rows(
     *, form: Form, target_id: int, questions: list[Question], cleaned: dict[str, Any], **fields: Any
 ) -> tuple[SurveyResponse, list[Answer]]:
     response = SurveyResponse(form=form, target_id=target_id, **fields)  # the key is made here, at random
-    return response, [_answer_row(response, q, cleaned[q.code]) for q in questions if q.code in cleaned]
+    return response, [_answer_row(response, q, cleaned[q.code], cleaned.get(f"{q.code}__other", ""))
+                      for q in questions if q.code in cleaned]
 
 
 def _response_save(**kwargs: Any) -> SurveyResponse:
@@ -261,6 +335,10 @@ class StaffBallot:
                 answer = cleaned.get(question.code)
                 for value in ([answer] if isinstance(answer, str) else answer or []):
                     chosen[(question.pk, value)] = None
+            elif question.is_matrix:  # one tally per row and option: "<row>:<option>"
+                keys += [(question.pk, f"{row['code']}:{value}") for row in question.rows for value, _l in question.choices]
+                for row, value in (cleaned.get(question.code) or {}).items():
+                    chosen[(question.pk, f"{row}:{value}")] = None
             elif question.type == Question.Type.SCORE:
                 keys.append((question.pk, ""))
                 if question.code in cleaned:

@@ -95,7 +95,8 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
     question.full_clean()
     question.save()
     question.form.save(update_fields=["updated_at"])  # a new version: cached questions are re-read
-    events.event_question_changed(form=question.form, actor=actor, code=question.code, before=before, after=changes)
+    events.event_question_changed(form=question.form, actor=actor, code=question.code, before=before, after=changes,
+                                  text=question.text)
     return question
 
 

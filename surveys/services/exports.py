@@ -45,8 +45,10 @@ def export_request(*, form: Form, format: str, actor: User) -> Export:
 
 def _export_columns(form: Form) -> list[exporters.QuestionColumns]:
     return [
-        exporters.QuestionColumns(code=q.code, text=q.text, type=q.type, choices=tuple(map(tuple, q.choices)))
-        for q in form.questions.all()
+        exporters.QuestionColumns(code=q.code, text=q.text, type=q.type, choices=tuple(map(tuple, q.choices)),
+                                  number=n, rows=tuple((r["code"], r["label"]) for r in q.rows),
+                                  other=bool(q.other_choices))
+        for n, q in enumerate(form.questions.all(), start=1)
     ]
 
 
@@ -75,28 +77,36 @@ def _export_rows(form: Form, progress: _Progress) -> Iterator[list]:
                  .order_by("target__unit__code", "submitted_on", "id"))
     for response in responses.iterator(chunk_size=EXPORT_CHUNK):
         answers = {a.question.code: a.value for a in response.answers.all()}
+        others = {a.question.code: a.text for a in response.answers.all() if a.text and a.question.other_choices}
         unit = response.target.unit
         head = [unit.code, unit.name, response.window, response.submitted_on.isoformat(), int(response.too_fast),
                 int(response.straight_lined), int(response.busy_network), int(response.unchecked),
                 int(response.is_voided), response.void_reason]
-        yield exporters.data_row(head, questions, answers)
+        yield exporters.data_row(head, questions, answers, others)
         progress.tick()
 
 
 def _staff_export_rows(form: Form, progress: _Progress) -> Iterator[list]:
     """The staff assessment: released counts per unit, question and option (units above the threshold), then
     the released comments, each on its own row, in the random order of their keys: never a sheet, no day."""
-    yield ["单位代码", "单位名称", "题目编码", "题目", "选项编码", "选项", "人数", "平均分", "意见建议"]
+    yield ["单位代码", "单位名称", "题目", "选项", "人数", "平均分", "意见建议"]
     for tally in staff_tallies_for_export(form=form):
         unit, question = tally.target.unit, tally.question
         mean = rules.plain(round(tally.total / tally.count, 2)) if question.type == "score" and tally.count else ""
-        yield [unit.code, unit.name, question.code, question.text, tally.choice,
-               question.choice_labels.get(tally.choice, ""), tally.count, mean, ""]
+        yield [unit.code, unit.name, question.text, _tally_label(question, tally.choice), tally.count, mean, ""]
         progress.tick()
     for comment in staff_comments_for_export(form=form):
         unit = comment.target.unit
-        yield [unit.code, unit.name, comment.question.code, comment.question.text, "", "", "", "", comment.text]
+        yield [unit.code, unit.name, comment.question.text, "", "", "", comment.text]
         progress.tick()
+
+
+def _tally_label(question, choice: str) -> str:
+    """A tally's option as a label; a matrix's "<row>:<option>" as "row label：option label"."""
+    if question.is_matrix:
+        row, _sep, value = choice.partition(":")
+        return f"{question.row_labels.get(row, row)}：{question.choice_labels.get(value, value)}"
+    return question.choice_labels.get(choice, "")
 
 
 def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
@@ -104,7 +114,7 @@ def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
     sheet = workbook.create_sheet("答卷")
     for row in rows:
         spreadsheets.append(sheet, row)
-    book = workbook.create_sheet("题目说明")
+    book = workbook.create_sheet("编码说明")
     questions = _export_columns(form)
     for row in exporters.codebook(questions):
         spreadsheets.append(book, row)

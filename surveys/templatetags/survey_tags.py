@@ -31,3 +31,30 @@ def plain_or_raw(value):
     from decimal import Decimal
 
     return rules.plain(value) if isinstance(value, Decimal) else value
+
+
+@register.filter
+def show_when(conditions):
+    """Show-if conditions for the public page's script: "q3=a|b;q5=other" (all must hold)."""
+    return ";".join(f"{c['question']}={'|'.join(c['values'])}" for c in conditions)
+
+
+@register.filter
+def condition_numbers(conditions, numbers):
+    """The numbers of the questions a show-if depends on: "3、5"."""
+    return "、".join(str(numbers.get(c["question"], "")) for c in conditions if numbers)
+
+
+@register.filter
+def conditions_text(question, questions):
+    """A question's show-if in words: 第 3 题选择了“不满意”或“基本满意”，且第 5 题选择了“其他”."""
+    numbered = {q.code: (n, q) for n, q in enumerate(questions, start=1)}
+    parts = []
+    for c in question.conditions:
+        n, source = numbered.get(c["question"], (None, None))
+        if source is None:
+            continue
+        labels = source.choice_labels
+        chosen = "或".join(f"“{labels.get(v, v)}”" for v in c["values"])
+        parts.append(f"第 {n} 题选择了{chosen}")
+    return "，且".join(parts)

@@ -64,6 +64,11 @@ def run_everything():
     added = sv.question_add(form=questionnaire, actor=office, type=Question.Type.SHORT_TEXT, text="新题")
     sv.question_update(question=added, actor=office, text="改过的题")
     sv.question_remove(question=added, actor=office)
+    from surveys.services.editor import form_definition_save, form_template_save
+
+    form_definition_save(form=questionnaire, actor=office,
+                         definition={"questions": [{"type": "short_text", "text": "编辑器里的题"}]})
+    form_template_save(form=questionnaire, name="下一年问卷", actor=office)
     sv.form_schedule(form=questionnaire, opens_at=later, closes_at=later + timedelta(days=10), actor=office)
     staff = sv.form_create(campaign=campaign, kind=Form.Kind.STAFF_ASSESSMENT, actor=office)
     sv.ballots_issue(form=staff, target=target, actor=office, count=5)

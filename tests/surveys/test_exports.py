@@ -62,14 +62,17 @@ def test_csv_has_stable_columns_codes_and_labels_and_one_column_per_option(quest
     header, row = read_csv(export)
     assert header[:4] == ["单位代码", "单位名称", "服务窗口", "提交日期"]
     assert header[7] == "提交时未能防刷校验"
-    assert header[10:14] == ["respondent", "respondent_label", "duty_overlap", "duty_overlap_label"]
-    options = [h for h in header if h.startswith("problems:")]
-    assert options == ["problems:overlap", "problems:understaffed", "problems:idle", "problems:unclear",
-                       "problems:process", "problems:other"]
+    assert header[10] == "1. 您的身份是：" and header[11].startswith("2. 该单位与其他部门之间职责交叉")
+    by_number = {h.split(".")[0]: h for h in header[10:]}
+    options = [h for h in header if h.startswith("7. ")]
+    assert options == [f"7. 您认为该单位在机构编制方面存在哪些问题？（可多选）：{label}"
+                       for label in ("职责交叉", "人员不足", "人员闲置", "分工不清", "流程繁琐", "其他")]
     values = dict(zip(header, row))
-    assert values["respondent"] == "staff" and values["respondent_label"] == "本单位干部职工"
+    assert values["1. 您的身份是："] == "本单位干部职工"
     assert [values[o] for o in options] == ["1", "0", "0", "0", "0", "1"]
-    assert values["overall"] == "7.5" and values["problems_other"] == "临时借调" and values["单位名称"] == "甲局"
+    assert values[by_number["9"]] == "7.5"
+    assert values["8. 请说明“其他”问题："] == "临时借调" and values["单位名称"] == "甲局"
+    assert not {"respondent", "staff", "overlap"} & (set(header) | set(row))  # codes only in the codebook
     assert export.rows == 1
     # the same form exported again gives the same columns
     assert read_csv(run_export(questionnaire, evaluator, "csv", django_capture_on_commit_callbacks))[0] == header
@@ -81,8 +84,8 @@ def test_xlsx_has_the_answers_and_a_codebook(questionnaire, evaluator, django_ca
     book = load_workbook(BytesIO(export.file.open("rb").read()), read_only=True)
     answers = list(book["答卷"].iter_rows(values_only=True))
     assert answers[0][0] == "单位代码" and len(answers) == 2
-    codebook = {row[0]: row for row in book["题目说明"].iter_rows(values_only=True)}
-    assert "staff=本单位干部职工" in codebook["respondent"][3]
+    codebook = {row[0]: row for row in book["编码说明"].iter_rows(values_only=True)}
+    assert "staff=本单位干部职工" in codebook["1. 您的身份是："][3]
 
 
 def test_no_row_limit_and_progress_along_the_way(questionnaire, evaluator, monkeypatch):
@@ -131,11 +134,12 @@ def test_staff_export_is_counts_and_shuffled_comments_only_and_leaves_out_small_
     ballot_submit(code=small_box.ballots.first().code, data={**STAFF_ANSWERS, "comment": "小单位的人"})
     export = run_export(box.form, evaluator, "csv", django_capture_on_commit_callbacks)
     header, *rows = read_csv(export)
-    assert header == ["单位代码", "单位名称", "题目编码", "题目", "选项编码", "选项", "人数", "平均分", "意见建议"]
+    assert header == ["单位代码", "单位名称", "题目", "选项", "人数", "平均分", "意见建议"]
     rows = [dict(zip(header, r)) for r in rows]
     assert {r["单位代码"] for r in rows} == {box.target.unit.code}  # the small unit shows nothing
-    d1 = {r["选项编码"]: r["人数"] for r in rows if r["题目编码"] == "d1"}
-    assert d1 == {"satisfied": "15", "basically_satisfied": "0", "dissatisfied": "5"}
+    d1_text = box.form.questions.get(code="d1").text
+    d1 = {r["选项"]: r["人数"] for r in rows if r["题目"] == d1_text}
+    assert d1 == {"满意": "15", "基本满意": "0", "不满意": "5"}
     comments = [r["意见建议"] for r in rows if r["意见建议"]]
     assert sorted(comments) == sorted(order) and "小单位的人" not in comments
     assert comments not in (order, order[::-1])

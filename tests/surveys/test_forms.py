@@ -165,7 +165,7 @@ def test_questionnaire_link_saves_every_type_and_rerenders_checkboxes_on_error(c
     survey_links_issue(form=form, actor=evaluator)
     url = reverse("surveys:fill", args=[form.links.get().token])
     page = client.get(url).content.decode()
-    assert 'type="checkbox"' in page and 'inputmode="decimal"' in page and 'data-show-if="problems"' in page
+    assert 'type="checkbox"' in page and 'inputmode="decimal"' in page and 'data-show-when="problems=other"' in page
     bad = client.post(url, {**VALID, "overall": "11", "problems": ["overlap", "idle"]})
     body = bad.content.decode()
     assert bad.status_code == 400 and body.count("checked") == 8  # 6 radios + 2 checkboxes kept

@@ -39,16 +39,23 @@ def test_rate_and_percent_as_the_paper_prints_them():
     assert plain(Decimal("10.00")) == "10" and plain(Decimal("7.50")) == "7.5"
 
 
-def test_export_layout_is_stable_and_splits_multiple_choice():
+def test_export_layout_is_stable_with_chinese_headers_and_codes_only_in_the_codebook():
     questions = [
-        QuestionColumns("q1", "单选", "single_choice", (("a", "甲"), ("b", "乙"))),
-        QuestionColumns("q2", "多选", "multiple_choice", (("x", "X"), ("y", "Y"), ("z", "Z"))),
-        QuestionColumns("q3", "打分", "score", ()),
-        QuestionColumns("q4", "文字", "long_text", ()),
+        QuestionColumns("q1", "单选", "single_choice", (("a", "甲"), ("b", "乙")), number=1, other=True),
+        QuestionColumns("q2", "多选", "multiple_choice", (("x", "X"), ("y", "Y"), ("z", "Z")), number=2),
+        QuestionColumns("q3", "打分", "score", (), number=3),
+        QuestionColumns("q4", "文字", "long_text", (), number=4),
+        QuestionColumns("q5", "矩阵", "matrix", (("a", "满意"), ("b", "不满意")), number=5,
+                        rows=(("r1", "职能配置"), ("r2", "机构设置"))),
     ]
-    assert header_rows(["单位"], questions) == ["单位", "q1", "q1_label", "q2:x", "q2:y", "q2:z", "q3", "q4"]
-    row = data_row(["U1"], questions, {"q1": "b", "q2": ["z", "x"], "q3": Decimal("8.0"), "q4": "好"})
-    assert row == ["U1", "b", "乙", 1, 0, 1, "8", "好"]
-    assert data_row(["U2"], questions, {}) == ["U2", "", "", 0, 0, 0, "", ""]
-    assert next(iter(codebook(questions))) == ["列", "题目", "题型", "编码与名称"]
+    assert header_rows(["单位"], questions) == [
+        "单位", "1. 单选", "1. 单选（注明）", "2. 多选：X", "2. 多选：Y", "2. 多选：Z", "3. 打分", "4. 文字",
+        "5. 矩阵：职能配置", "5. 矩阵：机构设置"]
+    row = data_row(["U1"], questions, {"q1": "b", "q2": ["z", "x"], "q3": Decimal("8.0"), "q4": "好",
+                                       "q5": {"r1": "a", "r2": "b"}}, {"q1": "外单位"})
+    assert row == ["U1", "乙", "外单位", 1, 0, 1, "8", "好", "满意", "不满意"]
+    assert data_row(["U2"], questions, {}) == ["U2", "", "", 0, 0, 0, "", "", "", ""]
+    book = list(codebook(questions))
+    assert book[0] == ["列", "题目", "题型", "编码"]
+    assert ["5. 矩阵：职能配置", "矩阵", "矩阵量表", "q5.r1；a=满意；b=不满意"] in book
     assert b"".join(csv_bytes([["甲", 1]] * 3)).decode("utf-8-sig") == "甲,1\r\n" * 3
