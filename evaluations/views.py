@@ -22,7 +22,7 @@ from .forms import (
     TeamForm,
     UploadForm,
 )
-from .hooks import campaign_facts, campaign_rows
+from .hooks import campaign_board_steps, campaign_facts, campaign_rows
 from .indicators import block_subscores, campaign_dimensions, campaign_indicator_codes, campaign_indicators
 from .models import Campaign, CampaignTarget, FieldVisit, Upload
 from .selectors import (
@@ -142,8 +142,10 @@ def team_edit(request, pk: int, team_pk: int | None = None):
 def campaign_board(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
     require(request.user, "campaign.inspect", campaign)
+    after = campaign_board_steps(campaign)
     return render(request, "evaluations/board.html", {
-        "campaign": campaign, "steps": board_steps(campaign=campaign), "rows": board_rows(campaign=campaign),
+        "campaign": campaign, "steps": board_steps(campaign=campaign), "after": after,
+        "rows": board_rows(campaign=campaign, after=after), "behind": sum(len(s.behind) for s in after),
     })
 
 

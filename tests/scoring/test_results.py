@@ -283,7 +283,7 @@ def test_a_self_assessment_filed_after_the_deadline_lowers_d8_03_and_rectificati
     TreeIndicator.objects.filter(tree__campaign=target.campaign, code="D8_06").update(rule="rectification_on_time", params={})
     result = target_result(target=target)
     assert _indicator(result, "D8_06")["points"] is None
-    assert {"code": "D8_06", "name": _indicator(result, "D8_06")["name"], "why": "整改功能尚未上线"} in result.missing
+    assert {"code": "D8_06", "name": _indicator(result, "D8_06")["name"], "why": "本单位没有上一轮评估的整改记录"} in result.missing
     assert not result.complete
 
 
