@@ -103,6 +103,7 @@ def results_feed_back(*, campaign: Campaign, actor: User, targets: Sequence[Camp
 def appeal_windows_open(campaign: Campaign, actor: User | None) -> int:
     """Entering 评估复核 opens each fed-back unit's window: `appeal_days` working days from its feedback, or
     from today when it was fed back before the stage opened (a unit gets its whole window either way)."""
+    campaign_writable(campaign, "feedback")  # (the campaign is still at 反馈结果 while it enters 评估复核)
     days = settings_for(campaign).appeal_days
     today = timezone.localdate()
     opened = 0
@@ -415,6 +416,7 @@ def rectifications_carry_over(campaign: Campaign, actor: User | None) -> int:
     unit keeps reporting on them here. Called when the campaign tells its units (发布通知); safe to call again."""
     from .selectors import previous_targets
 
+    campaign_writable(campaign, "rectification")
     previous = previous_targets(list(campaign.targets.select_related("campaign", "unit")), closed_only=True)
     carried = 0
     sources = set()
