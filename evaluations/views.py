@@ -22,7 +22,7 @@ from .forms import (
     TeamForm,
     UploadForm,
 )
-from .hooks import campaign_board_steps, campaign_facts, campaign_rows
+from .hooks import campaign_board_steps, campaign_facts, campaign_rows, target_facts
 from .indicators import block_subscores, campaign_dimensions, campaign_indicator_codes, campaign_indicators
 from .models import Campaign, CampaignTarget, FieldVisit, Upload
 from .selectors import (
@@ -193,6 +193,8 @@ def package(request, pk: int):
         "problems": target.problems.all(), "events": target_events(target=target)[:100],
         "may_act": may(request.user, "package.review", target),
         "may_visit": may(request.user, "package.inspect", target),
+        # last campaign's 整改 items still open (reports.followup, through the hook)
+        "carried": (target_facts("carried_items", [target]) or {}).get(target.pk, []),
     })
 
 

@@ -115,6 +115,13 @@ def carried_open_items(*, target: CampaignTarget) -> list[RectificationItem]:
     return list(before.rectifications.exclude(status=RectificationItem.Status.CLOSED).select_related("target__campaign"))
 
 
+@target_fact("carried_items")
+def carried_items(targets) -> dict[int, list[dict]]:
+    """{target id: last campaign's open items, as plain values} for the unit's package page."""
+    return {t.pk: [{"title": i.title, "campaign": str(i.target.campaign), "deadline": i.deadline,
+                    "status": i.get_status_display()} for i in carried_open_items(target=t)] for t in targets}
+
+
 def reviewers() -> QuerySet[User]:
     from bianzhi.access import holders
 

@@ -54,8 +54,8 @@ def followup_settings_save(*, campaign: Campaign, actor: User, **values) -> Foll
         setattr(row, field, value)
     row.full_clean()
     after = {f: str(getattr(row, f)) for f in SETTINGS_FIELDS}
-    if after == before and row.pk:
-        return row  # saved unchanged: nothing to record
+    if after == before:
+        return row  # saved unchanged (the defaults included): nothing to write, nothing to record
     row.save()
     events.event_followup_settings_changed(campaign=campaign, actor=actor, before=before,
                                            after={k: v for k, v in after.items() if v != before[k]})

@@ -48,7 +48,7 @@ def campaign_followup(request, pk: int):
     return render(request, "reports/followup/campaign.html", {
         "campaign": campaign, "rows": rows, "today": today,
         "settings_form": FollowupSettingsForm(instance=selectors.settings_for(campaign)),
-        "to_feed_back": [r for r in rows if not r["feedback"]],
+        "to_feed_back": [r for r in rows if not r["feedback"]], "fed_back": sum(1 for r in rows if r["feedback"]),
         "to_finalize": [r for r in rows if r["feedback"] and not r["finalize_refusal"]],
         "fact_appeals": selectors.appeals_fact(campaign),
     })
@@ -187,6 +187,8 @@ def unit_page(request, target_pk: int):
     appeal = getattr(target, "appeal", None)
     today = timezone.localdate()
     items = list(selectors.rectification_items(targets=[target]).order_by("deadline", "pk"))
+    for item in items:  # one form per item, each with its own ids
+        item.report_form, item.verify_form = ReportForm(auto_id=f"r{item.pk}-%s"), VerifyForm(auto_id=f"v{item.pk}-%s")
     report = Report.objects.filter(target=target, kind=Report.Kind.UNIT).first()
     return render(request, "reports/followup/unit.html", {
         "target": target, "campaign": target.campaign, "feedback": feedback, "result": result, "appeal": appeal,
@@ -197,7 +199,6 @@ def unit_page(request, target_pk: int):
                        and feedback.window_open(today) and not feedback.is_final),
         "may_report": may(request.user, "rectification.report", target),
         "may_manage": may(request.user, "followup.manage", target.campaign),
-        "report_form": ReportForm(), "verify_form": VerifyForm(),
     })
 
 
@@ -233,11 +234,13 @@ def appeal_detail(request, pk: int):
     appeal = selectors.appeal_get_for_user(user=request.user, pk=pk)
     require(request.user, "appeal.view", appeal)
     may_decide = may(request.user, "appeal.decide", appeal)
+    items = list(selectors.appeal_items(appeal))
+    for item in items:  # one form per item, each with its own ids (labels find their fields)
+        item.form = DecideForm(auto_id=f"item{item.pk}-%s") if may_decide and not item.decision else None
     return render(request, "reports/followup/appeal.html", {
-        "appeal": appeal, "target": appeal.target, "campaign": appeal.target.campaign,
-        "items": selectors.appeal_items(appeal),
+        "appeal": appeal, "target": appeal.target, "campaign": appeal.target.campaign, "items": items,
         "may_assign": may(request.user, "followup.manage", appeal.target.campaign),
-        "may_decide": may_decide, "decide_form": DecideForm() if may_decide else None,
+        "may_decide": may_decide,
         "reviewers": [(u, services.reviewer_refusal(appeal.target, u)) for u in selectors.reviewers()],
     })
 

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.exceptions import ApplicationError
@@ -204,9 +206,83 @@ def test_open_items_are_carried_into_the_next_campaign_and_feed_the_on_time_rule
     assert sorted(history, key=lambda r: r[1] is None) == [(due, timezone.localdate()), (due, None)]
     assert hooks.target_facts("rectification_history", [review.other])[review.other.pk] is None  # no earlier campaign
     assert [i.title for i in selectors.carried_open_items(target=target)] == ["清理超编"]
+    client = Client()
+    client.force_login(review.liaison)
+    page = client.get(reverse("evaluations:package", args=[target.pk])).content.decode()
+    assert "上一轮评估未办结的整改事项" in page and "清理超编" in page and "完善三定" not in page
     campaign_advance(campaign=nxt, actor=review.evaluator)  # 发布通知: carried over
     (carried,) = target.rectifications.all()
     assert carried.source == "carried" and carried.carried_from.title == "清理超编"
     from scoring.rules import rectification_on_time
 
     assert rectification_on_time(history, 10) == (5.0, "")  # 1 of 2 closed on time: 1 ÷ 2 × 10
+
+
+# ---------------------------------------------------------------- who sees what
+def test_a_liaison_sees_only_their_units_appeals_and_items_a_reviewer_only_what_was_assigned(review):
+    code, _ = two_codes(review.target)
+    mine = services.appeal_submit(target=review.target, actor=review.liaison, items=[(code, "理由", [("证.pdf", PDF)])])
+    theirs = services.appeal_submit(target=review.other, actor=review.other_liaison, items=[(code, "理由", [])])
+    reviewer, other_reviewer = UserFactory(role=User.Role.REVIEWER), UserFactory(role=User.Role.REVIEWER)
+    services.appeal_assign(appeal=mine, reviewer=reviewer, actor=review.evaluator)
+    services.appeal_assign(appeal=theirs, reviewer=other_reviewer, actor=review.evaluator)
+    due = timezone.localdate() + timedelta(days=9)
+    item = services.rectification_create(target=review.target, actor=review.evaluator, title="甲的事项", measures="改",
+                                         deadline=due)
+    other_item = services.rectification_create(target=review.other, actor=review.evaluator, title="乙的事项",
+                                               measures="改", deadline=due)
+    assert list(selectors.appeal_list_for_user(user=review.liaison)) == [mine]
+    assert list(selectors.appeal_list_for_user(user=reviewer)) == [mine]
+    assert list(selectors.rectification_list_for_user(user=review.liaison)) == [item]
+    assert not selectors.rectification_list_for_user(user=reviewer).exists()
+
+    def client(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    liaison, rev = client(review.liaison), client(reviewer)
+    assert liaison.get(reverse("reports:followup_appeal", args=[mine.pk])).status_code == 200
+    assert liaison.get(reverse("reports:followup_appeal", args=[theirs.pk])).status_code == 404
+    assert liaison.get(reverse("reports:followup_unit", args=[review.other.pk])).status_code == 404
+    assert liaison.post(reverse("reports:followup_item_report", args=[other_item.pk]), {"text": "x"}).status_code == 404
+    evidence = mine.items.get().evidence.get()
+    assert liaison.get(reverse("reports:followup_file", args=[evidence.pk])).status_code == 200
+    assert client(review.other_liaison).get(reverse("reports:followup_file", args=[evidence.pk])).status_code == 404
+    page = rev.get(reverse("reports:followup_my_reviews")).content.decode()
+    assert "临川市甲局" in page and "临川市乙局" not in page
+    assert rev.get(reverse("reports:followup_appeal", args=[mine.pk])).status_code == 200
+    assert rev.get(reverse("reports:followup_file", args=[evidence.pk])).status_code == 200  # the file of their appeal
+    assert rev.get(reverse("reports:followup_appeal", args=[theirs.pk])).status_code == 404
+    other_code_item = theirs.items.get()
+    assert rev.post(reverse("reports:followup_appeal_decide", args=[other_code_item.pk]),
+                    {"decision": "upheld", "reason": "x"}).status_code == 404
+    assert rev.get(reverse("reports:followup_unit", args=[review.target.pk])).status_code == 404
+    assert rev.get(reverse("reports:followup_campaign", args=[review.campaign.pk])).status_code == 404
+    assert rev.get(reverse("reports:followup_item_report", args=[item.pk])).status_code in (404, 405)
+    api = liaison.get(f"/api/v1/campaigns/{review.campaign.pk}/rectifications/").json()
+    assert [i["title"] for i in api["items"]] == ["甲的事项"] and api["total"] == 1
+    office = client(review.evaluator).get(f"/api/v1/campaigns/{review.campaign.pk}/rectifications/").json()
+    assert office["total"] == 2
+
+
+def test_the_progress_page_export_and_board(review):
+    services.rectification_create(target=review.target, actor=review.evaluator, title="逾期事项", measures="改",
+                                  deadline=timezone.localdate() - timedelta(days=3))
+    c = Client()
+    c.force_login(review.evaluator)
+    page = c.get(reverse("reports:followup_rectifications", args=[review.campaign.pk])).content.decode()
+    assert "逾期事项" in page and "已逾期" in page
+    response = c.get(reverse("reports:followup_rectifications_xlsx", args=[review.campaign.pk]))
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["整改进度", "整改事项"] and wb["整改事项"]["C2"].value == "逾期事项"
+    board = c.get(reverse("evaluations:campaign_board", args=[review.campaign.pk])).content.decode()
+    assert "反馈" in board and "2/2 · 100%" in board and "催办" in board  # both units fed back
+    response = c.post(reverse("reports:followup_remind", args=[review.campaign.pk]), {"confirm": "1"}, follow=True)
+    assert "已向 1 个单位的填报员发送催办通知" in response.content.decode()
+    assert CampaignEvent.objects.filter(type="followup_reminded").exists()
+    assert Notification.objects.filter(user=review.liaison, title__startswith="催办").exists()
