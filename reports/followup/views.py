@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bianzhi.access import may, require
 from bianzhi.exceptions import ApplicationError
-from bianzhi.models import User
 from evaluations.models import Upload
 from evaluations.results_release import target_released
 from evaluations.selectors import campaign_get_for_user, target_get_for_user, upload_list_for_user
@@ -26,10 +25,6 @@ from .models import AppealItem, RectificationItem
 
 def _files(request) -> list[tuple[str, bytes]]:
     return [(f.name, f.read()) for f in request.FILES.getlist("files") if f.size]
-
-
-def _back(request, fallback: str):
-    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else fallback)
 
 
 def _error(request, exc: ApplicationError) -> None:
@@ -221,10 +216,11 @@ def appeal_create(request, target_pk: int):
         else:
             messages.success(request, _("复核申请已提交"))
             return redirect("reports:followup_appeal", pk=appeal.pk)
+    chosen = set(request.POST.getlist("codes"))  # a refused form comes back as it was typed (files aside)
+    rows = [(code, row, code in chosen, request.POST.get(f"reason_{code}", "")) for code, row in sorted(result.indicators.items())]
     return render(request, "reports/followup/appeal_form.html", {
-        "target": target, "campaign": target.campaign, "result": result,
-        "rows": sorted(result.indicators.items()), "feedback": getattr(target, "feedback", None),
-        "posted": request.POST,
+        "target": target, "campaign": target.campaign, "result": result, "rows": rows,
+        "feedback": getattr(target, "feedback", None),
     })
 
 
@@ -336,7 +332,3 @@ def my_reviews(request):
     require(request.user, "appeal.review")
     appeals = selectors.appeal_list_for_user(user=request.user).filter(reviewer=request.user)
     return render(request, "reports/followup/my_reviews.html", {"appeals": appeals})
-
-
-def user_name(user: User | None) -> str:
-    return (user.get_full_name() or user.username) if user else "—"

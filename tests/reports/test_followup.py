@@ -19,7 +19,7 @@ from reports.followup.workdays import add_working_days
 from scoring.models import ResultVersion
 
 from ..evaluations.conftest import PDF, PNG, accept_all, advance_to, make_world
-from ..factories import QuotaFactory, UserFactory
+from ..factories import QuotaFactory, UserFactory, campaign_tree_factory
 
 pytestmark = pytest.mark.django_db
 S = Campaign.Status
@@ -216,6 +216,16 @@ def test_open_items_are_carried_into_the_next_campaign_and_feed_the_on_time_rule
     from scoring.rules import rectification_on_time
 
     assert rectification_on_time(history, 10) == (5.0, "")  # 1 of 2 closed on time: 1 ÷ 2 × 10
+    # the tree's rule reads it in the next campaign's result: D8_06 made "整改 closed on time", 10 marks → 5
+    from scoring.models import TreeIndicator
+    from scoring.results import results_compute
+
+    campaign_tree_factory(actor=review.evaluator, campaign=nxt)
+    TreeIndicator.objects.filter(tree__campaign=nxt, code="D8_06").update(rule="rectification_on_time", params={},
+                                                                          full_marks=10)
+    (result,) = results_compute(campaign=nxt)
+    assert result.indicators["D8_06"]["points"] == pytest.approx(5.0)
+    assert result.indicators["D8_06"]["evidence"] == "上一轮整改事项 2 项，按期办结 1 项"
 
 
 # ---------------------------------------------------------------- who sees what
