@@ -46,6 +46,9 @@ UNIT_PATHS = {
     "surveys.SurveyLink": "target__unit",
     "reports.Report": "target__unit",
     "scoring.StaffingRequest": "unit",
+    "reports.Feedback": "target__unit",
+    "reports.Appeal": "target__unit",
+    "reports.RectificationItem": "target__unit",
 }
 TARGET_PATHS = {
     "evaluations.CampaignTarget": "",
@@ -55,6 +58,8 @@ TARGET_PATHS = {
     "reports.Report": "target__",
 }
 USER_PATHS = {"evaluations.Notification": "user"}
+# 复核: the appeals the office assigned to a reviewer (复核人员), and nothing else of the unit.
+ASSIGNED_PATHS = {"reports.Appeal": "reviewer"}
 
 Scope = Callable[[User, type[Model]], Q | None]
 
@@ -84,6 +89,10 @@ def OWN_TEAM(user: User, model: type[Model]) -> Q:
 
 def OWN(user: User, model: type[Model]) -> Q:
     return Q(**{_path(USER_PATHS, model): user})
+
+
+def ASSIGNED(user: User, model: type[Model]) -> Q:
+    return Q(**{_path(ASSIGNED_PATHS, model): user})
 
 
 def own_unit_except(**exclude) -> Scope:
@@ -149,6 +158,17 @@ RULES: dict[str, dict[str, Scope]] = {
     "report.view": UNIT_READERS,
     "report.download": UNIT_READERS,
     "report.request": OFFICE,
+    # the after stage (reports.followup): feedback, 复核 appeals, the final lock, 整改
+    "followup.view": READERS,  # the campaign's feedback, appeals and 整改 pages
+    "followup.manage": OFFICE,  # settings, issue results, assign reviewers, lock results, 整改 items
+    "followup.remind": OFFICE,  # 催办: remind the liaisons of units behind
+    "feedback.view": UNIT_READERS,  # a unit's fed-back result and its follow-up page
+    "appeal.view": READERS | {R.LIAISON: OWN_UNIT, R.REVIEWER: ASSIGNED},
+    "appeal.file": {R.LIAISON: OWN_UNIT},
+    "appeal.decide": {R.REVIEWER: ASSIGNED},
+    "appeal.review": {R.REVIEWER: ALL},  # who may be assigned to review (and their list of assignments)
+    "rectification.view": UNIT_READERS,
+    "rectification.report": {R.LIAISON: OWN_UNIT},
     # the indicator tree and its AHP weights
     "tree.view": UNIT_READERS,  # a liaison reads the tree their unit is evaluated by (page and API alike)
     "tree.edit": OFFICE,
@@ -186,6 +206,8 @@ VIEW_ACTIONS = {
     "surveys.Export": "export.view",
     "reports.Report": "report.view",
     "scoring.StaffingRequest": "request.view",
+    "reports.Appeal": "appeal.view",
+    "reports.RectificationItem": "rectification.view",
 }
 
 # Each role's home page.
@@ -194,7 +216,7 @@ HOME_BY_ROLE = {
     R.EVALUATOR: "evaluations:campaign_list",
     R.LEADER: "reports:dashboard",
     R.LIAISON: "evaluations:workbench",
-    R.REVIEWER: "evaluations:notifications",  # 复核人员: their tasks arrive as notifications for now
+    R.REVIEWER: "reports:followup_my_reviews",  # 复核人员: the appeals assigned to them
 }
 
 

@@ -235,11 +235,15 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # `manage.py sweep_jobs` from cron). Run exactly one `celery -A bianzhi beat`.
 JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=60)
 POOL_SWEEP_SECONDS = env.int("POOL_SWEEP_SECONDS", default=24 * 3600)
+RECTIFICATION_SWEEP_SECONDS = env.int("RECTIFICATION_SWEEP_SECONDS", default=24 * 3600)
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "bianzhi.jobs.sweep", "schedule": float(JOB_SWEEP_SECONDS), "options": {"expires": JOB_SWEEP_SECONDS}},
     # 周转池: overdue loans and freezes about to end, once a day (idempotent: notifications carry keys)
     "sweep-pool": {"task": "scoring.tasks.pool_sweep_task", "schedule": float(POOL_SWEEP_SECONDS),
                    "options": {"expires": POOL_SWEEP_SECONDS}},
+    # 整改: overdue items flagged and their liaisons reminded, once a day (idempotent: notifications carry keys)
+    "sweep-rectification": {"task": "reports.followup.tasks.rectification_sweep_task",
+                            "schedule": float(RECTIFICATION_SWEEP_SECONDS), "options": {"expires": RECTIFICATION_SWEEP_SECONDS}},
 }
 # Each kind of background job names its queue (bianzhi.jobs.Job.QUEUE: reports on "reports").
 CELERY_TASK_DEFAULT_QUEUE = "default"

@@ -1,6 +1,7 @@
 """The status board: for each unit and each step that concerns it, one of done / in progress / late /
 returned / not started. Pure: statuses are the plain values of CampaignTarget.Status."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
 DONE, IN_PROGRESS, LATE, RETURNED, NOT_STARTED = "done", "in_progress", "late", "returned", "not_started"
@@ -42,3 +43,21 @@ def board_cells(*, status: str, notice_seen: bool, deadlines: dict[str, date], t
     else:
         field_visit = NOT_STARTED
     return {"notice": notice, "self_assessment": self_assessment, "field_visit": field_visit}
+
+
+@dataclass(frozen=True)
+class BoardStep:
+    """An after-stage step of the board, given by an app above (evaluations.hooks.board_steps): its label,
+    each unit's cell ({target id: cell}), how many units are done out of how many it concerns, and the units
+    behind (the 催办 reminder goes to their liaisons)."""
+
+    key: str
+    label: str
+    cells: dict = field(default_factory=dict)
+    done: int = 0
+    total: int = 0
+    behind: tuple = ()  # target ids
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

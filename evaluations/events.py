@@ -645,6 +645,113 @@ def _result_revised(e: CampaignEvent) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# The after stage: feedback, 复核 (appeals), final lock, 整改 (reports.followup passes plain values)
+# ---------------------------------------------------------------------------------------------------------
+def event_results_fed_back(*, campaign: Campaign, actor: User, units: list[str], on: str):
+    return _record(campaign=campaign, type=T.RESULTS_FED_BACK, actor=actor, units=units, on=on)
+
+
+def event_followup_settings_changed(*, campaign: Campaign, actor: User, before: dict, after: dict):
+    return _record(campaign=campaign, type=T.FOLLOWUP_SETTINGS_CHANGED, actor=actor, before=before, after=after)
+
+
+def event_appeal_windows_opened(*, campaign: Campaign, actor: User | None, units: int, days: int):
+    return _record(campaign=campaign, type=T.APPEAL_WINDOWS_OPENED, actor=actor, units=units, days=days)
+
+
+def event_appeal_submitted(*, target: CampaignTarget, actor: User, indicators: list[str]):
+    return _record(campaign=target.campaign, target=target, type=T.APPEAL_SUBMITTED, actor=actor, indicators=indicators)
+
+
+def event_appeal_assigned(*, target: CampaignTarget, actor: User, reviewer: str):
+    return _record(campaign=target.campaign, target=target, type=T.APPEAL_ASSIGNED, actor=actor, reviewer=reviewer)
+
+
+def event_appeal_item_decided(*, target: CampaignTarget, actor: User, indicator: str, decision: str,
+                              before: float | None, after: float | None, reason: str):
+    return _record(campaign=target.campaign, target=target, type=T.APPEAL_ITEM_DECIDED, actor=actor,
+                   indicator=indicator, decision=decision, before=before, after=after, reason=reason)
+
+
+def event_result_finalized(*, target: CampaignTarget, actor: User, version: int):
+    return _record(campaign=target.campaign, target=target, type=T.RESULT_FINALIZED, actor=actor, version=version)
+
+
+def event_rectification_created(*, campaign: Campaign, actor: User | None, units: list[str], count: int):
+    return _record(campaign=campaign, type=T.RECTIFICATION_CREATED, actor=actor, units=units, count=count)
+
+
+def event_rectification_reported(*, target: CampaignTarget, actor: User, item: str):
+    return _record(campaign=target.campaign, target=target, type=T.RECTIFICATION_REPORTED, actor=actor, item=item)
+
+
+def event_rectification_verified(*, target: CampaignTarget, actor: User, item: str, accepted: bool, reason: str):
+    return _record(campaign=target.campaign, target=target, type=T.RECTIFICATION_VERIFIED, actor=actor, item=item,
+                   accepted=accepted, reason=reason)
+
+
+def event_rectification_carried(*, campaign: Campaign, actor: User | None, count: int, source: str):
+    return _record(campaign=campaign, type=T.RECTIFICATION_CARRIED, actor=actor, count=count, source=source)
+
+
+def event_followup_reminded(*, campaign: Campaign, actor: User, units: list[str]):
+    return _record(campaign=campaign, type=T.FOLLOWUP_REMINDED, actor=actor, units=units)
+
+
+@describes(T.RESULTS_FED_BACK, T.FOLLOWUP_SETTINGS_CHANGED, T.APPEAL_WINDOWS_OPENED, T.RECTIFICATION_CREATED,
+           T.RECTIFICATION_CARRIED, T.FOLLOWUP_REMINDED)
+def _followup_campaign(e: CampaignEvent) -> str:
+    d = e.data
+    if e.type == T.RESULTS_FED_BACK:
+        return _("%(who)s 于 %(on)s 向 %(n)s 个单位反馈了评估结果：%(units)s") % {
+            "who": e.who, "on": d.get("on", ""), "n": len(d.get("units", [])), "units": _plain(d.get("units"))}
+    if e.type == T.FOLLOWUP_SETTINGS_CHANGED:
+        return _("%(who)s 修改了复核与整改设置：%(changes)s") % {"who": e.who, "changes": _plain(
+            [f"{k} {d.get('before', {}).get(k)} → {v}" for k, v in d.get("after", {}).items()])}
+    if e.type == T.APPEAL_WINDOWS_OPENED:
+        return _("%(who)s 开放了 %(n)s 个单位的复核申请（%(days)s 个工作日）") % {
+            "who": e.who or _("系统"), "n": d.get("units", 0), "days": d.get("days", "")}
+    if e.type == T.RECTIFICATION_CREATED:
+        return _("%(who)s 新建了 %(n)s 项整改事项（%(units)s）") % {
+            "who": e.who, "n": d.get("count", 0), "units": _plain(d.get("units"))}
+    if e.type == T.RECTIFICATION_CARRIED:
+        return _("%(who)s 将 %(source)s 未办结的 %(n)s 项整改事项结转到本次评估") % {
+            "who": e.who or _("系统"), "n": d.get("count", 0), "source": d.get("source", "")}
+    return _("%(who)s 向落后单位的填报员发送了催办通知：%(units)s") % {"who": e.who, "units": _plain(d.get("units"))}
+
+
+_DECISIONS = {"upheld": gettext_lazy("维持"), "adjusted": gettext_lazy("调整")}
+
+
+@describes(T.APPEAL_SUBMITTED, T.APPEAL_ASSIGNED, T.APPEAL_ITEM_DECIDED, T.RESULT_FINALIZED,
+           T.RECTIFICATION_REPORTED, T.RECTIFICATION_VERIFIED)
+def _followup_unit(e: CampaignEvent) -> str:
+    d, unit = e.data, _unit(e)
+    if e.type == T.APPEAL_SUBMITTED:
+        return _("%(who)s 为 %(unit)s 提出复核申请，对 %(n)s 项指标有异议：%(codes)s") % {
+            "who": e.who, "unit": unit, "n": len(d.get("indicators", [])), "codes": _plain(d.get("indicators"))}
+    if e.type == T.APPEAL_ASSIGNED:
+        return _("%(who)s 指定 %(reviewer)s 复核 %(unit)s 的申请") % {"who": e.who, "reviewer": d.get("reviewer", ""),
+                                                                  "unit": unit}
+    if e.type == T.APPEAL_ITEM_DECIDED:
+        sentence = _("%(who)s 对 %(unit)s 的指标 %(code)s 作出复核决定：%(decision)s") % {
+            "who": e.who, "unit": unit, "code": d.get("indicator", ""),
+            "decision": str(_DECISIONS.get(d.get("decision"), d.get("decision", "")))}
+        if d.get("decision") == "adjusted":
+            sentence += _("（%(before)s → %(after)s）") % {"before": _plain(d.get("before")), "after": _plain(d.get("after"))}
+        return sentence + _("，理由：%(reason)s") % {"reason": d.get("reason", "")}
+    if e.type == T.RESULT_FINALIZED:
+        return _("%(who)s 将 %(unit)s 的评估结果（第 %(v)s 版）确定为最终结果") % {"who": e.who, "unit": unit,
+                                                                        "v": d.get("version", "")}
+    if e.type == T.RECTIFICATION_REPORTED:
+        return _("%(who)s 报告了 %(unit)s 整改事项“%(item)s”的进展") % {"who": e.who, "unit": unit, "item": d.get("item", "")}
+    if d.get("accepted"):
+        return _("%(who)s 核实通过了 %(unit)s 的整改事项“%(item)s”") % {"who": e.who, "unit": unit, "item": d.get("item", "")}
+    return _("%(who)s 退回了 %(unit)s 的整改事项“%(item)s”，理由：%(reason)s") % {
+        "who": e.who, "unit": unit, "item": d.get("item", ""), "reason": d.get("reason", "")}
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Types written before the typed events: old rows still say themselves
 # ---------------------------------------------------------------------------------------------------------
 @describes(T.FORM_ISSUED, T.FORM_CHANGED, T.INDICATOR_TREE_CHANGED, T.AHP_JUDGEMENT)

@@ -36,9 +36,14 @@ WHATS: dict[str, str] = {
     "results": gettext_lazy("计算或修改评估结果"),
     "report": gettext_lazy("撰写或修改评估报告"),
     "appeal": gettext_lazy("提出或处理复核申请"),
+    "feedback": gettext_lazy("反馈评估结果"),
+    "rectification": gettext_lazy("新建、报告或核实整改事项"),
 }
 
 _ALWAYS = {"settings", "deadlines", "team"}  # office housekeeping, until the campaign is closed
+# 整改 is followed to the end: items are made after the report is written and carried into the unit's next
+# campaign, whose stages all let the liaison report on them (a closed campaign's items are frozen there).
+_ALWAYS |= {"rectification"}
 _COLLECTING = {"forms", "schedule", "links", "ballots", "public_answer", "ballot", "void", "sheet", "tree", "weights"}
 
 # The one table. Forms take answers while the campaign collects them (up to the field visit); the sheet,
@@ -50,8 +55,8 @@ STAGE_ALLOWS: dict[str, frozenset[str]] = {
     S.SURVEY: frozenset(_ALWAYS | _COLLECTING | {"notice_seen"}),
     S.FIELD_VISIT: frozenset(_ALWAYS | _COLLECTING | {"notice_seen", "field_visit"}),
     S.REPORT: frozenset(_ALWAYS | {"notice_seen", "sheet", "void", "tree", "weights", "results", "report"}),
-    S.FEEDBACK: frozenset(_ALWAYS | {"notice_seen", "report"}),
-    S.REVIEW: frozenset(_ALWAYS | {"notice_seen", "appeal", "results", "report"}),
+    S.FEEDBACK: frozenset(_ALWAYS | {"notice_seen", "report", "feedback"}),
+    S.REVIEW: frozenset(_ALWAYS | {"notice_seen", "appeal", "results", "report", "feedback"}),
     S.SUMMARY: frozenset(_ALWAYS | {"notice_seen", "report"}),
     S.CLOSED: frozenset(),
 }

@@ -99,3 +99,40 @@ def on_result_revised(handler: ResultHandler) -> ResultHandler:
 def result_revised(target, actor, reason: str) -> None:
     for handler in _on_result_revised:
         handler(target, actor, reason)
+
+
+TargetReader = Callable[[list], Mapping[int, Any]]  # targets → {target id: value}
+_target_facts: dict[str, TargetReader] = {}
+
+
+def target_fact(name: str) -> Callable[[TargetReader], TargetReader]:
+    """Register `reader(targets)` as the per-unit fact `name` that lower apps ask for without importing the
+    app that knows it: "feedback_on" (the day the unit's results were fed back, reports.followup) and
+    "rectification_history" (the unit's 整改 items of its previous campaign, for scoring's on-time rule)."""
+
+    def register(reader: TargetReader) -> TargetReader:
+        _target_facts[name] = reader
+        return reader
+
+    return register
+
+
+def target_facts(name: str, targets) -> Mapping[int, Any] | None:
+    """{target id: value} from the reader registered as `name`; None when no app registered one."""
+    reader = _target_facts.get(name)
+    return None if reader is None else reader(list(targets))
+
+
+BoardReader = Callable[[Any], list]  # campaign → [BoardStep, …] (evaluations.board)
+_board_steps: list[BoardReader] = []
+
+
+def board_steps(reader: BoardReader) -> BoardReader:
+    """Register `reader(campaign)` giving after-stage steps of the progress board (报告, 反馈, 复核, 整改),
+    each with its per-unit cells and counts (evaluations.board.BoardStep)."""
+    _board_steps.append(reader)
+    return reader
+
+
+def campaign_board_steps(campaign) -> list:
+    return [step for reader in _board_steps for step in reader(campaign)]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from bianzhi.access import restrict
 from bianzhi.models import User
 
-from .board import CELL_LABELS, STEPS, board_cells
+from .board import CELL_LABELS, NOT_STARTED, STEPS, board_cells
 from .indicators import campaign_dimensions, indicator_scale
 from .models import (
     Campaign,
@@ -73,14 +73,19 @@ def upload_get_for_user(*, user: User, pk: int) -> Upload:
     return get_object_or_404(upload_list_for_user(user=user), pk=pk)
 
 
-def board_rows(*, campaign: Campaign, today=None) -> list[dict]:
+def board_rows(*, campaign: Campaign, today=None, after=()) -> list[dict]:
+    """One row per unit: its cells for the unit-level steps, then for the after-stage steps `after`."""
     today = today or timezone.localdate()
     deadlines = {d.step: d.due_on for d in campaign.deadlines.all()}
     rows = []
     for target in campaign.targets.select_related("unit", "liaison", "team"):
         cells = board_cells(status=target.status, notice_seen=target.notice_seen_at is not None,
                             deadlines=deadlines, today=today)
-        rows.append({"target": target, "cells": [(cells[step], CELL_LABELS[cells[step]]) for step, _label in STEPS]})
+        row = [(cells[step], CELL_LABELS[cells[step]]) for step, _label in STEPS]
+        for step in after:  # the after-stage steps the apps above give (reports: 报告, 反馈, 复核, 整改)
+            cell = step.cells.get(target.pk, NOT_STARTED)
+            row.append((cell, CELL_LABELS[cell]))
+        rows.append({"target": target, "cells": row})
     return rows
 
 

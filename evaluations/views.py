@@ -24,7 +24,7 @@ from .forms import (
     TeamForm,
     UploadForm,
 )
-from .hooks import campaign_facts, campaign_rows
+from .hooks import campaign_board_steps, campaign_facts, campaign_rows, target_facts
 from .indicators import (
     block_subscores,
     campaign_dimensions,
@@ -151,8 +151,10 @@ def team_edit(request, pk: int, team_pk: int | None = None):
 def campaign_board(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
     require(request.user, "campaign.inspect", campaign)
+    after = campaign_board_steps(campaign)
     return render(request, "evaluations/board.html", {
-        "campaign": campaign, "steps": board_steps(campaign=campaign), "rows": board_rows(campaign=campaign),
+        "campaign": campaign, "steps": board_steps(campaign=campaign), "after": after,
+        "rows": board_rows(campaign=campaign, after=after), "behind": sum(len(s.behind) for s in after),
     })
 
 
@@ -200,6 +202,8 @@ def package(request, pk: int):
         "problems": target.problems.all(), "events": target_events(target=target)[:100],
         "may_act": may(request.user, "package.review", target),
         "may_visit": may(request.user, "package.inspect", target),
+        # last campaign's 整改 items still open (reports.followup, through the hook)
+        "carried": (target_facts("carried_items", [target]) or {}).get(target.pk, []),
     })
 
 

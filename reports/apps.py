@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import selectors  # noqa: F401  (registers the campaign page's report column)
+        from .followup import selectors as followup_selectors  # noqa: F401  (hooks: feedback day, 整改, board, facts)
+        from .followup import services as followup_services  # noqa: F401  (stage handlers: 评估复核, 总结汇报, 发布通知)
+        from .followup import tasks as followup_tasks  # noqa: F401  (the overdue sweep, on beat)

@@ -39,3 +39,4 @@ class Report(TimeStampedModel, Job):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.target.unit}"
+from .followup.models import Appeal, AppealItem, Feedback, FollowupSettings, RectificationItem, RectificationReport  # noqa: E402,F401  (the after stage: registered in this app)

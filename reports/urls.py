@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .followup.urls import urlpatterns as followup_urls
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("reports/targets/<int:target_pk>/request/", views.report_request_view, name="request"),
     path("reports/<int:pk>/status/", views.report_status, name="status"),
     path("reports/<int:pk>/download/", views.report_download, name="download"),
+    *followup_urls,
 ]

@@ -2,9 +2,9 @@
 appraisal export's rows: services (writes) and selectors (reads).
 
 Results are read through ONE adapter, `latest_final_results` (and `latest_final_result` for one unit):
-today it computes the score live (scoring.selectors.target_scores) for the unit's latest campaign past
-反馈结果, with the date of that stage from the campaign's events; when stored, final result versions exist,
-only its body changes.
+the stored result (latest version) of the unit's latest campaign past 反馈结果, dated by the day the unit's
+result was fed back (the hook "feedback_on", filled by reports.followup), or for a campaign fed back as a
+whole, the day it entered 反馈结果.
 """
 
 from datetime import date, timedelta
@@ -23,6 +23,7 @@ from bianzhi.models import Unit, User
 from bianzhi.pool.selectors import unit_effective_lines
 from bianzhi.pool.services import pool_deposit
 from bianzhi.services import registry_decision
+from evaluations import hooks
 from evaluations.models import Campaign, CampaignEvent, CampaignTarget, Notification
 from evaluations.notifications import notify
 
@@ -53,14 +54,19 @@ def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
     反馈结果 that evaluated it. A unit without a stored result there is bound by no result rule."""
     targets = CampaignTarget.objects.filter(unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK) \
         .select_related("campaign")
-    dates = feedback_dates({t.campaign_id for t in targets})
+    targets = list(targets)
+    by_campaign = feedback_dates({t.campaign_id for t in targets})
+    # the day each unit's own result was fed back (reports.followup, through the hook); a campaign fed back
+    # before results were issued unit by unit: the day it entered 反馈结果
+    by_unit = hooks.target_facts("feedback_on", targets) or {}
+    dates = {t.pk: by_unit.get(t.pk) or by_campaign.get(t.campaign_id) for t in targets}
     latest: dict[int, CampaignTarget] = {}
     for target in targets:
-        day = dates.get(target.campaign_id)
+        day = dates[target.pk]
         if day is None:
             continue
         current = latest.get(target.unit_id)
-        if current is None or (day, target.campaign_id) > (dates[current.campaign_id], current.campaign_id):
+        if current is None or (day, target.campaign_id) > (dates[current.pk], current.campaign_id):
             latest[target.unit_id] = target
     versions: dict[int, ResultVersion] = {}
     for version in ResultVersion.objects.filter(target__in=list(latest.values())).order_by("target_id", "-version"):
@@ -73,7 +79,7 @@ def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
         campaign = target.campaign
         results[unit_id] = rules.FinalResult(
             campaign_id=campaign.pk, campaign_name=campaign.name, year=campaign.year, grade=version.grade or None,
-            score=float(version.total) if version.total is not None else None, feedback_on=dates[campaign.pk],
+            score=float(version.total) if version.total is not None else None, feedback_on=dates[target.pk],
             indicator_scores={c: row["share"] for c, row in version.indicators.items() if row.get("share") is not None},
         )
     return results

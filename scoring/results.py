@@ -159,6 +159,8 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     sheets = signed_sheet_values(campaign)
     vacancies = _long_vacancies(targets, tree.long_vacancy_months)
     due, filed = _self_assessment_dates(campaign)
+    # 整改 of each unit's previous campaign (reports.followup answers through the hook; None: not known)
+    rectified = hooks.target_facts("rectification_history", targets) or {}
     today = timezone.localdate()
     # 周转池: what each unit may use (owned − deposited + borrowed) on the day the campaign pinned its versions
     pool = pool_effective_lines({t.pk: (t.unit_id, timezone.localdate(campaign.created_at), _snapshot(t)[0].get("quotas", []),
@@ -266,7 +268,11 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                                      f"；自评报告按时报送（截止 {due:%Y-%m-%d}）" if late is False else
                                      f"；自评报告尚未报送，截止 {due:%Y-%m-%d}")
             elif rule == "rectification_on_time":
-                points, why = rules.rectification_on_time(None, full)
+                history = rectified.get(target.pk)
+                points, why = rules.rectification_on_time(history, full)
+                if history is not None:
+                    on_time = sum(1 for d, c in history if c is not None and c <= d)
+                    evidence = f"上一轮整改事项 {len(history)} 项，按期办结 {on_time} 项"
             share = None if points is None else min(1.0, points / full)
             shares[code] = share
             rows[code] = row = {

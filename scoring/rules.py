@@ -25,7 +25,7 @@ RULES: dict[str, tuple[str, dict]] = {
               "得分率 = 评估表 ×（1 − form_share）+ 问卷选项分值平均 × form_share；长期空编的编制类别每个扣 "
               "long_vacancy_deduction 分；自评报告逾期报送（晚于部门自评截止日期）扣 late_deduction 分",
               {"long_vacancy_deduction": 0, "late_deduction": 0, "form_share": 0.3}),
-    "rectification_on_time": ("上一轮评估的整改事项按期办结得满分（整改功能尚未上线，本项暂记为缺项）", {}),
+    "rectification_on_time": ("上一轮评估的整改事项按期办结的比例 × 满分；上一轮没有整改事项得满分；本单位没有上一轮评估时记为缺项", {}),
     "deduction": ("负向指标：评估表记录的发生次数，每次扣 per_item 分，扣完为止", {"per_item": 5}),
 }
 RULE_LABELS = {
@@ -144,13 +144,20 @@ def filed_late(filed_on: date | None, due_on: date | None, as_of: date) -> bool 
     return filed_on > due_on
 
 
-RECTIFICATION_MISSING = "整改功能尚未上线"
+RECTIFICATION_MISSING = "本单位没有上一轮评估的整改记录"
 
 
 def rectification_on_time(records: Sequence | None = None, full: float = 10) -> tuple[float | None, str]:
-    """整改 closed on time in the previous campaign. There is no 整改 record yet (no model, no data): the
-    indicator is reported missing with that reason rather than scored from invented data."""
-    return None, RECTIFICATION_MISSING
+    """整改 closed on time in the previous campaign: `records` are its items as (deadline, closed on or None).
+    Share closed by their deadline × full: 3 items, 2 closed on time → 2 ÷ 3 × 10 = 6.67. No item to rectify:
+    full marks. No previous campaign (None): missing, with that reason — never zero nor full marks."""
+    if records is None:
+        return None, RECTIFICATION_MISSING
+    records = list(records)
+    if not records:
+        return float(full), ""
+    on_time = sum(1 for deadline, closed_on in records if closed_on is not None and closed_on <= deadline)
+    return full * on_time / len(records), ""
 
 
 def deduction(count: float | None, full: float, per_item: float) -> float | None:

@@ -15,7 +15,7 @@ from bianzhi.selectors import snapshot_staffing, unit_staffing
 from evaluations.hooks import campaign_column, campaign_setting
 from evaluations.indicators import CampaignDimension, CampaignIndicator, default_block
 from evaluations.models import Campaign, CampaignTarget
-from evaluations.results_release import results_released
+from evaluations.results_release import released_targets, results_released
 from surveys.selectors import EMPTY_STATS, SatisfactionStats, satisfaction_stats_by_target
 
 from . import ahp, indicators, judging, rules
@@ -320,7 +320,9 @@ def results_for_user(*, user, campaign: Campaign) -> list[ResultVersion]:
     if may(user, "results.view_all", campaign):
         return campaign_results(campaign=campaign)
     if results_released(campaign):
-        own = restrict(campaign.targets.all(), user, "package.view")  # a liaison: their own unit
+        own = list(restrict(campaign.targets.select_related("campaign"), user, "package.view"))  # a liaison: their own unit
+        fed_back = released_targets(own)  # …once its own result has been fed back
+        own = campaign.targets.filter(pk__in=fed_back)
         return [r for r in campaign_results(campaign=campaign, targets=own) if not r.provisional]
     return []
 

@@ -27,6 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 import evaluations.services
+import reports.followup.services
 import reports.services
 import scoring.services
 import surveys.services
@@ -34,6 +35,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from evaluations import services as ev
 from evaluations.models import Campaign, Upload
+from reports.followup import services as fu
 from scoring import services as sc
 from scoring.models import ROOT_NODE
 from surveys import services as sv
@@ -48,7 +50,8 @@ from .test_url_permissions import RULES, all_urls
 pytestmark = pytest.mark.django_db
 
 CLOSED = "评估已结束"
-SERVICE_PACKAGES = (evaluations.services, surveys.services, scoring.services, reports.services)
+SERVICE_PACKAGES = (evaluations.services, surveys.services, scoring.services, reports.services,
+                    reports.followup.services)
 
 # Public functions of the services modules that do not change a campaign, and why.
 EXEMPT = {
@@ -85,6 +88,10 @@ EXEMPT = {
     "definition_check": "pure: checks a definition against the campaign's tree",
     "number_clean": "pure",
     "date_clean": "pure",
+    "reviewer_refusal": "a read: may this reviewer review this unit",
+    "finalize_refusal": "pure: why a result cannot be locked yet",
+    "summary_requires_final_results": "a check run by campaign_advance (which refuses a closed campaign); writes nothing",
+    "rectification_sweep": "the daily sweep: it skips the items of closed campaigns (tests/reports/test_followup.py)",
 }
 
 
@@ -140,7 +147,8 @@ def closed_world():
     advance_to(world, Campaign.Status.CLOSED)
     world.refresh()
     assert world.campaign.status == Campaign.Status.CLOSED
-    return {
+    followup = closed_followup(world)
+    return {**followup,
         "world": world, "office": office, "liaison": liaison, "campaign": world.campaign, "target": world.target,
         "satisfaction": satisfaction, "link": link, "answers": answers, "response": response, "staff": staff,
         "ballot": ballots[1], "sheet": sheet, "score_question": score_question, "tree": tree, "template": template,
@@ -148,6 +156,22 @@ def closed_world():
         "report_upload": world.target.uploads.get(purpose=Upload.Purpose.SELF_REPORT),
         "photo": world.target.uploads.filter(purpose=Upload.Purpose.PHOTO).first(),
     }
+
+
+def closed_followup(world) -> dict:
+    """What the after stage left in the closed campaign: a fed-back result, an appeal assigned to a reviewer, a
+    整改 item reported done (written directly: the campaign is closed, no service would)."""
+    from reports.followup.models import Appeal, AppealItem, RectificationItem, RectificationReport
+
+    reviewer = UserFactory(role=User.Role.REVIEWER, first_name="复核员")
+    appeal = Appeal.objects.create(target=world.target, submitted_by=world.liaison, reviewer=reviewer,
+                                   status=Appeal.Status.ASSIGNED)
+    appeal_item = AppealItem.objects.create(appeal=appeal, indicator_code="D1_01", indicator_name="合法合规度",
+                                            full_marks=10, points_before=5, reason="材料未采纳")
+    item = RectificationItem.objects.create(target=world.target, source="other", title="更换门牌", responsible="办公室",
+                                            measures="按三定规定更换", deadline=date(2026, 12, 1), status="reported")
+    RectificationReport.objects.create(item=item, text="已更换", reported_by=world.liaison)
+    return {"reviewer": reviewer, "appeal": appeal, "appeal_item": appeal_item, "rectification": item}
 
 
 # name → the call, on the closed world `w`. Who acts is who may act, so the guard is the only reason to refuse.
@@ -219,6 +243,25 @@ SERVICE_CALLS = {
     "weights_freeze": lambda w: sc.weights_freeze(tree=w["tree"], method="aij", ri_table="saaty1980",
                                                   actor=w["office"]),
     "tree_settings_update": lambda w: sc.tree_settings_update(tree=w["tree"], actor=w["office"], min_sample=20),
+    # reports.followup: feedback, 复核, 整改
+    "followup_settings_save": lambda w: fu.followup_settings_save(campaign=w["campaign"], actor=w["office"], appeal_days=5),
+    "results_feed_back": lambda w: fu.results_feed_back(campaign=w["campaign"], actor=w["office"],
+                                                        targets=[w["target"]]),
+    "appeal_windows_open": lambda w: fu.appeal_windows_open(w["campaign"], w["office"]),
+    "appeal_submit": lambda w: fu.appeal_submit(target=w["world"].other, actor=w["world"].other_liaison,
+                                                items=[("D1_01", "理由", [])]),
+    "appeal_assign": lambda w: fu.appeal_assign(appeal=w["appeal"], reviewer=w["reviewer"], actor=w["office"]),
+    "appeal_item_decide": lambda w: fu.appeal_item_decide(item=w["appeal_item"], actor=w["reviewer"],
+                                                          decision="adjusted", points=8, reason="理由"),
+    "results_finalize": lambda w: fu.results_finalize(campaign=w["campaign"], actor=w["office"], targets=[w["target"]]),
+    "rectification_create": lambda w: fu.rectification_create(target=w["target"], actor=w["office"], title="新",
+                                                              measures="改", deadline=date(2027, 1, 1)),
+    "rectifications_create_bulk": lambda w: fu.rectifications_create_bulk(campaign=w["campaign"], actor=w["office"],
+                                                                          candidates=[]),
+    "rectification_report": lambda w: fu.rectification_report(item=w["rectification"], actor=w["liaison"], text="进展"),
+    "rectification_verify": lambda w: fu.rectification_verify(item=w["rectification"], actor=w["office"], accept=True),
+    "rectifications_carry_over": lambda w: fu.rectifications_carry_over(w["campaign"], w["office"]),
+    "followup_remind": lambda w: fu.followup_remind(campaign=w["campaign"], actor=w["office"]),
 }
 # Called on every page view of a package: when the campaign may not change, it records nothing and says nothing.
 SILENT = {"target_notice_seen"}
@@ -278,6 +321,8 @@ URL_EXEMPT = {
     "scoring:template_save": "copies the tree into a template (see EXEMPT)",
     "surveys:form_template_save": "copies the questions into a template (see EXEMPT)",
     "surveys:form_preview": "renders the editor's draft as the public page would; writes nothing",
+    "reports:followup_appeal_decide": "only the assigned reviewer may post (not a user of this walk); its service "
+                                      "appeal_item_decide is refused on a closed campaign in SERVICE_CALLS",
 }
 # Whole areas that belong to no campaign.
 URL_EXEMPT_AREAS = ("accounts:", "pool:", "register:")  # accounts; the 周转池 and the requests register (the registry's)
@@ -304,7 +349,8 @@ def candidates(w: dict, route: str, param: str) -> list:
         for marker, values in (
             ("packages/", [w["target"].pk]), ("uploads/", [w["report_upload"].pk, w["photo"].pk]),
             ("forms/", forms), ("dimensions/", [w["dimension"].pk]), ("indicators/", [w["indicator"].pk]),
-            ("experts/", [w["expert"].pk]), ("exports/", []),
+            ("experts/", [w["expert"].pk]), ("exports/", []), ("appeals/", [w["appeal"].pk]),
+            ("appeal-items/", [w["appeal_item"].pk]), ("followup/items/", [w["rectification"].pk]),
         ):
             if before.endswith(marker):
                 return values
@@ -331,6 +377,7 @@ def post_data(w: dict) -> dict:
         "due_report": "2027-01-01", "q_0_1": "3", "pair_0_1": "3", "answers": "", "status": "accepted",
         "question": w["score_question"].code, "file": SimpleUploadedFile("材料.pdf", PDF, "application/pdf"),
         "template": w["template"].pk, "dimension": w["dimension"].pk, f"e{w['expert'].pk}-weight": "2",
+        "reviewer": w["reviewer"].pk, "confirm": "1", "verdict": "accept", "codes": "D1_01", "reason_D1_01": "理由",
     }
 
 
@@ -349,6 +396,7 @@ URL_DATA = {
     "scoring:indicator_edit": {"kind": "evaluator", "direction": "positive", "full_marks": "10"},
     "scoring:weights_freeze": {"method": "aij", "ri_table": "saaty1980", "priority_method": "eigenvector",
                                "confirm": "on"},
+    "reports:followup_settings": {"appeal_days": "5", "rectify_below": "60", "rectify_days": "90"},
     "scoring:tree_settings": {"execution_dimensions": "D1,D2,D3,D8", "min_coverage": "100", "min_sample": "20",
                               "long_vacancy_months": "12", "cr_threshold": "0.1"},
 }

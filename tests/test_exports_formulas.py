@@ -260,6 +260,23 @@ def feed_analysis_xlsx(hostile):
     form = _hostile_form(hostile)
     return [("xlsx", analysis_xlsx(form_analysis(form=form, filters=Filters(by="q1"))))]
 
+def feed_rectification_xlsx(hostile):
+    from datetime import date
+    from types import SimpleNamespace
+
+    from reports.followup.exporters import rectification_xlsx
+
+    def item(h):
+        return SimpleNamespace(target=SimpleNamespace(unit=SimpleNamespace(name=h)), get_source_display=lambda: h,
+                               title=h, responsible=h, measures=h, deadline=date(2026, 1, 1),
+                               get_status_display=lambda: h, closed_on=None, is_overdue=lambda today: True,
+                               reports=SimpleNamespace(all=lambda: [SimpleNamespace(text=h)]))
+
+    rows = [{"target": SimpleNamespace(unit=SimpleNamespace(name=h)), "rect": {"total": 2, "closed": 1, "overdue": 1}}
+            for h in hostile]
+    return [("xlsx", rectification_xlsx(campaign_name=hostile[0], rows=rows, items=[item(h) for h in hostile],
+                                        today=date(2026, 6, 1)))]
+
 
 FEEDERS = {
     "surveys.importers.definition_xlsx": feed_definition_xlsx,
@@ -276,6 +293,8 @@ FEEDERS = {
     "surveys.services.exports.export_build": feed_export_build,
     "scoring.exporters.tree_xlsx": feed_tree_xlsx,
     "evaluations.sheet_workbook.indicator_workbook": feed_indicator_workbook,
+
+    "reports.followup.exporters.rectification_xlsx": feed_rectification_xlsx,
 }
 
 

@@ -67,6 +67,9 @@ NOT_COMPARED = {
     "schema": "the OpenAPI schema: generated from code, no rows",
     "favicon": "a static icon",
     "scoring-api-aggregate": "400 without the experts' judgements in the fixture; its inputs are one selector call",
+    "reports:followup_file": "a file download (the fixture's upload is a photo, not an appeal's file: 404), no list",
+    "reports:followup_appeal_create": "no result fed back at the field visit (404); tests/reports/test_followup.py",
+    "reports:followup_my_reviews": "a reviewer's own page (none of the three viewers); tests/reports/test_followup.py",
 }
 
 # GET pages that answer with a redirect to every viewer (nothing rendered, nothing listed).

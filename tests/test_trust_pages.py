@@ -156,8 +156,14 @@ def test_the_office_sees_a_provisional_score_with_its_basis():
 
 @pytest.mark.django_db
 def test_after_feedback_the_liaison_sees_the_score_not_marked_provisional():
+    from reports.followup.models import Feedback
+
     world = make_world()
     Campaign.objects.filter(pk=world.campaign.pk).update(status=Campaign.Status.FEEDBACK)
+    page = as_user(world.liaison).get(reverse("reports:my_unit")).content.decode()
+    assert "结果反馈后公布" in page  # the campaign is at 反馈结果, but this unit's result has not been fed back yet
+    assert as_user(world.liaison).get(f"/api/v1/campaigns/{world.campaign.pk}/scores/").json()[0]["score"] is None
+    Feedback.objects.create(target=world.target, fed_back_on=date(2026, 11, 2))  # as reports.followup records it
     page = as_user(world.liaison).get(reverse("reports:my_unit")).content.decode()
     cell = page.split("得分与等次", 1)[1].split("</div>", 1)[0]
     # the score as fed back (here "—": the registry alone leaves the unit 数据不全), not marked provisional
@@ -176,4 +182,8 @@ def test_the_liaison_is_offered_the_report_once_results_are_fed_back():
     Campaign.objects.filter(pk=world.campaign.pk).update(status=Campaign.Status.REPORT)
     assert download not in as_user(world.liaison).get(reverse("reports:my_unit")).content.decode()
     Campaign.objects.filter(pk=world.campaign.pk).update(status=Campaign.Status.FEEDBACK)
+    assert download not in as_user(world.liaison).get(reverse("reports:my_unit")).content.decode()  # not this unit yet
+    from reports.followup.models import Feedback
+
+    Feedback.objects.create(target=world.target, fed_back_on=date(2026, 11, 2))
     assert download in as_user(world.liaison).get(reverse("reports:my_unit")).content.decode()

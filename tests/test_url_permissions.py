@@ -231,6 +231,25 @@ RULES: dict[str, Rule] = {
     "register:appraisal_export": R(get="rules.view"),
     "register-api-may-file": R(get=ANY),
     "register-api-appraisal": R(get="rules.view"),
+    # the after stage (reports.followup): feedback, 复核 appeals (a reviewer: those assigned to them), 整改
+    "reports:followup_campaign": R(get="followup.view"),
+    "reports:followup_settings": R(post="followup.manage"),
+    "reports:followup_feedback": R(post="followup.manage"),
+    "reports:followup_finalize": R(post="followup.manage"),
+    "reports:followup_remind": R(post="followup.remind"),
+    "reports:followup_rectifications": R(get="followup.view"),
+    "reports:followup_rectifications_create": R(post="followup.manage"),
+    "reports:followup_rectifications_xlsx": R(get="followup.view"),
+    "reports:followup_unit": R(get="feedback.view"),
+    "reports:followup_appeal_create": R(get="appeal.file", post="appeal.file"),
+    "reports:followup_appeal": R(get="appeal.view"),
+    "reports:followup_appeal_assign": R(post="followup.manage", on="campaign"),
+    "reports:followup_appeal_decide": R(post="appeal.decide", on="appeal", see="appeal.view"),
+    "reports:followup_item_report": R(post="rectification.report", on="target"),
+    "reports:followup_item_verify": R(post="followup.manage", on="campaign"),
+    "reports:followup_file": R(get=ANY),
+    "reports:followup_my_reviews": R(get="appeal.review"),
+    "followup-api-rectifications": R(get=ANY),
 }
 # Allowed users still get a 404 here, for want of data in the fixture (said why, URL by URL).
 DATA_404 = {
@@ -243,6 +262,9 @@ DATA_404 = {
     "register:request_action": "the walk posts action=accept, which a request's life does not know",
     "surveys:sheet_file_upload": "the POST names no question of the sheet",
     "scoring:tree_copy": "the POST names no template",
+    "reports:followup_appeal_create": "no result has been fed back at the field visit (nothing to contest)",
+    "reports:followup_appeal_assign": "the POST names no reviewer",
+    "reports:followup_file": "the site's upload is a photo, not an appeal's or a 整改 report's file",
 }
 # The admin checks its own staff flag on every page: anonymous users and liaisons land on its login page.
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}
@@ -302,13 +324,28 @@ def site(db):
         "notification": Notification.objects.filter(user=world.liaison).first(), "form": form, "sheet": sheet,
         "link": link, "export": Export.objects.create(form=form, format="csv"),
         "account": world.liaison, "registry_import": RegistryImport.objects.create(requested_by=world.evaluator),
-        **pool_and_register_objects(world),
+        **pool_and_register_objects(world), **followup_objects(world),
     }
     keys = {"team": world.target.team_id, "version": unit.versions.get().pk, "question": form.questions.first().pk,
             "response": survey_response_submit(link=link, data=answers).pk, "dimension": dimension.pk,
             "indicator": dimension.indicators.order_by("pk").first().pk, "expert": expert.pk,
             "sheet_question": sheet.questions.first().pk}
     return world, objects, keys, link.token
+
+
+def followup_objects(world) -> dict:
+    """An appeal of unit 甲 (with one contested indicator) and a 整改 item."""
+    from datetime import date
+
+    from reports.followup.models import Appeal, AppealItem, RectificationItem
+
+    appeal = Appeal.objects.create(target=world.target, submitted_by=world.liaison)
+    item = AppealItem.objects.create(appeal=appeal, indicator_code="D1_01", indicator_name="合法合规度", full_marks=10,
+                                     reason="材料未采纳")
+    rectification = RectificationItem.objects.create(target=world.target, source="other", title="更换门牌",
+                                                     responsible="办公室", measures="按三定规定更换",
+                                                     deadline=date(2027, 1, 1))
+    return {"appeal": appeal, "appeal_item": item, "rectification": rectification}
 
 
 def pool_and_register_objects(world) -> dict:
@@ -337,6 +374,11 @@ def url_for(name: str, params: set[str], objects: dict, keys: dict, token: str) 
     """The URL, and the key of the object it names (campaign, target, upload, …; None: no object)."""
     owner = (
         None if not params - {"format"}
+        else "appeal" if name in {"reports:followup_appeal", "reports:followup_appeal_assign"}
+        else "appeal_item" if name == "reports:followup_appeal_decide"
+        else "rectification" if name.startswith("reports:followup_item_")
+        else "upload" if name == "reports:followup_file"
+        else "target" if name in {"reports:followup_unit", "reports:followup_appeal_create"}
         else "link" if name == "surveys:link_qr"
         else "account" if name.startswith("accounts:")
         else "loan" if name == "pool:loan_close"

@@ -19,6 +19,7 @@ from .self_assessment import _liaison_draft
 PURPOSE_WHAT = {
     Upload.Purpose.SELF_REPORT: "self_assessment", Upload.Purpose.EVIDENCE: "self_assessment",
     Upload.Purpose.PHOTO: "field_visit", Upload.Purpose.SHEET_EVIDENCE: "sheet",
+    Upload.Purpose.APPEAL: "appeal", Upload.Purpose.RECTIFICATION: "rectification",
 }
 
 
@@ -29,6 +30,8 @@ def _upload_allowed(target: CampaignTarget, actor: User, purpose: str, indicator
         return None
     if purpose == Upload.Purpose.SHEET_EVIDENCE:  # checked against the sheet by surveys.services.sheet_file_add
         raise ApplicationError(_("评估表附件请在评估表页面上传"))
+    if purpose in (Upload.Purpose.APPEAL, Upload.Purpose.RECTIFICATION):  # with the appeal or the item (reports.followup)
+        raise ApplicationError(_("复核申请和整改的材料请在相应页面上传"))
     assessment = _liaison_draft(target, actor)
     if purpose == Upload.Purpose.EVIDENCE and not assessment.items.filter(indicator_code=indicator_code).exists():
         raise ApplicationError(_("请选择佐证材料对应的指标"))

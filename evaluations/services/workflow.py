@@ -64,7 +64,8 @@ def _campaign_enter(campaign: Campaign, to_status: str, actor: User) -> None:
     elif to_status == Status.FEEDBACK:
         notify(
             users=[t.liaison for t in targets], kind=Notification.Kind.RESULTS,
-            title=_("评估结果已发布：%(c)s") % {"c": campaign}, url=reverse("reports:my_unit"),
+            title=_("%(c)s 进入反馈结果阶段：本单位的评估结果反馈后将另行通知") % {"c": campaign},
+            url=reverse("reports:my_unit"),
         )
     stage_entered(campaign, to_status, actor)  # the apps above: e.g. results stored on entering 撰写报告
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bianzhi.access import may, require
-from evaluations.results_release import results_released
+from evaluations.results_release import released_targets, results_released
 from evaluations.selectors import campaign_get_for_user, target_list_for_user
 from scoring import exporters, judging, services
 from scoring.models import ROOT_NODE
@@ -59,9 +59,11 @@ class ScoresApi(APIView):
         campaign = campaign_get_for_user(user=request.user, pk=campaign_pk)
         targets = target_list_for_user(user=request.user).filter(campaign=campaign)
         rows = TargetScoreSerializer(target_scores(campaign=campaign, targets=targets), many=True).data
-        if not results_released(campaign) and not may(request.user, "results.view_provisional", campaign):
+        if not may(request.user, "results.view_provisional", campaign):
+            fed_back = released_targets(targets.select_related("campaign")) if results_released(campaign) else set()
             for row in rows:
-                row["score"] = row["grade"] = None
+                if row["target"] not in fed_back:  # a liaison: nothing before their unit's own feedback
+                    row["score"] = row["grade"] = None
         return Response(rows)
 
 

@@ -25,7 +25,7 @@ def test_wrong_password_is_told_in_chinese(client):
     (User.Role.EVALUATOR, "evaluations:campaign_list"),
     (User.Role.LEADER, "reports:dashboard"),
     (User.Role.LIAISON, "evaluations:workbench"),  # notice, deadlines, tasks; links to reports:my_unit
-    (User.Role.REVIEWER, "evaluations:notifications"),  # 复核人员: their cases arrive as notifications
+    (User.Role.REVIEWER, "reports:followup_my_reviews"),  # 复核人员: the appeals assigned to them
 ])
 def test_each_role_lands_on_its_own_home(client, role, home):
     user = UserFactory(role=role, unit=UnitFactory() if role == User.Role.LIAISON else None)

@@ -120,7 +120,34 @@ def run_everything():
 
     result_revise(target=target, changes={"D1_01": 5}, reason="复核调整", actor=office)
     report_request(target=target, actor=office)
+    followup_everything(world)
     return world.refresh()
+
+
+def followup_everything(world) -> None:
+    """The after stage (reports.followup): settings, feedback, an appeal decided, 整改 items reported, verified,
+    reminded and carried into the next campaign, the results locked."""
+    from reports.followup import services as fu
+
+    office, target = world.evaluator, world.target
+    fu.followup_settings_save(campaign=world.campaign, actor=office, appeal_days=5)
+    advance_to(world, Campaign.Status.FEEDBACK)
+    fu.results_feed_back(campaign=world.campaign, actor=office, targets=[target, world.other])
+    advance_to(world, Campaign.Status.REVIEW)
+    appeal = fu.appeal_submit(target=target, actor=world.liaison, items=[("D1_01", "材料已补充", [])])
+    reviewer = UserFactory(role=User.Role.REVIEWER, first_name="赵复核")
+    fu.appeal_assign(appeal=appeal, reviewer=reviewer, actor=office)
+    fu.appeal_item_decide(item=appeal.items.get(), actor=reviewer, decision="upheld", reason="依据充分")
+    late = fu.rectification_create(target=target, actor=office, title="更换门牌", measures="按三定更换",
+                                   deadline=timezone.localdate() - timedelta(days=1))
+    fu.followup_remind(campaign=world.campaign, actor=office)
+    fu.rectification_report(item=late, actor=world.liaison, text="已更换")
+    fu.rectification_verify(item=late, actor=office, accept=True)
+    fu.rectification_create(target=target, actor=office, title="清理超编", measures="消化", deadline=timezone.localdate())
+    advance_to(world, Campaign.Status.CLOSED)  # the results locked (finish_review)
+    following = services.campaign_create(name="下一轮评估", year=2027, units=[target.unit], actor=office,
+                                         plan_text="方案", notice_text="通知")
+    services.campaign_advance(campaign=following, actor=office)  # 发布通知: the open item carried over
 
 
 def test_every_event_type_says_itself_in_chinese_with_the_actors_name():

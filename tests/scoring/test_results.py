@@ -220,6 +220,10 @@ def test_the_api_shows_a_liaison_only_their_own_result_and_only_after_feedback(c
     _to_report(target.campaign, evaluator)
     assert client.get(url).json() == []
     campaign_advance(campaign=Campaign.objects.get(pk=target.campaign.pk), actor=evaluator)  # → 反馈结果
+    assert client.get(url).json() == []  # not before the office feeds back this unit's result
+    from reports.followup.services import results_feed_back
+
+    results_feed_back(campaign=target.campaign, actor=evaluator, targets=[target])
     body = client.get(url).json()
     assert [row["target"] for row in body] == [target.pk] and body[0]["version"] == 1 and not body[0]["provisional"]
 
@@ -283,7 +287,7 @@ def test_a_self_assessment_filed_after_the_deadline_lowers_d8_03_and_rectificati
     TreeIndicator.objects.filter(tree__campaign=target.campaign, code="D8_06").update(rule="rectification_on_time", params={})
     result = target_result(target=target)
     assert _indicator(result, "D8_06")["points"] is None
-    assert {"code": "D8_06", "name": _indicator(result, "D8_06")["name"], "why": "整改功能尚未上线"} in result.missing
+    assert {"code": "D8_06", "name": _indicator(result, "D8_06")["name"], "why": "本单位没有上一轮评估的整改记录"} in result.missing
     assert not result.complete
 
 

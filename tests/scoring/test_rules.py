@@ -140,9 +140,15 @@ def test_a_late_self_assessment_costs_the_late_deduction_on_the_sheet_score():
     assert rules.sheet_points(0.8, 10, 1, 2, late=True, late_deduction=2) == pytest.approx(4.0)
 
 
-def test_rectification_is_reported_missing_until_the_feature_exists():
-    assert rules.rectification_on_time(None, 10) == (None, "整改功能尚未上线")
-    assert "整改功能尚未上线" in rules.rule_text("rectification_on_time", {}, 10)
+def test_rectification_on_time_is_the_share_closed_by_the_deadline_and_missing_without_a_previous_campaign():
+    from datetime import date
+
+    assert rules.rectification_on_time(None, 10) == (None, "本单位没有上一轮评估的整改记录")
+    assert rules.rectification_on_time([], 10) == (10.0, "")  # nothing to rectify: full marks
+    due = date(2026, 3, 31)
+    # 3 items: closed on the deadline (on time), closed a day late, still open → 1 ÷ 3 × 10 = 3.33
+    points, _why = rules.rectification_on_time([(due, due), (due, date(2026, 4, 1)), (due, None)], 10)
+    assert points == pytest.approx(10 / 3)
 
 
 def test_questions_tagged_with_a_sheet_indicator_count_for_form_share():

@@ -1,0 +1,246 @@
+"""The after stage's reads, scoped to what the user may see (bianzhi.access), and the hooks it fills for the
+apps below: each unit's feedback day, its previous campaign's 整改 record, the board's after-stage steps and
+the campaign facts of the summary report and the dashboard."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from bianzhi.access import restrict
+from bianzhi.jobs import JobStatus
+from bianzhi.models import User
+from evaluations import board
+from evaluations.hooks import board_steps, campaign_fact, target_fact
+from evaluations.models import Campaign, CampaignTarget, Problem
+from scoring.models import ResultVersion
+from scoring.results import latest_versions
+
+from ..models import Report
+from .models import Appeal, AppealItem, Feedback, FollowupSettings, RectificationItem, RectificationReport
+
+
+def settings_for(campaign: Campaign) -> FollowupSettings:
+    """The campaign's settings row (unsaved defaults while it has none)."""
+    return FollowupSettings.objects.filter(campaign=campaign).first() or FollowupSettings(campaign=campaign)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Hooks for the layers below
+# ---------------------------------------------------------------------------------------------------------
+@target_fact("feedback_on")
+def feedback_dates(targets) -> dict[int, date]:
+    """{target id: the day its result was fed back} (units not yet fed back are absent)."""
+    return dict(Feedback.objects.filter(target__in=[t.pk for t in targets]).values_list("target_id", "fed_back_on"))
+
+
+def previous_targets(targets, *, closed_only: bool = False) -> dict[int, CampaignTarget]:
+    """{target id: the same unit's target in its previous campaign (the latest created before this one)}."""
+    targets = list(targets)
+    earlier = CampaignTarget.objects.filter(unit_id__in={t.unit_id for t in targets}).select_related("campaign")
+    if closed_only:
+        earlier = earlier.filter(campaign__status=Campaign.Status.CLOSED)
+    by_unit = defaultdict(list)
+    for t in earlier:
+        by_unit[t.unit_id].append(t)
+    found = {}
+    for target in targets:
+        before = [t for t in by_unit[target.unit_id]
+                  if t.campaign_id != target.campaign_id and t.campaign.created_at < target.campaign.created_at]
+        if before:
+            found[target.pk] = max(before, key=lambda t: (t.campaign.created_at, t.campaign_id))
+    return found
+
+
+@target_fact("rectification_history")
+def rectification_history(targets) -> dict[int, list[tuple[date, date | None]] | None]:
+    """{target id: [(deadline, closed on or None) of each 整改 item of the unit's previous campaign]}; None
+    where the unit has no previous campaign (scoring's rule "整改 closed on time" reads this)."""
+    targets = list(targets)
+    for t in targets:  # the rule is computed from campaign rows already loaded; be sure of the campaign's date
+        t.campaign  # noqa: B018
+    previous = previous_targets(targets)
+    items = defaultdict(list)
+    for target_id, deadline, closed_on in RectificationItem.objects.filter(
+            target__in=list(previous.values())).values_list("target_id", "deadline", "closed_on"):
+        items[target_id].append((deadline, closed_on))
+    return {t.pk: (items.get(previous[t.pk].pk, []) if t.pk in previous else None) for t in targets}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What users see
+# ---------------------------------------------------------------------------------------------------------
+def feedback_list(*, campaign: Campaign) -> dict[int, Feedback]:
+    return {f.target_id: f for f in Feedback.objects.filter(target__campaign=campaign).select_related("final_by")}
+
+
+def appeal_list_for_user(*, user: User) -> QuerySet[Appeal]:
+    appeals = Appeal.objects.select_related("target__campaign", "target__unit", "target__feedback", "reviewer",
+                                            "submitted_by")
+    return restrict(appeals, user, "appeal.view")
+
+
+def appeal_get_for_user(*, user: User, pk: int) -> Appeal:
+    return get_object_or_404(appeal_list_for_user(user=user), pk=pk)
+
+
+def appeal_items(appeal: Appeal) -> QuerySet[AppealItem]:
+    return appeal.items.prefetch_related("evidence")
+
+
+def rectification_list_for_user(*, user: User) -> QuerySet[RectificationItem]:
+    items = RectificationItem.objects.select_related("target__campaign", "target__unit", "carried_from__target__campaign")
+    return restrict(items, user, "rectification.view")
+
+
+def rectification_get_for_user(*, user: User, pk: int) -> RectificationItem:
+    return get_object_or_404(rectification_list_for_user(user=user), pk=pk)
+
+
+def rectification_items(*, targets) -> QuerySet[RectificationItem]:
+    reports = RectificationReport.objects.select_related("reported_by", "verified_by").prefetch_related("evidence")
+    return (RectificationItem.objects.filter(target__in=targets)
+            .select_related("target__unit", "target__campaign", "carried_from__target__campaign")
+            .prefetch_related(Prefetch("reports", queryset=reports)))
+
+
+def carried_open_items(*, target: CampaignTarget) -> list[RectificationItem]:
+    """Last campaign's items of the unit still open (shown on its package and workbench in the new campaign)."""
+    before = previous_targets([target]).get(target.pk)
+    if before is None:
+        return []
+    return list(before.rectifications.exclude(status=RectificationItem.Status.CLOSED).select_related("target__campaign"))
+
+
+@target_fact("carried_items")
+def carried_items(targets) -> dict[int, list[dict]]:
+    """{target id: last campaign's open items, as plain values} for the unit's package page."""
+    return {t.pk: [{"title": i.title, "campaign": str(i.target.campaign), "deadline": i.deadline,
+                    "status": i.get_status_display()} for i in carried_open_items(target=t)] for t in targets}
+
+
+def reviewers() -> QuerySet[User]:
+    from bianzhi.access import holders
+
+    return User.objects.filter(holders("appeal.review"), is_active=True).order_by("last_name", "first_name", "username")
+
+
+def latest_result(target: CampaignTarget) -> ResultVersion | None:
+    return ResultVersion.objects.filter(target=target).order_by("-version").first()
+
+
+def rectification_candidates(*, campaign: Campaign) -> list[dict]:
+    """What may become an item, not yet one: each problem of each unit's 问题清单, each indicator of its latest
+    stored result scored below the campaign's threshold (share of full marks)."""
+    threshold = float(settings_for(campaign).rectify_below) / 100
+    targets = {t.pk: t for t in campaign.targets.select_related("unit")}
+    have_problems = set(RectificationItem.objects.filter(target__campaign=campaign, problem__isnull=False)
+                        .values_list("problem_id", flat=True))
+    have_codes = set(RectificationItem.objects.filter(target__campaign=campaign, source=RectificationItem.Source.INDICATOR)
+                     .values_list("target_id", "indicator_code"))
+    out = []
+    for problem in Problem.objects.filter(target__campaign=campaign).exclude(pk__in=have_problems).order_by("target__unit__code", "pk"):
+        target = targets[problem.target_id]
+        out.append({"key": f"p{problem.pk}", "target": target, "source": RectificationItem.Source.PROBLEM,
+                    "problem": problem, "indicator_code": problem.indicator_code, "title": problem.description,
+                    "measures": "针对问题制定整改方案，明确责任人和完成时限，按期报送整改情况及佐证材料。"})
+    for version in latest_versions(campaign=campaign).order_by("target__unit__code"):
+        target = targets[version.target_id]
+        for code, row in version.indicators.items():
+            share = row.get("share")
+            if share is None or share >= threshold or (target.pk, code) in have_codes:
+                continue
+            out.append({"key": f"i{target.pk}-{code}", "target": target, "source": RectificationItem.Source.INDICATOR,
+                        "indicator_code": code,
+                        "title": f"{row['name']}得分率 {share:.0%}，低于 {threshold:.0%}",
+                        "measures": f"分析“{row['name']}”失分原因，提出改进措施并落实，报送整改情况及佐证材料。"})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Progress: per unit, per campaign (page, export, API), the board's steps and the campaign facts
+# ---------------------------------------------------------------------------------------------------------
+def unit_progress(*, campaign: Campaign, today: date | None = None) -> list[dict]:
+    """One row per unit: its feedback, appeal, final lock and 整改 counts."""
+    today = today or timezone.localdate()
+    feedbacks = feedback_list(campaign=campaign)
+    appeals = {a.target_id: a for a in Appeal.objects.filter(target__campaign=campaign).select_related("reviewer")}
+    counts = defaultdict(lambda: {"total": 0, "closed": 0, "overdue": 0, "returned": 0, "reported": 0})
+    for target_id, status, deadline in RectificationItem.objects.filter(target__campaign=campaign).values_list(
+            "target_id", "status", "deadline"):
+        c = counts[target_id]
+        c["total"] += 1
+        c["closed"] += status == RectificationItem.Status.CLOSED
+        c["overdue"] += status != RectificationItem.Status.CLOSED and deadline < today
+        c["returned"] += status == RectificationItem.Status.RETURNED
+        c["reported"] += status == RectificationItem.Status.REPORTED
+    rows = []
+    for target in campaign.targets.select_related("unit", "liaison").order_by("unit__code"):
+        rows.append({"target": target, "feedback": feedbacks.get(target.pk), "appeal": appeals.get(target.pk),
+                     "rect": dict(counts[target.pk])})
+    return rows
+
+
+def units_behind(*, campaign: Campaign, today: date) -> list[CampaignTarget]:
+    """Units whose liaison has 整改 to do now: an item overdue, or returned by the office."""
+    return [r["target"] for r in unit_progress(campaign=campaign, today=today)
+            if r["rect"]["overdue"] or r["rect"]["returned"]]
+
+
+@board_steps
+def after_steps(campaign: Campaign) -> list[board.BoardStep]:
+    """报告, 反馈, 复核, 整改 on the progress board, once the campaign is past 实地评估."""
+    if campaign.status not in (Campaign.Status.REPORT, Campaign.Status.FEEDBACK, Campaign.Status.REVIEW,
+                               Campaign.Status.SUMMARY, Campaign.Status.CLOSED):
+        return []
+    today = timezone.localdate()
+    rows = unit_progress(campaign=campaign, today=today)
+    # h13's signed drafts replace this at merge: today a report is there once its PDF is rendered
+    ready = set(Report.objects.filter(target__campaign=campaign, status=JobStatus.READY).values_list("target_id", flat=True))
+    report_cells = {r["target"].pk: board.DONE if r["target"].pk in ready else board.IN_PROGRESS for r in rows}
+    feedback_cells = {r["target"].pk: board.DONE if r["feedback"] else board.NOT_STARTED for r in rows}
+    review_cells, rect_cells = {}, {}
+    for r in rows:
+        f = r["feedback"]
+        review_cells[r["target"].pk] = (board.DONE if f and f.is_final else board.NOT_STARTED if not f
+                                        else board.IN_PROGRESS)
+        c = r["rect"]
+        rect_cells[r["target"].pk] = (board.NOT_STARTED if not c["total"] else board.DONE if c["closed"] == c["total"]
+                                      else board.LATE if c["overdue"] else board.RETURNED if c["returned"]
+                                      else board.IN_PROGRESS)
+    behind = tuple(r["target"].pk for r in rows if r["rect"]["overdue"] or r["rect"]["returned"])
+    n = len(rows)
+    with_items = [r for r in rows if r["rect"]["total"]]
+    return [
+        board.BoardStep("report", "报告", report_cells, len(ready & set(report_cells)), n),
+        board.BoardStep("feedback", "反馈", feedback_cells, sum(1 for r in rows if r["feedback"]), n),
+        board.BoardStep("review", "复核", review_cells, sum(1 for r in rows if r["feedback"] and r["feedback"].is_final), n),
+        board.BoardStep("rectification", "整改", rect_cells,
+                        sum(1 for r in with_items if r["rect"]["closed"] == r["rect"]["total"]), len(with_items), behind),
+    ]
+
+
+@campaign_fact("rectification")
+def rectification_fact(campaign: Campaign) -> dict:
+    rows = unit_progress(campaign=campaign)
+    by_unit = [{"unit": r["target"].unit.name, "total": r["rect"]["total"], "closed": r["rect"]["closed"],
+                "overdue": r["rect"]["overdue"]} for r in rows if r["rect"]["total"]]
+    total = sum(u["total"] for u in by_unit)
+    closed = sum(u["closed"] for u in by_unit)
+    return {"total": total, "closed": closed, "open": total - closed, "overdue": sum(u["overdue"] for u in by_unit),
+            "by_unit": by_unit}
+
+
+@campaign_fact("appeals")
+def appeals_fact(campaign: Campaign) -> dict:
+    items = list(AppealItem.objects.filter(appeal__target__campaign=campaign).values_list("decision", flat=True))
+    return {"units": Appeal.objects.filter(target__campaign=campaign).count(), "items": len(items),
+            "decided": sum(1 for d in items if d), "upheld": items.count(AppealItem.Decision.UPHELD),
+            "adjusted": items.count(AppealItem.Decision.ADJUSTED)}
+
+
+def share(value: float | None, full: float | None) -> Decimal | None:
+    return None if value is None or not full else Decimal(str(round(100 * value / full, 1)))
