@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, QuerySet
+from django.db import connection
+from django.db.models import Avg, Case, Count, F, FloatField, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -424,34 +426,20 @@ def signed_sheet_points(*, campaign: Campaign, target_ids: list[int] | None = No
 # What scoring reads of the answers (one function per source, so a change of how answers are stored is
 # adapted here only)
 # --------------------------------------------------------------------------------------------------------
-def _choice_counts(*, campaign: Campaign, kind: str | tuple[str, ...]) -> tuple[list[Question], dict[int, dict[int, dict[str, int]]]]:
-    """The forms' choice questions and {target id: {question id: {choice: count}}} of valid answers. Two queries."""
-    kinds = (kind,) if isinstance(kind, str) else kind
-    questions = list(Question.objects.filter(form__campaign=campaign, form__kind__in=kinds,
-                                             type=Question.Type.SINGLE_CHOICE).select_related("form"))
-    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    if not questions:
-        return questions, counts
-    rows = (
-        Answer.objects.filter(question_id__in=[q.pk for q in questions], response__is_voided=False)
-        .values_list("response__target_id", "question_id", "choice")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for target_id, question_id, choice, n in rows:
-        counts[target_id][question_id][choice] = n
-    return questions, counts
-
-
-def _pool(tallies) -> tuple[float | None, int]:
-    """Mean points of several (counts, points) tallies pooled: Σ points × count ÷ Σ count."""
-    total = n = 0
-    for counts, points in tallies:
-        for value, count in counts.items():
-            if value in points:
-                total += float(points[value]) * count
-                n += count
-    return (total / n if n else None), n
+def _points(questions: list[Question]) -> Case:
+    """Each answer's points as its question says, computed in the database: a choice's points ({value: share of
+    full marks}, 满意 1 / 基本满意 0.6 / 不满意 0 by default), a score's place in its range ((score − min) ÷
+    (max − min), as the evaluation sheet counts it). NULL for an answer without points (not counted)."""
+    whens = []
+    for q in questions:
+        if q.type == Question.Type.SCORE:
+            low, high = float(q.min_score or 0), float(q.max_score if q.max_score is not None else 10)
+            if high > low:
+                whens.append(When(question_id=q.pk, number__isnull=False,
+                                  then=(Cast("number", FloatField()) - Value(low)) / Value(high - low)))
+        else:
+            whens += [When(question_id=q.pk, choice=v, then=Value(float(p))) for v, p in (q.points or {}).items()]
+    return Case(*whens, default=Value(None), output_field=FloatField())
 
 
 def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float, int]]]:
@@ -460,52 +448,73 @@ def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float
     Read from the released tallies only (StaffTally.count: batches of at least SURVEY_MIN_RESPONSES_FOR_STATS
     ballots), never from ballots still waiting. Mean points use each option's points as the form says (满意 1,
     基本满意 0.6, 不满意 0 by default). A unit with fewer released ballots than the minimum is left out
-    (anonymity): its indicators are missing, not zero. Two queries.
+    (anonymity): its indicators are missing, not zero. Two queries; the means are summed in the database
+    (one row per unit and dimension), not in Python over every unit, question and option.
     """
     questions = list(Question.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT,
-                                             type=Question.Type.SINGLE_CHOICE))
+                                             type=Question.Type.SINGLE_CHOICE).exclude(dimension=""))
     if not questions:
         return {}
-    by_id = {q.pk: q for q in questions}
-    released = dict(BallotBox.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT)
-                    .values_list("target_id", "released"))
-    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for target_id, question_id, choice, n in StaffTally.objects.filter(
-            question_id__in=by_id, count__gt=0).values_list("target_id", "question_id", "choice", "count"):
-        counts[target_id][question_id][choice] = n
-    threshold = settings.SURVEY_MIN_RESPONSES_FOR_STATS
-    out: dict[int, dict[str, tuple[float, int]]] = {}
-    for target_id, by_question in counts.items():
-        if released.get(target_id, 0) < threshold:
-            continue
-        by_dimension: dict[str, list] = defaultdict(list)
-        for question_id, tally in by_question.items():
-            q = by_id[question_id]
-            if q.dimension:
-                by_dimension[q.dimension].append((tally, q.points or {}))
-        out[target_id] = {}
-        for dimension, tallies in by_dimension.items():
-            mean, n = _pool(tallies)
-            if mean is not None:
-                out[target_id][dimension] = (mean, n)
-    return out
+    shown = BallotBox.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT,
+                                     released__gte=settings.SURVEY_MIN_RESPONSES_FOR_STATS).values("target_id")
+    rows = (StaffTally.objects.filter(question_id__in=[q.pk for q in questions], count__gt=0, target_id__in=shown)
+            .annotate(p=_points(questions)).filter(p__isnull=False)
+            .values_list("target_id", "question_id")
+            .annotate(total=Sum(F("count") * F("p")), n=Sum("count")).order_by())
+    return _pooled(rows, {q.pk: q.dimension for q in questions})
+
+
+def _pooled(rows, key_of: dict) -> dict:
+    """(target id, question id, Σ points, n) rows pooled per unit and key of the question: {target id: {key:
+    (Σ points ÷ Σ n, Σ n)}}. The rows are already summed in the database (a few per unit)."""
+    sums: dict[int, dict] = defaultdict(dict)
+    for target_id, question_id, total, n in rows:
+        key = key_of[question_id]
+        t, c = sums[target_id].get(key, (0.0, 0))
+        sums[target_id][key] = (t + total, c + n)
+    return {target_id: {key: (t / c, c) for key, (t, c) in by_key.items() if c} for target_id, by_key in sums.items()}
 
 
 def form_indicator_points(campaign: Campaign, kinds: tuple[str, ...]) -> dict[str, dict[int, dict[str, tuple[float, int]]]]:
-    """The public forms (调查问卷, 服务对象满意度测评表), in one aggregate: {form kind: {target id: {indicator:
-    (mean points of the answers to the questions tagged with it, n answers)}}}."""
-    questions, counts = _choice_counts(campaign=campaign, kind=kinds)
-    tagged = [q for q in questions if q.indicator]
+    """The public forms (调查问卷, 服务对象满意度测评表): {form kind: {target id: {indicator: (mean points of the
+    valid answers to the questions tagged with it, n answers)}}}. Choice and score questions alike (each
+    answer's points by its question). Two queries: one aggregate in the database gives a row per unit and
+    question."""
+    questions = list(Question.objects.filter(
+        form__campaign=campaign, form__kind__in=kinds,
+        type__in=(Question.Type.SINGLE_CHOICE, Question.Type.SCORE)).exclude(indicator="").select_related("form"))
     out: dict[str, dict[int, dict[str, tuple[float, int]]]] = {kind: {} for kind in kinds}
-    for target_id, by_question in counts.items():
-        pooled: dict[tuple[str, str], list] = defaultdict(list)
-        for q in tagged:
-            if q.pk in by_question:
-                pooled[(q.form.kind, q.indicator)].append((by_question[q.pk], q.points or {}))
-        for (kind, indicator), tallies in pooled.items():
-            mean, n = _pool(tallies)
-            if mean is not None:
-                out[kind].setdefault(target_id, {})[indicator] = (mean, n)
+    if not questions:
+        return out
+    # Each answer joins its (question, choice) row of a small table of points (a hash join; a CASE of every
+    # question and option per answer cost twice as much). A score question's row has the choice "" its answers
+    # have, and its range: (score − min) ÷ (max − min). Plain SQL that SQLite runs too.
+    table = []
+    for q in questions:
+        if q.type == Question.Type.SCORE:
+            low, high = float(q.min_score or 0), float(q.max_score if q.max_score is not None else 10)
+            if high > low:
+                table.append((q.pk, "", None, low, high - low))
+        else:
+            table += [(q.pk, value, float(p), None, None) for value, p in (q.points or {}).items()]
+    if not table:
+        return out
+    values = ", ".join(["(%s, %s, CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), "
+                        "CAST(%s AS DOUBLE PRECISION))"] * len(table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH p(question_id, choice, points, low, span) AS (VALUES {values})
+                SELECT r.target_id, a.question_id, SUM(COALESCE(p.points, (a.number - p.low) / p.span)),
+                       COUNT(COALESCE(p.points, a.number))
+                FROM {Answer._meta.db_table} a
+                JOIN p ON p.question_id = a.question_id AND p.choice = a.choice
+                JOIN {SurveyResponse._meta.db_table} r ON r.id = a.response_id
+                WHERE NOT r.is_voided GROUP BY r.target_id, a.question_id""",
+            [x for row in table for x in row])
+        rows = cursor.fetchall()
+    for target_id, by_key in _pooled(rows, {q.pk: (q.form.kind, q.indicator) for q in questions}).items():
+        for (kind, indicator), found in by_key.items():
+            out[kind].setdefault(target_id, {})[indicator] = found
     return out
 
 
