@@ -101,7 +101,8 @@ def fill(request, token: str):
             raise FormUnavailable(FormUnavailable.USED, _("这张测评票已经使用过，每张票只能提交一次。"))
         if link is not None and not link.is_active:
             raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
-        services.form_check_open(form)
+        if request.method != "POST":  # a submit is checked by its service (one read of the stage, not two)
+            services.form_check_open(form)
     except FormUnavailable as exc:
         return _unavailable(request, exc)
     errors: dict[str, list[str]] = {}
