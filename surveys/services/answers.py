@@ -167,8 +167,9 @@ def _response_save_fast(**kwargs: Any) -> SurveyResponse:
     return response
 
 
-def form_check_open(form: Form, what: str = "public_answer") -> None:
-    if message := refusal(form.campaign_id, what):  # the campaign left the stages that take answers, or is closed
+def form_check_open(form: Form, what: str = "public_answer", status_now: str | None = None) -> None:
+    # the campaign left the stages that take answers, or is closed (status_now: see evaluations.guard.refusal)
+    if message := refusal(form.campaign_id, what, status_now=status_now):
         raise FormUnavailable(FormUnavailable.CLOSED, message)
     now = timezone.now()
     if now < form.opens_at:
@@ -196,7 +197,8 @@ def survey_response_submit(
     form = link.form
     if not link.is_active:
         raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
-    form_check_open(form, "public_answer")
+    # a link the public view has just read carries its campaign's stage (surveys.views._resolve)
+    form_check_open(form, "public_answer", status_now=getattr(link, "campaign_status_now", None))
     questions = form_questions(form=form)
     cleaned = survey_answers_clean(questions=questions, data=data)
     admission = admit(form=form, link_id=link.pk, ip=ip, device=device, nonce=nonce)
