@@ -19,7 +19,9 @@ RULES: dict[str, tuple[str, dict]] = {
     "staffing_in_place": ("人员配备到位度：各编制类别实有人数（不超过核定数）之和 ÷ 核定编制之和 × 满分；超编的人不抵其他类别的空编", {}),
     "quota_rules": ("每个超编的编制类别、党政机关使用事业编制各扣 per_case 分，扣完为止", {"per_case": 10}),
     "posts_within": ("领导职数：每个职级超出核定数的每一人扣 per_post 分，扣完为止", {"per_post": 5}),
-    "staff_dimension": ("测评表：该维度各答案的选项分值平均 × 满分（低于最少人数时不计）", {"dimension": ""}),
+    "staff_dimension": ("测评表：该维度各答案的选项分值平均 × 满分（低于最少人数时不计）；问卷或满意度测评表中标注本指标的"
+                        "题目有回答时，得分率 = 测评表 ×（1 − form_share）+ 问卷选项分值平均 × form_share",
+                        {"dimension": "", "form_share": 0.3}),
     "questions": ("表册中标注本指标的题目，各答案的选项分值平均 × 满分", {"form": "questionnaire"}),
     "sheet": ("评估表：评估组长签署的合成得分，折算到满分；问卷或满意度测评表中标注本指标的题目有回答时，"
               "得分率 = 评估表 ×（1 − form_share）+ 问卷选项分值平均 × form_share；长期空编的编制类别每个扣 "

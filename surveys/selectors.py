@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Avg, Case, Count, F, FloatField, Prefetch, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -468,34 +470,20 @@ def signed_sheet_points(*, campaign: Campaign, target_ids: list[int] | None = No
 # What scoring reads of the answers (one function per source, so a change of how answers are stored is
 # adapted here only)
 # --------------------------------------------------------------------------------------------------------
-def _choice_counts(*, campaign: Campaign, kind: str | tuple[str, ...]) -> tuple[list[Question], dict[int, dict[int, dict[str, int]]]]:
-    """The forms' choice questions and {target id: {question id: {choice: count}}} of valid answers. Two queries."""
-    kinds = (kind,) if isinstance(kind, str) else kind
-    questions = list(Question.objects.filter(form__campaign=campaign, form__kind__in=kinds,
-                                             type=Question.Type.SINGLE_CHOICE).select_related("form"))
-    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    if not questions:
-        return questions, counts
-    rows = (
-        Answer.objects.filter(question_id__in=[q.pk for q in questions], response__is_voided=False)
-        .values_list("response__target_id", "question_id", "choice")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for target_id, question_id, choice, n in rows:
-        counts[target_id][question_id][choice] = n
-    return questions, counts
-
-
-def _pool(tallies) -> tuple[float | None, int]:
-    """Mean points of several (counts, points) tallies pooled: Σ points × count ÷ Σ count."""
-    total = n = 0
-    for counts, points in tallies:
-        for value, count in counts.items():
-            if value in points:
-                total += float(points[value]) * count
-                n += count
-    return (total / n if n else None), n
+def _points(questions: list[Question]) -> Case:
+    """Each answer's points as its question says, computed in the database: a choice's points ({value: share of
+    full marks}, 满意 1 / 基本满意 0.6 / 不满意 0 by default), a score's place in its range ((score − min) ÷
+    (max − min), as the evaluation sheet counts it). NULL for an answer without points (not counted)."""
+    whens = []
+    for q in questions:
+        if q.type == Question.Type.SCORE:
+            low, high = float(q.min_score or 0), float(q.max_score if q.max_score is not None else 10)
+            if high > low:
+                whens.append(When(question_id=q.pk, number__isnull=False,
+                                  then=(Cast("number", FloatField()) - Value(low)) / Value(high - low)))
+        else:
+            whens += [When(question_id=q.pk, choice=v, then=Value(float(p))) for v, p in (q.points or {}).items()]
+    return Case(*whens, default=Value(None), output_field=FloatField())
 
 
 def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float, int]]]:
@@ -504,44 +492,46 @@ def staff_dimension_rates(campaign: Campaign) -> dict[int, dict[str, tuple[float
     Read from the released tallies only (StaffTally.count: batches of at least SURVEY_MIN_RESPONSES_FOR_STATS
     ballots), never from ballots still waiting. Mean points use each option's points as the form says (满意 1,
     基本满意 0.6, 不满意 0 by default). A unit with fewer released ballots than the minimum is left out
-    (anonymity): its indicators are missing, not zero. Two queries.
+    (anonymity): its indicators are missing, not zero. Two queries; the means are summed in the database
+    (one row per unit and dimension), not in Python over every unit, question and option.
     """
     questions = list(Question.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT,
                                              type__in=[Question.Type.SINGLE_CHOICE, Question.Type.MATRIX]))
-    if not questions:
+    single = [q for q in questions if not q.is_matrix and q.dimension]
+    matrices = [q for q in questions if q.is_matrix]
+    if not single and not matrices:
         return {}
-    by_id = {q.pk: q for q in questions}
-    released = dict(BallotBox.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT)
-                    .values_list("target_id", "released"))
-    counts: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for target_id, question_id, choice, n in StaffTally.objects.filter(
-            question_id__in=by_id, count__gt=0).values_list("target_id", "question_id", "choice", "count"):
-        counts[target_id][question_id][choice] = n
-    threshold = settings.SURVEY_MIN_RESPONSES_FOR_STATS
-    out: dict[int, dict[str, tuple[float, int]]] = {}
-    for target_id, by_question in counts.items():
-        if released.get(target_id, 0) < threshold:
-            continue
-        by_dimension: dict[str, list] = defaultdict(list)
-        for question_id, tally in by_question.items():
+    shown = BallotBox.objects.filter(form__campaign=campaign, form__kind=Form.Kind.STAFF_ASSESSMENT,
+                                     released__gte=settings.SURVEY_MIN_RESPONSES_FOR_STATS).values("target_id")
+    key_of: dict = {q.pk: q.dimension for q in single}
+    rows = []
+    if single:
+        rows += (StaffTally.objects.filter(question_id__in=list(key_of), count__gt=0, target_id__in=shown)
+                 .annotate(p=_points(single)).filter(p__isnull=False)
+                 .values_list("target_id", "question_id")
+                 .annotate(total=Sum(F("count") * F("p")), n=Sum("count")).order_by())
+    if matrices:  # tallied per "<row>:<option>": each row counts for its own dimension
+        by_id = {q.pk: q for q in matrices}
+        tallies = StaffTally.objects.filter(question_id__in=list(by_id), count__gt=0, target_id__in=shown)
+        for target_id, question_id, choice, n in tallies.values_list("target_id", "question_id", "choice", "count"):
             q = by_id[question_id]
-            if q.is_matrix:  # tallied per "<row>:<option>": each row counts for its own dimension
-                dimensions = {row["code"]: row.get("dimension") for row in q.rows}
-                per_row: dict[str, dict[str, int]] = defaultdict(dict)
-                for key, n in tally.items():
-                    row, _sep, value = key.partition(":")
-                    per_row[row][value] = n
-                for row, row_tally in per_row.items():
-                    if dimensions.get(row):
-                        by_dimension[dimensions[row]].append((row_tally, q.points or {}))
-            elif q.dimension:
-                by_dimension[q.dimension].append((tally, q.points or {}))
-        out[target_id] = {}
-        for dimension, tallies in by_dimension.items():
-            mean, n = _pool(tallies)
-            if mean is not None:
-                out[target_id][dimension] = (mean, n)
-    return out
+            row, _sep, value = choice.partition(":")
+            dimension = next((r.get("dimension") for r in q.rows if r["code"] == row), None)
+            if dimension and value in (q.points or {}):
+                key_of[(question_id, row)] = dimension
+                rows.append((target_id, (question_id, row), float(q.points[value]) * n, n))
+    return _pooled(rows, key_of)
+
+
+def _pooled(rows, key_of: dict) -> dict:
+    """(target id, question id — or (question id, matrix row) —, Σ points, n) rows pooled per unit and key of
+    the question: {target id: {key: (Σ points ÷ Σ n, Σ n)}}. Choice rows come summed from the database."""
+    sums: dict[int, dict] = defaultdict(dict)
+    for target_id, question_id, total, n in rows:
+        key = key_of[question_id]
+        t, c = sums[target_id].get(key, (0.0, 0))
+        sums[target_id][key] = (t + total, c + n)
+    return {target_id: {key: (t / c, c) for key, (t, c) in by_key.items() if c} for target_id, by_key in sums.items()}
 
 
 def _matrix_row_counts(*, campaign: Campaign, kinds: tuple[str, ...]) -> tuple[list[Question], dict]:
@@ -561,29 +551,61 @@ def _matrix_row_counts(*, campaign: Campaign, kinds: tuple[str, ...]) -> tuple[l
 
 
 def form_indicator_points(campaign: Campaign, kinds: tuple[str, ...]) -> dict[str, dict[int, dict[str, tuple[float, int]]]]:
-    """The public forms (调查问卷, 服务对象满意度测评表), in one aggregate: {form kind: {target id: {indicator:
-    (mean points of the answers to the questions tagged with it, n answers)}}}. A matrix's rows each count
-    for the indicator they are tagged with, on the matrix's one scale."""
-    questions, counts = _choice_counts(campaign=campaign, kind=kinds)
+    """The public forms (调查问卷, 服务对象满意度测评表): {form kind: {target id: {indicator: (mean points of the
+    valid answers to the questions tagged with it, n answers)}}}. Choice and score questions alike (each
+    answer's points by its question): one aggregate in the database gives a row per unit and question. A
+    matrix's rows each count for the indicator they are tagged with, on the matrix's one scale."""
+    questions = list(Question.objects.filter(
+        form__campaign=campaign, form__kind__in=kinds,
+        type__in=(Question.Type.SINGLE_CHOICE, Question.Type.SCORE)).exclude(indicator="").select_related("form"))
+    key_of: dict = {q.pk: (q.form.kind, q.indicator) for q in questions}
+    rows = _choice_point_sums(questions)
     matrices, row_counts = _matrix_row_counts(campaign=campaign, kinds=kinds)
-    tagged = [q for q in questions if q.indicator]
-    tagged_rows = [(q, row) for q in matrices for row in q.rows if row.get("indicator")]
+    for q in matrices:
+        for row in q.rows:
+            if row.get("indicator"):
+                key_of[(q.pk, row["code"])] = (q.form.kind, row["indicator"])
+                for target_id, by_row in row_counts.items():
+                    scored = [(float(q.points[v]), n) for v, n in by_row.get((q.pk, row["code"]), {}).items()
+                              if v in (q.points or {})]
+                    if scored:
+                        rows.append((target_id, (q.pk, row["code"]), sum(p * n for p, n in scored),
+                                     sum(n for _p, n in scored)))
     out: dict[str, dict[int, dict[str, tuple[float, int]]]] = {kind: {} for kind in kinds}
-    for target_id in set(counts) | set(row_counts):
-        by_question = counts.get(target_id, {})
-        by_row = row_counts.get(target_id, {})
-        pooled: dict[tuple[str, str], list] = defaultdict(list)
-        for q in tagged:
-            if q.pk in by_question:
-                pooled[(q.form.kind, q.indicator)].append((by_question[q.pk], q.points or {}))
-        for q, row in tagged_rows:
-            if (q.pk, row["code"]) in by_row:
-                pooled[(q.form.kind, row["indicator"])].append((by_row[(q.pk, row["code"])], q.points or {}))
-        for (kind, indicator), tallies in pooled.items():
-            mean, n = _pool(tallies)
-            if mean is not None:
-                out[kind].setdefault(target_id, {})[indicator] = (mean, n)
+    for target_id, by_key in _pooled(rows, key_of).items():
+        for (kind, indicator), found in by_key.items():
+            out[kind].setdefault(target_id, {})[indicator] = found
     return out
+
+
+def _choice_point_sums(questions: list[Question]) -> list[tuple]:
+    """(target id, question id, Σ points, n) of the valid answers to choice and score questions, summed in the
+    database. Each answer joins its (question, choice) row of a small table of points (a hash join; a CASE of
+    every question and option per answer cost twice as much). A score question's row has the choice "" its
+    answers have, and its range: (score − min) ÷ (max − min). Plain SQL that SQLite runs too."""
+    table = []
+    for q in questions:
+        if q.type == Question.Type.SCORE:
+            low, high = float(q.min_score or 0), float(q.max_score if q.max_score is not None else 10)
+            if high > low:
+                table.append((q.pk, "", None, low, high - low))
+        else:
+            table += [(q.pk, value, float(p), None, None) for value, p in (q.points or {}).items()]
+    if not table:
+        return []
+    values = ", ".join(["(%s, %s, CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), "
+                        "CAST(%s AS DOUBLE PRECISION))"] * len(table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH p(question_id, choice, points, low, span) AS (VALUES {values})
+                SELECT r.target_id, a.question_id, SUM(COALESCE(p.points, (a.number - p.low) / p.span)),
+                       COUNT(COALESCE(p.points, a.number))
+                FROM {Answer._meta.db_table} a
+                JOIN p ON p.question_id = a.question_id AND p.choice = a.choice
+                JOIN {SurveyResponse._meta.db_table} r ON r.id = a.response_id
+                WHERE NOT r.is_voided GROUP BY r.target_id, a.question_id""",
+            [x for row in table for x in row])
+        return cursor.fetchall()
 
 
 def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal, Decimal | None, Decimal | None]]]:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -64,7 +65,9 @@ def _resolve(token: str) -> tuple[Form, SurveyLink | None, Ballot | None]:
     """A token is either a unit's public link or a ballot's code; raises FormUnavailable(UNKNOWN)."""
     # Only the form is joined: the submit needs nothing else, and the unit is read when a page is rendered.
     try:
-        link = SurveyLink.objects.select_related("form").get(token=token)
+        # ...and the campaign's stage, read now: the submit's check of it needs no query of its own
+        link = (SurveyLink.objects.select_related("form").annotate(campaign_status_now=F("form__campaign__status"))
+                .get(token=token))
     except SurveyLink.DoesNotExist:
         pass
     else:
@@ -103,7 +106,8 @@ def fill(request, token: str):
             raise FormUnavailable(FormUnavailable.USED, _("这张测评票已经使用过，每张票只能提交一次。"))
         if link is not None and not link.is_active:
             raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
-        services.form_check_open(form)
+        if request.method != "POST":  # a submit is checked by its service (one read of the stage, not two)
+            services.form_check_open(form, status_now=getattr(link, "campaign_status_now", None))
     except FormUnavailable as exc:
         return _unavailable(request, exc)
     errors: dict[str, list[str]] = {}

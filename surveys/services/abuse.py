@@ -17,8 +17,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bianzhi.exceptions import ApplicationError
 
@@ -148,23 +150,76 @@ def admit(*, form, link_id: int, ip: str | None, device: str | None, nonce: str 
     return admission
 
 
+def _redis_client():
+    """The Redis client behind the default cache, or None for another backend (the tests' and SQLite demo's)."""
+    backend = caches["default"]  # `cache` is a proxy: the backend object is this one
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
+
+
 def _admit(admission: Admission, *, form, link_id: int, ip: str | None, device: str | None, nonce: str | None) -> None:
+    client = _redis_client()
+    if client is None:
+        return _admit_stepwise(admission, form=form, link_id=link_id, ip=ip, device=device, nonce=nonce)
+    # On Redis every check of a submit goes in one round trip (a pipeline, no MULTI): the hourly counts as
+    # INCR + EXPIRE NX, the one-use marks as SET NX. Marks taken by an answer refused afterwards are given back.
+    # Three to four sequential round trips were a quarter of a submit's time on the production stack.
+    hour = int(time.time() // 3600)
+    keys = {"ip": _keyed("ip", form.pk, ip, hour) if ip else None,
+            "no-device": _keyed("no-device", form.pk, ip, hour) if device is None and ip else None,
+            "device": _keyed("device", link_id, device) if device is not None else None,
+            "start": _keyed("start", form.pk, nonce) if nonce is not None else None}
+    raw = {name: cache.make_and_validate_key(key) for name, key in keys.items() if key}
+    pipe = client.pipeline(transaction=False)
+    for name in ("ip", "no-device"):
+        if name in raw:
+            pipe.incr(raw[name])
+            pipe.expire(raw[name], 3600, nx=True)
+    if "device" in raw:
+        pipe.set(raw["device"], 1, nx=True)
+    if "start" in raw:
+        pipe.set(raw["start"], 1, nx=True, ex=START_MAX_AGE)
+    replies = iter(pipe.execute())
+    counts = {}
+    for name in ("ip", "no-device"):
+        if name in raw:
+            counts[name] = next(replies)
+            next(replies)
+    taken = {name: bool(next(replies)) for name in ("device", "start") if name in raw}
+    admission.marks += [keys[name] for name, ok in taken.items() if ok]
+    if counts.get("ip", 0) > settings.SURVEY_IP_HARD_LIMIT:
+        raise FormUnavailable(FormUnavailable.BUSY, _(BUSY_MESSAGE))
+    admission.busy = counts.get("ip", 0) > settings.SURVEY_IP_SOFT_LIMIT
+    if counts.get("no-device", 0) > settings.SURVEY_IP_NO_DEVICE_LIMIT:
+        raise FormUnavailable(FormUnavailable.NO_DEVICE, _(NO_DEVICE_MESSAGE))
+    if taken.get("device") is False:
+        raise FormUnavailable(FormUnavailable.DEVICE, _(DEVICE_MESSAGE))
+    if taken.get("start") is False:
+        raise FormUnavailable(FormUnavailable.REPLAYED, _(REPLAYED_MESSAGE))
+    return None
+
+
+BUSY_MESSAGE = gettext_noop("同一网络提交过于频繁，请稍后再试。您已填写的内容都已保留。")
+NO_DEVICE_MESSAGE = gettext_noop("您的浏览器没有保存本网站的 Cookie，同一网络此类提交过多。请在浏览器设置中允许本网站保存 "
+                                 "Cookie（或换用其他浏览器），然后再次提交；您已填写的内容都已保留。")
+DEVICE_MESSAGE = gettext_noop("您已在本设备上提交过对该单位的评价，感谢参与。")
+REPLAYED_MESSAGE = gettext_noop("这份页面已经提交过一次答卷。为防止重复提交，请核对下面保留的答案后再提交一次。")
+
+
+def _admit_stepwise(admission: Admission, *, form, link_id: int, ip: str | None, device: str | None,
+                    nonce: str | None) -> None:
     seen = network_count(form=form, ip=ip)
     if seen > settings.SURVEY_IP_HARD_LIMIT:
-        raise FormUnavailable(FormUnavailable.BUSY, _("同一网络提交过于频繁，请稍后再试。您已填写的内容都已保留。"))
+        raise FormUnavailable(FormUnavailable.BUSY, _(BUSY_MESSAGE))
     admission.busy = seen > settings.SURVEY_IP_SOFT_LIMIT
     if device is None and ip and _hourly_count("no-device", form.pk, ip) > settings.SURVEY_IP_NO_DEVICE_LIMIT:
-        raise FormUnavailable(FormUnavailable.NO_DEVICE, _(
-            "您的浏览器没有保存本网站的 Cookie，同一网络此类提交过多。请在浏览器设置中允许本网站保存 Cookie"
-            "（或换用其他浏览器），然后再次提交；您已填写的内容都已保留。"))
+        raise FormUnavailable(FormUnavailable.NO_DEVICE, _(NO_DEVICE_MESSAGE))
     if device is not None:
         key = _keyed("device", link_id, device)
         if not cache.add(key, 1, timeout=None):
-            raise FormUnavailable(FormUnavailable.DEVICE, _("您已在本设备上提交过对该单位的评价，感谢参与。"))
+            raise FormUnavailable(FormUnavailable.DEVICE, _(DEVICE_MESSAGE))
         admission.marks.append(key)
     if nonce is not None:
         key = _keyed("start", form.pk, nonce)
         if not cache.add(key, 1, timeout=START_MAX_AGE):
-            raise FormUnavailable(FormUnavailable.REPLAYED, _(
-                "这份页面已经提交过一次答卷。为防止重复提交，请核对下面保留的答案后再提交一次。"))
+            raise FormUnavailable(FormUnavailable.REPLAYED, _(REPLAYED_MESSAGE))
         admission.marks.append(key)

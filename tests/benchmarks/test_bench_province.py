@@ -130,3 +130,14 @@ def test_export_of_the_satisfaction_answers_streams_in_bounded_memory(province, 
     if len(samples) >= 4:  # bounded: the second half of the rows adds little to what the first half needed
         quarter = len(samples) // 4
         assert samples[-1] - samples[quarter] < 100, samples
+
+
+def test_results_storage_and_export_of_the_province(province, bench_record):
+    """Every unit's result computed and stored, then the campaign's results workbook (issue 11 at province
+    scale), against raw SQL over the same rows; in a transaction rolled back (tests/benchmarks/results_probe.py)."""
+    summary = province["summary"]
+    probe = json.loads(run(province["env"], "-m", "tests.benchmarks.results_probe", str(summary["campaign_id"])))
+    bench_record("province_results", {"scale": SCALE, "operations": probe})
+    assert probe["results_storage"]["stored"] == probe["units"]
+    for name in ("results_storage", "results_export"):
+        assert probe[name]["queries"] < 40, (name, probe[name])  # a fixed number, not one per unit

@@ -91,9 +91,11 @@ def server(tmp_path_factory):
     manage(env, "shell", "-c", BENCH_CAMPAIGN)
     links = json.loads(manage(env, "shell", "-c", (
         "import json; from surveys.models import SurveyLink;"
-        "print(json.dumps([[l.token, l.form_id, l.target_id] for l in SurveyLink.objects.all()]))"
+        # the benchmark campaign's links only: the demo's campaign has moved past the stages that take answers
+        "print(json.dumps([[l.token, l.form_id, l.target_id] for l in"
+        " SurveyLink.objects.filter(form__campaign__name='基准测试')]))"
     )))
-    port = free_port()
+    port = int(os.environ.get("BENCH_PORT") or 0) or free_port()  # BENCH_PORT: a port of one's own
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "bianzhi.wsgi:application"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -108,7 +110,11 @@ def server(tmp_path_factory):
             time.sleep(0.2)
     yield {"port": port, "links": links, "env": env, "responses_before": count_rows(env, "SurveyResponse")}
     proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=60)  # a loaded machine takes a while to stop 2 × cores workers
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def csrf_session(port: int, token: str) -> dict:
@@ -183,9 +189,9 @@ def test_public_submit_against_bare_view(server, bench_record):
     # every accepted submission is in the database, once
     assert ours_saved == sum(r.ok for r in runs["ours"])
     assert responses_after - server["responses_before"] == sum(r.ok for rs in runs.values() for r in rs)
-    # On the production stack the submit does what the bare view cannot skip — find the link, write the sheet
-    # and its answers, one Redis round trip for the abuse controls — about 2.4× the bare view's work by the
-    # profile (issue 16's goal of 0.8 is not reached; see the profile beside the figures).
+    # On the production stack the submit does what the bare view cannot skip — find the link (with its
+    # campaign's stage), write the sheet and its answers (one statement), one Redis pipeline for the abuse
+    # controls, clean and hash the answers: 0.76 of the bare view in the run the README quotes (goal 0.8).
     floor = 0.35 if PRODUCTION else 0.5
     assert best_ours / best_bare >= floor, f"public submit {best_ours:.0f}/s vs bare {best_bare:.0f}/s"
 

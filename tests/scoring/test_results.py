@@ -8,6 +8,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -19,7 +21,7 @@ from scoring.indicators import DIMENSIONS
 from scoring.models import ResultVersion, TreeIndicator
 from scoring.results import result_revise, results_store
 from scoring.selectors import campaign_results, target_result, target_score
-from surveys.models import Answer, Form, SurveyResponse
+from surveys.models import Answer, Form, Question, SurveyResponse
 from surveys.services import (
     ballot_submit,
     ballots_issue,
@@ -32,6 +34,7 @@ from surveys.services import (
 )
 
 from ..factories import CampaignTargetFactory, QuotaFactory, UnitFactory, UserFactory, campaign_tree_factory
+from .results_data import campaign_with_sources
 
 pytestmark = pytest.mark.django_db
 SHEET_CODES = [i.code.lower() for d in DIMENSIONS for i in d.indicators]
@@ -306,3 +309,53 @@ def test_a_satisfaction_question_tagged_with_a_sheet_indicator_counts_for_30_per
     assert "占 30%" in row["evidence"]
     # D1_01 has no tagged question: the sheet alone, 8.0
     assert _indicator(result, "D1_01")["points"] == pytest.approx(8.0)
+
+
+def test_every_tagged_public_question_feeds_its_indicator_also_one_scored_from_the_staff_assessment(
+        target, evaluator, settings):
+    """满意度测评表「服务态度」is tagged D4_04 and the questionnaire's overall score D7_03: both indicators come from
+    the staff assessment, and the tagged answers count for the rule's form_share (0.3), as on a sheet indicator."""
+    settings.SURVEY_MIN_RESPONSES_FOR_STATS = 5
+    QuotaFactory(unit=target.unit)
+    staff = form_create(campaign=target.campaign, kind=Form.Kind.STAFF_ASSESSMENT, actor=evaluator)
+    box = ballots_issue(form=staff, target=target, actor=evaluator, count=5)
+    for ballot in box.ballots.all():
+        ballot_submit(code=ballot.code, data={f"d{n}": "satisfied" for n in range(1, 9)})
+    satisfaction = form_create(campaign=target.campaign, kind=Form.Kind.SATISFACTION, actor=evaluator)
+    questionnaire = form_create(campaign=target.campaign, kind=Form.Kind.QUESTIONNAIRE, actor=evaluator)
+    for form in (satisfaction, questionnaire):
+        survey_links_issue(form=form, actor=evaluator)
+    survey_response_submit(link=satisfaction.links.get(), data={**SATISFACTION, "attitude": "basically_satisfied"})
+    survey_response_submit(link=satisfaction.links.get(), data={**SATISFACTION, "attitude": "dissatisfied"})
+    base = {"respondent": "staff", "duty_overlap": "good", "quota_fit": "good", "division_of_work": "good",
+            "cooperation": "good", "workload": "good"}
+    survey_response_submit(link=questionnaire.links.get(), data={**base, "overall": "8"})
+    survey_response_submit(link=questionnaire.links.get(), data={**base, "overall": "6"})
+    result = target_result(target=target)
+    # D4_04: 测评表「工作机制」5 × 满意 = 1.0; 服务态度 (基本满意 0.6 + 不满意 0) / 2 = 0.3;
+    # 0.7 × 1.0 + 0.3 × 0.3 = 0.79 → 7.9
+    row = _indicator(result, "D4_04")
+    assert row["points"] == pytest.approx(7.9) and row["n"] == 2 and "占 30%" in row["evidence"]
+    # D4_01 is tagged by no public question: the staff assessment alone, 10.0
+    assert _indicator(result, "D4_01")["points"] == pytest.approx(10.0)
+    # D7_03: 测评表「效能效益」1.0; overall scores 8 and 6 of 0–10: (0.8 + 0.6) / 2 = 0.7; 0.7 × 1 + 0.3 × 0.7 = 0.91
+    assert _indicator(result, "D7_03")["points"] == pytest.approx(9.1)
+    # every indicator a default public question is tagged with has a rule that reads the tagged answers
+    tagged = set(Question.objects.filter(form__in=[satisfaction, questionnaire]).exclude(indicator="")
+                 .values_list("indicator", flat=True))
+    assert len(tagged) == 11 and {result.indicators[c]["rule"] for c in tagged} <= {"questions", "sheet", "staff_dimension"}
+
+
+def test_storing_results_costs_the_same_queries_for_10_and_60_units(settings):
+    """results_store reads every source with one aggregate each and writes with one statement: the count
+    does not grow with the units (the 1,000-unit figure is in `make bench`)."""
+    settings.SURVEY_MIN_RESPONSES_FOR_STATS = 5
+    counts = {}
+    for units in (10, 60):
+        campaign = campaign_with_sources(units, f"Q{units}-")
+        with CaptureQueriesContext(connection) as queries:
+            assert results_store(campaign, None) == units
+        counts[units] = len(queries)
+        stored = ResultVersion.objects.filter(campaign=campaign)
+        assert stored.count() == units and all(r.scored == 41 and r.complete for r in stored)
+    assert counts[10] == counts[60], counts
