@@ -23,7 +23,7 @@ from evaluations import services as workflow
 from evaluations.indicators import campaign_indicator_codes
 from evaluations.models import Campaign
 from evaluations.services import campaign_advance, campaign_create
-from scoring.demo import seed_results_application
+from scoring.demo import seed_last_year_campaign, seed_results_application
 from scoring.judging import answers_from_weights
 from scoring.models import IndicatorTree
 from scoring.selectors import tree_nodes
@@ -147,6 +147,8 @@ class Command(BaseCommand):
         self._unit_liaisons(units)
         campaign = self._campaign(units, accounts, rng)
 
+        # last year's campaign first: the result rules below read its results as they will on a real site
+        seed_last_year_campaign(evaluator=accounts["evaluator"], rng=random.Random(2025))
         seed_results_application(evaluator=accounts["evaluator"])
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{len(units)} 个单位，评估活动“{campaign}”。"))
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
