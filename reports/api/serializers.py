@@ -10,6 +10,7 @@ class DashboardQuerySerializer(serializers.Serializer):
 class RankingRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True)
     unit = serializers.CharField()
+    short = serializers.CharField()
     unit_id = serializers.IntegerField()
     target_id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -22,6 +23,8 @@ class RankingRowSerializer(serializers.Serializer):
     grade = serializers.CharField(allow_blank=True)
     grade_label = serializers.CharField()
     provisional = serializers.BooleanField()
+    scored = serializers.IntegerField(help_text=_("已计量的指标数"))
+    indicator_count = serializers.IntegerField()
     dimensions = serializers.ListField(child=serializers.FloatField(allow_null=True))
     previous_score = serializers.FloatField(allow_null=True)
     previous_grade = serializers.CharField(allow_blank=True)

@@ -171,11 +171,12 @@ def dashboard_data(*, campaign: Campaign, compare: Campaign | None = None, today
         prev_score = _f(before["total"]) if before else None
         grade = r.grade if r.complete else ""
         ranking.append({
-            "rank": r.rank_overall, "unit": _unit_name(unit), "unit_id": unit.pk, "target_id": r.target_id,
+            "rank": r.rank_overall, "unit": _unit_name(unit), "short": unit.short_name or unit.name, "unit_id": unit.pk, "target_id": r.target_id,
             "kind": unit.kind, "kind_label": str(KIND_LABELS.get(unit.kind, "")),
             "level": unit.level, "level_label": str(LEVEL_LABELS.get(unit.level, "")),
             "rank_kind": r.rank_kind, "rank_level": r.rank_level,
             "score": score, "grade": grade, "grade_label": _grade_label(grade), "provisional": r.provisional,
+            "scored": r.scored, "indicator_count": r.indicator_count,
             "dimensions": [_f((r.dimensions or {}).get(c, {}).get("score")) for c in codes],
             "previous_score": prev_score, "previous_grade": before["grade"] if before else "",
             "previous_grade_label": _grade_label(before["grade"]) if before else "",

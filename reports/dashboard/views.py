@@ -4,16 +4,18 @@ Thin: the selectors read, the tables module shapes, the exporter writes."""
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from bianzhi.access import require
 from bianzhi.models import Unit
 from bianzhi.permissions import action_required
+from bianzhi.pool.xlsx import table_workbook
 from bianzhi.selectors import unit_get_for_user
 from evaluations.selectors import coverage_rows
 
-from .exporters import table_xlsx
 from .selectors import dashboard_campaigns, dashboard_data, previous_campaign, unit_history
 from .tables import CHARTS, coverage_table, dashboard_tables
 
@@ -37,7 +39,7 @@ def pick_campaigns(user, campaign_id=None, compare_id=None):
         raise Http404
     if campaign is None:
         return campaigns, None, None
-    if compare_id is None:
+    if compare_id is None or compare_id == campaign.pk:  # (a stale choice after picking another campaign)
         compare = previous_campaign(campaign=campaign, campaigns=campaigns)
     elif compare_id == 0:
         compare = None
@@ -81,13 +83,14 @@ def dashboard_export(request, chart: str):
     if campaign is None:
         raise Http404
     title, headers, rows = dashboard_tables(dashboard_data(campaign=campaign, compare=compare))[chart]
-    return _xlsx(table_xlsx(title, headers, rows), quote(f"{campaign.year}-{title}.xlsx"))
+    return _xlsx(table_workbook([(title, headers, rows)]), quote(f"{campaign.year}-{title}.xlsx"))
 
 
-@action_required("dashboard.view")
+@login_required
 def dashboard_unit(request, pk: int):
     """A unit's history across every campaign: score, grade, rank, and its dimensions against the city's."""
     unit = unit_get_for_user(user=request.user, pk=pk)
+    require(request.user, "dashboard.view", unit)
     rows = unit_history(unit=unit, campaigns=dashboard_campaigns(user=request.user))
     return render(request, "reports/dashboard/unit.html", {"unit": unit, "rows": rows,
                                                            "latest": rows[-1] if rows else None})
@@ -127,4 +130,4 @@ def coverage(request):
 def coverage_export(request):
     rows, years, _filters = _coverage(request)
     title, headers, body = coverage_table(rows, years)
-    return _xlsx(table_xlsx(title, headers, body), quote(_("评估覆盖情况") + ".xlsx"))
+    return _xlsx(table_workbook([(title, headers, body)]), quote(_("评估覆盖情况") + ".xlsx"))

@@ -7,9 +7,9 @@
   var mark = data.provisional ? "（暂定）" : "";
   var charts = {};
   var narrow = function () { return window.innerWidth < 640; };
-  var labelWidth = function () { return narrow() ? 96 : 200; };
-  // long unit names are cut on a phone (the full name is in the tooltip and the table)
-  var short = function (name) { var n = narrow() ? 7 : 16; return name.length > n ? name.slice(0, n) + "…" : name; };
+  var labelWidth = function () { return 8; };  // with containLabel: the axis makes room for the names
+  // a phone shows the unit's short name (市教育局), a desk its full name; both in the tooltip and the table
+  var label = function (row) { return narrow() ? row.short : row.unit; };
 
   function init(key) {
     var el = document.getElementById("chart-" + key);
@@ -33,9 +33,9 @@
       title: { text: "各单位得分" + mark, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
                  formatter: function (p) { var r = rows[p[0].dataIndex]; return r.unit + "<br>得分 " + r.score + "，" + r.grade_label; } },
-      grid: { left: labelWidth(), right: 40, top: 40, bottom: 30 },
+      grid: { containLabel: true, left: labelWidth(), right: 40, top: 40, bottom: 30 },
       xAxis: { type: "value", min: 0, max: 100, name: "得分" },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return short(r.unit); }) },
+      yAxis: { type: "category", inverse: true, data: rows.map(label) },
       series: [{ type: "bar", data: rows.map(function (r) { return { value: r.score, itemStyle: { color: GRADE_COLOURS[r.grade || "incomplete"] } }; }),
                  label: { show: true, position: "right" } }],
     }, true);
@@ -98,9 +98,9 @@
     chart.setOption({
       title: { text: "各单位八个维度得分" + mark, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { formatter: function (p) { return rows[p.data[1]].unit + "<br>" + dims[p.data[0]] + "：" + p.data[2]; } },
-      grid: { left: labelWidth(), right: 10, top: 70, bottom: 60 },
+      grid: { containLabel: true, left: labelWidth(), right: 10, top: 70, bottom: 60 },
       xAxis: { type: "category", data: dims, position: "top", axisLabel: { interval: 0, rotate: narrow() ? 60 : 0, fontSize: 11 } },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return short(r.unit); }) },
+      yAxis: { type: "category", inverse: true, data: rows.map(label) },
       visualMap: { min: 40, max: 100, calculable: true, orient: "horizontal", left: "center", bottom: 0, text: ["高", "低"],
                    inRange: { color: ["#b3261e", "#f4d03f", "#1e7b45"] } },
       series: [{ type: "heatmap", data: cells, label: { show: !narrow(), fontSize: 10 } }],
@@ -129,9 +129,9 @@
       title: { text: "各单位整改进度", left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 24, data: ["已完成", "未完成", "逾期"] },
-      grid: { left: labelWidth(), right: 20, top: 60, bottom: 20 },
+      grid: { containLabel: true, left: labelWidth(), right: 20, top: 60, bottom: 20 },
       xAxis: { type: "value", minInterval: 1, name: "事项" },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return short(r.unit); }) },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return String(r.unit); }) },
       series: [
         { name: "已完成", type: "bar", stack: "n", itemStyle: { color: "#1e7b45" }, data: rows.map(function (r) { return r.closed; }) },
         { name: "未完成", type: "bar", stack: "n", itemStyle: { color: "#9aa5b1" }, data: rows.map(function (r) { return r.total - r.closed - r.overdue; }) },
@@ -209,6 +209,10 @@
   });
   document.addEventListener("fullscreenchange", function () {
     if (!document.fullscreenElement && document.body.classList.contains("fullscreen")) { full.click(); }
+  });
+  // another campaign: compare it with its own previous year unless the user picks otherwise
+  document.getElementById("pick-campaign").addEventListener("change", function () {
+    document.getElementById("pick-compare").value = "";
   });
   drawAll();
   var resizing;
