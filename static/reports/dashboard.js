@@ -11,10 +11,29 @@
   // a phone shows the unit's short name (市教育局), a desk its full name; both in the tooltip and the table
   var label = function (row) { return narrow() ? row.short : row.unit; };
 
+  // on a meeting-room screen (全屏展示) the type and the rows grow so the back of the room can read them
+  var big = function () { return document.body.classList.contains("fullscreen"); };
+  var rowHeight = function () { return big() ? 36 : 24; };
   function init(key) {
     var el = document.getElementById("chart-" + key);
     if (!el) { return null; }
-    charts[key] = charts[key] || echarts.init(el);
+    if (!charts[key]) {
+      var chart = echarts.init(el);
+      var setOption = chart.setOption.bind(chart);
+      chart.setOption = function (option, notMerge) {
+        var size = big() ? 18 : (narrow() ? 11 : 12);
+        option.textStyle = { fontSize: size };
+        ["xAxis", "yAxis"].forEach(function (k) {
+          if (option[k]) { option[k].axisLabel = Object.assign({}, option[k].axisLabel, { fontSize: size }); }
+        });
+        if (option.legend) { option.legend.textStyle = { fontSize: size }; }
+        if (option.title) { option.title.textStyle = { fontSize: big() ? 22 : 14 }; }
+        if (option.radar) { option.radar.axisName = Object.assign({ color: "#1f2933" }, option.radar.axisName, { fontSize: size + 1 }); }
+        (option.series || []).forEach(function (serie) { if (serie.label) { serie.label.fontSize = size; } });
+        return setOption(option, notMerge);
+      };
+      charts[key] = chart;
+    }
     return charts[key];
   }
 
@@ -26,7 +45,7 @@
   function drawRanking() {
     var rows = visibleRows().filter(function (r) { return r.score !== null; });
     var el = document.getElementById("chart-ranking");
-    el.style.height = Math.max(240, 60 + 24 * rows.length) + "px";
+    el.style.height = Math.max(240, 60 + rowHeight() * rows.length) + "px";
     var chart = init("ranking");
     chart.resize();
     chart.setOption({
@@ -92,7 +111,7 @@
     var cells = [];
     rows.forEach(function (r, y) { r.dimensions.forEach(function (v, x) { cells.push([x, y, v === null ? "-" : v]); }); });
     var el = document.getElementById("chart-heatmap");
-    el.style.height = Math.max(260, 110 + 24 * rows.length) + "px";
+    el.style.height = Math.max(260, 110 + rowHeight() * rows.length) + "px";
     var chart = init("heatmap");
     chart.resize();
     chart.setOption({
@@ -124,7 +143,7 @@
     if (!data.rectification) { return; }
     var rows = data.rectification.by_unit;
     var el = document.getElementById("chart-rectification");
-    el.style.height = Math.max(240, 70 + 24 * rows.length) + "px";
+    el.style.height = Math.max(240, 70 + rowHeight() * rows.length) + "px";
     init("rectification").setOption({
       title: { text: "各单位整改进度", left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
@@ -205,7 +224,7 @@
     full.textContent = on ? "退出全屏" : "全屏展示";
     if (on && document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen().catch(function () {}); }
     if (!on && document.fullscreenElement) { document.exitFullscreen(); }
-    setTimeout(function () { Object.values(charts).forEach(function (c) { c.resize(); }); }, 100);
+    setTimeout(function () { drawAll(); Object.values(charts).forEach(function (c) { c.resize(); }); }, 100);
   });
   document.addEventListener("fullscreenchange", function () {
     if (!document.fullscreenElement && document.body.classList.contains("fullscreen")) { full.click(); }

@@ -12,6 +12,7 @@ from evaluations.models import Campaign
 
 from ..factories import TEST_PASSWORD, UnitFactory, UserFactory
 from ..reports.dashboard_data import stored_campaign
+from ..test_url_permissions import site  # noqa: F401 (the fixture of the URL walk)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,7 +105,7 @@ def test_the_header_folds_into_a_menu_on_a_phone(chromium, live_server):
         context.close()
 
 
-def test_every_office_and_leader_page_fits_a_phone(chromium, live_server, site):
+def test_every_office_and_leader_page_fits_a_phone(chromium, live_server, site):  # noqa: F811
     """Each page the URL rules list (GET, HTML) as the evaluator, then the leader: no sideways scrolling at 375 px."""
     from ..test_url_permissions import RULES, all_urls, as_user, url_for
 
