@@ -25,6 +25,7 @@ from scoring import application_rules
 from scoring.models import ResultVersion
 from scoring.register import PAST_FEEDBACK, params_of, rule_settings_for
 from scoring.rules import GRADE_LABELS, INCOMPLETE_LABEL
+from scoring.results import latest_versions
 from scoring.selectors import campaign_results
 from surveys.defaults import SATISFIED_VALUES
 from surveys.models import Answer, BallotBox, Form, StaffTally, SurveyResponse
@@ -45,16 +46,28 @@ def _unit_name(unit: Unit) -> str:
     return unit.name
 
 
-def dashboard_campaigns(*, user):
-    """The campaigns the picker offers: every campaign the user may see, the latest first."""
-    return campaign_list_for_user(user=user).only("id", "name", "year", "status")
+def dashboard_campaigns(*, user) -> list[Campaign]:
+    """The campaigns the picker offers: every campaign the user may see, the latest first, each with how many
+    stored result versions it has (`stored`). One query."""
+    return list(campaign_list_for_user(user=user).annotate(stored=Count("result_versions"))
+                .order_by("-year", "-created_at"))
 
 
-def previous_campaign(*, campaign: Campaign, campaigns) -> Campaign | None:
-    """The campaign to compare with: the latest earlier-year campaign that has stored results (one query)."""
-    # the year's main campaign (most units) rather than a pilot of a few
-    return (campaigns.filter(year__lt=campaign.year).annotate(stored=Count("result_versions")).filter(stored__gt=0)
-            .order_by("-year", "-stored", "-created_at").first())
+def previous_campaign(*, campaign: Campaign, campaigns: list[Campaign]) -> Campaign | None:
+    """The campaign to compare with: the latest earlier-year campaign that has stored results; of one year,
+    the main campaign (the most results) rather than a pilot of a few."""
+    earlier = [c for c in campaigns if c.year < campaign.year and c.stored]
+    return max(earlier, key=lambda c: (c.year, c.stored, c.created_at), default=None)
+
+
+def _results(campaign: Campaign) -> list[ResultVersion]:
+    """Each unit's latest stored version without the per-indicator JSON the dashboard does not show (two
+    queries); while some unit has none yet, the results as scoring gives them (stored or live, 暂定)."""
+    stored = list(latest_versions(campaign=campaign).select_related("target__unit")
+                  .defer("indicators", "missing", "flags", "reason"))
+    if len(stored) < campaign.targets.count():
+        return campaign_results(campaign=campaign)
+    return sorted(stored, key=lambda r: (r.rank_overall or 10**9, r.target.unit.code))
 
 
 def _stored_rows(campaign: Campaign) -> dict[int, dict]:
@@ -155,7 +168,7 @@ def _facts(campaign: Campaign) -> dict:
 def dashboard_data(*, campaign: Campaign, compare: Campaign | None = None, today: date | None = None) -> dict:
     """Everything the dashboard shows of `campaign` (and of `compare`, year over year), as plain data."""
     today = today or timezone.localdate()
-    results = campaign_results(campaign=campaign)
+    results = _results(campaign)
     provisional = any(r.provisional for r in results)
     dims: dict[str, str] = {}
     for r in results:

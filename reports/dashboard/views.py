@@ -32,21 +32,22 @@ def _int(value):
 def pick_campaigns(user, campaign_id=None, compare_id=None):
     """(campaigns offered, the campaign shown, the one compared with): the latest by default, compared with
     the latest earlier year with stored results; `compare_id` 0 compares with nothing. 404 for a campaign the
-    user may not see."""
+    user may not see. One query: the picker's list, which the choice is made from."""
     campaigns = dashboard_campaigns(user=user)
-    campaign = campaigns.filter(pk=campaign_id).first() if campaign_id else campaigns.first()
-    if campaign_id and campaign is None:
+    by_id = {c.pk: c for c in campaigns}
+    if campaign_id is not None and campaign_id not in by_id:
         raise Http404
+    campaign = by_id[campaign_id] if campaign_id is not None else (campaigns[0] if campaigns else None)
     if campaign is None:
         return campaigns, None, None
     if compare_id is None or compare_id == campaign.pk:  # (a stale choice after picking another campaign)
         compare = previous_campaign(campaign=campaign, campaigns=campaigns)
     elif compare_id == 0:
         compare = None
+    elif compare_id in by_id:
+        compare = by_id[compare_id]
     else:
-        compare = campaigns.filter(pk=compare_id).exclude(pk=campaign.pk).first()
-        if compare is None:
-            raise Http404
+        raise Http404
     return campaigns, campaign, compare
 
 
@@ -66,7 +67,7 @@ def _xlsx(body: bytes, filename: str) -> HttpResponse:
 def dashboard(request):
     """The leaders' landing page (also the office's): one campaign's figures and charts, year over year."""
     campaigns, campaign, compare = _picked(request)
-    context = {"campaigns": list(campaigns), "campaign": campaign, "compare": compare}
+    context = {"campaigns": campaigns, "campaign": campaign, "compare": compare}
     if campaign is not None:
         data = dashboard_data(campaign=campaign, compare=compare)
         context.update(data=data, tables=dashboard_tables(data), kinds=Unit.Kind.choices, levels=Unit.Level.choices,

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from bianzhi.models import User
 from evaluations.models import Campaign
-from reports.dashboard.selectors import dashboard_data, previous_campaign
+from reports.dashboard.selectors import dashboard_campaigns, dashboard_data, previous_campaign
 
 from ..factories import CampaignTargetFactory, UnitFactory, UserFactory
 from .dashboard_data import stored_campaign
@@ -60,7 +60,8 @@ def test_ranking_grades_and_year_over_year_from_stored_results():
                              score=lambda i, d: [95, 85, 70, 50][i])
     now = stored_campaign(units=units[:3] + [UnitFactory(name="临川市新局")], year=2026,
                           score=lambda i, d: [85, 92, 55, 75][i] + (d == 0) * 8)
-    assert previous_campaign(campaign=now, campaigns=Campaign.objects.all()) == before
+    campaigns = dashboard_campaigns(user=UserFactory(role=User.Role.LEADER))
+    assert previous_campaign(campaign=now, campaigns=campaigns) == before
     data = dashboard_data(campaign=now, compare=before)
     assert not data["provisional"]
     rows = {r["unit"]: r for r in data["ranking"]}
