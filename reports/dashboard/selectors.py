@@ -13,19 +13,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Min, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianzhi.models import Unit
 from bianzhi.pool.selectors import pool_balance_rows
 from evaluations import hooks
-from evaluations.models import Campaign, CampaignEvent
+from evaluations.models import Campaign, CampaignEvent, CampaignTarget
 from evaluations.selectors import campaign_list_for_user
 from scoring import application_rules
 from scoring.models import ResultVersion
 from scoring.register import PAST_FEEDBACK, params_of, rule_settings_for
-from scoring.rules import GRADE_LABELS, INCOMPLETE_LABEL
 from scoring.results import latest_versions
+from scoring.rules import GRADE_LABELS, INCOMPLETE_LABEL
 from scoring.selectors import campaign_results
 from surveys.defaults import SATISFIED_VALUES
 from surveys.models import Answer, BallotBox, Form, StaffTally, SurveyResponse
@@ -49,7 +50,12 @@ def _unit_name(unit: Unit) -> str:
 def dashboard_campaigns(*, user) -> list[Campaign]:
     """The campaigns the picker offers: every campaign the user may see, the latest first, each with how many
     stored result versions it has (`stored`). One query."""
-    return list(campaign_list_for_user(user=user).annotate(stored=Count("result_versions"))
+    # subqueries, not joins: counting targets and versions through two joins would multiply the rows
+    stored = (ResultVersion.objects.filter(campaign=OuterRef("pk"), version=1).values("campaign")
+              .annotate(n=Count("id")).values("n"))
+    units = CampaignTarget.objects.filter(campaign=OuterRef("pk")).values("campaign").annotate(n=Count("id")).values("n")
+    return list(campaign_list_for_user(user=user)
+                .annotate(stored=Coalesce(Subquery(stored), 0), unit_count=Coalesce(Subquery(units), 0))
                 .order_by("-year", "-created_at"))
 
 
@@ -65,7 +71,8 @@ def _results(campaign: Campaign) -> list[ResultVersion]:
     queries); while some unit has none yet, the results as scoring gives them (stored or live, 暂定)."""
     stored = list(latest_versions(campaign=campaign).select_related("target__unit")
                   .defer("indicators", "missing", "flags", "reason"))
-    if len(stored) < campaign.targets.count():
+    units = getattr(campaign, "unit_count", None)  # counted by dashboard_campaigns; else one more query
+    if len(stored) < (campaign.targets.count() if units is None else units):
         return campaign_results(campaign=campaign)
     return sorted(stored, key=lambda r: (r.rank_overall or 10**9, r.target.unit.code))
 

@@ -177,6 +177,20 @@
     });
   }
 
+  // the heat map's table (every unit × 8 dimensions) is built when first opened, not sent as HTML
+  function buildHeatTable(box) {
+    var table = document.createElement("table");
+    var head = table.createTHead().insertRow();
+    ["单位"].concat(dims).forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
+    var body = table.createTBody();
+    data.ranking.forEach(function (r) {
+      var tr = body.insertRow();
+      tr.insertCell().textContent = r.unit;
+      r.dimensions.forEach(function (v) { var td = tr.insertCell(); td.className = "num"; td.textContent = v === null ? "—" : v; });
+    });
+    box.replaceChildren(table);
+  }
+
   function drawAll() {
     drawRanking(); drawGrades(); drawRadar(document.getElementById("radar-unit").value); drawHeatmap();
     drawSatisfaction(); drawRectification(); drawYoy();
@@ -189,6 +203,7 @@
       if (button.dataset.action === "table") {
         button.addEventListener("click", function () {
           var table = document.getElementById("table-" + key);
+          if (key === "heatmap" && table.querySelector("[data-lazy]")) { buildHeatTable(table); }
           table.hidden = !table.hidden;
           button.setAttribute("aria-expanded", String(!table.hidden));
         });
