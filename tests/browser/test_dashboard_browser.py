@@ -105,16 +105,18 @@ def test_the_header_folds_into_a_menu_on_a_phone(chromium, live_server):
         context.close()
 
 
-def test_every_office_and_leader_page_fits_a_phone(chromium, live_server, site):  # noqa: F811
-    """Each page the URL rules list (GET, HTML) as the evaluator, then the leader: no sideways scrolling at 375 px."""
+@pytest.mark.parametrize("screen", ["phone", "desk"])
+def test_every_office_and_leader_page_fits_a_phone_and_a_desk(chromium, live_server, site, screen):  # noqa: F811
+    """Each page the URL rules list (GET, HTML) as the evaluator, then the leader: no sideways scrolling at
+    375 px nor at 1920 px (the campaign page, the results pages and the dashboard among them)."""
     from ..test_url_permissions import RULES, all_urls, as_user, url_for
 
     world, objects, keys, token = site
-    wide = []
+    wide, seen = [], set()
     checked = 0
     for user in (world.evaluator, world.leader):
         client = as_user(user)
-        context, page = open_page(chromium, live_server, PHONE)
+        context, page = open_page(chromium, live_server, PHONE if screen == "phone" else DESK)
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
         try:
             for name, params, _route in all_urls():
@@ -128,10 +130,12 @@ def test_every_office_and_leader_page_fits_a_phone(chromium, live_server, site):
                 page.goto(url)
                 page.wait_for_load_state("load")
                 checked += 1
+                seen.add(name)
                 sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
                 if sizes[0] > sizes[1]:
                     wide.append((user.get_role_display(), name, url, sizes))
         finally:
             context.close()
     assert checked > 40, checked
+    assert {"evaluations:campaign_detail", "scoring:results", "reports:dashboard"} <= seen
     assert not wide, wide
