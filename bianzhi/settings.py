@@ -259,6 +259,8 @@ if REDIS_URL:
 # ---------------------------------------------------------------------------------------------------------
 # Statistics of an anonymous form are shown only above this many answers.
 SURVEY_MIN_RESPONSES_FOR_STATS = env.int("SURVEY_MIN_RESPONSES_FOR_STATS", default=5)
+# 全覆盖: a unit not evaluated for this many years is listed as due (coverage page, next campaign's scope)
+COVERAGE_YEARS = env.int("COVERAGE_YEARS", default=3)
 # Public forms, per form and address and hour: above the soft limit answers are flagged, above the hard one
 # refused. Generous, because a whole office may sit behind one NAT address.
 SURVEY_IP_SOFT_LIMIT = env.int("SURVEY_IP_SOFT_LIMIT", default=300)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include("scoring.api.urls")),
     path("api/v1/", include("scoring.register_api_urls")),
     path("api/v1/", include("reports.followup.api.urls")),
+    path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("admin/", admin.site.urls),

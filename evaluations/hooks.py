@@ -25,8 +25,9 @@ def campaign_fact(name: str) -> Callable[[FactReader], FactReader]:
     return register
 
 
-def campaign_facts(campaign) -> dict[str, Any]:
-    return {name: reader(campaign) for name, reader in _facts.items()}
+def campaign_facts(campaign, *names: str) -> dict[str, Any]:
+    """Every registered fact of the campaign, or only those `names` (each costs its reader's queries)."""
+    return {name: reader(campaign) for name, reader in _facts.items() if not names or name in names}
 
 
 _settings: dict[str, FactReader] = {}

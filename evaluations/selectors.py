@@ -135,3 +135,32 @@ def self_assessment_workbook(*, target: CampaignTarget, assessment: SelfAssessme
     heading = _("%(unit)s · %(campaign)s · 自评表（第 %(v)d 版）") % {
         "unit": target.unit.name, "campaign": target.campaign, "v": assessment.version}
     return indicator_workbook(layout=SELF_ASSESSMENT, heading=heading, rows=rows)
+
+# ---------------------------------------------------------------- coverage (全覆盖)
+
+def coverage_rows(*, years: int | None = None, today=None) -> list[dict]:
+    """Every active unit of the registry, with the years of the campaigns that evaluated it (a campaign past
+    its plan: the units were told), its last year and whether it is due: never evaluated, or not in the last
+    `years` years (settings.COVERAGE_YEARS). Two queries."""
+    from django.conf import settings
+
+    from bianzhi.models import Unit
+
+    years = years or settings.COVERAGE_YEARS
+    this_year = (today or timezone.localdate()).year
+    evaluated: dict[int, set[int]] = {}
+    for unit_id, year in (CampaignTarget.objects.exclude(campaign__status=Campaign.Status.PLAN)
+                          .values_list("unit_id", "campaign__year").distinct()):
+        evaluated.setdefault(unit_id, set()).add(year)
+    rows = []
+    for unit in Unit.objects.filter(status=Unit.Status.ACTIVE).order_by("-level", "code"):
+        seen = sorted(evaluated.get(unit.pk, ()))
+        last = seen[-1] if seen else None
+        rows.append({"unit": unit, "years": seen, "last": last, "never": last is None,
+                     "due": last is None or last <= this_year - years})
+    return rows
+
+
+def units_due_for_evaluation(*, years: int | None = None, today=None) -> list[int]:
+    """Ids of the active units never evaluated or not in the last `years` years: next campaign's scope."""
+    return [row["unit"].pk for row in coverage_rows(years=years, today=today) if row["due"]]

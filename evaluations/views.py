@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -48,6 +49,7 @@ from .selectors import (
     target_events,
     target_get_for_user,
     target_list_for_user,
+    units_due_for_evaluation,
     upload_get_for_user,
 )
 from .visits import stages_done
@@ -67,7 +69,10 @@ def campaign_list(request):
 
 @action_required("campaign.create")
 def campaign_create_view(request):
-    form = CampaignCreateForm(request.POST or None)
+    # one click adds the units not evaluated for N years (全覆盖): the link reloads the form with them ticked
+    due = units_due_for_evaluation()
+    initial = {"units": due} if request.GET.get("scope") == "due" else None
+    form = CampaignCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(actor=request.user, **form.service_kwargs())
@@ -76,7 +81,8 @@ def campaign_create_view(request):
         else:
             messages.success(request, _("评估活动已创建，已为 %(n)d 个单位建立评估任务包") % {"n": campaign.targets.count()})
             return redirect("evaluations:campaign_detail", pk=campaign.pk)
-    return render(request, "evaluations/campaign_form.html", {"form": form})
+    return render(request, "evaluations/campaign_form.html", {"form": form, "due_count": len(due),
+                                                              "coverage_years": settings.COVERAGE_YEARS})
 
 
 @login_required

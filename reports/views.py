@@ -11,8 +11,8 @@ from bianzhi.access import require
 from bianzhi.exceptions import ApplicationError
 from bianzhi.jobs import job_response, job_status_view
 from bianzhi.permissions import action_required
-from evaluations.selectors import campaign_list_for_user, target_get_for_user, target_list_for_user
-from scoring.selectors import target_score, target_scores
+from evaluations.selectors import target_get_for_user, target_list_for_user
+from scoring.selectors import target_score
 
 from .selectors import report_get_for_user
 from .services import report_request
@@ -52,26 +52,6 @@ def report_download(request, pk: int):
         raise Http404
     filename = f"{report.target.campaign.year}-{report.target.unit.name}-评估报告.pdf"
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
-
-
-@action_required("dashboard.view")
-def dashboard(request):
-    """The leaders' view: the latest campaign's units, scores and satisfaction, as a chart and a table."""
-    current = campaign_list_for_user(user=request.user).first()
-    results = sorted(target_scores(campaign=current), key=lambda r: r.score or 0, reverse=True) if current else []
-    chart = {
-        "units": [r.target.unit.short_name or r.target.unit.name for r in results],
-        "scores": [round(r.score, 1) if r.score is not None else None for r in results],
-        "satisfaction": [round(100 * r.satisfaction.rate, 1) if r.satisfaction.rate is not None else None for r in results],
-    }
-    context = {
-        "current": current,
-        "results": results,
-        "chart": chart,
-        "chart_height": 80 + 28 * len(results),
-        "total_responses": sum(r.satisfaction.responses for r in results),
-    }
-    return render(request, "reports/dashboard.html", context)
 
 
 @action_required("results.own_unit")

@@ -15,8 +15,11 @@ from bianzhi.pool.services import pool_loan
 from evaluations.models import Campaign, CampaignEvent, CampaignTarget
 
 from . import register as reg
+from . import rules
+from .indicators import DIMENSIONS
 from .models import ResultVersion
 from .register_models import ReclaimProposal, RuleSettings, StaffingRequest
+from .results import results_rank
 
 PILOT_NAME, PILOT_YEAR = "机构编制评估（试点）", 2025
 PILOT_UNITS = ("M015", "M101", "M104", "M105")
@@ -92,3 +95,44 @@ def seed_other_requests(*, evaluator: User) -> None:
                                 rank=Unit.Rank.DIVISION_DEPUTY, amount=1, document="临医〔2026〕41号",
                                 reason="新院区开诊，申请增加副院长职数1名。")
         reg.request_review(request=item, actor=evaluator)
+
+
+# Last year's full campaign (the dashboard's year over year): the municipal units, closed, final results stored.
+LAST_YEAR_NAME, LAST_YEAR = "机构编制执行情况和使用效益评估", 2025
+LAST_YEAR_WEAK = {"M015": 55.0, "M008": 68.0, "M014": 72.0, "M011": 78.0}  # their leaning: 较差, 一般, 一般, 良好 or 一般
+
+
+def seed_last_year_campaign(*, evaluator: User, rng) -> Campaign:
+    """Closed, with each municipal unit's final result stored (eight dimensions, ranks), fed back ten months
+    ago: the dashboard compares this year with it. 整改 items carried over are added by the follow-up app."""
+    campaign, created = Campaign.objects.get_or_create(
+        name=LAST_YEAR_NAME, year=LAST_YEAR,
+        defaults={"status": Campaign.Status.CLOSED, "created_by": evaluator,
+                  "plan_text": "对市直党政机关、群团机关和事业单位开展机构编制执行情况和使用效益评估。"})
+    if not created:
+        return campaign
+    weight = round(1 / len(DIMENSIONS), 6)
+    results = []
+    # the city hospital joined this year's campaign only (its request for posts is still under review)
+    for unit in Unit.objects.filter(code__startswith="M").exclude(code=HOSPITAL).order_by("code"):
+        target = CampaignTarget.objects.create(
+            campaign=campaign, unit=unit, status=CampaignTarget.Status.FIELD_DONE,
+            registry_version=unit.versions.order_by("valid_from", "id").first())
+        target.unit = unit
+        leaning = LAST_YEAR_WEAK.get(unit.code, rng.uniform(80.0, 94.0))
+        dims = {d.code: {"name": d.name, "score": round(min(100.0, max(30.0, rng.gauss(leaning, 5))), 2), "weight": weight}
+                for d in DIMENSIONS}
+        total = Decimal(str(round(sum(d["score"] for d in dims.values()) / len(dims), 2)))
+        results.append(ResultVersion(
+            campaign=campaign, target=target, version=1, actor=evaluator, total=total,
+            grade=rules.grade(total, campaign.grade_cutoffs) or "", complete=True, scored=41, indicator_count=41,
+            weight_covered=1.0, dimensions=dims, reason="进入撰写报告阶段时生成"))
+    results_rank(results)
+    ResultVersion.objects.bulk_create(results)
+    fed = timezone.localdate() - timedelta(days=330)
+    for status, day in ((Campaign.Status.REPORT, fed - timedelta(days=20)), (Campaign.Status.FEEDBACK, fed),
+                        (Campaign.Status.CLOSED, fed + timedelta(days=60))):
+        CampaignEvent.objects.create(
+            campaign=campaign, type=CampaignEvent.Type.STATUS_CHANGED, actor=evaluator,
+            data={"from": "", "to": status}, created_at=timezone.make_aware(datetime.combine(day, time(9, 30))))
+    return campaign

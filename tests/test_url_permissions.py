@@ -135,6 +135,11 @@ RULES: dict[str, Rule] = {
     "surveys:analysis": R(get="results.view_all"),
     "surveys:analysis_export": R(get="results.view_all"),
     "reports:dashboard": R(get="dashboard.view"),
+    "reports:dashboard_export": R(get="dashboard.view"),
+    "reports:dashboard_unit": R(get="dashboard.view"),  # a unit's history: 404 for a unit the user may not see
+    "reports:coverage": R(get="dashboard.view"),
+    "reports:coverage_export": R(get="dashboard.view"),
+    "dashboard-api": R(get="dashboard.view"),
     "reports:my_unit": R(get="results.own_unit"),
     "reports:request": R(post="report.request"),
     "reports:status": R(get=ANY),
@@ -389,7 +394,8 @@ def url_for(name: str, params: set[str], objects: dict, keys: dict, token: str) 
         else "upload" if name.startswith(("evaluations:upload_", "upload-")) and name != "evaluations:upload_create"
         else "notification" if name.startswith("evaluations:notification")
         else "report" if name in {"reports:status", "reports:download"}
-        else "unit" if name.startswith(("unit-", "registry:unit_", "pool:unit_", "register-api-may-file"))
+        else "unit" if name.startswith(("unit-", "registry:unit_", "pool:unit_", "register-api-may-file",
+                                        "reports:dashboard_unit"))
         else "export" if name in {"surveys:export_status", "surveys:export_download"}
         else "sheet" if name in {"surveys:sheet", "surveys:sheet_file_upload", "surveys:sheet_xlsx", "surveys:sheet_xlsx_upload",
                                  "form-sheet", "form-sheet-files"}
@@ -405,7 +411,7 @@ def url_for(name: str, params: set[str], objects: dict, keys: dict, token: str) 
           else objects[owner].pk if owner in objects and owner != "link" else None)
     values = {"pk": pk, "target_pk": objects["target"].pk, "campaign_pk": objects["campaign"].pk,
               "team_pk": keys["team"], "token": token, "version": 1, "version_pk": keys["version"], "format": "json",
-              "name": "0" * 32, "node": "root", "question_pk": keys["question"], "response_pk": keys["response"]}
+              "name": "0" * 32, "node": "root", "chart": "ranking", "question_pk": keys["question"], "response_pk": keys["response"]}
     return reverse(name, kwargs={p: values[p] for p in params}), owner
 
 

@@ -23,7 +23,9 @@ from evaluations import services as workflow
 from evaluations.indicators import campaign_indicator_codes, campaign_indicators
 from evaluations.models import Campaign
 from evaluations.services import campaign_advance, campaign_create
-from scoring.demo import seed_results_application
+from reports.followup.models import RectificationItem
+from reports.followup.services import rectifications_carry_over
+from scoring.demo import seed_last_year_campaign, seed_results_application
 from scoring.judging import answers_from_weights
 from scoring.models import IndicatorTree
 from scoring.selectors import tree_nodes
@@ -147,6 +149,9 @@ class Command(BaseCommand):
         self._unit_liaisons(units)
         campaign = self._campaign(units, accounts, rng)
 
+        # last year's campaign first: the result rules below read its results as they will on a real site
+        last_year = seed_last_year_campaign(evaluator=accounts["evaluator"], rng=random.Random(2025))
+        self._last_year_rectification(last_year, campaign, accounts["evaluator"])
         seed_results_application(evaluator=accounts["evaluator"])
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{len(units)} 个单位，评估活动“{campaign}”。"))
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
@@ -388,3 +393,29 @@ class Command(BaseCommand):
                     else:
                         data[q.code] = rng.choice(comments)
                 survey_response_submit(link=link, data=data)
+
+    LAST_YEAR_RECTIFICATION = (  # (unit, what, closed on time?) — the open ones come into this year's campaign
+        ("M002", "内设机构职责交叉，未按三定规定明确牵头处室", True),
+        ("M004", "长期空编 3 名，未制定补充计划", True),
+        ("M004", "部分编外聘用人员从事行政执法工作", False),
+        ("M006", "领导职数超配 1 名", False),
+        ("M008", "事业单位公益服务事项未公开", True),
+    )
+
+    def _last_year_rectification(self, last_year: Campaign, campaign: Campaign, evaluator: User) -> None:
+        """Last year's 整改 items, as the closed campaign left them (written directly: a closed campaign takes no
+        service call); the open ones are carried into this year's campaign as on its 发布通知."""
+        if RectificationItem.objects.filter(target__campaign=last_year).exists():
+            return
+        targets = {t.unit.code: t for t in last_year.targets.select_related("unit")}
+        deadline = timezone.localdate() - timedelta(days=270)  # two months after last year's feedback
+        for code, title, closed in self.LAST_YEAR_RECTIFICATION:
+            if code not in targets:
+                continue
+            RectificationItem.objects.create(
+                target=targets[code], source=RectificationItem.Source.PROBLEM, title=title,
+                responsible=targets[code].unit.name, measures="制定整改方案，明确责任人和完成时限，按期报送整改情况。",
+                deadline=deadline, created_by=evaluator,
+                status=RectificationItem.Status.CLOSED if closed else RectificationItem.Status.OPEN,
+                closed_on=deadline - timedelta(days=10) if closed else None)
+        rectifications_carry_over(campaign, evaluator)

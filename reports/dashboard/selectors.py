@@ -1,0 +1,320 @@
+"""Reads of the leaders' dashboard: everything one page (and /api/v1/dashboard/) shows of a campaign.
+
+The figures come from the stored results (scoring.results.latest_versions); before 撰写报告 stores them, from the
+same computation live, and every figure says so (`provisional`, shown as 暂定). A fixed number of queries,
+whatever the number of units (tests/reports/test_dashboard.py counts them for 10 and 60 units; `make bench` for
+1,000): no query per unit anywhere below.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Min, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bianzhi.models import Unit
+from bianzhi.pool.selectors import pool_balance_rows
+from evaluations import hooks
+from evaluations.models import Campaign, CampaignEvent, CampaignTarget
+from evaluations.selectors import campaign_list_for_user
+from scoring import application_rules
+from scoring.models import ResultVersion
+from scoring.register import PAST_FEEDBACK, params_of, rule_settings_for
+from scoring.results import latest_versions
+from scoring.rules import GRADE_LABELS, INCOMPLETE_LABEL
+from scoring.selectors import campaign_results
+from surveys.defaults import SATISFIED_VALUES
+from surveys.models import Answer, BallotBox, Form, StaffTally, SurveyResponse
+
+GRADES = ("excellent", "good", "fair", "poor")
+GRADE_ORDER = {g: n for n, g in enumerate(reversed(GRADES))}  # poor 0 … excellent 3: "up" is a larger number
+KIND_LABELS = dict(Unit.Kind.choices)
+LEVEL_LABELS = dict(Unit.Level.choices)
+FORM_KINDS = (Form.Kind.STAFF_ASSESSMENT, Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION)
+CLOSEST = 10  # units listed as closest to a grade boundary
+
+
+def _f(value: Decimal | float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _unit_name(unit: Unit) -> str:
+    return unit.name
+
+
+def dashboard_campaigns(*, user) -> list[Campaign]:
+    """The campaigns the picker offers: every campaign the user may see, the latest first, each with how many
+    stored result versions it has (`stored`). One query."""
+    # subqueries, not joins: counting targets and versions through two joins would multiply the rows
+    stored = (ResultVersion.objects.filter(campaign=OuterRef("pk"), version=1).values("campaign")
+              .annotate(n=Count("id")).values("n"))
+    units = CampaignTarget.objects.filter(campaign=OuterRef("pk")).values("campaign").annotate(n=Count("id")).values("n")
+    return list(campaign_list_for_user(user=user)
+                .annotate(stored=Coalesce(Subquery(stored), 0), unit_count=Coalesce(Subquery(units), 0))
+                .order_by("-year", "-created_at"))
+
+
+def previous_campaign(*, campaign: Campaign, campaigns: list[Campaign]) -> Campaign | None:
+    """The campaign to compare with: the latest earlier-year campaign that has stored results; of one year,
+    the main campaign (the most results) rather than a pilot of a few."""
+    earlier = [c for c in campaigns if c.year < campaign.year and c.stored]
+    return max(earlier, key=lambda c: (c.year, c.stored, c.created_at), default=None)
+
+
+def _results(campaign: Campaign) -> list[ResultVersion]:
+    """Each unit's latest stored version without the per-indicator JSON the dashboard does not show (two
+    queries); while some unit has none yet, the results as scoring gives them (stored or live, 暂定)."""
+    stored = list(latest_versions(campaign=campaign).select_related("target__unit")
+                  .defer("indicators", "missing", "flags", "reason"))
+    units = getattr(campaign, "unit_count", None)  # counted by dashboard_campaigns; else one more query
+    if len(stored) < (campaign.targets.count() if units is None else units):
+        return campaign_results(campaign=campaign)
+    return sorted(stored, key=lambda r: (r.rank_overall or 10**9, r.target.unit.code))
+
+
+def _stored_rows(campaign: Campaign) -> dict[int, dict]:
+    """{unit id: its latest stored result's total, grade and dimension scores} of another campaign. One query."""
+    newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
+    rows = (ResultVersion.objects.filter(campaign=campaign, version=Subquery(newest))
+            .values_list("target__unit_id", "total", "grade", "complete", "dimensions"))
+    return {unit_id: {"total": total, "grade": grade if complete else "", "dimensions": dims or {}}
+            for unit_id, total, grade, complete, dims in rows}
+
+
+def _grade_label(grade: str) -> str:
+    return GRADE_LABELS.get(grade, INCOMPLETE_LABEL)
+
+
+def _forms(campaign: Campaign, units: int) -> tuple[list[dict], dict]:
+    """Responses and rates of the three forms, and the staff assessment's 满意率 per dimension (the paper's
+    sentences) and the service recipients' overall 满意率. Four queries."""
+    boxes = {kind: (issued or 0, used or 0) for kind, issued, used in
+             BallotBox.objects.filter(form__campaign=campaign).values_list("form__kind")
+             .annotate(issued=Sum("issued"), used=Sum("used")).order_by()}
+    answered = {kind: (n, reached) for kind, n, reached in
+                SurveyResponse.objects.filter(form__campaign=campaign, is_voided=False).values_list("form__kind")
+                .annotate(n=Count("id"), reached=Count("target_id", distinct=True)).order_by()}
+    staff = defaultdict(Counter)
+    for dimension, choice, n in (StaffTally.objects.filter(
+            question__form__campaign=campaign, question__form__kind=Form.Kind.STAFF_ASSESSMENT,
+            question__counts_for_satisfaction=True, count__gt=0)
+            .values_list("question__dimension", "choice").annotate(n=Sum("count")).order_by()):
+        staff[dimension][choice] += n
+    public = Counter(dict(Answer.objects.filter(
+        response__form__campaign=campaign, response__form__kind=Form.Kind.SATISFACTION, response__is_voided=False,
+        question__counts_for_satisfaction=True).values_list("choice").annotate(n=Count("id")).order_by()))
+    labels = dict(Form.Kind.choices)
+    forms = []
+    for kind in FORM_KINDS:
+        issued, used = boxes.get(kind, (0, 0))
+        n, reached = answered.get(kind, (0, 0))
+        if kind == Form.Kind.STAFF_ASSESSMENT:
+            n = used
+        rate = (used / issued) if issued else (reached / units if units else None)
+        forms.append({"kind": kind, "label": str(labels[kind]), "responses": n, "issued": issued,
+                      "rate": None if rate is None else round(100 * rate, 1),
+                      "rate_basis": _("发放回收率") if issued else _("单位覆盖率")})
+    valid = sum(public.values())
+    satisfied = sum(n for c, n in public.items() if c in SATISFIED_VALUES)
+    rates = {d: (sum(n for c, n in c_.items() if c in SATISFIED_VALUES), sum(c_.values())) for d, c_ in staff.items()}
+    return forms, {"staff": rates, "public": (satisfied, valid), "public_responses": answered.get(Form.Kind.SATISFACTION, (0, 0))}
+
+
+def _frozen_units(unit_ids: list[int], today: date) -> list[int]:
+    """Units whose latest final result (a campaign past 反馈结果) is 一般 or 较差 and still within the freeze of
+    the result-application rules (scoring.application_rules: no adjustment for N months). Two queries."""
+    feedback = (CampaignEvent.objects.filter(campaign=OuterRef("campaign"), type=CampaignEvent.Type.STATUS_CHANGED,
+                                             data__to=Campaign.Status.FEEDBACK)
+                .values("campaign").annotate(first=Min("created_at")).values("first")[:1])
+    newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
+    rows = (ResultVersion.objects.filter(target__unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK,
+                                         version=Subquery(newest))
+            .annotate(fed=Subquery(feedback)).filter(fed__isnull=False)
+            .values_list("target__unit_id", "grade", "fed", "campaign__year", "campaign_id"))
+    latest: dict[int, tuple] = {}
+    for unit_id, grade, fed, year, campaign_id in rows:
+        key = (timezone.localdate(fed), campaign_id)
+        if unit_id not in latest or key > latest[unit_id][0]:
+            latest[unit_id] = (key, grade, year)
+    if not latest:
+        return []
+    params = params_of(rule_settings_for(max(v[2] for v in latest.values())))
+    if not params.poor_grade_enabled:
+        return []
+    return [u for u, ((fed, _c), grade, _y) in latest.items() if grade in {"fair", "poor"}
+            and today <= application_rules.last_day(fed, params.poor_freeze_months)]
+
+
+def _closest(results, cutoffs: dict[str, Decimal]) -> list[dict]:
+    """The units nearest a grade boundary (above or below), from the complete results: the sensitivity of the
+    grading to a point or two of score."""
+    lines = sorted((float(v), g) for g, v in cutoffs.items())
+    rows = []
+    for r in results:
+        if not r.complete or r.total is None:
+            continue
+        total = float(r.total)
+        distance, line, grade = min((abs(total - v), v, g) for v, g in lines)
+        rows.append({"unit": _unit_name(r.target.unit), "score": _f(total), "grade": r.grade,
+                     "grade_label": _grade_label(r.grade), "boundary": line,
+                     "boundary_label": _("%(g)s线 %(v)s 分") % {"g": GRADE_LABELS[grade], "v": f"{line:g}"},
+                     "distance": round(total - line, 2)})
+    return sorted(rows, key=lambda row: abs(row["distance"]))[:CLOSEST]
+
+
+def _facts(campaign: Campaign) -> dict:
+    facts = hooks.campaign_facts(campaign, "rectification", "appeals")
+    return {"rectification": facts.get("rectification"), "appeals": facts.get("appeals")}
+
+
+def dashboard_data(*, campaign: Campaign, compare: Campaign | None = None, today: date | None = None) -> dict:
+    """Everything the dashboard shows of `campaign` (and of `compare`, year over year), as plain data."""
+    today = today or timezone.localdate()
+    results = _results(campaign)
+    provisional = any(r.provisional for r in results)
+    dims: dict[str, str] = {}
+    for r in results:
+        for code, d in (r.dimensions or {}).items():
+            dims.setdefault(code, d.get("name", code))
+    codes = list(dims)
+    previous = _stored_rows(compare) if compare else {}
+    ranking = []
+    for r in results:
+        unit = r.target.unit
+        before = previous.get(unit.pk)
+        score = _f(r.total)
+        prev_score = _f(before["total"]) if before else None
+        grade = r.grade if r.complete else ""
+        ranking.append({
+            "rank": r.rank_overall, "unit": _unit_name(unit), "short": unit.short_name or unit.name, "unit_id": unit.pk, "target_id": r.target_id,
+            "kind": unit.kind, "kind_label": str(KIND_LABELS.get(unit.kind, "")),
+            "level": unit.level, "level_label": str(LEVEL_LABELS.get(unit.level, "")),
+            "rank_kind": r.rank_kind, "rank_level": r.rank_level,
+            "score": score, "grade": grade, "grade_label": _grade_label(grade), "provisional": r.provisional,
+            "scored": r.scored, "indicator_count": r.indicator_count,
+            "dimensions": [_f((r.dimensions or {}).get(c, {}).get("score")) for c in codes],
+            "previous_score": prev_score, "previous_grade": before["grade"] if before else "",
+            "previous_grade_label": _grade_label(before["grade"]) if before else "",
+            "change": None if score is None or prev_score is None else round(score - prev_score, 1),
+        })
+    scored = [row["score"] for row in ranking if row["score"] is not None and row["grade"]]
+    grades = Counter(row["grade"] or "incomplete" for row in ranking)
+
+    def distribution(key: str, labels: dict) -> list[dict]:
+        by = defaultdict(Counter)
+        for row in ranking:
+            by[row[key]][row["grade"] or "incomplete"] += 1
+        return [{"label": str(labels[k]), **{g: by[k][g] for g in (*GRADES, "incomplete")}} for k in labels if k in by]
+
+    city = []
+    for i, _code in enumerate(codes):
+        values = [row["dimensions"][i] for row in ranking if row["dimensions"][i] is not None]
+        city.append(round(sum(values) / len(values), 1) if values else None)
+    forms, sat = _forms(campaign, len(ranking))
+    staff_rates = []
+    for code in codes:
+        satisfied, valid = sat["staff"].get(code, (0, 0))
+        staff_rates.append(round(100 * satisfied / valid, 1) if valid else None)
+    staff_n = forms[0]["responses"]
+    sentences = [_("%(n)s 名干部职工中：") % {"n": staff_n}] if any(v is not None for v in staff_rates) else []
+    sentences += [_("对%(d)s满意率达 %(r)s%%") % {"d": dims[c], "r": f"{v:g}"} for c, v in zip(codes, staff_rates) if v is not None]
+    public_satisfied, public_valid = sat["public"]
+    public_n, public_units = sat["public_responses"]
+    public_rate = round(100 * public_satisfied / public_valid, 1) if public_valid else None
+    if public_rate is not None:
+        sentences.append(_("%(n)s 名服务对象中对 %(u)s 个单位机构编制执行情况的满意度测评满意率达到 %(r)s%%")
+                         % {"n": public_n, "u": public_units, "r": f"{public_rate:g}"})
+    facts = _facts(campaign)
+    rect, appeals = facts["rectification"], facts["appeals"]
+    frozen = _frozen_units([row["unit_id"] for row in ranking], today)
+    pool = pool_balance_rows()
+    data = {
+        "campaign": {"id": campaign.pk, "name": campaign.name, "year": campaign.year, "status": campaign.status,
+                     "status_label": str(campaign.get_status_display())},
+        "provisional": provisional,
+        "compare": {"id": compare.pk, "name": compare.name, "year": compare.year} if compare else None,
+        "dimensions": [{"code": c, "name": n} for c, n in dims.items()],
+        "headline": {
+            "units": len(ranking),
+            "grades": [{"grade": g, "label": _grade_label("" if g == "incomplete" else g), "count": grades[g]}
+                       for g in (*GRADES, "incomplete")],
+            "average": round(sum(scored) / len(scored), 1) if scored else None,
+            "forms": forms,
+            "appeals_open": appeals["open"] if appeals else None,
+            "rectification_open": rect["open"] if rect else None,
+            "rectification_overdue": rect["overdue"] if rect else None,
+            "frozen_units": len(frozen),
+            "pool_available": sum(row["available"] for row in pool),
+            "pool_deposits": sum(row["deposits"] for row in pool),
+        },
+        "ranking": ranking,
+        "grades": {"by_kind": distribution("kind", KIND_LABELS), "by_level": distribution("level", LEVEL_LABELS)},
+        "radar": {"city": city},
+        "satisfaction": {"staff": staff_rates, "public": public_rate, "sentences": sentences},
+        "rectification": rect,
+        "appeals": appeals,
+        "closest": _closest(results, campaign.grade_cutoffs),
+        "yoy": _year_over_year(ranking, dims, city, previous, compare) if compare else None,
+    }
+    return data
+
+
+def _year_over_year(ranking: list[dict], dims: dict[str, str], city: list, previous: dict, compare: Campaign) -> dict:
+    """Two campaigns side by side, the units matched by the registry (the same unit in both)."""
+    matched = [row for row in ranking if row["unit_id"] in previous]
+    up, down = [], []
+    for row in matched:
+        before, now = GRADE_ORDER.get(row["previous_grade"]), GRADE_ORDER.get(row["grade"])
+        if before is None or now is None or before == now:
+            continue
+        (up if now > before else down).append({"unit": row["unit"], "from": row["previous_grade_label"],
+                                               "to": row["grade_label"], "change": row["change"]})
+    codes = list(dims)
+    earlier = []
+    for code in codes:
+        values = [float(v["dimensions"][code]["score"]) for v in previous.values()
+                  if v["dimensions"].get(code, {}).get("score") is not None]
+        earlier.append(round(sum(values) / len(values), 1) if values else None)
+    dimensions = [{"name": dims[c], "code": c, "before": b, "now": n,
+                   "change": None if b is None or n is None else round(n - b, 1)} for c, b, n in zip(codes, earlier, city)]
+    changes = [row["change"] for row in matched if row["change"] is not None]
+    facts = _facts(compare)
+    rect = facts["rectification"]
+    return {
+        "matched": len(matched), "only_now": len(ranking) - len(matched), "only_before": len(previous) - len(matched),
+        "average_change": round(sum(changes) / len(changes), 1) if changes else None,
+        "moved_up": up, "moved_down": down,
+        "dimensions": dimensions,
+        "rectification_before": ({"total": rect["total"], "closed": rect["closed"], "open": rect["open"]}
+                                 if rect else None),
+    }
+
+
+def unit_history(*, unit: Unit, campaigns) -> list[dict]:
+    """The unit's latest stored result in every campaign (of `campaigns`) that evaluated it, oldest first, with
+    the city's average per dimension in that campaign beside its own. Two queries."""
+    newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
+    stored = ResultVersion.objects.filter(campaign__in=campaigns, version=Subquery(newest))
+    own = list(stored.filter(target__unit=unit).select_related("campaign").order_by("campaign__year", "campaign_id"))
+    sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for campaign_id, dims in stored.filter(campaign_id__in=[v.campaign_id for v in own]).values_list(
+            "campaign_id", "dimensions"):
+        for code, d in (dims or {}).items():
+            if d.get("score") is not None:
+                sums[campaign_id][code].append(float(d["score"]))
+    rows = []
+    for v in own:
+        dims = v.dimensions or {}
+        rows.append({
+            "campaign": v.campaign, "year": v.campaign.year, "score": _f(v.total),
+            "grade_label": _grade_label(v.grade if v.complete else ""), "rank": v.rank_overall,
+            "dimensions": [{"name": d.get("name", c), "score": _f(d.get("score")),
+                            "city": round(sum(sums[v.campaign_id][c]) / len(sums[v.campaign_id][c]), 1)
+                            if sums[v.campaign_id][c] else None} for c, d in dims.items()],
+        })
+    return rows

@@ -1,0 +1,257 @@
+// The leaders' dashboard: every chart drawn from the page's data (the same figures as the tables beside them).
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  var dims = data.dimensions.map(function (d) { return d.name; });
+  var GRADE_COLOURS = { excellent: "#1e7b45", good: "#2f6fb0", fair: "#e0a030", poor: "#b3261e", incomplete: "#9aa5b1" };
+  var mark = data.provisional ? "（暂定）" : "";
+  var charts = {};
+  var narrow = function () { return window.innerWidth < 640; };
+  var labelWidth = function () { return 8; };  // with containLabel: the axis makes room for the names
+  // a phone shows the unit's short name (市教育局), a desk its full name; both in the tooltip and the table
+  var label = function (row) { return narrow() ? row.short : row.unit; };
+
+  // on a meeting-room screen (全屏展示) the type and the rows grow so the back of the room can read them
+  var big = function () { return document.body.classList.contains("fullscreen"); };
+  var rowHeight = function () { return big() ? 36 : 24; };
+  function init(key) {
+    var el = document.getElementById("chart-" + key);
+    if (!el) { return null; }
+    if (!charts[key]) {
+      var chart = echarts.init(el);
+      var setOption = chart.setOption.bind(chart);
+      chart.setOption = function (option, notMerge) {
+        var size = big() ? 18 : (narrow() ? 11 : 12);
+        option.textStyle = { fontSize: size };
+        ["xAxis", "yAxis"].forEach(function (k) {
+          if (option[k]) { option[k].axisLabel = Object.assign({}, option[k].axisLabel, { fontSize: size }); }
+        });
+        if (option.legend) { option.legend.textStyle = { fontSize: size }; }
+        if (option.title) { option.title.textStyle = { fontSize: big() ? 22 : 14 }; }
+        if (option.radar) { option.radar.axisName = Object.assign({ color: "#1f2933" }, option.radar.axisName, { fontSize: size + 1 }); }
+        (option.series || []).forEach(function (serie) { if (serie.label) { serie.label.fontSize = size; } });
+        return setOption(option, notMerge);
+      };
+      charts[key] = chart;
+    }
+    return charts[key];
+  }
+
+  function visibleRows() {
+    var kind = document.getElementById("filter-kind").value, level = document.getElementById("filter-level").value;
+    return data.ranking.filter(function (r) { return (!kind || r.kind === kind) && (!level || r.level === level); });
+  }
+
+  function drawRanking() {
+    var rows = visibleRows().filter(function (r) { return r.score !== null; });
+    var el = document.getElementById("chart-ranking");
+    el.style.height = Math.max(240, 60 + rowHeight() * rows.length) + "px";
+    var chart = init("ranking");
+    chart.resize();
+    chart.setOption({
+      title: { text: "各单位得分" + mark, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+                 formatter: function (p) { var r = rows[p[0].dataIndex]; return r.unit + "<br>得分 " + r.score + "，" + r.grade_label; } },
+      grid: { containLabel: true, left: labelWidth(), right: 40, top: 40, bottom: 30 },
+      xAxis: { type: "value", min: 0, max: 100, name: "得分" },
+      yAxis: { type: "category", inverse: true, data: rows.map(label) },
+      series: [{ type: "bar", data: rows.map(function (r) { return { value: r.score, itemStyle: { color: GRADE_COLOURS[r.grade || "incomplete"] } }; }),
+                 label: { show: true, position: "right" } }],
+    }, true);
+    document.querySelectorAll("#ranking-table tbody tr").forEach(function (tr) {
+      var kind = document.getElementById("filter-kind").value, level = document.getElementById("filter-level").value;
+      tr.hidden = (kind && tr.dataset.kind !== kind) || (level && tr.dataset.level !== level);
+    });
+  }
+
+  function drawGrades() {
+    var g = data.headline.grades;
+    var groups = [{ label: "全部单位" }].concat(data.grades.by_kind, data.grades.by_level);
+    groups[0] = Object.assign({ label: "全部单位" }, Object.fromEntries(g.map(function (x) { return [x.grade, x.count]; })));
+    init("grades").setOption({
+      title: { text: "等次分布" + mark, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 24, data: g.map(function (x) { return x.label; }) },
+      grid: { left: narrow() ? 80 : 110, right: 20, top: 60, bottom: 20 },
+      xAxis: { type: "value", name: "单位数", minInterval: 1 },
+      yAxis: { type: "category", inverse: true, data: groups.map(function (x) { return x.label; }) },
+      series: g.map(function (x) {
+        return { name: x.label, type: "bar", stack: "n", itemStyle: { color: GRADE_COLOURS[x.grade] },
+                 label: { show: true, formatter: function (p) { return p.value || ""; } },
+                 data: groups.map(function (row) { return row[x.grade] || 0; }) };
+      }),
+    });
+  }
+
+  function drawRadar(index) {
+    var series = [{ value: data.radar.city.map(function (v) { return v === null ? 0 : v; }), name: "全市平均", areaStyle: { opacity: 0.15 } }];
+    var legend = ["全市平均"];
+    if (index !== "" && index !== undefined && data.ranking[index]) {
+      var r = data.ranking[index];
+      series.push({ value: r.dimensions.map(function (v) { return v === null ? 0 : v; }), name: r.unit, areaStyle: { opacity: 0.2 } });
+      legend.push(r.unit);
+    }
+    init("radar").setOption({
+      title: { text: "八个维度" + mark, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: {}, legend: { bottom: 0, data: legend },
+      color: ["#5f6b7a", "#b3261e"],
+      radar: { radius: narrow() ? "55%" : "65%", indicator: dims.map(function (d) { return { name: d, max: 100 }; }),
+               axisName: { color: "#1f2933", fontSize: narrow() ? 11 : 13 } },
+      series: [{ type: "radar", data: series }],
+    }, true);
+  }
+
+  function drawHeatmap() {
+    var sortBy = document.getElementById("heat-sort").value;
+    var rows = visibleRows().slice();
+    if (sortBy !== "") {
+      var i = Number(sortBy);
+      rows.sort(function (a, b) { return (b.dimensions[i] === null ? -1 : b.dimensions[i]) - (a.dimensions[i] === null ? -1 : a.dimensions[i]); });
+    }
+    var cells = [];
+    rows.forEach(function (r, y) { r.dimensions.forEach(function (v, x) { cells.push([x, y, v === null ? "-" : v]); }); });
+    var el = document.getElementById("chart-heatmap");
+    el.style.height = Math.max(260, 110 + rowHeight() * rows.length) + "px";
+    var chart = init("heatmap");
+    chart.resize();
+    chart.setOption({
+      title: { text: "各单位八个维度得分" + mark, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { formatter: function (p) { return rows[p.data[1]].unit + "<br>" + dims[p.data[0]] + "：" + p.data[2]; } },
+      grid: { containLabel: true, left: labelWidth(), right: 10, top: 70, bottom: 60 },
+      xAxis: { type: "category", data: dims, position: "top", axisLabel: { interval: 0, rotate: narrow() ? 60 : 0, fontSize: 11 } },
+      yAxis: { type: "category", inverse: true, data: rows.map(label) },
+      visualMap: { min: 40, max: 100, calculable: true, orient: "horizontal", left: "center", bottom: 0, text: ["高", "低"],
+                   inRange: { color: ["#b3261e", "#f4d03f", "#1e7b45"] } },
+      series: [{ type: "heatmap", data: cells, label: { show: !narrow(), fontSize: 10 } }],
+    }, true);
+  }
+
+  function drawSatisfaction() {
+    var names = dims.concat(data.satisfaction.public !== null ? ["服务对象"] : []);
+    var values = data.satisfaction.staff.concat(data.satisfaction.public !== null ? [data.satisfaction.public] : []);
+    init("satisfaction").setOption({
+      title: { text: "满意率（%）", left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis" },
+      grid: { left: narrow() ? 70 : 100, right: 40, top: 40, bottom: 20 },
+      xAxis: { type: "value", min: 0, max: 100 },
+      yAxis: { type: "category", inverse: true, data: names },
+      series: [{ type: "bar", data: values, itemStyle: { color: "#e0a030" }, label: { show: true, position: "right", formatter: "{c}%" } }],
+    });
+  }
+
+  function drawRectification() {
+    if (!data.rectification) { return; }
+    var rows = data.rectification.by_unit;
+    var el = document.getElementById("chart-rectification");
+    el.style.height = Math.max(240, 70 + rowHeight() * rows.length) + "px";
+    init("rectification").setOption({
+      title: { text: "各单位整改进度", left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 24, data: ["已完成", "未完成", "逾期"] },
+      grid: { containLabel: true, left: labelWidth(), right: 20, top: 60, bottom: 20 },
+      xAxis: { type: "value", minInterval: 1, name: "事项" },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return String(r.unit); }) },
+      series: [
+        { name: "已完成", type: "bar", stack: "n", itemStyle: { color: "#1e7b45" }, data: rows.map(function (r) { return r.closed; }) },
+        { name: "未完成", type: "bar", stack: "n", itemStyle: { color: "#9aa5b1" }, data: rows.map(function (r) { return r.total - r.closed - r.overdue; }) },
+        { name: "逾期", type: "bar", stack: "n", itemStyle: { color: "#b3261e" }, data: rows.map(function (r) { return r.overdue; }) },
+      ],
+    });
+  }
+
+  function drawYoy() {
+    if (!data.yoy) { return; }
+    var d = data.yoy.dimensions;
+    init("yoy").setOption({
+      title: { text: "全市各维度平均得分", left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis" },
+      legend: { top: 24, data: [String(data.compare.year) + " 年", String(data.campaign.year) + " 年" + mark] },
+      grid: { left: narrow() ? 70 : 100, right: 40, top: 60, bottom: 20 },
+      xAxis: { type: "value", min: 0, max: 100 },
+      yAxis: { type: "category", inverse: true, data: d.map(function (x) { return x.name; }) },
+      series: [
+        { name: String(data.compare.year) + " 年", type: "bar", itemStyle: { color: "#9aa5b1" }, data: d.map(function (x) { return x.before; }) },
+        { name: String(data.campaign.year) + " 年" + mark, type: "bar", itemStyle: { color: "#2f6fb0" }, data: d.map(function (x) { return x.now; }),
+          label: { show: true, position: "right", formatter: function (p) { var c = d[p.dataIndex].change; return c === null ? "" : (c > 0 ? "↑" + c : c < 0 ? "↓" + (-c) : "持平"); } } },
+      ],
+    });
+  }
+
+  // the heat map's table (every unit × 8 dimensions) is built when first opened, not sent as HTML
+  function buildHeatTable(box) {
+    var table = document.createElement("table");
+    var head = table.createTHead().insertRow();
+    ["单位"].concat(dims).forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
+    var body = table.createTBody();
+    data.ranking.forEach(function (r) {
+      var tr = body.insertRow();
+      tr.insertCell().textContent = r.unit;
+      r.dimensions.forEach(function (v) { var td = tr.insertCell(); td.className = "num"; td.textContent = v === null ? "—" : v; });
+    });
+    box.replaceChildren(table);
+  }
+
+  function drawAll() {
+    drawRanking(); drawGrades(); drawRadar(document.getElementById("radar-unit").value); drawHeatmap();
+    drawSatisfaction(); drawRectification(); drawYoy();
+  }
+
+  // the toolbar of each card: the table view, the chart as a PNG (ECharts getDataURL)
+  document.querySelectorAll(".chart-card").forEach(function (card) {
+    var key = card.dataset.chart;
+    card.querySelectorAll("[data-action]").forEach(function (button) {
+      if (button.dataset.action === "table") {
+        button.addEventListener("click", function () {
+          var table = document.getElementById("table-" + key);
+          if (key === "heatmap" && table.querySelector("[data-lazy]")) { buildHeatTable(table); }
+          table.hidden = !table.hidden;
+          button.setAttribute("aria-expanded", String(!table.hidden));
+        });
+      } else if (button.dataset.action === "png") {
+        button.addEventListener("click", function () {
+          var link = document.createElement("a");
+          link.href = charts[key].getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+          link.download = data.campaign.year + "-" + (card.querySelector("h2").textContent.trim()) + ".png";
+          document.body.appendChild(link); link.click(); link.remove();
+        });
+      }
+    });
+  });
+  ["filter-kind", "filter-level"].forEach(function (id) {
+    document.getElementById(id).addEventListener("change", function () { drawRanking(); drawHeatmap(); });
+  });
+  document.getElementById("heat-sort").addEventListener("change", drawHeatmap);
+  var radarPick = document.getElementById("radar-unit");
+  radarPick.addEventListener("change", function () { drawRadar(radarPick.value); });
+  document.querySelectorAll("#ranking-table [data-unit]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      radarPick.value = button.dataset.unit;
+      drawRadar(radarPick.value);
+      document.getElementById("card-radar").scrollIntoView({ behavior: "smooth" });
+    });
+  });
+  // full screen for a meeting room: the page alone, larger type; Esc or the button leaves it
+  var full = document.getElementById("fullscreen");
+  full.addEventListener("click", function () {
+    var on = !document.body.classList.contains("fullscreen");
+    document.body.classList.toggle("fullscreen", on);
+    full.setAttribute("aria-pressed", String(on));
+    full.textContent = on ? "退出全屏" : "全屏展示";
+    if (on && document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen().catch(function () {}); }
+    if (!on && document.fullscreenElement) { document.exitFullscreen(); }
+    setTimeout(function () { drawAll(); Object.values(charts).forEach(function (c) { c.resize(); }); }, 100);
+  });
+  document.addEventListener("fullscreenchange", function () {
+    if (!document.fullscreenElement && document.body.classList.contains("fullscreen")) { full.click(); }
+  });
+  // another campaign: compare it with its own previous year unless the user picks otherwise
+  document.getElementById("pick-campaign").addEventListener("change", function () {
+    document.getElementById("pick-compare").value = "";
+  });
+  drawAll();
+  var resizing;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () { drawAll(); Object.values(charts).forEach(function (c) { c.resize(); }); }, 150);
+  });
+})();

@@ -1,0 +1,72 @@
+"""The leaders' dashboard of a campaign of 1,000 units (stored results, compared with last year's 1,000), against
+one raw SQL query that reads the same stored results. Goal: ≤ 15 queries for the page and ≤ 3× the raw query."""
+
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bianzhi.models import User
+from evaluations.models import Campaign
+from reports.dashboard.selectors import dashboard_data
+from scoring.models import ResultVersion
+from tests.factories import UserFactory
+from tests.reports.dashboard_data import stored_campaign
+
+from .test_bench_results import campaign_with_sources, store
+
+pytestmark = pytest.mark.django_db
+
+
+def raw_results(campaign: Campaign) -> float:
+    """The floor: one query reading every unit's latest stored result (all its columns) with its unit."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT r.*, u.name, u.kind, u.level FROM scoring_resultversion r
+               JOIN evaluations_campaigntarget t ON t.id = r.target_id JOIN bianzhi_unit u ON u.id = t.unit_id
+               WHERE r.campaign_id = %s AND r.version = (SELECT MAX(v.version) FROM scoring_resultversion v
+                                                         WHERE v.target_id = r.target_id)""", [campaign.pk])
+        cursor.fetchall()
+    return time.perf_counter() - started
+
+
+def timed(func) -> tuple[float, int]:
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        func()
+        seconds = time.perf_counter() - started
+    return seconds, len(queries)
+
+
+def test_dashboard_of_1000_units(bench_record, settings):
+    settings.SURVEY_MIN_RESPONSES_FOR_STATS = 5
+    campaign = campaign_with_sources(1_000, "D")
+    store(campaign)  # version 1 of every unit, as 撰写报告 stores it (41 indicators each)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.REPORT)
+    campaign.refresh_from_db()
+    stored_campaign(units=list(campaign.units.all()), year=2025, status=Campaign.Status.CLOSED, name="上年")
+    assert ResultVersion.objects.filter(campaign=campaign).count() == 1_000
+    client = Client()
+    client.force_login(UserFactory(role=User.Role.LEADER))
+    url = f"/dashboard/?campaign={campaign.pk}"
+    client.get(url)  # warm: templates compiled, session read once
+    baseline = min(raw_results(campaign) for _i in range(3))
+    page_seconds, page_queries = min(timed(lambda: client.get(url)) for _i in range(3))
+    api_seconds, api_queries = min(timed(lambda: client.get(f"/api/v1/dashboard/?campaign={campaign.pk}"))
+                                   for _i in range(3))
+    data_seconds, data_queries = min(timed(lambda: dashboard_data(campaign=campaign, compare=Campaign.objects.get(name="上年")))
+                                     for _i in range(3))
+    bench_record("dashboard_1000_units", {
+        "units": 1_000, "compared_with_units": 1_000,
+        "page_queries": page_queries, "page_seconds": round(page_seconds, 3),
+        "api_queries": api_queries, "api_seconds": round(api_seconds, 3),
+        "selector_queries": data_queries, "selector_seconds": round(data_seconds, 3),
+        "raw_sql_query_seconds": round(baseline, 4),
+        "page_ratio": round(page_seconds / baseline, 2), "api_ratio": round(api_seconds / baseline, 2),
+        "selector_ratio": round(data_seconds / baseline, 2), "goal_ratio": 3, "goal_queries": 15,
+        "database": connection.vendor,
+    })
+    assert page_queries <= 15 and api_queries <= 15
