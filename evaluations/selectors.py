@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bianzhi.access import restrict
 from bianzhi.models import User
@@ -93,15 +94,15 @@ def pending_tasks_for_user(*, user: User) -> list[dict]:
     open_targets = target_list_for_user(user=user).exclude(campaign__status=Campaign.Status.CLOSED)
     for target in restrict(open_targets, user, "package.fill"):
         if target.status != S.PENDING and target.notice_seen_at is None:
-            tasks.append({"target": target, "action": "notice", "label": "查阅评估通知"})
+            tasks.append({"target": target, "action": "notice", "label": _("查阅评估通知")})
         if target.status == S.SELF_DRAFT:
-            tasks.append({"target": target, "action": "self", "label": "填报自评并上传自评报告"})
+            tasks.append({"target": target, "action": "self", "label": _("填报自评并上传自评报告")})
         elif target.status == S.SELF_RETURNED:
-            tasks.append({"target": target, "action": "self", "label": "自评被退回，请修改后重新提交"})
+            tasks.append({"target": target, "action": "self", "label": _("自评被退回，请修改后重新提交")})
     for target in restrict(open_targets.filter(status=S.SELF_SUBMITTED), user, "package.review"):
-        tasks.append({"target": target, "action": "review", "label": "审核自评"})
+        tasks.append({"target": target, "action": "review", "label": _("审核自评")})
     for target in restrict(open_targets.filter(status=S.FIELD_VISIT), user, "package.visit"):
-        tasks.append({"target": target, "action": "visit", "label": "记录实地评估"})
+        tasks.append({"target": target, "action": "visit", "label": _("记录实地评估")})
     return tasks
 
 

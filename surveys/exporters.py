@@ -5,6 +5,8 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from bianzhi import spreadsheets
 
 from .rules import plain, split_multiple
@@ -45,10 +47,10 @@ def data_row(prefix: Sequence, questions: Sequence[QuestionColumns], answers: di
 
 def codebook(questions: Sequence[QuestionColumns]) -> Iterator[list[str]]:
     """题目说明: every column, its question and, for choices, each code's label."""
-    yield ["列", "题目", "题型", "编码与名称"]
+    yield [_("列"), _("题目"), _("题型"), _("编码与名称")]
     for q in questions:
         for header in q.headers():
-            yield [header, q.text, q.type, "；".join(f"{v}={label}" for v, label in q.choices)]
+            yield [header, q.text, q.type, _("；").join(f"{v}={label}" for v, label in q.choices)]
 
 
 @spreadsheets.exporter
