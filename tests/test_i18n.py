@@ -39,6 +39,14 @@ CJK = i18n_check.CJK
 PROJECT_APPS = {"bianzhi", "accounts", "evaluations", "surveys", "scoring", "reports", "pool"}
 
 
+@pytest.fixture(autouse=True)
+def back_to_chinese():
+    """A request leaves its language active in the thread (as Django's LocaleMiddleware does): later tests,
+    which call services outside a request, must find the default again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def test_the_catalogue_has_no_untranslated_or_fuzzy_entry():
     """New strings must be translated: `make messages-update`, translate, `make messages`."""
     found = [p for path in i18n_check.CATALOGUES for p in i18n_check.problems(path)]
@@ -184,3 +192,10 @@ def test_the_language_switch_changes_the_language():
     assert 'value="zh-hans"' in page
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "登录" in client.get(reverse("login")).content.decode()
+
+
+def test_a_browser_set_to_english_still_gets_chinese_until_the_user_chooses():
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in client.get(reverse("login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "登录" not in client.get(reverse("login")).content.decode()

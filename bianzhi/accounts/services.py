@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation, update_session_auth_hash
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
@@ -220,7 +220,9 @@ def liaisons_create(*, actor: User, units, request=None) -> tuple[list[IssuedCod
             continue
         username = _liaison_username(unit, taken)
         taken.add(username)
-        user = _create(username=username, name=_("%(unit)s填报员") % {"unit": unit.short_name or unit.name}, role=User.Role.LIAISON, unit=unit)
+        with translation.override(settings.LANGUAGE_CODE):  # a person's name is data: in the office's language
+            name = _("%(unit)s填报员") % {"unit": unit.short_name or unit.name}
+        user = _create(username=username, name=name, role=User.Role.LIAISON, unit=unit)
         security_event_record(kind=SecurityEvent.Kind.ACCOUNT_CREATED, request=request, user=user, actor=actor,
                               data=_snapshot(user))
         created.append(user)
