@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST_ARGS ?=
+MAKEMESSAGES_IGNORE := --ignore .venv --ignore tests --ignore var --ignore 'node_modules/*'
 # pyproject's optional extras to install; CI adds `ldap` (it needs libldap2-dev and libsasl2-dev to build).
 EXTRAS ?= dev
 
@@ -12,7 +13,7 @@ EXTRAS ?= dev
 DEV_ENV := DEBUG=$${DEBUG:-1} SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key} \
 	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}
 
-.PHONY: install run test lint worker beat bench migrate demo clean backup
+.PHONY: install run test lint worker beat bench migrate demo clean backup messages messages-update messages-check
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,25 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install -q -c requirements.lock -e '.[$(EXTRAS)]'
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed messages
+
+# The English catalogue: the .po files are in git, the compiled .mo files are built here (and gitignored).
+# msgfmt --check also refuses a translation whose placeholders differ from its msgid's.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+%.mo: %.po
+	msgfmt --check -o $@ $<
+messages: $(MO_FILES)
+
+# After marking new strings: refresh the catalogue from the code, then translate what it reports as missing.
+messages-update: install
+	$(BIN)/python manage.py makemessages -l en --no-obsolete $(MAKEMESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages -d djangojs -l en --no-obsolete $(MAKEMESSAGES_IGNORE) --ignore 'static/vendor/*'
+	$(BIN)/python -m bianzhi.i18n_check
+
+# Untranslated or fuzzy entries, and Chinese left in a translation (the test suite fails on the same).
+messages-check:
+	$(BIN)/python -m bianzhi.i18n_check
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput

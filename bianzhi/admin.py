@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .accounts.services import liaisons_deactivate_for_abolished_units
 from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
@@ -72,7 +73,7 @@ class UnitAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (("角色", {"fields": ("role", "unit")}),)
+    fieldsets = BaseUserAdmin.fieldsets + ((_("角色"), {"fields": ("role", "unit")}),)
 
     # Accounts change only on 账号管理 (/accounts/manage/), where every change is a security audit record;
     # an account is deactivated, never deleted. Here they are shown, read-only.

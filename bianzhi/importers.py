@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .credit_code import credit_code_error
 from .models import Quota, Unit
@@ -43,8 +44,9 @@ class ImportIssue:
     message: str
 
     def __str__(self) -> str:
-        where = self.sheet + (f" 第{self.row}行" if self.row else "") + (f"「{self.header}」" if self.header else "")
-        return f"{where}：{self.message}"
+        where = self.sheet + (_(" 第%(row)s行") % {"row": self.row} if self.row else "") + (
+            _("「%(header)s」") % {"header": self.header} if self.header else "")
+        return _("%(where)s：%(message)s") % {"where": where, "message": self.message}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -58,7 +60,7 @@ def text(max_length: int) -> Callable[[Any], str]:
         if value.startswith("'") and is_formula_text(value[1:]):
             value = value[1:]  # our own export made it inert (bianzhi.spreadsheets): read back what was typed
         if len(value) > max_length:
-            raise CellError(f"不能超过{max_length}个字，实际{len(value)}个字")
+            raise CellError(_("不能超过%(max)s个字，实际%(n)s个字") % {"max": max_length, "n": len(value)})
         return value
 
     return parse
@@ -67,20 +69,20 @@ def text(max_length: int) -> Callable[[Any], str]:
 def count(value: Any) -> int:
     """A head count: a non-negative whole number (digits typed as text are accepted)."""
     if isinstance(value, bool):
-        raise CellError("应填写整数")
+        raise CellError(_("应填写整数"))
     if isinstance(value, str):
         stripped = value.strip()
         if not stripped.lstrip("-").isdigit():
-            raise CellError(f"应填写整数，不能是文字“{stripped}”")
+            raise CellError(_("应填写整数，不能是文字“%(text)s”") % {"text": stripped})
         value = int(stripped)
     if isinstance(value, float):
         if not value.is_integer():
-            raise CellError(f"应填写整数，不能是小数 {value:g}")
+            raise CellError(_("应填写整数，不能是小数 %(value)s") % {"value": f"{value:g}"})
         value = int(value)
     if not isinstance(value, int):
-        raise CellError("应填写整数")
+        raise CellError(_("应填写整数"))
     if value < 0:
-        raise CellError(f"不能是负数（{value}）")
+        raise CellError(_("不能是负数（%(value)s）") % {"value": value})
     return value
 
 
@@ -99,7 +101,7 @@ def day(value: Any) -> date:
             return date(*(int(part) for part in match.groups()))
     except ValueError:
         pass  # e.g. 2024-02-30
-    raise CellError(f"应为日期（如 2024-03-01），不能是“{value}”")
+    raise CellError(_("应为日期（如 2024-03-01），不能是“%(value)s”") % {"value": value})
 
 
 def credit_code(value: Any) -> str:
@@ -131,7 +133,7 @@ class choice:
         try:
             return self.by_label[label]
         except KeyError:
-            raise CellError(f"“{label}”不是可选值，应为：{'、'.join(self.by_label)}") from None
+            raise CellError(_("“%(value)s”不是可选值，应为：%(choices)s") % {"value": label, "choices": "、".join(self.by_label)}) from None
 
     def label(self, value: str) -> str:
         return next((label for label, v in self.by_label.items() if v == value), "")
@@ -311,16 +313,17 @@ class ParsedWorkbook:
 def open_workbook(data: bytes, *, max_bytes: int):
     """The workbook (read-only mode), or raise CellError with why the file cannot be read."""
     if len(data) > max_bytes:
-        raise CellError(f"文件过大：{len(data) / 1048576:.1f} MB，上限为 {max_bytes / 1048576:.0f} MB")
+        raise CellError(_("文件过大：%(size)s MB，上限为 %(max)s MB") % {"size": f"{len(data) / 1048576:.1f}",
+                                                              "max": f"{max_bytes / 1048576:.0f}"})
     if not data.startswith(XLSX_MAGIC):
-        raise CellError("文件不是 Excel 工作簿（.xlsx）：请用导入模板填写后上传")
+        raise CellError(_("文件不是 Excel 工作簿（.xlsx）：请用导入模板填写后上传"))
     import openpyxl  # imported here: the rest of the module (sheet specs) is used without it
 
     try:
         # formulas are found in the sheet's XML (sheet_markup) and refused; values read as openpyxl caches them
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise CellError(f"无法读取该 Excel 文件（{type(exc).__name__}）：请另存为 .xlsx 后重试") from exc
+        raise CellError(_("无法读取该 Excel 文件（%(error)s）：请另存为 .xlsx 后重试") % {"error": type(exc).__name__}) from exc
 
 
 MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
@@ -354,7 +357,7 @@ def sheet_markup(data: bytes, ws) -> SheetMarkup:
             buffer = tail + chunk
             markup.merged += [m.group(1).decode() for m in MERGE_REF.finditer(buffer)]
             for m in FORMULA_CELL.finditer(buffer):
-                text = html.unescape(m.group(2).decode()) if m.group(2) is not None else "共享公式"
+                text = html.unescape(m.group(2).decode()) if m.group(2) is not None else _("共享公式")
                 markup.formulas[m.group(1).decode()] = "=" + text if m.group(2) is not None else text
             tail = buffer[-OVERLAP:]
     markup.merged = list(dict.fromkeys(markup.merged))  # a match inside the overlap is seen twice
@@ -399,21 +402,22 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") 
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
-        issues.append(ImportIssue(sheet.title, None, None, "", "工作表是空的：第一行应为表头"))
+        issues.append(ImportIssue(sheet.title, None, None, "", _("工作表是空的：第一行应为表头")))
         return SheetRows([], readable=False)
     expected = {c.header for c in sheet.columns}
     missing = [c.header for c in sheet.columns if c.header not in headers]
     unknown = [(i, h) for i, h in enumerate(headers, start=1) if h and h not in expected]  # blank: a spacer column
     repeated = [(i, h) for i, h in enumerate(headers, start=1) if h in expected and headers.index(h) != i - 1]
     for header in missing:
-        issues.append(ImportIssue(sheet.title, 1, None, header, f"缺少表头“{header}”"))
+        issues.append(ImportIssue(sheet.title, 1, None, header, _("缺少表头“%(header)s”") % {"header": header}))
     for i, header in unknown:
-        issues.append(ImportIssue(sheet.title, 1, i, header or f"第{i}列", f"无法识别的表头“{header}”：请使用导入模板"))
+        issues.append(ImportIssue(sheet.title, 1, i, header or _("第%(n)s列") % {"n": i},
+                                      _("无法识别的表头“%(header)s”：请使用导入模板") % {"header": header}))
     for i, header in repeated:
-        issues.append(ImportIssue(sheet.title, 1, i, header, f"表头“{header}”重复"))
+        issues.append(ImportIssue(sheet.title, 1, i, header, _("表头“%(header)s”重复") % {"header": header}))
     merged_header = [ref for _first, _last, ref in covered.get(1, [])]
     for ref in dict.fromkeys(merged_header):
-        issues.append(ImportIssue(sheet.title, 1, None, "", f"表头 {ref} 是合并单元格：请取消合并，每列一个表头"))
+        issues.append(ImportIssue(sheet.title, 1, None, "", _("表头 %(ref)s 是合并单元格：请取消合并，每列一个表头") % {"ref": ref}))
     if missing or unknown or repeated or merged_header:
         return SheetRows([], readable=False)
 
@@ -430,8 +434,8 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") 
                 reported_merges.add(ref)
                 top_left = ref.split(":")[0]
                 issues.append(ImportIssue(sheet.title, row_number, first, _sheet_header(sheet, headers, first),
-                                          f"单元格 {ref} 是合并单元格：请取消合并，每个单元格分别填写"
-                                          + ("" if top_left.endswith(str(row_number)) else "（合并区域从上一行开始）")))
+                                          _("单元格 %(ref)s 是合并单元格：请取消合并，每个单元格分别填写") % {"ref": ref}
+                                          + ("" if top_left.endswith(str(row_number)) else _("（合并区域从上一行开始）"))))
         merged_columns = {col for first, last, _ref in covered.get(row_number, ()) for col in range(first, last + 1)}
         for index, column in positions:
             value = values[index] if index < len(values) else None
@@ -441,15 +445,15 @@ def _read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") 
             if formula is not None:
                 formula = formula if len(formula) <= 40 else formula[:40] + "…"
                 issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header,
-                                          f"单元格 {_cell_ref(row_number, index + 1)} 是公式（{formula}）："
-                                          "请改为直接填写数值或文字（复制后“选择性粘贴—数值”）"))
+                                          _("单元格 %(ref)s 是公式（%(formula)s）：请改为直接填写数值或文字（复制后“选择性粘贴—数值”）")
+                                          % {"ref": _cell_ref(row_number, index + 1), "formula": formula}))
                 row_ok = False
                 continue
             if isinstance(value, str) and not value.strip():
                 value = None
             if value is None:
                 if column.required:
-                    issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header, "必填，不能为空"))
+                    issues.append(ImportIssue(sheet.title, row_number, index + 1, column.header, _("必填，不能为空")))
                     row_ok = False
                 continue
             try:
@@ -471,7 +475,7 @@ def read_sheet(ws, sheet: Sheet, issues: list[ImportIssue], data: bytes = b"") -
 
 
 def _sheet_header(sheet: Sheet, headers: list[str], column: int) -> str:
-    return headers[column - 1] if 0 < column <= len(headers) else f"第{column}列"
+    return headers[column - 1] if 0 < column <= len(headers) else _("第%(n)s列") % {"n": column}
 
 
 def _column_number(sheet: Sheet, key: str) -> int:
@@ -499,7 +503,7 @@ def parse_registry(data: bytes, *, max_bytes: int) -> ParsedWorkbook:
             if sheet.title in wb.sheetnames:
                 sheets[sheet.title] = _read_sheet(wb[sheet.title], sheet, issues, data)
             elif sheet is UNIT_SHEET:
-                issues.append(ImportIssue(sheet.title, None, None, "", "缺少工作表“单位”：请使用导入模板"))
+                issues.append(ImportIssue(sheet.title, None, None, "", _("缺少工作表“%(sheet)s”：请使用导入模板") % {"sheet": sheet.title}))
                 sheets[sheet.title] = SheetRows([], readable=False)
             else:
                 sheets[sheet.title] = SheetRows([])  # the optional sheets may be left out
@@ -507,7 +511,7 @@ def parse_registry(data: bytes, *, max_bytes: int) -> ParsedWorkbook:
         wb.close()
     unit_sheet = sheets[UNIT_SHEET.title]
     if unit_sheet.readable and not unit_sheet.parsed and not unit_sheet.bad_codes and not issues:
-        issues.append(ImportIssue(UNIT_SHEET.title, None, None, "", "工作表“单位”中没有数据"))
+        issues.append(ImportIssue(UNIT_SHEET.title, None, None, "", _("工作表“%(sheet)s”中没有数据") % {"sheet": UNIT_SHEET.title}))
     rows = {title: sheet_rows.parsed for title, sheet_rows in sheets.items()}
     # A child row whose unit row is wrong (or whose 单位 sheet cannot be read) is not an error of its own:
     # one wrong header must not list every row of the other sheets.
@@ -522,11 +526,11 @@ def _units(unit_rows, rows, issues: list[ImportIssue], bad_codes: set[str] | Non
     for row, values in unit_rows:
         code = values["code"]
         if code in by_code:
-            issues.append(_issue(UNIT_SHEET, row, "code", f"单位代码“{code}”重复（第{by_code[code][0]}行已有）"))
+            issues.append(_issue(UNIT_SHEET, row, "code", _("单位代码“%(code)s”重复（第%(row)s行已有）") % {"code": code, "row": by_code[code][0]}))
             continue
         if values["credit_code"] in credit_rows:
             issues.append(_issue(UNIT_SHEET, row, "credit_code",
-                                 f"统一社会信用代码与第{credit_rows[values['credit_code']]}行重复"))
+                                 _("统一社会信用代码与第%(row)s行重复") % {"row": credit_rows[values["credit_code"]]}))
         credit_rows.setdefault(values["credit_code"], row)
         _unit_rules(row, values, issues)
         by_code[code] = (row, values)
@@ -558,14 +562,14 @@ def _units(unit_rows, rows, issues: list[ImportIssue], bad_codes: set[str] | Non
 def _unit_rules(row: int, v: dict, issues: list[ImportIssue]) -> None:
     """Rules across the cells of one unit row."""
     if v.get("institution_class") and v["kind"] != Unit.Kind.PUBLIC_INSTITUTION:
-        issues.append(_issue(UNIT_SHEET, row, "institution_class", "只有事业单位才填写事业单位类别"))
+        issues.append(_issue(UNIT_SHEET, row, "institution_class", _("只有事业单位才填写事业单位类别")))
     if v["status"] == Unit.Status.ABOLISHED and not v.get("abolished_on"):
-        issues.append(_issue(UNIT_SHEET, row, "abolished_on", "状态为“撤销”时必须填写撤销日期"))
+        issues.append(_issue(UNIT_SHEET, row, "abolished_on", _("状态为“撤销”时必须填写撤销日期")))
     if v["status"] == Unit.Status.ACTIVE and v.get("abolished_on"):
-        issues.append(_issue(UNIT_SHEET, row, "abolished_on", "状态为“正常”的单位不应有撤销日期"))
+        issues.append(_issue(UNIT_SHEET, row, "abolished_on", _("状态为“正常”的单位不应有撤销日期")))
     for key in ("parent_code", "supervisor_code"):
         if v.get(key) == v["code"]:
-            issues.append(_issue(UNIT_SHEET, row, key, "不能是单位自己（上下级关系形成循环）"))
+            issues.append(_issue(UNIT_SHEET, row, key, _("不能是单位自己（上下级关系形成循环）")))
 
 
 def _children(sheet: Sheet, sheet_rows, by_code, issues: list[ImportIssue],
@@ -579,11 +583,12 @@ def _children(sheet: Sheet, sheet_rows, by_code, issues: list[ImportIssue],
         code = v["code"]
         if code not in by_code:
             if bad_codes is not None and code not in bad_codes:
-                issues.append(_issue(sheet, row, "code", f"单位代码“{code}”不在“单位”表中"))
+                issues.append(_issue(sheet, row, "code", _("单位代码“%(code)s”不在“%(sheet)s”表中") % {"code": code, "sheet": UNIT_SHEET.title}))
             continue
         key = (code, v[key_name])
         if key in seen:
-            issues.append(_issue(sheet, row, key_name, f"与第{seen[key]}行重复（同一单位的{_header(sheet, key_name)}不能重复）"))
+            issues.append(_issue(sheet, row, key_name, _("与第%(row)s行重复（同一单位的%(header)s不能重复）") % {
+                "row": seen[key], "header": _header(sheet, key_name)}))
             continue
         seen[key] = row
         if sheet is POST_SHEET:
@@ -619,18 +624,19 @@ def registry_issues(records: list[UnitRecord], known: dict[str, KnownUnit]) -> l
         if unit.credit_code and merged[code].credit_code == unit.credit_code:
             holders[unit.credit_code] = code
     for r in records:
-        for key, label in (("parent_code", "上级单位"), ("supervisor_code", "主管部门")):
+        for key, label in (("parent_code", _("上级单位")), ("supervisor_code", _("主管部门"))):
             target = getattr(r, key)
             if target and target not in merged:
-                issues.append(_issue(UNIT_SHEET, r.row, key, f"{label}代码“{target}”不存在：既不在本表，也不在系统中"))
+                issues.append(_issue(UNIT_SHEET, r.row, key, _("%(label)s代码“%(code)s”不存在：既不在本表，也不在系统中") % {
+                    "label": label, "code": target}))
         holder = holders.get(r.credit_code)
         if holder and holder != r.code:
-            issues.append(_issue(UNIT_SHEET, r.row, "credit_code", f"统一社会信用代码已被单位“{holder}”使用"))
-    for key, label in (("parent_code", "上级单位"), ("supervisor_code", "主管部门")):
+            issues.append(_issue(UNIT_SHEET, r.row, "credit_code", _("统一社会信用代码已被单位“%(unit)s”使用") % {"unit": holder}))
+    for key, label in (("parent_code", _("上级单位")), ("supervisor_code", _("主管部门"))):
         for r in records:
             cycle = _cycle_from(r.code, merged, key)
             if cycle and len(cycle) > 1:  # a unit as its own parent is reported by the row check
-                issues.append(_issue(UNIT_SHEET, r.row, key, f"{label}关系形成循环：{' → '.join(cycle)}"))
+                issues.append(_issue(UNIT_SHEET, r.row, key, _("%(label)s关系形成循环：%(cycle)s") % {"label": label, "cycle": " → ".join(cycle)}))
     return issues
 
 

@@ -8,6 +8,7 @@ all; the object-level check (404 for what the user may not see, 403 for what the
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from . import access
@@ -31,7 +32,7 @@ class May(BasePermission):
 
     read_action: str | None = None
     write_action: str = "data.change"
-    message = "您没有执行此操作的权限"
+    message = _("您没有执行此操作的权限")
 
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .exceptions import ApplicationError
 
@@ -27,7 +29,7 @@ class UploadRejected(ApplicationError, ValueError):
 
 
 def too_large_message(max_bytes: int) -> str:
-    return f"文件超过 {max_bytes // (1024 * 1024)} MB 的上限"
+    return _("文件超过 %(n)s MB 的上限") % {"n": max_bytes // (1024 * 1024)}
 
 
 class RefusedUpload(UploadedFile):
@@ -80,7 +82,7 @@ DOCX = FileKind("docx", "application/vnd.openxmlformats-officedocument.wordproce
 XLSX = FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 JPG = FileKind("jpg", "image/jpeg")
 PNG = FileKind("png", "image/png")
-ALLOWED_LABEL = "PDF、DOCX、XLSX、JPG、PNG"
+ALLOWED_LABEL = gettext_lazy("PDF、DOCX、XLSX、JPG、PNG")
 
 
 def sniff(data: bytes) -> FileKind | None:
@@ -114,10 +116,10 @@ def clean_filename(name: str, extension: str) -> str:
 def check(data: bytes, name: str, *, max_bytes: int) -> tuple[FileKind, str, str]:
     """Validate an upload; returns (kind, clean name, sha256 hex) or raises UploadRejected in Chinese."""
     if not data:
-        raise UploadRejected("文件为空")
+        raise UploadRejected(_("文件为空"))
     if len(data) > max_bytes:
         raise UploadRejected(too_large_message(max_bytes))
     kind = sniff(data)
     if kind is None:
-        raise UploadRejected(f"不支持的文件类型：只接受 {ALLOWED_LABEL}（按文件内容判断，而非扩展名）")
+        raise UploadRejected(_("不支持的文件类型：只接受 %(kinds)s（按文件内容判断，而非扩展名）") % {"kinds": ALLOWED_LABEL})
     return kind, clean_filename(name, kind.extension), hashlib.sha256(data).hexdigest()

@@ -98,12 +98,13 @@ def unit_version_detail(request, pk: int, version_pk: int):
 @action_required("registry.view")
 def registry_export(request):
     _form, units = _filtered_units(request)
-    return xlsx_response(registry_workbook(unit_records(units=units)), f"编制台账-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(registry_workbook(unit_records(units=units)), 
+                 _("编制台账-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"})
 
 
 @action_required("registry.view")
 def registry_template(request):
-    return xlsx_response(template_workbook(), "编制台账导入模板.xlsx")
+    return xlsx_response(template_workbook(), _("编制台账导入模板.xlsx"))
 
 
 @action_required("registry.import")
@@ -146,4 +147,4 @@ def registry_errors_download(request, name: str):
     if not default_storage.exists(path):
         raise Http404
     with default_storage.open(path) as stored:
-        return xlsx_response(stored.read(), "编制台账-错误标注.xlsx")
+        return xlsx_response(stored.read(), _("编制台账-错误标注.xlsx"))

@@ -4,11 +4,14 @@ returned / not started. Pure: statuses are the plain values of CampaignTarget.St
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 DONE, IN_PROGRESS, LATE, RETURNED, NOT_STARTED = "done", "in_progress", "late", "returned", "not_started"
-CELL_LABELS = {DONE: "已完成", IN_PROGRESS: "进行中", LATE: "已逾期", RETURNED: "已退回", NOT_STARTED: "未开始"}
+CELL_LABELS = {DONE: _("已完成"), IN_PROGRESS: _("进行中"), LATE: _("已逾期"), RETURNED: _("已退回"),
+               NOT_STARTED: _("未开始")}
 
 # The unit-level steps, as (campaign step whose deadline applies, label).
-STEPS = (("notice", "查阅通知"), ("self_assessment", "部门自评"), ("field_visit", "实地评估"))
+STEPS = (("notice", _("查阅通知")), ("self_assessment", _("部门自评")), ("field_visit", _("实地评估")))
 
 _RANK = {
     "pending": 0, "notified": 1, "self_draft": 2, "self_submitted": 3, "self_returned": 3,

@@ -68,13 +68,13 @@ def _plain(value) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, (list, tuple)):
-        return "、".join(_plain(v) for v in value) or "—"
+        return _("、").join(_plain(v) for v in value) or "—"
     return str(value)
 
 
 def _fields(changes: dict, labels: dict | None = None) -> str:
     labels = labels or {}
-    return "；".join(
+    return _("；").join(
         _("%(field)s 由 %(before)s 改为 %(after)s") % {
             "field": labels.get(field, field), "before": _plain(change.get("from")), "after": _plain(change.get("to"))}
         for field, change in changes.items() if isinstance(change, dict)
@@ -114,7 +114,7 @@ def _edited(e: CampaignEvent) -> str:
         long_texts = {"plan_text", "notice_text"}  # a document's text is too long for a sentence
         short = {k: v for k, v in data["changes"].items() if k not in long_texts}
         parts = [_fields(short, labels)] + [_("修改了%(doc)s") % {"doc": labels[k]} for k in data["changes"] if k in long_texts]
-        return _("%(who)s 修改了评估活动设置：%(what)s") % {"who": e.who, "what": "；".join(p for p in parts if p)}
+        return _("%(who)s 修改了评估活动设置：%(what)s") % {"who": e.who, "what": _("；").join(p for p in parts if p)}
     if "deadlines" in data:  # written before DEADLINES_SET existed
         return _deadlines(e)
     if "team" in data:  # written before TEAM_SAVED existed
@@ -194,7 +194,7 @@ def event_self_saved(*, target: CampaignTarget, actor: User, version: int, chang
 def _self_saved(e: CampaignEvent) -> str:
     return _("%(who)s 保存了自评（第 %(v)s 版），改动 %(n)d 项指标：%(codes)s") % {
         "who": e.who, "v": e.data.get("version", 1), "n": len(e.data.get("changes", {})),
-        "codes": "、".join(e.data.get("changes", {}))}
+        "codes": _("、").join(e.data.get("changes", {}))}
 
 
 def event_self_moved(
@@ -267,7 +267,7 @@ def event_visit_saved(*, target: CampaignTarget, actor: User, changes: dict) -> 
 def _visit_saved(e: CampaignEvent) -> str:
     changes = e.data.get("changes", {})
     names = [str(VISIT_FIELD_LABELS.get(k, "")) or (_("核查 %(c)s") % {"c": k.split(":", 1)[-1]}) for k in changes]
-    return _("%(who)s 保存了 %(unit)s 的实地评估记录：%(what)s") % {"who": e.who, "unit": _unit(e), "what": "、".join(names)}
+    return _("%(who)s 保存了 %(unit)s 的实地评估记录：%(what)s") % {"who": e.who, "unit": _unit(e), "what": _("、").join(names)}
 
 
 def event_visit_completed(*, target: CampaignTarget, actor: User, problems: int) -> CampaignEvent:
@@ -757,9 +757,10 @@ def _followup_unit(e: CampaignEvent) -> str:
 @describes(T.FORM_ISSUED, T.FORM_CHANGED, T.INDICATOR_TREE_CHANGED, T.AHP_JUDGEMENT)
 def _legacy(e: CampaignEvent) -> str:
     action = e.data.get("action", "")
-    detail = "、".join(str(e.data[k]) for k in ("form", "question", "code", "name", "node") if e.data.get(k))
+    detail = _("、").join(str(e.data[k]) for k in ("form", "question", "code", "name", "node") if e.data.get(k))
     sentence = _("%(who)s %(what)s") % {"who": e.who, "what": e.type_label}
-    return f"{sentence}（{action} {detail}）".replace("（ ", "（") if action or detail else sentence
+    details = " ".join(part for part in (action, detail) if part)
+    return _("%(sentence)s（%(details)s）") % {"sentence": sentence, "details": details} if details else sentence
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 event's own Chinese sentence."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bianzhi import spreadsheets
 
-HEADERS = ["时间", "操作人", "单位", "事件", "内容"]
+HEADERS = [_("时间"), _("操作人"), _("单位"), _("事件"), _("内容")]
 
 
 @spreadsheets.exporter

@@ -423,7 +423,7 @@ class SelfAssessment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.target} 自评 v{self.version}"
+        return _("%(target)s 自评 v%(version)s") % {"target": self.target, "version": self.version}
 
     @property
     def is_editable(self) -> bool:
@@ -509,7 +509,7 @@ class FieldVisit(TimeStampedModel):
         return self.status == self.Status.DRAFT
 
     def __str__(self) -> str:
-        return f"{self.target} 实地评估"
+        return _("%(target)s 实地评估") % {"target": self.target}
 
 
 class FieldVisitCheck(models.Model):

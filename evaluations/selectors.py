@@ -101,15 +101,15 @@ def pending_tasks_for_user(*, user: User) -> list[dict]:
     open_targets = target_list_for_user(user=user).exclude(campaign__status=Campaign.Status.CLOSED)
     for target in restrict(open_targets, user, "package.fill"):
         if target.status != S.PENDING and target.notice_seen_at is None:
-            tasks.append({"target": target, "action": "notice", "label": "查阅评估通知"})
+            tasks.append({"target": target, "action": "notice", "label": _("查阅评估通知")})
         if target.status == S.SELF_DRAFT:
-            tasks.append({"target": target, "action": "self", "label": "填报自评并上传自评报告"})
+            tasks.append({"target": target, "action": "self", "label": _("填报自评并上传自评报告")})
         elif target.status == S.SELF_RETURNED:
-            tasks.append({"target": target, "action": "self", "label": "自评被退回，请修改后重新提交"})
+            tasks.append({"target": target, "action": "self", "label": _("自评被退回，请修改后重新提交")})
     for target in restrict(open_targets.filter(status=S.SELF_SUBMITTED), user, "package.review"):
-        tasks.append({"target": target, "action": "review", "label": "审核自评"})
+        tasks.append({"target": target, "action": "review", "label": _("审核自评")})
     for target in restrict(open_targets.filter(status=S.FIELD_VISIT), user, "package.visit"):
-        tasks.append({"target": target, "action": "visit", "label": "记录实地评估"})
+        tasks.append({"target": target, "action": "visit", "label": _("记录实地评估")})
     return tasks
 
 

@@ -388,7 +388,7 @@ def upload_create(request, pk: int):
     form = UploadForm(request.POST, request.FILES)
     purpose = request.POST.get("purpose", "")
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _("；").join(e for errors in form.errors.values() for e in errors))
         return _back(request, target, purpose)
     file = form.cleaned_data["file"]
     try:
@@ -408,7 +408,7 @@ def upload_replace(request, pk: int):
     require(request.user, "package.file", upload.target)
     form = ReplaceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _("；").join(e for errors in form.errors.values() for e in errors))
         return _back(request, upload.target, upload.purpose)
     file = form.cleaned_data["file"]
     try:

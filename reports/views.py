@@ -50,7 +50,7 @@ def report_download(request, pk: int):
     require(request.user, "report.download", report)
     if not report.is_ready or not report.file:
         raise Http404
-    filename = f"{report.target.campaign.year}-{report.target.unit.name}-评估报告.pdf"
+    filename = _("%(year)s-%(unit)s-评估报告.pdf") % {"year": report.target.campaign.year, "unit": report.target.unit.name}
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
 
 

@@ -3,7 +3,7 @@
 From the paper (section 三（三）): 一般/较差 → no request to raise the rank, add bodies, quotas or posts for a
 year from the feedback date; ample vacancies → part reclaimed, or no adjustment request for 2 years; light
 workload → the hiring plan paused; real shortage or 优秀 → 倾斜. And whatever the grade: never 超编, never an
-organ on 事业编制 (section 四). No Django here: the register (scoring.register) gathers the inputs.
+organ on 事业编制 (section 四). No ORM here (only gettext): the register (scoring.register) gathers the inputs.
 
 A rule "binds until" its last day, inclusive: one year from a feedback date of 2025-03-01 ends on 2026-02-28.
 """
@@ -12,24 +12,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from bianzhi.figures import INSTITUTIONAL_KINDS, StaffingFigures, add_months, figures_by_kind
 
 # request kinds
 RANK, BODY, QUOTA, POSTS, HIRING = "rank", "body", "quota", "posts", "hiring"
 ADJUSTMENT_KINDS = frozenset({RANK, BODY, QUOTA, POSTS})  # the four kinds the paper names
 ALL_KINDS = ADJUSTMENT_KINDS | {HIRING}
-KIND_LABELS = {RANK: "调整机构规格", BODY: "增设内设机构", QUOTA: "增加编制", POSTS: "增加领导职数", HIRING: "用编进人计划"}
-GRADE_LABELS = {"excellent": "优秀", "good": "良好", "fair": "一般", "poor": "较差"}
+KIND_LABELS = {RANK: gettext_lazy("调整机构规格"), BODY: gettext_lazy("增设内设机构"), QUOTA: gettext_lazy("增加编制"),
+               POSTS: gettext_lazy("增加领导职数"), HIRING: gettext_lazy("用编进人计划")}
+GRADE_LABELS = {"excellent": gettext_lazy("优秀"), "good": gettext_lazy("良好"), "fair": gettext_lazy("一般"),
+                "poor": gettext_lazy("较差")}
 
 BLOCK, PRIORITY, RECLAIM = "block", "priority", "reclaim"
 
 RULE_NAMES = {
-    "poor_grade": "评估结果为一般、较差：一年内不受理调整事项",
-    "ample_vacancy": "编制较充裕：两年内不受理调整事项，并适时收回编制",
-    "light_workload": "工作量较轻：暂停审批用编进人计划（根据退休人数申请的除外）",
-    "priority": "评估优秀或确实缺编：予以倾斜",
-    "no_overstaffing": "严禁超编进人",
-    "organ_institutional": "党政机关不得使用事业编制",
+    "poor_grade": gettext_lazy("评估结果为一般、较差：一年内不受理调整事项"),
+    "ample_vacancy": gettext_lazy("编制较充裕：两年内不受理调整事项，并适时收回编制"),
+    "light_workload": gettext_lazy("工作量较轻：暂停审批用编进人计划（根据退休人数申请的除外）"),
+    "priority": gettext_lazy("评估优秀或确实缺编：予以倾斜"),
+    "no_overstaffing": gettext_lazy("严禁超编进人"),
+    "organ_institutional": gettext_lazy("党政机关不得使用事业编制"),
 }
 
 
@@ -98,7 +103,7 @@ class Finding:
         return RULE_NAMES[self.rule]
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "name": self.name, "effect": self.effect, "reason": self.reason,
+        return {"rule": self.rule, "name": str(self.name), "effect": self.effect, "reason": str(self.reason),
                 "until": self.until.isoformat() if self.until else None, "kinds": sorted(self.kinds), "hard": self.hard}
 
 
@@ -131,7 +136,9 @@ def ample_since(history, params: RuleParams) -> date | None:
 
 
 def _source(result: FinalResult) -> str:
-    return f"{result.campaign_name}（{result.year}年）评估等次{result.grade_label}，{result.feedback_on:%Y-%m-%d}反馈"
+    return _("%(campaign)s（%(year)s年）评估等次%(grade)s，%(date)s反馈") % {
+        "campaign": result.campaign_name, "year": result.year, "grade": result.grade_label,
+        "date": f"{result.feedback_on:%Y-%m-%d}"}
 
 
 def unit_findings(unit: UnitFacts, result: FinalResult | None, params: RuleParams, today: date) -> list[Finding]:
@@ -143,7 +150,7 @@ def unit_findings(unit: UnitFacts, result: FinalResult | None, params: RuleParam
     if params.poor_grade_enabled and result.grade in {"fair", "poor"}:
         until = last_day(result.feedback_on, params.poor_freeze_months)
         if today <= until:
-            found.append(Finding("poor_grade", BLOCK, f"{source}：自反馈之日起{params.poor_freeze_months}个月内不受理",
+            found.append(Finding("poor_grade", BLOCK, _("%(source)s：自反馈之日起%(n)s个月内不受理") % {"source": source, "n": params.poor_freeze_months},
                                  until, ADJUSTMENT_KINDS))
     total, vacancy, _over = totals(unit.lines)
     if params.vacancy_enabled and is_ample(total.approved, vacancy, params):
@@ -151,24 +158,29 @@ def unit_findings(unit: UnitFacts, result: FinalResult | None, params: RuleParam
         if add_months(since, params.vacancy_months) <= today:
             until = last_day(result.feedback_on, params.vacancy_freeze_months)
             rate = vacancy / total.approved if total.approved else 0.0
-            figures = f"可用编制{total.approved}名、实有{total.actual}名、空编{vacancy}名（空编率{rate:.1%}），自{since:%Y-%m-%d}起持续空编"
+            figures = _("可用编制%(usable)s名、实有%(actual)s名、空编%(vacant)s名（空编率%(rate)s），自%(since)s起持续空编") % {
+                "usable": total.approved, "actual": total.actual, "vacant": vacancy, "rate": f"{rate:.1%}",
+                "since": f"{since:%Y-%m-%d}"}
             if today <= until:
-                found.append(Finding("ample_vacancy", BLOCK, f"{source}；{figures}：{params.vacancy_freeze_months}个月内不受理调整事项",
-                                     until, ADJUSTMENT_KINDS))
-            found.append(Finding("ample_vacancy", RECLAIM, f"{figures}：建议收回部分编制", None, frozenset()))
+                found.append(Finding("ample_vacancy", BLOCK, _("%(source)s；%(figures)s：%(n)s个月内不受理调整事项") % {
+                    "source": source, "figures": figures, "n": params.vacancy_freeze_months}, until, ADJUSTMENT_KINDS))
+            found.append(Finding("ample_vacancy", RECLAIM, _("%(figures)s：建议收回部分编制") % {"figures": figures}, None,
+                                 frozenset()))
     workload = result.indicator_scores.get(params.workload_indicator)
     if params.workload_enabled and workload is not None and workload < params.workload_threshold:
         until = last_day(result.feedback_on, params.workload_pause_months)
         if today <= until:
             found.append(Finding("light_workload", BLOCK,
-                                 f"{source}；职责饱和程度得分{workload:.0%}，低于{params.workload_threshold:.0%}：暂停审批用编进人计划（根据退休人数申请的除外）",
+                                 _("%(source)s；职责饱和程度得分%(score)s，低于%(threshold)s：暂停审批用编进人计划（根据退休人数申请的除外）")
+                                 % {"source": source, "score": f"{workload:.0%}", "threshold": f"{params.workload_threshold:.0%}"},
                                  until, frozenset({HIRING})))
     if params.priority_enabled:
         _total, vacancy, over = totals(unit.lines)
         shortage = not vacancy and not over and workload is not None and workload >= params.workload_high
         if result.grade == "excellent" or shortage:
-            why = "评估等次优秀" if result.grade == "excellent" else f"无空编、无超编，职责饱和程度得分{workload:.0%}"
-            found.append(Finding("priority", PRIORITY, f"{source}；{why}：研究其机构编制事项时予以倾斜",
+            why = (_("评估等次优秀") if result.grade == "excellent"
+                   else _("无空编、无超编，职责饱和程度得分%(score)s") % {"score": f"{workload:.0%}"})
+            found.append(Finding("priority", PRIORITY, _("%(source)s；%(why)s：研究其机构编制事项时予以倾斜") % {"source": source, "why": why},
                                  last_day(result.feedback_on, 12), ALL_KINDS))
     return found
 
@@ -177,7 +189,7 @@ def hard_findings(request: RequestFacts, unit: UnitFacts) -> list[Finding]:
     """Refusals whatever the grade: the request would make the unit 超编, or put an organ on 事业编制."""
     found = []
     if request.quota_kind in INSTITUTIONAL_KINDS and unit.unit_kind == "party_government" and request.kind in {QUOTA, HIRING}:
-        found.append(Finding("organ_institutional", BLOCK, "党政机关不得申请或使用事业编制", None,
+        found.append(Finding("organ_institutional", BLOCK, _("党政机关不得申请或使用事业编制"), None,
                              frozenset({request.kind}), hard=True))
     if request.kind == HIRING:
         usable = sum(u for k, u, _a in unit.lines if k == request.quota_kind)
@@ -185,9 +197,11 @@ def hard_findings(request: RequestFacts, unit: UnitFacts) -> list[Finding]:
         after = actual + request.amount - request.retiring
         if after > usable:
             found.append(Finding("no_overstaffing", BLOCK,
-                                 f"可用编制{usable}名、实有{actual}名，进人{request.amount}名"
-                                 + (f"（退休{request.retiring}名）" if request.retiring else "")
-                                 + f"后为{after}名，将超编{after - usable}名", None, frozenset({HIRING}), hard=True))
+                                 _("可用编制%(usable)s名、实有%(actual)s名，进人%(n)s名%(retiring)s后为%(after)s名，将超编%(over)s名") % {
+                                     "usable": usable, "actual": actual, "n": request.amount, "after": after,
+                                     "over": after - usable,
+                                     "retiring": _("（退休%(n)s名）") % {"n": request.retiring} if request.retiring else ""},
+                                 None, frozenset({HIRING}), hard=True))
     return found
 
 

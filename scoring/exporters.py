@@ -3,6 +3,8 @@
 from io import BytesIO
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -31,7 +33,9 @@ def tree_rows(*, tree: IndicatorTree, freeze: WeightFreeze | None = None, local:
     return rows
 
 
-HEADERS = ["编码", "维度", "指标", "指标类型", "方向", "满分", "数据来源", "评分标准", "局部权重", "全局权重"]
+HEADERS = [gettext_lazy("编码"), gettext_lazy("维度"), gettext_lazy("指标"), gettext_lazy("指标类型"), gettext_lazy("方向"),
+           gettext_lazy("满分"), gettext_lazy("数据来源"), gettext_lazy("评分标准"), gettext_lazy("局部权重"),
+           gettext_lazy("全局权重")]
 
 
 @spreadsheets.exporter
@@ -39,17 +43,17 @@ def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
     """The table a report needs: the tree, its local and global weights (unrounded; shown with 4 decimals)."""
     wb = spreadsheets.workbook()
     ws = wb.active
-    ws.title = "指标权重"
-    ws.append([f"{tree.name} 指标体系及权重"])
+    ws.title = _("指标权重")
+    ws.append([_("%(name)s 指标体系及权重") % {"name": tree.name}])
     ws["A1"].font = Font(bold=True, size=14)
     if freeze is not None:
         frozen_at = timezone.localtime(freeze.frozen_at)
-        ws.append([f"权重冻结于 {frozen_at:%Y-%m-%d %H:%M}，集结方法：{freeze.get_method_display()}，"
-                   f"RI 表：{freeze.ri_table_label}，"
-                   f"专家：{'、'.join(e['name'] for e in freeze.experts)}"])
+        ws.append([_("权重冻结于 %(at)s，集结方法：%(method)s，RI 表：%(ri)s，专家：%(experts)s") % {
+            "at": f"{frozen_at:%Y-%m-%d %H:%M}", "method": freeze.get_method_display(), "ri": freeze.ri_table_label,
+            "experts": _("、").join(e["name"] for e in freeze.experts)}])
     else:
-        ws.append(["权重尚未冻结"])
-    ws.append(HEADERS)
+        ws.append([_("权重尚未冻结")])
+    ws.append([str(h) for h in HEADERS])
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
@@ -72,7 +76,7 @@ def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if freeze is not None:
-        _consistency_sheet(wb.create_sheet("一致性检验"), tree, freeze)
+        _consistency_sheet(wb.create_sheet(_("一致性检验")), tree, freeze)
     spreadsheets.neutralise(wb)  # names, guidelines and sources are typed by users
     out = BytesIO()
     wb.save(out)
@@ -81,13 +85,13 @@ def tree_xlsx(*, tree: IndicatorTree, freeze: WeightFreeze | None) -> bytes:
 
 def _consistency_sheet(ws, tree: IndicatorTree, freeze: WeightFreeze) -> None:
     """Each group matrix's consistency (AIJ: of the aggregated matrix; AIP: the largest CR among the experts)."""
-    names = {ROOT_NODE: "评估维度", **{d.code: d.name for d in tree.dimensions.all()}}
-    ws.append(["判断矩阵", "阶数", "λmax", "CI", "CR", "参与专家数"])
+    names = {ROOT_NODE: _("评估维度"), **{d.code: d.name for d in tree.dimensions.all()}}
+    ws.append([_("判断矩阵"), _("阶数"), "λmax", "CI", "CR", _("参与专家数")])
     for node, name in names.items():  # the tree's order: PostgreSQL's jsonb does not keep the keys' order
         c = freeze.consistency[node]
         ws.append([name, len(freeze.local_weights[node]), c["lambda_max"], c["ci"], c["cr"], c["experts"]])
     if freeze.hierarchy_cr is not None:
-        ws.append(["总体一致性比率 CR", None, None, None, freeze.hierarchy_cr])
+        ws.append([_("总体一致性比率 CR"), None, None, None, freeze.hierarchy_cr])
     ws.column_dimensions["A"].width = 20
 
 
@@ -101,23 +105,24 @@ def results_xlsx(*, campaign, results) -> bytes:
     Written row by row (a write-only workbook, each value made safe as it is appended): a province's 10,000
     units × 41 indicators are 410,000 rows of sources that a normal workbook would hold in memory as cells."""
     wb = spreadsheets.workbook(write_only=True)
-    ws = wb.create_sheet("评估结果")
-    sources = wb.create_sheet("得分来源")
+    ws = wb.create_sheet(_("评估结果"))
+    sources = wb.create_sheet(_("得分来源"))
     ws.freeze_panes = "B2"
     codes = list(results[0].indicators) if results else []
     names = {c: results[0].indicators[c]["name"] for c in codes}
-    head = ["单位", "单位类别", "层级", "版本", "总分", "执行情况", "使用效益", "等次", "总排名", "同类别排名", "同层级排名",
-            "已得分指标", "缺失指标"] + [f"{c} {names[c]}" for c in codes]
+    head = [_("单位"), _("单位类别"), _("层级"), _("版本"), _("总分"), _("执行情况"), _("使用效益"), _("等次"), _("总排名"),
+            _("同类别排名"), _("同层级排名"), _("已得分指标"), _("缺失指标")] + [f"{c} {names[c]}" for c in codes]
     spreadsheets.append(ws, _bold(ws, head))
-    spreadsheets.append(sources, _bold(sources, ["单位", "编码", "指标", "得分", "满分", "全局权重", "来源", "依据", "缺失原因"]))
+    spreadsheets.append(sources, _bold(sources, [_("单位"), _("编码"), _("指标"), _("得分"), _("满分"), _("全局权重"),
+                                                 _("来源"), _("依据"), _("缺失原因")]))
     for r in results:
         unit = r.target.unit
         spreadsheets.append(ws, [
             unit.name, unit.get_kind_display(), unit.get_level_display(),
-            "暂定" if r.provisional else f"v{r.version}",
+            _("暂定") if r.provisional else f"v{r.version}",
             _shown(r.total), _shown(r.execution), _shown(r.benefit),
             r.grade_label, r.rank_overall, r.rank_kind, r.rank_level, r.coverage,
-            "、".join(m["name"] for m in r.missing),
+            _("、").join(m["name"] for m in r.missing),
         ] + [r.indicators.get(c, {}).get("points") for c in codes])
         for code, row in r.indicators.items():
             spreadsheets.append(sources, [

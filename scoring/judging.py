@@ -1,5 +1,5 @@
 """Between the comparison pages and the engine (scoring.ahp): answers <-> matrices, feedback in Chinese, and the
-group result of a whole tree. Pure Python, no Django, so it is tested without a database.
+group result of a whole tree. Pure Python (only Django's gettext), so it is tested without a database.
 
 An answer to the pair (i, j), i < j, is a signed Saaty intensity: +k means item i is k times as important as
 item j, -k means item j is k times as important as item i, 1 means equal; None means not answered.
@@ -11,17 +11,22 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from . import ahp
 
 # Saaty's scale in Chinese; the even values lie between their neighbours.
-INTENSITY_WORDS = {1: "同等重要", 3: "稍微重要", 5: "明显重要", 7: "强烈重要", 9: "极端重要",
-                   **{k: f"介于 {k - 1} 与 {k + 1} 之间" for k in (2, 4, 6, 8)}}
+INTENSITY_WORDS = {1: gettext_lazy("同等重要"), 3: gettext_lazy("稍微重要"), 5: gettext_lazy("明显重要"),
+                   7: gettext_lazy("强烈重要"), 9: gettext_lazy("极端重要"),
+                   2: gettext_lazy("介于 1 与 3 之间"), 4: gettext_lazy("介于 3 与 5 之间"),
+                   6: gettext_lazy("介于 5 与 7 之间"), 8: gettext_lazy("介于 7 与 9 之间")}
 ANSWERS = tuple(range(9, 0, -1)) + tuple(range(-2, -10, -1))  # every allowed answer, in the order offered
 RI_TABLE_LABELS = {
-    "saaty1980": "Saaty（1980）",
-    "saaty2005": "Saaty（2005）",
-    "alonso_lamata": "Alonso & Lamata（2006）",
-    "donegan_dodd": "Donegan & Dodd（1991）",
+    "saaty1980": gettext_lazy("Saaty（1980）"),
+    "saaty2005": gettext_lazy("Saaty（2005）"),
+    "alonso_lamata": gettext_lazy("Alonso & Lamata（2006）"),
+    "donegan_dodd": gettext_lazy("Donegan & Dodd（1991）"),
 }
 DEFAULT_RI_TABLE = "saaty1980"
 
@@ -67,9 +72,10 @@ def answer_label(answer: int, names: Sequence[str]) -> str:
     a long option still shows it, then which side is the more important."""
     k = abs(answer)
     if k == 1:
-        return f"{INTENSITY_WORDS[1]}（1）"
+        return _("%(words)s（1）") % {"words": INTENSITY_WORDS[1]}
     more = names[0] if answer > 0 else names[1]
-    return f"{INTENSITY_WORDS[k]}（{k}）：「{more}」更重要" if k % 2 else f"重要程度 {k}（{INTENSITY_WORDS[k]}）：「{more}」更重要"
+    values = {"words": INTENSITY_WORDS[k], "k": k, "more": more}
+    return (_("%(words)s（%(k)s）：「%(more)s」更重要") if k % 2 else _("重要程度 %(k)s（%(words)s）：「%(more)s」更重要")) % values
 
 
 def scale_label(value: float) -> str:
@@ -81,11 +87,11 @@ def engine_error_zh(exc: ValueError, n: int) -> str:
     """The engine's validation errors as the expert should read them (only those a page can cause)."""
     text = str(exc)
     if text.startswith("too few judgements"):
-        return f"已作出的判断太少：{n} 项之间至少需要 {n - 1} 个判断，才能把所有项目联系起来。"
+        return _("已作出的判断太少：%(n)s 项之间至少需要 %(k)s 个判断，才能把所有项目联系起来。") % {"n": n, "k": n - 1}
     match = re.search(r"item (\d+) \(row/column", text)
     if match:
-        return f"第 {match.group(1)} 项与其他项目之间没有任何判断把它们联系起来，请至少补充一个与它有关的判断。"
-    return f"判断矩阵无效：{text}"
+        return _("第 %(n)s 项与其他项目之间没有任何判断把它们联系起来，请至少补充一个与它有关的判断。") % {"n": match.group(1)}
+    return _("判断矩阵无效：%(error)s") % {"error": text}
 
 
 @dataclass(frozen=True)
@@ -109,8 +115,9 @@ def feedback(matrix: Sequence[Sequence[float | None]], names: Sequence[str], ri_
     except ValueError as exc:
         raise ValueError(engine_error_zh(exc, n)) from None
     texts = tuple(
-        f"把「{names[h.i]}」对「{names[h.j]}」的判断从 {scale_label(h.current)} 改为 {scale_label(h.suggested_scale)}，"
-        f"CR 将从 {result.cr:.2f} 降为 {h.cr_after:.2f}"
+        _("把「%(a)s」对「%(b)s」的判断从 %(now)s 改为 %(then)s，CR 将从 %(cr)s 降为 %(after)s") % {
+            "a": names[h.i], "b": names[h.j], "now": scale_label(h.current), "then": scale_label(h.suggested_scale),
+            "cr": f"{result.cr:.2f}", "after": f"{h.cr_after:.2f}"}
         for h in hints
     )
     return Feedback(result.weights, result.cr, result.consistent, texts, result.completed_by is not None)
@@ -156,13 +163,13 @@ def group_result(
     for key, children in nodes.items():
         label = names.get(key, key)
         if not children:
-            raise ValueError(f"「{label}」下没有任何指标，请先添加指标或删除该维度。")
+            raise ValueError(_("「%(node)s」下没有任何指标，请先添加指标或删除该维度。") % {"node": label})
         given = judgements.get(key, [])
         node = tree_nodes[key] = ahp.Node(key, children=list(children) if key != root else [])
         if len(children) == 1:
             continue
         if not given:
-            raise ValueError(f"「{label}」还没有专家作出有效判断。")
+            raise ValueError(_("「%(node)s」还没有专家作出有效判断。") % {"node": label})
         weights = [w for w, _m in given]
         matrices = [m for _w, m in given]
         try:
@@ -174,7 +181,7 @@ def group_result(
                 node.weights = ahp.aggregate_priorities([p.weights for p in each], weights, mean="geometric").tolist()
                 aip_cr[key] = max(p.cr for p in each)
         except ValueError as exc:
-            raise ValueError(f"「{label}」：{engine_error_zh(exc, len(children))}") from None
+            raise ValueError(_("「%(node)s」：%(error)s") % {"node": label, "error": engine_error_zh(exc, len(children))}) from None
     top = tree_nodes[root]
     top.children = [tree_nodes[code] for code in nodes[root]]
     synthesis = ahp.synthesize(top, method=priority_method, ri_table=ri_table)
@@ -193,7 +200,8 @@ def group_result(
     return GroupResult(local, global_weights, hierarchy_cr)
 
 
-PRIORITY_METHOD_LABELS = {"eigenvector": "特征向量法", "geometric_mean": "方根法", "arithmetic_mean": "和积法"}
+PRIORITY_METHOD_LABELS = {"eigenvector": gettext_lazy("特征向量法"), "geometric_mean": gettext_lazy("方根法"),
+                          "arithmetic_mean": gettext_lazy("和积法")}
 
 
 def expert_issues(nodes: Mapping[str, Sequence[str]], judged: Mapping[str, float], threshold: float,
@@ -209,8 +217,9 @@ def expert_issues(nodes: Mapping[str, Sequence[str]], judged: Mapping[str, float
     issues = []
     blank = [key for key in to_judge if key not in judged]
     if blank:
-        issues.append(f"{len(blank)} 个判断矩阵（共 {len(to_judge)} 个）未填写")
+        issues.append(_("%(n)s 个判断矩阵（共 %(total)s 个）未填写") % {"n": len(blank), "total": len(to_judge)})
     for key in to_judge:
         if key in judged and judged[key] >= threshold:
-            issues.append(f"「{names.get(key, key)}」CR = {judged[key]:.2f} ≥ {threshold:.2f}")
+            issues.append(_("「%(node)s」CR = %(cr)s ≥ %(t)s") % {"node": names.get(key, key), "cr": f"{judged[key]:.2f}",
+                                                                   "t": f"{threshold:.2f}"})
     return issues

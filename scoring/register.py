@@ -9,13 +9,15 @@ whole, the day it entered 反馈结果.
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bianzhi import access
 from bianzhi.exceptions import ApplicationError
@@ -175,8 +177,9 @@ REQUIRED = {
     StaffingRequest.Kind.POSTS: ("rank", "amount"),
     StaffingRequest.Kind.HIRING: ("quota_kind", "amount", "hiring_basis"),
 }
-FIELD_LABELS = {"rank": "职级/机构规格", "body_name": "内设机构名称", "quota_kind": "编制类别", "amount": "数量",
-                "hiring_basis": "用编依据", "reason": "申请理由"}
+FIELD_LABELS = {"rank": gettext_lazy("职级/机构规格"), "body_name": gettext_lazy("内设机构名称"),
+                "quota_kind": gettext_lazy("编制类别"), "amount": gettext_lazy("数量"), "hiring_basis": gettext_lazy("用编依据"),
+                "reason": gettext_lazy("申请理由")}
 
 
 def request_fields_error(fields: dict) -> dict[str, str]:
@@ -191,8 +194,9 @@ def request_fields_error(fields: dict) -> dict[str, str]:
 
 
 def _apply_check(request: StaffingRequest, actor: User | None, today: date) -> rules.Decision:
-    findings, decision = request_check(request, today)
-    request.findings = [f.as_dict() for f in findings]
+    with translation.override(settings.LANGUAGE_CODE):  # the stored findings are a record: in the office's language
+        findings, decision = request_check(request, today)
+        request.findings = [f.as_dict() for f in findings]
     request.priority = decision.priority
     request.blocked_until = decision.until if not decision.allowed else None
     return decision
@@ -213,7 +217,8 @@ def request_file(*, unit: Unit, actor: User, today: date | None = None, attachme
     if not decision.allowed:
         request.status = StaffingRequest.Status.REJECTED
         request.decided_on = today
-        request.decision_note = _("依据评估结果运用规则不予受理：") + "；".join(f.reason for f in decision.blocks)
+        with translation.override(settings.LANGUAGE_CODE):
+            request.decision_note = _("依据评估结果运用规则不予受理：") + _("；").join(f.reason for f in decision.blocks)
     request.full_clean(exclude=["attachment"])
     request.save()
     _event(request, RequestEvent.Type.FILED, actor, summary=request.summary)
@@ -308,7 +313,7 @@ def request_approve(*, request: StaffingRequest, actor: User, document: str = ""
         raise ApplicationError(_("请先转入审核"))
     decision = _apply_check(request, actor, today)
     if not decision.allowed:
-        raise ApplicationError(_("不能批准：") + "；".join(f.reason for f in decision.blocks))
+        raise ApplicationError(_("不能批准：") + _("；").join(f.reason for f in decision.blocks))
     kind, n = request.kind, request.amount
     change = {
         StaffingRequest.Kind.QUOTA: {"quota_deltas": {request.quota_kind: n}},

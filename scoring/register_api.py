@@ -1,5 +1,6 @@
 """API of the requests register: may a unit file a request of a kind today; a campaign's appraisal rows."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -43,7 +44,7 @@ class MayFileApi(APIView):
         unit = unit_get_for_user(user=request.user, pk=pk)
         kind = request.query_params.get("kind", "")
         if kind not in StaffingRequest.Kind.values:
-            raise ValidationError({"kind": f"事项类别须为 {', '.join(StaffingRequest.Kind.values)} 之一"})
+            raise ValidationError({"kind": _("事项类别须为 %(kinds)s 之一") % {"kinds": ", ".join(StaffingRequest.Kind.values)}})
         decision, result = reg.unit_may_file(unit=unit, kind=kind)
         return Response(MayFileSerializer({
             "unit": unit.pk, "kind": kind, "allowed": decision.allowed, "until": decision.until,

@@ -55,7 +55,7 @@ class RuleSettings(TimeStampedModel):
         ordering = ["-year"]
 
     def __str__(self) -> str:
-        return f"{self.year}年结果运用规则"
+        return _("%(year)s年结果运用规则") % {"year": self.year}
 
 
 class StaffingRequest(TimeStampedModel):
@@ -142,9 +142,9 @@ class StaffingRequest(TimeStampedModel):
         if self.body_name:
             parts.append(self.body_name)
         if self.amount:
-            parts.append(f"{self.amount}名")
+            parts.append(_("%(n)s名") % {"n": self.amount})
         if self.hiring_basis:
-            parts.append(self.get_hiring_basis_display() + (f"（退休{self.retiring}名）" if self.retiring else ""))
+            parts.append(str(self.get_hiring_basis_display()) + (_("（退休%(n)s名）") % {"n": self.retiring} if self.retiring else ""))
         return " ".join(parts)
 
 

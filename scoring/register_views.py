@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bianzhi import uploads
@@ -38,21 +39,21 @@ def request_list(request):
     return render(request, "register/request_list.html", {"form": form, "requests": requests[:500], "query": query})
 
 
-REQUEST_HEADERS = ["登记日期", "单位", "事项", "理由", "来文文号", "状态", "优先/倾斜", "适用规则", "限制截止", "解除限制理由",
-                   "办结日期", "批复文号", "办理意见"]
+REQUEST_HEADERS = [gettext_lazy("登记日期"), gettext_lazy("单位"), gettext_lazy("事项"), gettext_lazy("理由"), gettext_lazy("来文文号"), gettext_lazy("状态"), gettext_lazy("优先/倾斜"), gettext_lazy("适用规则"), gettext_lazy("限制截止"), gettext_lazy("解除限制理由"),
+                   gettext_lazy("办结日期"), gettext_lazy("批复文号"), gettext_lazy("办理意见")]
 
 
 def request_row(r: StaffingRequest) -> list:
-    return [r.filed_on, r.unit.name, r.summary, r.reason, r.document, r.get_status_display(), "是" if r.priority else "",
-            "；".join(f"{f['name']}：{f['reason']}" for f in r.findings), r.blocked_until, r.override_reason,
+    return [r.filed_on, r.unit.name, r.summary, r.reason, r.document, r.get_status_display(), _("是") if r.priority else "",
+            _("；").join(_("%(rule)s：%(reason)s") % {"rule": f["name"], "reason": f["reason"]} for f in r.findings), r.blocked_until, r.override_reason,
             r.decided_on, r.decision_document, r.decision_note]
 
 
 @login_required
 def request_export(request):
     _form, requests = _requests(request)
-    return xlsx_response(table_workbook([("机构编制事项", REQUEST_HEADERS, [request_row(r) for r in requests])]),
-                 f"机构编制事项-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(table_workbook([(_("机构编制事项"), REQUEST_HEADERS, [request_row(r) for r in requests])]),
+                 _("机构编制事项-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"})
 
 
 def _may_file_hints(user, unit_id) -> list[tuple[str, rules.Decision]]:
@@ -144,7 +145,7 @@ def request_attachment(request, pk: int):
     item = reg.request_get_for_user(user=request.user, pk=pk)
     if not item.attachment:
         raise Http404
-    return FileResponse(item.attachment.open("rb"), as_attachment=True, filename=item.attachment_name or "附件")
+    return FileResponse(item.attachment.open("rb"), as_attachment=True, filename=item.attachment_name or _("附件"))
 
 
 @action_required("rules.view")
@@ -174,10 +175,10 @@ def rules_export(request):
                       s.vacancy_months, s.vacancy_freeze_months, float(s.workload_threshold)]
                      for s in RuleSettings.objects.select_related("campaign")]
     return xlsx_response(table_workbook([
-        ("受规则约束的单位", ["单位", "规则", "依据", "截止日期", "评估活动", "等次", "反馈日期"], rows),
-        ("规则参数", ["年度", "依据的评估活动", "不受理期限（月）", "空编率下限", "空编数下限", "持续空编（月）",
-                   "不受理调整事项期限（月）", "工作量较轻阈值"], settings_rows),
-    ]), f"结果运用规则-{timezone.localdate():%Y%m%d}.xlsx")
+        (_("受规则约束的单位"), [_("单位"), _("规则"), _("依据"), _("截止日期"), _("评估活动"), _("等次"), _("反馈日期")], rows),
+        (_("规则参数"), [_("年度"), _("依据的评估活动"), _("不受理期限（月）"), _("空编率下限"), _("空编数下限"), _("持续空编（月）"),
+                   _("不受理调整事项期限（月）"), _("工作量较轻阈值")], settings_rows),
+    ]), _("结果运用规则-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"})
 
 
 @action_required("rules.view")
@@ -217,8 +218,8 @@ def reclaim_decide(request, pk: int):
 def reclaim_export(request):
     rows = [[p.unit.name, p.get_quota_kind_display(), p.amount, str(p.campaign or ""), p.reason, p.get_status_display(),
              p.get_disposition_display() if p.disposition else "", p.document, p.decided_on] for p in reg.reclaim_list()]
-    return xlsx_response(table_workbook([("收回编制建议", ["单位", "编制类别", "数量", "评估活动", "依据", "状态", "处理方式", "批复文号",
-                                              "办结日期"], rows)]), "收回编制建议.xlsx")
+    return xlsx_response(table_workbook([(_("收回编制建议"), [_("单位"), _("编制类别"), _("数量"), _("评估活动"), _("依据"), _("状态"), _("处理方式"), _("批复文号"),
+                                              _("办结日期")], rows)]), _("收回编制建议.xlsx"))
 
 
 @action_required("rules.view")
@@ -226,7 +227,7 @@ def appraisal_list(request):
     return render(request, "register/appraisal.html", {"campaigns": reg.campaigns_with_results()})
 
 
-APPRAISAL_HEADERS = ["名次", "单位代码", "单位名称", "统一社会信用代码", "评估得分", "评估等次"]
+APPRAISAL_HEADERS = [gettext_lazy("名次"), gettext_lazy("单位代码"), gettext_lazy("单位名称"), gettext_lazy("统一社会信用代码"), gettext_lazy("评估得分"), gettext_lazy("评估等次")]
 
 
 @login_required
@@ -237,8 +238,8 @@ def appraisal_export(request, campaign_pk: int):
     rows = [[r["rank"], r["unit"].code, r["unit"].name, r["unit"].credit_code, r["score"], r["grade_label"]]
             for r in appraisal]
     # 领导班子考核参考: the same result, with the campaign named on each row for the organisation department
-    reference = [[r["unit"].name, r["grade_label"], r["score"], r["rank"], f"{campaign.year}年 {campaign.name}"]
+    reference = [[r["unit"].name, r["grade_label"], r["score"], r["rank"], _("%(year)s年 %(name)s") % {"year": campaign.year, "name": campaign.name}]
                  for r in appraisal]
-    return xlsx_response(table_workbook([("绩效考评", APPRAISAL_HEADERS, rows),
-                                 ("领导班子考核参考", ["单位名称", "评估等次", "评估得分", "名次", "评估活动"], reference)]),
-                 f"绩效考评-{campaign.year}-{campaign.name}.xlsx")
+    return xlsx_response(table_workbook([(_("绩效考评"), APPRAISAL_HEADERS, rows),
+                                 (_("领导班子考核参考"), [_("单位名称"), _("评估等次"), _("评估得分"), _("名次"), _("评估活动")], reference)]),
+                 _("绩效考评-%(year)s-%(name)s.xlsx") % {"year": campaign.year, "name": campaign.name})

@@ -15,10 +15,12 @@ from datetime import date
 from decimal import Decimal
 
 import orjson
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import JSONField, Min, OuterRef, Subquery, prefetch_related_objects
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.figures import is_long_vacancy
@@ -37,12 +39,14 @@ from .models import IndicatorTree, ResultVersion, TreeDimension, TreeIndicator, 
 from .tree_defaults import DEFAULT_FULL_MARKS, DEFAULT_TEMPLATE_NAME, default_rule
 
 QUOTA_LABELS = {
-    "administrative": "行政编制", "institutional_full": "事业编制（全额）", "institutional_partial": "事业编制（差额）",
-    "institutional_self": "事业编制（自收自支）", "service_worker": "工勤编制", "political_legal": "政法专项编制",
+    "administrative": gettext_lazy("行政编制"), "institutional_full": gettext_lazy("事业编制（全额）"),
+    "institutional_partial": gettext_lazy("事业编制（差额）"), "institutional_self": gettext_lazy("事业编制（自收自支）"),
+    "service_worker": gettext_lazy("工勤编制"), "political_legal": gettext_lazy("政法专项编制"),
 }
 RANK_LABELS = {
-    "bureau_full": "正厅级", "bureau_deputy": "副厅级", "division_full": "正处级", "division_deputy": "副处级",
-    "section_full": "正科级", "section_deputy": "副科级", "stock": "股级",
+    "bureau_full": gettext_lazy("正厅级"), "bureau_deputy": gettext_lazy("副厅级"), "division_full": gettext_lazy("正处级"),
+    "division_deputy": gettext_lazy("副处级"), "section_full": gettext_lazy("正科级"),
+    "section_deputy": gettext_lazy("副科级"), "stock": gettext_lazy("股级"),
 }
 
 
@@ -154,13 +158,16 @@ def _with_tagged(share: float, n: int | None, code: str, public_found: list[dict
     if public is None or not form_share:
         return share, n, ""
     if n_public < min_sample:
-        flags.append(f"{name}：问卷仅 {n_public} 个回答，少于最少样本 {min_sample}")
+        flags.append(_("%(indicator)s：问卷仅 %(n)s 个回答，少于最少样本 %(min)s") % {
+            "indicator": name, "n": n_public, "min": min_sample})
     return (rules.sheet_with_forms(share, public, form_share), n_public,
-            f"；问卷／满意度 {n_public} 个回答，平均分值 {public:.3f}，占 {form_share:.0%}")
+            _("；问卷／满意度 %(n)s 个回答，平均分值 %(mean)s，占 %(share)s") % {
+                "n": n_public, "mean": f"{public:.3f}", "share": f"{form_share:.0%}"})
 
 
 def _lines_text(lines, labels) -> str:
-    return "；".join(f"{labels.get(k, k)} 实有 {n}／核定 {a}" for k, a, n in lines) or "无"
+    return _("；").join(_("%(kind)s 实有 %(actual)s／核定 %(approved)s") % {"kind": labels.get(k, k), "actual": n, "approved": a}
+                        for k, a, n in lines) or _("无")
 
 
 def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
@@ -205,7 +212,8 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     results = []
     for target in targets:
         data, valid_from = _snapshot(target)
-        registry = f"编制台账（{valid_from:%Y-%m-%d} 版）" if valid_from else "编制台账（当前记录）"
+        registry = (_("编制台账（%(date)s 版）") % {"date": f"{valid_from:%Y-%m-%d}"} if valid_from
+                    else _("编制台账（当前记录）"))
         posts = [tuple(x) for x in data.get("posts", [])]
         quotas, long_vacant = pool[target.pk]
         rows, shares, flags, missing = {}, {}, [], []
@@ -216,37 +224,41 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
         public_codes = set().union(*public_found)  # the indicators this unit's public answers are tagged with
         for ind, code, rule, params, full, dimension_code, rule_label, cut, late_cut, form_share, base in specs:
             points = n = None
-            source, evidence, why = rule_label, "", ""
+            source, evidence, why = str(rule_label), "", ""
             if rule == "staffing_in_place":
                 points, source, evidence = rules.staffing_in_place(quotas, full), registry, _lines_text(quotas, QUOTA_LABELS)
-                why = "台账中没有核定编制"
+                why = _("台账中没有核定编制")
             elif rule == "quota_rules":
                 points, source = rules.quota_rules(data.get("kind", ""), quotas, full, float(params["per_case"])), registry
                 cases = rules.quota_cases(data.get("kind", ""), quotas)
-                evidence = "；".join(
-                    f"{QUOTA_LABELS.get(c.split(':')[1], c)} 超编 {c.split(':')[2]} 人" if c.startswith("超编") else c
+                evidence = _("；").join(
+                    _("%(kind)s 超编 %(n)s 人") % {"kind": QUOTA_LABELS.get(c.split(":")[1], c), "n": c.split(":")[2]}
+                    if c.startswith("超编") else _(c)  # the other case is 党政机关使用事业编制, marked in rules.py
                     for c in cases
-                ) or "无超编、无党政机关使用事业编制"
-                why = "台账中没有核定编制"
+                ) or _("无超编、无党政机关使用事业编制")
+                why = _("台账中没有核定编制")
             elif rule == "posts_within":
                 points, source = rules.posts_within(posts, full, float(params["per_post"])), registry
                 over = [(r, a, k) for r, a, k in posts if k > a]
-                evidence = "；".join(f"{RANK_LABELS.get(r, r)} 实配 {k}／核定 {a}，超 {k - a} 人" for r, a, k in over) or (
-                    "未超职数" if posts else "")
-                why = "台账中没有核定领导职数"
+                evidence = _("；").join(
+                    _("%(rank)s 实配 %(filled)s／核定 %(approved)s，超 %(over)s 人") % {
+                        "rank": RANK_LABELS.get(r, r), "filled": k, "approved": a, "over": k - a}
+                    for r, a, k in over) or (_("未超职数") if posts else "")
+                why = _("台账中没有核定领导职数")
             elif rule == "staff_dimension":
                 dimension = params.get("dimension") or dimension_code
                 found = staff_found.get(dimension)
                 if found:
                     share, n = found
-                    evidence = f"测评表「{scheme.dimension_names.get(dimension, dimension)}」{n} 个回答，平均分值 {share:.3f}"
+                    evidence = _("测评表「%(dimension)s」%(n)s 个回答，平均分值 %(mean)s") % {
+                        "dimension": scheme.dimension_names.get(dimension, dimension), "n": n, "mean": f"{share:.3f}"}
                     # questions of the public forms tagged with this indicator (满意度测评表「服务态度」→ D4_04)
                     if code in public_codes:
                         share, n, more = _with_tagged(share, n, code, public_found, form_share, ind.name,
                                                       tree.min_sample, flags)
                         evidence += more
                     points = full * share
-                why = "测评表答卷不足最少人数或尚未测评"
+                why = _("测评表答卷不足最少人数或尚未测评")
             elif rule == "questions":
                 kind = params.get("form") or Form.Kind.QUESTIONNAIRE
                 found = forms.get(kind, {}).get(target.pk, {}).get(ind.code)
@@ -254,17 +266,18 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                 source = str(label)
                 if found:
                     points, n = full * found[0], found[1]
-                    evidence = f"{label} {n} 个回答，平均分值 {found[0]:.3f}"
+                    evidence = _("%(form)s %(n)s 个回答，平均分值 %(mean)s") % {"form": label, "n": n, "mean": f"{found[0]:.3f}"}
                     if n < tree.min_sample:
-                        flags.append(f"{ind.name}：{label}仅 {n} 个回答，少于最少样本 {tree.min_sample}")
-                why = f"{label}没有标注本指标的有效回答"
+                        flags.append(_("%(indicator)s：%(form)s仅 %(n)s 个回答，少于最少样本 %(min)s") % {
+                            "indicator": ind.name, "form": label, "n": n, "min": tree.min_sample})
+                why = _("%(form)s没有标注本指标的有效回答") % {"form": label}
             elif rule in ("sheet", "deduction"):
                 found = sheet_found.get(code)
-                source = "评估表（评估组长签署）"
-                why = "评估表尚未签署或未评本项"
+                source = _("评估表（评估组长签署）")
+                why = _("评估表尚未签署或未评本项")
                 if found and rule == "deduction":
                     points = rules.deduction(found[0], full, float(params["per_item"]))
-                    evidence = f"重大失误 {found[0]:g} 起，每起扣 {params['per_item']} 分"
+                    evidence = _("重大失误 %(n)s 起，每起扣 %(cut)s 分") % {"n": f"{found[0]:g}", "cut": params["per_item"]}
                 elif found:
                     value, low, high = found
                     span = spans.get((low, high))
@@ -272,7 +285,7 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                         low_, high_ = low or Decimal(0), high or Decimal(10)
                         span = spans[(low, high)] = (float(low_), float(high_ - low_), f"{high_:g}")
                     share = (float(value) - span[0]) / span[1] if span[1] > 0 else None
-                    evidence = f"签署得分 {value:g}／{span[2]}"
+                    evidence = _("签署得分 %(score)s／%(full)s") % {"score": f"{value:g}", "full": span[2]}
                     # questions tagged with this sheet indicator: blended at the tree's form_share (rules.sheet_with_forms)
                     if share is not None and code in public_codes:
                         share, n, more = _with_tagged(share, None, code, public_found, form_share, ind.name,
@@ -281,18 +294,20 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                     points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut, bool(late and late_cut),
                                                 late_cut)
                     if cut and long_vacant:
-                        evidence += "；长期空编：" + "、".join(QUOTA_LABELS.get(k, k) for k in long_vacant) + f"，各扣 {cut:g} 分"
+                        evidence += _("；长期空编：%(kinds)s，各扣 %(cut)s 分") % {
+                            "kinds": _("、").join(str(QUOTA_LABELS.get(k, k)) for k in long_vacant), "cut": f"{cut:g}"}
                     if late_cut:
-                        evidence += ("；未设部门自评截止日期，不判逾期" if due is None else
-                                     f"；自评报告逾期报送（截止 {due:%Y-%m-%d}），扣 {late_cut:g} 分" if late else
-                                     f"；自评报告按时报送（截止 {due:%Y-%m-%d}）" if late is False else
-                                     f"；自评报告尚未报送，截止 {due:%Y-%m-%d}")
+                        on = {"due": f"{due:%Y-%m-%d}" if due else "", "cut": f"{late_cut:g}"}
+                        evidence += (_("；未设部门自评截止日期，不判逾期") if due is None else
+                                     _("；自评报告逾期报送（截止 %(due)s），扣 %(cut)s 分") % on if late else
+                                     _("；自评报告按时报送（截止 %(due)s）") % on if late is False else
+                                     _("；自评报告尚未报送，截止 %(due)s") % on)
             elif rule == "rectification_on_time":
                 history = rectified.get(target.pk)
                 points, why = rules.rectification_on_time(history, full)
                 if history is not None:
                     on_time = sum(1 for d, c in history if c is not None and c <= d)
-                    evidence = f"上一轮整改事项 {len(history)} 项，按期办结 {on_time} 项"
+                    evidence = _("上一轮整改事项 %(n)s 项，按期办结 %(on_time)s 项") % {"n": len(history), "on_time": on_time}
             share = None if points is None else min(1.0, points / full)
             shares[code] = share
             rows[code] = row = {
@@ -300,7 +315,7 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                 "share": None if share is None else round(share, 6), "evidence": evidence, "n": n, "why": "",
             }
             if points is None:
-                row["why"] = ind.exempt_reason and f"豁免：{ind.exempt_reason}" or why
+                row["why"] = ind.exempt_reason and _("豁免：%(reason)s") % {"reason": ind.exempt_reason} or str(why)
         agg = rules.aggregate(shares, scheme.weights, dimension_of, blocks, exempt, float(tree.min_coverage) / 100)
         missing = [{"code": c, "name": rows[c]["name"], "why": rows[c]["why"]} for c in agg.missing]
         results.append(ResultVersion(
@@ -343,9 +358,10 @@ def results_store(campaign: Campaign, actor: User | None) -> int:
     if not todo.exists():
         return 0
     # Ranks are taken over the whole campaign, even when only some units are new.
-    results = [r for r in results_compute(campaign=campaign) if r.target_id not in have]
-    for r in results:
-        r.version, r.actor, r.reason = 1, actor, _("进入撰写报告阶段时生成")
+    with translation.override(settings.LANGUAGE_CODE):  # a stored version is a record: in the office's language
+        results = [r for r in results_compute(campaign=campaign) if r.target_id not in have]
+        for r in results:
+            r.version, r.actor, r.reason = 1, actor, _("进入撰写报告阶段时生成")
     _insert(results)
     events.event_results_stored(campaign=campaign, actor=actor, units=len(results))
     return len(results)
@@ -398,8 +414,11 @@ def result_revise(target: CampaignTarget, changes: dict[str, Decimal | float], r
         value = float(value)
         if not 0 <= value <= rows[code]["full"]:
             raise ApplicationError(_("%(n)s 的得分须在 0 到 %(f)s 之间") % {"n": rows[code]["name"], "f": rows[code]["full"]})
-        rows[code].update(points=value, share=round(value / rows[code]["full"], 6), source="评估复核",
-                          evidence=f"复核改为 {value:g}（原 {rows[code]['points'] if rows[code]['points'] is not None else '无'}）：{reason}")
+        with translation.override(settings.LANGUAGE_CODE):  # the stored version: in the office's language
+            rows[code].update(points=value, share=round(value / rows[code]["full"], 6), source=_("评估复核"),
+                              evidence=_("复核改为 %(value)s（原 %(before)s）：%(reason)s") % {
+                                  "value": f"{value:g}", "reason": reason,
+                                  "before": rows[code]["points"] if rows[code]["points"] is not None else _("无")})
         rows[code]["why"] = ""
     weights = {c: r["weight"] for c, r in rows.items()}
     dimension_of = {c: r["dimension"] for c, r in rows.items()}

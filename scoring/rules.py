@@ -1,4 +1,5 @@
-"""Scoring rules: how each indicator's source becomes points, and how points become a result. Pure, no Django.
+"""Scoring rules: how each indicator's source becomes points, and how points become a result. Pure (only
+Django's gettext for the labels).
 
 Every function takes plain data and returns points on the indicator's full marks (a Decimal-free float), or
 None when the source has nothing to say: a missing indicator is *missing*, never zero and never full marks.
@@ -12,33 +13,36 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 INSTITUTIONAL_KINDS = frozenset({"institutional_full", "institutional_partial", "institutional_self"})
 
 # The rules an indicator may declare, with the parameters each takes and their defaults.
 RULES: dict[str, tuple[str, dict]] = {
-    "staffing_in_place": ("人员配备到位度：各编制类别实有人数（不超过核定数）之和 ÷ 核定编制之和 × 满分；超编的人不抵其他类别的空编", {}),
-    "quota_rules": ("每个超编的编制类别、党政机关使用事业编制各扣 per_case 分，扣完为止", {"per_case": 10}),
-    "posts_within": ("领导职数：每个职级超出核定数的每一人扣 per_post 分，扣完为止", {"per_post": 5}),
-    "staff_dimension": ("测评表：该维度各答案的选项分值平均 × 满分（低于最少人数时不计）；问卷或满意度测评表中标注本指标的"
-                        "题目有回答时，得分率 = 测评表 ×（1 − form_share）+ 问卷选项分值平均 × form_share",
+    "staffing_in_place": (gettext_lazy("人员配备到位度：各编制类别实有人数（不超过核定数）之和 ÷ 核定编制之和 × 满分；超编的人不抵其他类别的空编"), {}),
+    "quota_rules": (gettext_lazy("每个超编的编制类别、党政机关使用事业编制各扣 per_case 分，扣完为止"), {"per_case": 10}),
+    "posts_within": (gettext_lazy("领导职数：每个职级超出核定数的每一人扣 per_post 分，扣完为止"), {"per_post": 5}),
+    "staff_dimension": (gettext_lazy("测评表：该维度各答案的选项分值平均 × 满分（低于最少人数时不计）；问卷或满意度测评表中标注本指标的"
+                                     "题目有回答时，得分率 = 测评表 ×（1 − form_share）+ 问卷选项分值平均 × form_share"),
                         {"dimension": "", "form_share": 0.3}),
-    "questions": ("表册中标注本指标的题目，各答案的选项分值平均 × 满分", {"form": "questionnaire"}),
-    "sheet": ("评估表：评估组长签署的合成得分，折算到满分；问卷或满意度测评表中标注本指标的题目有回答时，"
-              "得分率 = 评估表 ×（1 − form_share）+ 问卷选项分值平均 × form_share；长期空编的编制类别每个扣 "
-              "long_vacancy_deduction 分；自评报告逾期报送（晚于部门自评截止日期）扣 late_deduction 分",
+    "questions": (gettext_lazy("表册中标注本指标的题目，各答案的选项分值平均 × 满分"), {"form": "questionnaire"}),
+    "sheet": (gettext_lazy("评估表：评估组长签署的合成得分，折算到满分；问卷或满意度测评表中标注本指标的题目有回答时，"
+                           "得分率 = 评估表 ×（1 − form_share）+ 问卷选项分值平均 × form_share；长期空编的编制类别每个扣 "
+                           "long_vacancy_deduction 分；自评报告逾期报送（晚于部门自评截止日期）扣 late_deduction 分"),
               {"long_vacancy_deduction": 0, "late_deduction": 0, "form_share": 0.3}),
-    "rectification_on_time": ("上一轮评估的整改事项按期办结的比例 × 满分；上一轮没有整改事项得满分；本单位没有上一轮评估时记为缺项", {}),
-    "deduction": ("负向指标：评估表记录的发生次数，每次扣 per_item 分，扣完为止", {"per_item": 5}),
+    "rectification_on_time": (gettext_lazy("上一轮评估的整改事项按期办结的比例 × 满分；上一轮没有整改事项得满分；本单位没有上一轮评估时记为缺项"), {}),
+    "deduction": (gettext_lazy("负向指标：评估表记录的发生次数，每次扣 per_item 分，扣完为止"), {"per_item": 5}),
 }
 RULE_LABELS = {
-    "staffing_in_place": "编制台账：人员配备到位度",
-    "quota_rules": "编制台账：超编、党政机关使用事业编制",
-    "posts_within": "编制台账：超职数",
-    "staff_dimension": "测评表",
-    "questions": "调查问卷／满意度测评表",
-    "sheet": "评估表",
-    "deduction": "评估表（负向扣分）",
-    "rectification_on_time": "整改台账：上一轮整改按期办结",
+    "staffing_in_place": gettext_lazy("编制台账：人员配备到位度"),
+    "quota_rules": gettext_lazy("编制台账：超编、党政机关使用事业编制"),
+    "posts_within": gettext_lazy("编制台账：超职数"),
+    "staff_dimension": gettext_lazy("测评表"),
+    "questions": gettext_lazy("调查问卷／满意度测评表"),
+    "sheet": gettext_lazy("评估表"),
+    "deduction": gettext_lazy("评估表（负向扣分）"),
+    "rectification_on_time": gettext_lazy("整改台账：上一轮整改按期办结"),
 }
 OBJECTIVE_RULES = frozenset({"staffing_in_place", "quota_rules", "posts_within"})
 
@@ -50,10 +54,10 @@ def rule_params(rule: str, params: Mapping | None) -> dict:
 
 def rule_text(rule: str, params: Mapping | None, full_marks: float) -> str:
     """What the evaluator and the liaison read beside the indicator."""
-    text = RULES[rule][0]
+    text = str(RULES[rule][0])
     for name, value in rule_params(rule, params).items():
         text = text.replace(name, str(value))
-    return f"{RULE_LABELS[rule]}。{text}（满分 {full_marks:g}）"
+    return _("%(label)s。%(text)s（满分 %(full)s）") % {"label": RULE_LABELS[rule], "text": text, "full": f"{full_marks:g}"}
 
 
 def _floor(points: float) -> float:
@@ -146,7 +150,7 @@ def filed_late(filed_on: date | None, due_on: date | None, as_of: date) -> bool 
     return filed_on > due_on
 
 
-RECTIFICATION_MISSING = "本单位没有上一轮评估的整改记录"
+RECTIFICATION_MISSING = gettext_lazy("本单位没有上一轮评估的整改记录")
 
 
 def rectification_on_time(records: Sequence | None = None, full: float = 10) -> tuple[float | None, str]:
@@ -189,8 +193,9 @@ def grade(score: float | Decimal | None, cutoffs: Mapping[str, Decimal]) -> str 
     return "poor"
 
 
-GRADE_LABELS = {"excellent": "优秀", "good": "良好", "fair": "一般", "poor": "较差"}
-INCOMPLETE_LABEL = "数据不全"
+GRADE_LABELS = {"excellent": gettext_lazy("优秀"), "good": gettext_lazy("良好"), "fair": gettext_lazy("一般"),
+                "poor": gettext_lazy("较差")}
+INCOMPLETE_LABEL = gettext_lazy("数据不全")
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from bianzhi.access import may, restrict
 from bianzhi.figures import StaffingFigures
@@ -202,7 +203,7 @@ def tree_nodes(*, tree: IndicatorTree) -> dict[str, tuple[list[str], list[str]]]
 
 
 def node_label(node: str, tree_node_names: dict[str, str]) -> str:
-    return "评估维度之间" if node == ROOT_NODE else f"「{tree_node_names.get(node, node)}」内各指标之间"
+    return _("评估维度之间") if node == ROOT_NODE else _("「%(node)s」内各指标之间") % {"node": tree_node_names.get(node, node)}
 
 
 def dimension_get(*, tree: IndicatorTree, pk: int) -> TreeDimension:
@@ -254,7 +255,7 @@ def tree_judgement_inputs(*, tree: IndicatorTree, ri_table: str = "saaty1980", g
     dimension_names = dict(zip(*nodes[ROOT_NODE]))
     inputs = JudgementInputs(
         nodes={key: codes for key, (codes, _names) in nodes.items()},
-        names={ROOT_NODE: "评估维度", **dimension_names},
+        names={ROOT_NODE: _("评估维度"), **dimension_names},
     )
     for expert in expert_list(tree=tree):
         if expert.excluded:
@@ -294,8 +295,9 @@ def freeze_preview(*, tree: IndicatorTree, method: str, ri_table: str, priority_
     inputs = tree_judgement_inputs(tree=tree, ri_table=ri_table, gate=True, include=include)
     group, error = None, None
     if not inputs.included:
-        error = "没有可参与集结的专家" + ("：" + "；".join(f"{e.name}（{'，'.join(why)}）" for e, why in inputs.gated)
-                                          if inputs.gated else "（全部被排除或尚未判断）")
+        gated = _("；").join(_("%(name)s（%(why)s）") % {"name": e.name, "why": _("，").join(why)} for e, why in inputs.gated)
+        error = (_("没有可参与集结的专家：%(gated)s") % {"gated": gated} if inputs.gated
+                 else _("没有可参与集结的专家（全部被排除或尚未判断）"))
     else:
         try:
             group = judging.group_result(inputs.nodes, ROOT_NODE, inputs.judgements, method, ri_table, inputs.names,

@@ -155,7 +155,7 @@ def _indicator_values(values: Mapping) -> dict:
             raise ApplicationError(_("规则参数须为“名称: 值”的形式"))
         allowed = rules.RULES[out.get("rule", "sheet")][1] if "rule" in out else None
         if allowed is not None and set(params) - set(allowed):
-            raise ApplicationError(_("该计分规则没有这些参数：%(p)s") % {"p": "、".join(sorted(set(params) - set(allowed)))})
+            raise ApplicationError(_("该计分规则没有这些参数：%(p)s") % {"p": _("、").join(sorted(set(params) - set(allowed)))})
         for name, value in params.items():
             if isinstance(allowed, dict) and isinstance(allowed.get(name), (int, float)):
                 try:
@@ -298,10 +298,11 @@ def weights_freeze(*, tree: IndicatorTree, method: str, ri_table: str, actor: Us
     if preview.inconsistent and not override_reason:
         raise ApplicationError(
             _("以下判断矩阵的群组一致性比率未低于 %(t)s，不能冻结：%(nodes)s。请修改判断，或写明仍要冻结的理由。")
-            % {"t": f"{tree.cr_threshold:.2f}", "nodes": "、".join(f"{n}（CR {cr:.2f}）" for n, cr in preview.inconsistent)}
+            % {"t": f"{tree.cr_threshold:.2f}", "nodes": _("、").join(_("%(node)s（CR %(cr)s）") % {"node": n, "cr": f"{cr:.2f}"}
+                                                            for n, cr in preview.inconsistent)}
         )
     excluded = [{"id": e.pk, "name": e.name, "reason": e.exclude_reason} for e in inputs.excluded]
-    excluded += [{"id": e.pk, "name": e.name, "reason": "；".join(issues), "gate": True} for e, issues in inputs.gated]
+    excluded += [{"id": e.pk, "name": e.name, "reason": _("；").join(issues), "gate": True} for e, issues in inputs.gated]
     freeze = WeightFreeze.objects.create(
         tree=tree, frozen_by=actor, method=method, ri_table=ri_table, priority_method=priority_method,
         cr_threshold=tree.cr_threshold, override_reason=override_reason if preview.inconsistent else "",

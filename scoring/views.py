@@ -461,6 +461,7 @@ def tree_settings_view(request, campaign_pk: int):
                 _("评分设置已保存")):
             return redirect("scoring:results", campaign_pk=campaign_pk)
     else:
-        messages.error(request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" if f in form.fields else " ".join(e)
+        messages.error(request, _("；").join(_("%(label)s：%(errors)s") % {"label": form.fields[f].label, "errors": " ".join(e)}
+                                         if f in form.fields else " ".join(e)
                                          for f, e in form.errors.items()))
     return redirect("scoring:results", campaign_pk=campaign_pk)

@@ -5,6 +5,8 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from bianzhi import spreadsheets
 
 from .definition import TYPE_LABELS
@@ -73,7 +75,7 @@ def data_row(prefix: Sequence, questions: Sequence[QuestionColumns], answers: di
 
 def codebook(questions: Sequence[QuestionColumns]) -> Iterator[list[str]]:
     """编码说明: every column, its question, and the codes behind it (the only place codes appear)."""
-    yield ["列", "题目", "题型", "编码"]
+    yield [_("列"), _("题目"), _("题型"), _("编码")]
     for q in questions:
         for header, codes in q.columns():
             yield [header, q.text, TYPE_LABELS.get(q.type, q.type), codes]

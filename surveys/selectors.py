@@ -204,7 +204,7 @@ class UnitStats:
     def dimension_sentences(self) -> list[str]:
         """The paper's wording: "对职能配置满意率达 93.5%"."""
         return [
-            f"对{self.dimension_names.get(code, code)}满意率达 {tally.rate_text}"
+            _("对%(dimension)s满意率达 %(rate)s") % {"dimension": self.dimension_names.get(code, code), "rate": tally.rate_text}
             for code, tally in sorted(self.dimensions.items())
             if tally.valid
         ]

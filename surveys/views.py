@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bianzhi.access import may, require
@@ -42,9 +43,10 @@ UNAVAILABLE_STATUS = {
     FormUnavailable.REPLAYED: 409, FormUnavailable.NO_DEVICE: 429,
 }
 UNAVAILABLE_TITLE = {
-    FormUnavailable.UNKNOWN: "链接无效", FormUnavailable.NOT_OPEN: "尚未开始", FormUnavailable.CLOSED: "已截止",
-    FormUnavailable.USED: "测评票已使用", FormUnavailable.DEVICE: "已经提交过", FormUnavailable.BUSY: "请稍后再试",
-    FormUnavailable.REPLAYED: "请再提交一次", FormUnavailable.NO_DEVICE: "请允许保存 Cookie",
+    FormUnavailable.UNKNOWN: gettext_lazy("链接无效"), FormUnavailable.NOT_OPEN: gettext_lazy("尚未开始"),
+    FormUnavailable.CLOSED: gettext_lazy("已截止"), FormUnavailable.USED: gettext_lazy("测评票已使用"),
+    FormUnavailable.DEVICE: gettext_lazy("已经提交过"), FormUnavailable.BUSY: gettext_lazy("请稍后再试"),
+    FormUnavailable.REPLAYED: gettext_lazy("请再提交一次"), FormUnavailable.NO_DEVICE: gettext_lazy("请允许保存 Cookie"),
 }
 
 
@@ -314,7 +316,7 @@ def question_add_view(request, pk: int):
             max_score=_decimal_or_none(post.get("max_score", "")), decimals=int(post.get("decimals") or 0),
         )
     except (ApplicationError, ValidationError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", None) or "；".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, getattr(exc, "message", None) or _("；").join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, _("题目已添加"))
     return redirect(reverse("surveys:form_detail", args=[form.pk]) + "#questions")

@@ -58,6 +58,8 @@ RULES: dict[str, Rule] = {
     "login": PUBLIC,
     "healthz": PUBLIC,  # the proxy's health check: says only "ok" or what is down, no data
     "logout": PUBLIC,  # logging out is for everyone (and changes only the session)
+    "set_language": PUBLIC,  # the 中文/English switch: changes only the visitor's language cookie
+    "javascript-catalog": PUBLIC,  # the English strings of the scripts, the same for everyone
     "evaluations:campaign_list": R(get="campaign.inspect"),
     "evaluations:campaign_create": R(get="campaign.create", post="campaign.create"),
     "evaluations:campaign_detail": R(get="campaign.inspect"),

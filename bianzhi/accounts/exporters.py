@@ -9,6 +9,7 @@ import io
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bianzhi import spreadsheets
 
@@ -22,7 +23,7 @@ def _plain(value) -> object:
     return value
 
 
-AUDIT_HEADERS = ["时间", "事件", "用户名", "姓名", "操作人", "地址", "浏览器", "内容"]
+AUDIT_HEADERS = [_("时间"), _("事件"), _("用户名"), _("姓名"), _("操作人"), _("地址"), _("浏览器"), _("内容")]
 
 
 def audit_rows(events):
@@ -36,7 +37,7 @@ def audit_rows(events):
 
 
 def _data_text(data: dict) -> str:
-    return "；".join(f"{k}={v}" for k, v in (data or {}).items())
+    return str(_("；")).join(f"{k}={v}" for k, v in (data or {}).items())
 
 
 @spreadsheets.exporter
@@ -52,7 +53,7 @@ def rows_csv(headers, rows) -> bytes:
 @spreadsheets.exporter
 def rows_xlsx(headers, rows, *, title: str) -> bytes:
     wb = spreadsheets.workbook(write_only=True)
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(str(title))
     spreadsheets.append(ws, headers)
     for row in rows:
         spreadsheets.append(ws, [_plain(v) for v in row])
@@ -61,7 +62,7 @@ def rows_xlsx(headers, rows, *, title: str) -> bytes:
     return buffer.getvalue()
 
 
-CODE_HEADERS = ["用户名", "姓名", "角色", "单位", "一次性登录码", "有效期至"]
+CODE_HEADERS = [_("用户名"), _("姓名"), _("角色"), _("单位"), _("一次性登录码"), _("有效期至")]
 
 
 def code_rows(issued):

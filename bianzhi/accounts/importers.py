@@ -9,6 +9,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from bianzhi import spreadsheets
 from bianzhi.importers import ImportIssue
 
@@ -39,31 +41,31 @@ def parse_accounts(data: bytes, *, max_bytes: int) -> tuple[list[AccountRow], li
     import openpyxl
 
     if len(data) > max_bytes:
-        return [], [_issue(None, None, f"文件太大：不能超过 {max_bytes // (1024 * 1024)} MB")]
+        return [], [_issue(None, None, _("文件太大：不能超过 %(n)s MB") % {"n": max_bytes // (1024 * 1024)})]
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return [], [_issue(None, None, "不是有效的 Excel 文件（.xlsx）")]
+        return [], [_issue(None, None, _("不是有效的 Excel 文件（.xlsx）"))]
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     issues: list[ImportIssue] = []
     for merged in ws.merged_cells.ranges:
         issues.append(_issue(merged.min_row, merged.min_col if merged.min_col <= 4 else None,
-                             f"不能有合并单元格（{merged.coord}）"))
+                             _("不能有合并单元格（%(cells)s）") % {"cells": merged.coord}))
     header = [str(c.value or "").strip() for c in ws[1][:4]] if ws.max_row >= 1 else []
     if tuple(header) != HEADERS:
-        return [], issues + [_issue(1, None, "表头应为：" + "、".join(HEADERS))]
+        return [], issues + [_issue(1, None, _("表头应为：%(headers)s") % {"headers": "、".join(HEADERS)})]
     rows: list[AccountRow] = []
     seen: dict[str, int] = {}
     for cells in ws.iter_rows(min_row=2, max_col=4):
         r = cells[0].row
         if r - 1 > MAX_ROWS:
-            issues.append(_issue(r, None, f"最多导入 {MAX_ROWS} 行"))
+            issues.append(_issue(r, None, _("最多导入 %(n)s 行") % {"n": MAX_ROWS}))
             break
         values = []
         bad = False
         for i, cell in enumerate(cells, start=1):
             if cell.data_type == "f":
-                issues.append(_issue(r, i, f"不能使用公式（{cell.coordinate}），请填写数值"))
+                issues.append(_issue(r, i, _("不能使用公式（%(cell)s），请填写数值") % {"cell": cell.coordinate}))
                 bad = True
             values.append("" if cell.value is None else str(cell.value).strip())
         if not any(values):
@@ -73,25 +75,25 @@ def parse_accounts(data: bytes, *, max_bytes: int) -> tuple[list[AccountRow], li
         if bad:
             continue
         if not username:
-            issues.append(_issue(r, 1, "必填，不能为空"))
+            issues.append(_issue(r, 1, _("必填，不能为空")))
         elif not USERNAME_RE.match(username):
-            issues.append(_issue(r, 1, "只能使用字母、数字和 _ . @ + -，3 至 150 个字符"))
+            issues.append(_issue(r, 1, _("只能使用字母、数字和 _ . @ + -，3 至 150 个字符")))
         elif username in seen:
-            issues.append(_issue(r, 1, f"与第{seen[username]}行的用户名重复（不区分大小写）"))
+            issues.append(_issue(r, 1, _("与第%(row)s行的用户名重复（不区分大小写）") % {"row": seen[username]}))
         else:
             seen[username] = r
         if len(name) > 150:
-            issues.append(_issue(r, 2, "不能超过150个字"))
+            issues.append(_issue(r, 2, _("不能超过150个字")))
         role = ROLE_LABELS.get(role_label)
         if role is None:
-            issues.append(_issue(r, 3, "应为：" + "、".join(ROLE_LABELS)))
+            issues.append(_issue(r, 3, _("应为：%(roles)s") % {"roles": "、".join(ROLE_LABELS)}))
         elif role == "liaison" and not unit_code:
-            issues.append(_issue(r, 4, "部门填报员必须填写单位代码"))
+            issues.append(_issue(r, 4, _("部门填报员必须填写单位代码")))
         elif role != "liaison" and unit_code:
-            issues.append(_issue(r, 4, "只有部门填报员属于单位，请留空"))
+            issues.append(_issue(r, 4, _("只有部门填报员属于单位，请留空")))
         rows.append(AccountRow(row=r, username=username, name=name, role=role or "", unit_code=unit_code))
     if not rows and not issues:
-        issues.append(_issue(None, None, "文件中没有账号"))
+        issues.append(_issue(None, None, _("文件中没有账号")))
     return rows, issues
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bianzhi.models import User
 
@@ -70,12 +71,14 @@ def security_event_list(
 
 def security_event_sentence(event: SecurityEvent) -> str:
     """The record in one Chinese line: the account by name (kept after deactivation), who acted, what."""
-    who = (event.user.get_full_name() or event.user.username) if event.user else (event.username or "（未知账号）")
-    text = f"{who}（{event.username}）" if event.user and event.user.get_full_name() else who
+    who = (event.user.get_full_name() or event.user.username) if event.user else (event.username or _("（未知账号）"))
+    text = _("%(who)s（%(username)s）") % {"who": who, "username": event.username} if event.user and event.user.get_full_name() else who
     text += event.get_kind_display()
     if event.actor:
-        text = f"{event.actor.get_full_name() or event.actor.username} 操作：{text}"
+        text = _("%(actor)s 操作：%(text)s") % {"actor": event.actor.get_full_name() or event.actor.username,
+                                            "text": text}
     reason = (event.data or {}).get("reason")
     if reason:
-        text += f"（{ {'demo_password': '演示密码不可用', 'locked_out': '已锁定'}.get(reason, reason) }）"
+        reasons = {"demo_password": _("演示密码不可用"), "locked_out": _("已锁定")}
+        text += _("（%(reason)s）") % {"reason": reasons.get(reason, reason)}
     return text

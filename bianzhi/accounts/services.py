@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation, update_session_auth_hash
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bianzhi.exceptions import ApplicationError
@@ -220,7 +220,9 @@ def liaisons_create(*, actor: User, units, request=None) -> tuple[list[IssuedCod
             continue
         username = _liaison_username(unit, taken)
         taken.add(username)
-        user = _create(username=username, name=f"{unit.short_name or unit.name}填报员", role=User.Role.LIAISON, unit=unit)
+        with translation.override(settings.LANGUAGE_CODE):  # a person's name is data: in the office's language
+            name = _("%(unit)s填报员") % {"unit": unit.short_name or unit.name}
+        user = _create(username=username, name=name, role=User.Role.LIAISON, unit=unit)
         security_event_record(kind=SecurityEvent.Kind.ACCOUNT_CREATED, request=request, user=user, actor=actor,
                               data=_snapshot(user))
         created.append(user)
@@ -236,13 +238,13 @@ def accounts_import(*, actor: User, data: bytes, request=None) -> list[IssuedCod
     units = {u.code: u for u in Unit.objects.filter(code__in=[r.unit_code for r in rows if r.unit_code])}
     for r in rows:
         if r.username in existing:
-            issues.append(ImportIssue("账号", r.row, 1, "用户名", f"用户名“{r.username}”已存在"))
+            issues.append(ImportIssue("账号", r.row, 1, "用户名", _("用户名“%(name)s”已存在") % {"name": r.username}))
         if r.unit_code:
             unit = units.get(r.unit_code)
             if unit is None:
-                issues.append(ImportIssue("账号", r.row, 4, "单位代码", f"编制台账中没有单位代码“{r.unit_code}”"))
+                issues.append(ImportIssue("账号", r.row, 4, "单位代码", _("编制台账中没有单位代码“%(code)s”") % {"code": r.unit_code}))
             elif unit.status == Unit.Status.ABOLISHED:
-                issues.append(ImportIssue("账号", r.row, 4, "单位代码", f"单位“{unit.name}”已撤销"))
+                issues.append(ImportIssue("账号", r.row, 4, "单位代码", _("单位“%(name)s”已撤销") % {"name": unit.name}))
     if issues:
         raise AccountImportError(sorted(issues, key=lambda i: (i.row or 0, i.column or 0)))
     users = []

@@ -40,8 +40,8 @@ def _codes_response(request, issued, output: str, *, title: str, skipped=()):
     """The codes are shown once and stored nowhere: print this page, or take the workbook."""
     if output == "xlsx" and issued:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return _download(exporters.rows_xlsx(exporters.CODE_HEADERS, exporters.code_rows(issued), title="登录码"),
-                         f"一次性登录码-{stamp}.xlsx")
+        return _download(exporters.rows_xlsx(exporters.CODE_HEADERS, exporters.code_rows(issued), title=_("登录码")),
+                         _("一次性登录码-%(stamp)s.xlsx") % {"stamp": stamp})
     response = render(request, "accounts/codes.html", {"issued": issued, "title": title, "skipped": skipped,
                                                        "valid_days": settings.SIGNIN_CODE_VALID_DAYS})
     response["Cache-Control"] = "no-store"
@@ -184,7 +184,7 @@ def accounts_import_view(request):
 
 @admin_required
 def accounts_import_template(request):
-    return _download(template_workbook(), "账号导入模板.xlsx")
+    return _download(template_workbook(), _("账号导入模板.xlsx"))
 
 
 @admin_required
@@ -208,9 +208,10 @@ def audit(request):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         rows = exporters.audit_rows(events)
         if fmt == "csv":
-            return _download(exporters.rows_csv(exporters.AUDIT_HEADERS, rows), f"安全审计-{stamp}.csv",
+            return _download(exporters.rows_csv(exporters.AUDIT_HEADERS, rows), _("安全审计-%(stamp)s.csv") % {"stamp": stamp},
                              "text/csv; charset=utf-8")
-        return _download(exporters.rows_xlsx(exporters.AUDIT_HEADERS, rows, title="安全审计"), f"安全审计-{stamp}.xlsx")
+        return _download(exporters.rows_xlsx(exporters.AUDIT_HEADERS, rows, title=_("安全审计")),
+                         _("安全审计-%(stamp)s.xlsx") % {"stamp": stamp})
     page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -9,6 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 AccountKey = tuple[str, int | None, str, str]
 CONTRA = frozenset({"pool_claims", "establishment"})
 
@@ -115,26 +117,29 @@ def invariant_errors(balances: Mapping[AccountKey, int], loans_outstanding: Mapp
     errors = []
     for key, balance in balances.items():
         if (balance > 0) if key[0] in CONTRA else (balance < 0):
-            errors.append(f"{key} 余额 {balance} 符号错误")
+            errors.append(_("%(account)s 余额 %(balance)s 符号错误") % {"account": key, "balance": balance})
     by_kind: dict[str, int] = defaultdict(int)
     for (_type, _unit, _pool, kind), balance in balances.items():
         by_kind[kind] += balance
-    errors += [f"{kind} 借贷不平衡 {total}" for kind, total in by_kind.items() if total]
+    errors += [_("%(kind)s 借贷不平衡 %(total)s") % {"kind": kind, "total": total} for kind, total in by_kind.items() if total]
     owned_total: dict[str, int] = defaultdict(int)
     for (_unit, kind), position in positions(balances).items():
         owned_total[kind] += position.owned
     for kind, total in owned_total.items():
         if -balances.get(establishment(kind), 0) != total:
-            errors.append(f"{kind} 核定总额 {-balances.get(establishment(kind), 0)} ≠ 各单位占有之和 {total}")
+            errors.append(_("%(kind)s 核定总额 %(approved)s ≠ 各单位占有之和 %(total)s") % {
+                "kind": kind, "approved": -balances.get(establishment(kind), 0), "total": total})
     pools = {(pool, kind) for (type_, _u, pool, kind) in balances if pool}
     for pool, kind in pools:
         deposits = sum(b for (t, _u, p, k), b in balances.items() if t == "deposited" and p == pool and k == kind)
         lent = sum(b for (t, _u, p, k), b in balances.items() if t == "borrowed" and p == pool and k == kind)
         available = balances.get(pool_account(pool, kind), 0)
         if -balances.get(claims(pool, kind), 0) != deposits:
-            errors.append(f"{pool}/{kind} 存入总额与各单位存入之和不符")
+            errors.append(_("%(pool)s/%(kind)s 存入总额与各单位存入之和不符") % {"pool": pool, "kind": kind})
         if available != deposits - lent or available < 0:
-            errors.append(f"{pool}/{kind} 可贷余额 {available} ≠ 存入 {deposits} − 借出 {lent}")
+            errors.append(_("%(pool)s/%(kind)s 可贷余额 %(available)s ≠ 存入 %(deposits)s − 借出 %(lent)s") % {
+                "pool": pool, "kind": kind, "available": available, "deposits": deposits, "lent": lent})
         if lent != loans_outstanding.get((pool, kind), 0):
-            errors.append(f"{pool}/{kind} 借用科目 {lent} ≠ 未还借用记录 {loans_outstanding.get((pool, kind), 0)}")
+            errors.append(_("%(pool)s/%(kind)s 借用科目 %(lent)s ≠ 未还借用记录 %(loans)s") % {
+                "pool": pool, "kind": kind, "lent": lent, "loans": loans_outstanding.get((pool, kind), 0)})
     return errors

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from bianzhi.figures import StaffingFigures
 from bianzhi.models import Quota, Unit
@@ -38,7 +39,8 @@ def ledger_invariant_errors() -> list[str]:
     balances = ledger_balances()
     errors = ledger.invariant_errors(balances, loans_outstanding_by_pool())
     sums = ledger_sums()
-    errors += [f"{key} 余额 {b} ≠ 分录合计 {sums.get(key, 0)}" for key, b in balances.items() if b != sums.get(key, 0)]
+    errors += [_("%(account)s 余额 %(balance)s ≠ 分录合计 %(sum)s") % {"account": key, "balance": b, "sum": sums.get(key, 0)}
+               for key, b in balances.items() if b != sums.get(key, 0)]
     opened = {(u, k) for (t, u, _p, k) in balances if t == "usable"}
     # the registry's figures of every opened account in one query (not one per unit)
     approved_of = {(u, k): a for u, k, a in Quota.objects.filter(unit_id__in={u for u, _k in opened})
@@ -48,7 +50,8 @@ def ledger_invariant_errors() -> list[str]:
             continue
         approved = approved_of.get((unit, kind)) or 0
         if position.owned != approved:
-            errors.append(f"单位 {unit} {kind}：台账核定 {approved} ≠ 周转池占有 {position.owned}")
+            errors.append(_("单位 %(unit)s %(kind)s：台账核定 %(approved)s ≠ 周转池占有 %(owned)s") % {
+                "unit": unit, "kind": kind, "approved": approved, "owned": position.owned})
     return errors
 
 

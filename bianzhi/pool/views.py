@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bianzhi.exceptions import ApplicationError
@@ -144,7 +145,8 @@ def _line_row(line):
             str(m.actor or "")]
 
 
-LINE_HEADERS = ["记账日期", "业务", "科目", "发生额", "文号", "事由", "经办人"]
+LINE_HEADERS = [gettext_lazy("记账日期"), gettext_lazy("业务"), gettext_lazy("科目"), gettext_lazy("发生额"),
+                gettext_lazy("文号"), gettext_lazy("事由"), gettext_lazy("经办人")]
 
 
 @login_required
@@ -153,10 +155,11 @@ def unit_ledger_export(request, pk: int):
     rows = [[r["label"], r["owned"], r["deposited"], r["borrowed"], r["usable"], r["actual"], r["vacancy"],
              r["overstaffing"]] for r in selectors.unit_effective_rows(unit=unit)]
     data = table_workbook([
-        ("编制占有与使用", ["编制类别", "占有（核定）", "存入周转池", "借用", "可用", "实有", "空编", "超编"], rows),
-        ("台账明细", LINE_HEADERS, [_line_row(line) for line in selectors.unit_ledger_lines(unit=unit)]),
+        (_("编制占有与使用"), [_("编制类别"), _("占有（核定）"), _("存入周转池"), _("借用"), _("可用"), _("实有"),
+                          _("空编"), _("超编")], rows),
+        (_("台账明细"), LINE_HEADERS, [_line_row(line) for line in selectors.unit_ledger_lines(unit=unit)]),
     ])
-    return xlsx_response(data, f"周转池台账-{unit.code}.xlsx")
+    return xlsx_response(data, _("周转池台账-%(code)s.xlsx") % {"code": unit.code})
 
 
 @action_required("pool.view")
@@ -166,12 +169,13 @@ def export(request):
                   loan.get_field_display(), loan.start_on, loan.due_on, loan.get_status_display(), loan.document]
                  for loan in selectors.loan_list()]
     due_rows = [[loan.borrower.name, loan.get_quota_kind_display(), loan.amount, loan.due_on,
-                 "逾期" if loan.due_on < today else ""] for loan in selectors.loans_due(today=today, days=DUE_DAYS)]
+                 _("逾期") if loan.due_on < today else ""] for loan in selectors.loans_due(today=today, days=DUE_DAYS)]
     data = table_workbook([
-        ("周转池余额", ["周转池", "编制类别", "存入", "借出", "可贷余额"],
+        (_("周转池余额"), [_("周转池"), _("编制类别"), _("存入"), _("借出"), _("可贷余额")],
          [[r["pool_label"], r["kind_label"], r["deposits"], r["lent"], r["available"]] for r in selectors.pool_balance_rows()]),
-        ("按领域借用", ["领域", "编制类别", "借用中"], [[r["field_label"], r["kind_label"], r["total"]] for r in selectors.loans_by_field()]),
-        ("借用明细", ["借用单位", "周转池", "编制类别", "数量", "领域", "起始日期", "到期日期", "状态", "文号"], loan_rows),
-        (f"{DUE_DAYS}天内到期", ["借用单位", "编制类别", "数量", "到期日期", "逾期"], due_rows),
+        (_("按领域借用"), [_("领域"), _("编制类别"), _("借用中")], [[r["field_label"], r["kind_label"], r["total"]] for r in selectors.loans_by_field()]),
+        (_("借用明细"), [_("借用单位"), _("周转池"), _("编制类别"), _("数量"), _("领域"), _("起始日期"), _("到期日期"),
+                     _("状态"), _("文号")], loan_rows),
+        (_("%(n)s天内到期") % {"n": DUE_DAYS}, [_("借用单位"), _("编制类别"), _("数量"), _("到期日期"), _("逾期")], due_rows),
     ])
-    return xlsx_response(data, f"编制周转池-{today:%Y%m%d}.xlsx")
+    return xlsx_response(data, _("编制周转池-%(date)s.xlsx") % {"date": f"{today:%Y%m%d}"})

@@ -33,7 +33,7 @@ def campaign_create(
         raise ApplicationError(_("请至少选择一个被评估单位"))
     abolished = [u.name for u in units if u.status == Unit.Status.ABOLISHED]
     if abolished:
-        raise ApplicationError(_("已撤销的单位不能参加评估：%(units)s") % {"units": "、".join(abolished)})
+        raise ApplicationError(_("已撤销的单位不能参加评估：%(units)s") % {"units": _("、").join(abolished)})
     if Campaign.objects.filter(year=year, name=name).exists():
         raise ApplicationError(_("同一年度已有同名的评估活动"))
     try:
@@ -63,7 +63,7 @@ def campaign_update(*, campaign: Campaign, actor: User, **fields) -> Campaign:
     campaign_writable(campaign, "settings")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+        raise ApplicationError(_("不能修改这些字段：%(f)s") % {"f": _("、").join(sorted(unknown))})
     before_self_assessment = campaign.status in {Status.PLAN, Status.NOTICE}
     changes = {}
     for field, value in fields.items():

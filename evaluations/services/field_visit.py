@@ -82,7 +82,7 @@ def field_visit_complete(*, target: CampaignTarget, actor: User, extra_problems:
     visit = _visit_draft(target, actor)
     missing = [str(FieldVisit.Stage(stage).label) for stage, done in stages_done(visit).items() if not done]
     if missing:
-        raise ApplicationError(_("以下环节尚未完成：%(s)s") % {"s": "、".join(missing)})
+        raise ApplicationError(_("以下环节尚未完成：%(s)s") % {"s": _("、").join(missing)})
     problems = [
         Problem(target=target, visit=visit, stage=FieldVisit.Stage.CHECK, indicator_code=c.indicator_code,
                 description=c.finding)

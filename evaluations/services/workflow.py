@@ -22,7 +22,7 @@ def _require_all(targets: list[CampaignTarget], status: str, message: str) -> No
     """Refuse, naming (up to five of) the units whose package is not yet at `status`."""
     pending = [t.unit.name for t in targets if t.status != status]
     if pending:
-        units = "、".join(pending[:5]) + ("等" if len(pending) > 5 else "")
+        units = _("、").join(pending[:5]) + (_("等") if len(pending) > 5 else "")
         raise ApplicationError(message % {"n": len(pending), "units": units})
 
 
@@ -48,7 +48,7 @@ def _campaign_enter(campaign: Campaign, to_status: str, actor: User) -> None:
         if missing:
             raise ApplicationError(
                 _("以下单位还没有填报员，不能开始部门自评：%(units)s。请先在系统管理中为其建立填报员账号。")
-                % {"units": "、".join(missing)}
+                % {"units": _("、").join(missing)}
             )
         for target in targets:
             target_move(target=target, to_status=TStatus.SELF_DRAFT, actor=actor)

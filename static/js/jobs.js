@@ -2,6 +2,7 @@
 // queued or running; stop polling when it is done, failed or stuck, with the server's Chinese message.
 // A form with class "job-request" is sent without leaving the page. Without JavaScript pages still work.
 (function () {
+  var _ = window.gettext || String; // the English catalogue (jsi18n), when the page loaded it
   "use strict";
   var POLL_MS = 1500, MAX_ERRORS = 3;
 
@@ -15,7 +16,7 @@
   function render(status, data) {
     status.textContent = "";
     if (data.download_url) {
-      var a = el("a", "job-download", status.dataset.downloadLabel || "下载");
+      var a = el("a", "job-download", status.dataset.downloadLabel || _("下载"));
       a.href = data.download_url;
       status.appendChild(a);
     } else if (data.is_active) {
@@ -47,7 +48,7 @@
         if (!render(status, data)) { setTimeout(function () { poll(status, 0); }, POLL_MS); }
       })
       .catch(function () {
-        if (errors + 1 >= MAX_ERRORS) { fail(status, "无法获取任务状态，请稍后刷新页面查看"); return; }
+        if (errors + 1 >= MAX_ERRORS) { fail(status, _("无法获取任务状态，请稍后刷新页面查看")); return; }
         setTimeout(function () { poll(status, errors + 1); }, POLL_MS * 2);
       });
   }
@@ -66,14 +67,14 @@
         headers: { Accept: "application/json", "X-CSRFToken": token ? token.value : "" },
       })
         .then(function (r) {
-          return r.json().catch(function () { return { message: "请求失败（" + r.status + "），请稍后再试" }; })
+          return r.json().catch(function () { return { message: _("请求失败（%s），请稍后再试").replace("%s", r.status) }; })
             .then(function (data) { return { ok: r.ok, data: data }; });
         })
         .then(function (res) {
-          if (!res.ok || !res.data.status_url) { fail(status, res.data.message || "请求失败，请稍后再试"); return; }
+          if (!res.ok || !res.data.status_url) { fail(status, res.data.message || _("请求失败，请稍后再试")); return; }
           if (!render(status, res.data)) { setTimeout(function () { poll(status, 0); }, POLL_MS); }
         })
-        .catch(function () { fail(status, "网络连接失败，请稍后再试"); });
+        .catch(function () { fail(status, _("网络连接失败，请稍后再试")); });
     });
   });
 })();

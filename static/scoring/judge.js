@@ -2,6 +2,7 @@
 // weights, CR and revision hints, and shows them. Without JS the page works too: saving shows them.
 (function () {
   "use strict";
+  var _ = window.gettext || String; // the English catalogue (jsi18n), when the page loaded it
   var form = document.getElementById("judge-form");
   if (!form) return;
   var box = document.getElementById("feedback");
@@ -21,7 +22,7 @@
       })
       .catch(function (e) {
         if (e.name === "AbortError") return;
-        box.textContent = "暂时无法计算权重，保存后即可看到结果。";
+        box.textContent = _("暂时无法计算权重，保存后即可看到结果。");
       });
   }
   form.addEventListener("change", function () {

@@ -1,5 +1,6 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -37,7 +38,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
     def _form(self, action: str) -> Form:
         """The form (404 if the user may not see it), if the user may do `action` on it (else 403)."""
         form = self.get_object()
-        require(self.request.user, action, form, message="只有评估人员可以查看")
+        require(self.request.user, action, form, message=_("只有评估人员可以查看"))
         return form
 
     @extend_schema(responses=DistributionSerializer(many=True))
@@ -65,7 +66,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
         """A public form's answer sheets, paginated. The staff assessment keeps none: its statistics only."""
         form = self._form("form.answers")
         if form.is_staff_assessment:
-            raise NotFound("测评表为不记名测评，不保存也不提供逐份答卷；请查看统计结果（statistics）。")
+            raise NotFound(_("测评表为不记名测评，不保存也不提供逐份答卷；请查看统计结果（statistics）。"))
         responses = SurveyResponse.objects.filter(form=form).select_related("target__unit").prefetch_related("answers__question")
         page = self.paginate_queryset(responses.order_by("target__unit__code", "id"))
         return self.get_paginated_response(ResponseSerializer(page, many=True).data)
@@ -104,7 +105,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
         """
         form, target = self._sheet_of(request, target_pk)
         if request.method == "POST":
-            require(request.user, "sheet.fill", target, message="只能查看评估表，不能修改")
+            require(request.user, "sheet.fill", target, message=_("只能查看评估表，不能修改"))
             data = SheetInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             services.sheet_entries_save(form=form, target=target, evaluator=request.user,
@@ -119,7 +120,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
     def sheet_files(self, request, pk=None, target_pk=None, format=None):
         """An evaluator's own file for one question of the unit's sheet (checked by content, versioned)."""
         form, target = self._sheet_of(request, target_pk)
-        require(request.user, "sheet.fill", target, message="只能查看评估表，不能修改")
+        require(request.user, "sheet.fill", target, message=_("只能查看评估表，不能修改"))
         data = SheetFileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question = get_object_or_404(form.questions, code=data.validated_data["question"])

@@ -82,7 +82,7 @@ def question_update(*, question: Question, actor: User, **changes: Any) -> Quest
         raise ApplicationError(_("表册已开始填报，题目不能再修改"))
     unknown = set(changes) - QUESTION_EDITABLE_FIELDS
     if unknown:
-        raise ApplicationError(_("这些内容不能修改：%(fields)s") % {"fields": "、".join(sorted(unknown))})
+        raise ApplicationError(_("这些内容不能修改：%(fields)s") % {"fields": _("、").join(sorted(unknown))})
     if "choices" in changes:
         if question.type not in Question.CHOICE_TYPES:
             raise ApplicationError(_("只有选择题有选项"))

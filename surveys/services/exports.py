@@ -70,8 +70,8 @@ def _export_rows(form: Form, progress: _Progress) -> Iterator[list]:
         yield from _staff_export_rows(form, progress)
         return
     questions = _export_columns(form)
-    prefix = ["单位代码", "单位名称", "服务窗口", "提交日期", "作答过快", "全部同一选项", "同一网络提交过多",
-              "提交时未能防刷校验", "已作废", "作废原因"]
+    prefix = [_("单位代码"), _("单位名称"), _("服务窗口"), _("提交日期"), _("作答过快"), _("全部同一选项"), _("同一网络提交过多"),
+              _("提交时未能防刷校验"), _("已作废"), _("作废原因")]
     yield exporters.header_rows(prefix, questions)
     responses = (SurveyResponse.objects.filter(form=form).select_related("target__unit").prefetch_related("answers__question")
                  .order_by("target__unit__code", "submitted_on", "id"))
@@ -111,7 +111,7 @@ def _tally_label(question, choice: str) -> str:
 
 def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
     workbook = spreadsheets.workbook(write_only=True)  # streams rows: memory does not grow with the answers
-    sheet = workbook.create_sheet("答卷")
+    sheet = workbook.create_sheet(_("答卷"))
     for row in rows:
         spreadsheets.append(sheet, row)
     book = workbook.create_sheet("编码说明")

@@ -125,7 +125,7 @@ def sheet_signoff(*, form: Form, target: CampaignTarget, actor: User) -> SheetSi
     with_files = set(target.uploads.filter(purpose=Upload.Purpose.SHEET_EVIDENCE).values_list("question_code", flat=True))
     no_file = [q.text for q in form.questions.filter(type=Question.Type.FILE, required=True) if q.code not in with_files]
     if no_file:
-        raise ApplicationError(_("必答的附件题还没有上传文件：%(q)s") % {"q": "、".join(no_file)})
+        raise ApplicationError(_("必答的附件题还没有上传文件：%(q)s") % {"q": _("、").join(no_file)})
     signoff = SheetSignoff.objects.create(
         form=form, target=target, signed_by=actor, scores={code: str(score) for code, score in combined.items()}
     )
