@@ -45,6 +45,7 @@ UNIT_PATHS = {
     "surveys.Export": "form__campaign__targets__unit",
     "surveys.SurveyLink": "target__unit",
     "reports.Report": "target__unit",
+    "reports.ReportVersion": "target__unit",
     "scoring.StaffingRequest": "unit",
 }
 TARGET_PATHS = {
@@ -53,6 +54,7 @@ TARGET_PATHS = {
     "evaluations.FieldVisit": "target__",
     "surveys.SurveyLink": "target__",
     "reports.Report": "target__",
+    "reports.ReportVersion": "target__",
 }
 USER_PATHS = {"evaluations.Notification": "user"}
 
@@ -148,7 +150,13 @@ RULES: dict[str, dict[str, Scope]] = {
     "dashboard.view": READERS,
     "report.view": UNIT_READERS,
     "report.download": UNIT_READERS,
-    "report.request": OFFICE,
+    "report.request": OFFICE,  # render a signed report's files (one unit, or 生成全部报告)
+    "report.inspect": READERS,  # a unit's report as it is being written, its versions
+    "report.write": TEAM,  # 撰写报告: the unit's evaluation team edits the draft
+    "report.sign": TEAM,  # the lead of the team signs (reports.services.report_sign checks the lead)
+    "summary.view": READERS,  # 总结汇报: the campaign's summary report
+    "summary.write": OFFICE,  # its suggestions, its rendering
+    "word_template.manage": OFFICE,  # download the default Word templates, upload the office's own
     # the indicator tree and its AHP weights
     "tree.view": UNIT_READERS,  # a liaison reads the tree their unit is evaluated by (page and API alike)
     "tree.edit": OFFICE,

@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("报告与看板")
 
     def ready(self):
-        from . import selectors  # noqa: F401  (registers the campaign page's report column)
+        from . import selectors, services, stages  # noqa: F401  (the campaign page's report column, the hooks)

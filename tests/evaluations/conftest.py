@@ -67,7 +67,10 @@ def world(db) -> World:
 
 
 def advance_to(world: World, status: str) -> World:
+    from ..reports.helpers import prepare_for
+
     while world.campaign.status != status:
+        prepare_for(world.campaign, world.campaign.next_status, world.evaluator)  # signed reports, the summary
         world.campaign = services.campaign_advance(campaign=world.campaign, actor=world.evaluator)
     return world.refresh()
 

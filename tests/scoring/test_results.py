@@ -32,6 +32,7 @@ from surveys.services import (
 )
 
 from ..factories import CampaignTargetFactory, QuotaFactory, UnitFactory, UserFactory, campaign_tree_factory
+from ..reports.helpers import reports_signed
 
 pytestmark = pytest.mark.django_db
 SHEET_CODES = [i.code.lower() for d in DIMENSIONS for i in d.indicators]
@@ -219,6 +220,7 @@ def test_the_api_shows_a_liaison_only_their_own_result_and_only_after_feedback(c
     assert client.get(url).json() == []  # before 反馈结果: nothing
     _to_report(target.campaign, evaluator)
     assert client.get(url).json() == []
+    reports_signed(target.campaign, evaluator)  # every unit's report signed (reports app)
     campaign_advance(campaign=Campaign.objects.get(pk=target.campaign.pk), actor=evaluator)  # → 反馈结果
     body = client.get(url).json()
     assert [row["target"] for row in body] == [target.pk] and body[0]["version"] == 1 and not body[0]["provisional"]
