@@ -193,6 +193,7 @@ VIEW_ACTIONS = {
     "surveys.SurveyLink": "link.view",
     "surveys.Export": "export.view",
     "reports.Report": "report.view",
+    "reports.SummaryReport": "summary.view",
     "scoring.StaffingRequest": "request.view",
 }
 

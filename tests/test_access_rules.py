@@ -98,7 +98,7 @@ def test_leaders_read_everything_and_change_nothing():
     leader = User(role=User.Role.LEADER, is_active=True)
     reads = {"unit.view", "registry.view", "campaign.view", "campaign.inspect", "event.view", "package.view",
              "package.inspect", "upload.view", "notification.view", "form.view", "form.inspect", "link.view", "sheet.view",
-             "results.view_all", "results.view_provisional", "dashboard.view", "report.view", "report.download",
+             "results.view_all", "results.view_provisional", "dashboard.view", "report.view", "report.download", "report.inspect", "summary.view",
              "tree.view", "ahp.view", "staff_comments.view", "pool.view", "request.view", "rules.view"}
     policies = {"session.idle_timeout"}  # what happens to the role, not something it does
     for action in set(access.RULES) - policies:
