@@ -16,7 +16,8 @@ from django.utils import timezone
 from bianzhi.models import User
 from evaluations import events, services
 from evaluations.models import Campaign, CampaignEvent, Upload
-from reports.services import report_request
+from reports.services import report_draft_save, report_sign
+from reports.summary import summary_request, summary_text_save
 from scoring import services as sc
 from surveys import services as sv
 from surveys.models import Form, Question
@@ -112,8 +113,11 @@ def run_everything():
     advance_to(world, Campaign.Status.REPORT)  # stores each unit's result (version 1)
     from scoring.results import result_revise
 
-    result_revise(target=target, changes={"D1_01": 5}, reason="复核调整", actor=office)
-    report_request(target=target, actor=office)
+    report_draft_save(target=target, actor=office, achievements="成效", problems="问题", suggestions="整改")
+    report_sign(target=target, actor=office, confirmed=True)  # asks for its files too
+    result_revise(target=target, changes={"D1_01": 5}, reason="复核调整", actor=office)  # a new report version
+    summary_text_save(campaign=world.campaign, actor=office, suggestions="建议")
+    summary_request(campaign=world.campaign, actor=office)
     return world.refresh()
 
 

@@ -17,6 +17,7 @@ from bianzhi.jobs import job_dispatch, jobs_sweep
 from reports.models import Report
 
 from ..factories import CampaignTargetFactory, QuotaFactory
+from ..reports.helpers import signed_report
 from .conftest import children_of
 
 pytestmark = pytest.mark.services
@@ -37,9 +38,10 @@ def office(evaluator):
 
 
 @pytest.fixture
-def target():
+def target(evaluator):
     target = CampaignTargetFactory(unit__name="临川市故障局")
     QuotaFactory(unit=target.unit, approved=10, actual=5)
+    signed_report(target, evaluator)  # files are rendered from a signed report
     return target
 
 
