@@ -57,7 +57,7 @@ def _new_version(target: CampaignTarget, result: ResultVersion, previous: Report
 
 @transaction.atomic
 def report_draft_save(*, target: CampaignTarget, actor: User, achievements: str, problems: str,
-                      suggestions: str) -> ReportVersion:
+                      suggestions: str) -> ReportVersion | None:
     """Save the evaluators' text. The first save drafts version 1 from the unit's latest stored result; a save
     after signing drafts the next version (the signed one stays as it was)."""
     target = CampaignTarget.objects.select_related("campaign", "unit").get(pk=target.pk)
@@ -65,12 +65,13 @@ def report_draft_save(*, target: CampaignTarget, actor: User, achievements: str,
     if not may(actor, "report.write", target):
         raise PermissionDenied(_("只有该单位的评估组成员可以撰写报告"))
     latest = _lock_latest(target)
+    texts = {"achievements": achievements, "problems": problems, "suggestions": suggestions}
+    current = {name: getattr(latest, name) if latest else "" for name in SECTIONS}
+    if all(current[name] == text.strip() for name, text in texts.items()):
+        return latest  # saved unchanged: no new version, no event
     if latest is None or latest.is_signed:
         latest = _new_version(target, _latest_result(target), latest, actor, _("评估组撰写"))
-    texts = {"achievements": achievements, "problems": problems, "suggestions": suggestions}
     changed = [name for name, text in texts.items() if getattr(latest, name) != text.strip()]
-    if not changed:
-        return latest
     for name in changed:
         setattr(latest, name, texts[name].strip())
     latest.updated_by, latest.updated_at = actor, timezone.now()

@@ -66,7 +66,9 @@ def test_the_draft_is_prefilled_from_the_stored_result_and_signing_freezes_it(re
         assert world.target.unit.name in flat and facts["result"]["total"] in flat
         assert PROBLEM in flat and TEXT["suggestions"] in flat and JUDGEMENT in flat
     assert "满意率" in pdf_text(pdf.file.path) or "不足最少人数" in pdf_text(pdf.file.path)
-    # saving again drafts version 2; version 1 and its files stay
+    report_draft_save(target=world.target, actor=world.evaluator, **TEXT)  # saved unchanged: nothing new
+    assert ReportVersion.objects.filter(target=world.target).count() == 1
+    # saving a change drafts version 2; version 1 and its files stay
     report_draft_save(target=world.target, actor=world.evaluator, **{**TEXT, "suggestions": "新的整改意见"})
     assert ReportVersion.objects.get(target=world.target, number=1).suggestions == TEXT["suggestions"]
     assert ReportVersion.objects.get(target=world.target, number=2).signed_at is None
