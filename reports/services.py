@@ -7,6 +7,8 @@ newer data; a new signed version makes new files (named by the version) and leav
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import weasyprint
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -116,7 +118,7 @@ def report_sign(*, target: CampaignTarget, actor: User, confirmed: bool) -> Repo
                                                       signed_by=actor, signed_at=latest.signed_at)
     events.event_report_signed(target=target, actor=actor, version=latest.number,
                                total=latest.facts["result"]["total"], grade=latest.facts["result"]["grade"])
-    report_request(target=target, actor=actor)
+    report_request(target=target, actor=actor, again=False)
     return latest
 
 
@@ -142,18 +144,19 @@ def signed_version(target: CampaignTarget) -> ReportVersion | None:
 
 
 @transaction.atomic
-def report_request(*, target: CampaignTarget, actor: User) -> Report:
-    """Render the unit's latest signed version as PDF and Word (returns the PDF's job). A file already rendered
-    from that version is not rendered again; one queued or running is left to finish (and sent again when its
-    message seems lost); a failed one, or one of an older version, gets a fresh attempt."""
+def report_request(*, target: CampaignTarget, actor: User, again: bool = True) -> Report:
+    """Render the unit's latest signed version as PDF and Word (returns the PDF's job). One queued or running is
+    left to finish (and sent again when its message seems lost); a failed one, or one of an older version, gets
+    a fresh attempt; one already rendered from that version is rendered again from the same version only when
+    asked for it (`again`, the unit's 重新生成), never by 生成全部报告. Always from the signed version."""
     version = signed_version(target)
     if version is None:
         raise ApplicationError(_("“%(unit)s”的评估报告尚未签署，不能生成文件") % {"unit": target.unit})
-    jobs = [_request_one(target, version, kind, actor) for kind in (Report.Kind.UNIT, Report.Kind.UNIT_DOCX)]
+    jobs = [_request_one(target, version, kind, actor, again) for kind in (Report.Kind.UNIT, Report.Kind.UNIT_DOCX)]
     return jobs[0]
 
 
-def _request_one(target: CampaignTarget, version: ReportVersion, kind: str, actor: User) -> Report:
+def _request_one(target: CampaignTarget, version: ReportVersion, kind: str, actor: User, again: bool) -> Report:
     report, created = Report.objects.select_for_update().get_or_create(
         target=target, kind=kind, defaults={"requested_by": actor, "version": version}
     )
@@ -163,8 +166,8 @@ def _request_one(target: CampaignTarget, version: ReportVersion, kind: str, acto
         if report.may_resend:
             job_enqueue(report)
         return report
-    elif report.is_ready and report.version_id == version.pk:
-        return report  # never re-rendered: the version's file exists
+    elif report.is_ready and report.version_id == version.pk and not again:
+        return report  # the version's file exists
     else:
         if report.version_id != version.pk:
             report.version = version
@@ -207,6 +210,8 @@ def report_build(report: Report, progress) -> dict:
     context = report_context(version=version)
     progress(30)
     stem = f"report-{report.target_id}-v{version.number}"
+    if report.file and Path(report.file.name).name.startswith(stem):  # rendered again from the same version
+        report.file.delete(save=False)
     if report.is_word:
         data = word.render(word.template_bytes(word.UNIT), word.unit_context(context))
         name = f"{stem}.docx"
@@ -232,7 +237,7 @@ def reports_generate_all(*, campaign: Campaign, actor: User) -> int:
                .select_related("unit").distinct())
     count = 0
     for target in targets:
-        report_request(target=target, actor=actor)
+        report_request(target=target, actor=actor, again=False)
         count += 1
     if not count:
         raise ApplicationError(_("还没有已签署的单位评估报告"))
