@@ -45,6 +45,7 @@ UNIT_PATHS = {
     "surveys.Export": "form__campaign__targets__unit",
     "surveys.SurveyLink": "target__unit",
     "reports.Report": "target__unit",
+    "reports.ReportVersion": "target__unit",
     "scoring.StaffingRequest": "unit",
     "reports.Feedback": "target__unit",
     "reports.Appeal": "target__unit",
@@ -56,6 +57,7 @@ TARGET_PATHS = {
     "evaluations.FieldVisit": "target__",
     "surveys.SurveyLink": "target__",
     "reports.Report": "target__",
+    "reports.ReportVersion": "target__",
 }
 USER_PATHS = {"evaluations.Notification": "user"}
 # 复核: the appeals the office assigned to a reviewer (复核人员), and nothing else of the unit.
@@ -157,7 +159,13 @@ RULES: dict[str, dict[str, Scope]] = {
     "dashboard.view": READERS,
     "report.view": UNIT_READERS,
     "report.download": UNIT_READERS,
-    "report.request": OFFICE,
+    "report.request": OFFICE,  # render a signed report's files (one unit, or 生成全部报告)
+    "report.inspect": READERS,  # a unit's report as it is being written, its versions
+    "report.write": TEAM,  # 撰写报告: the unit's evaluation team edits the draft
+    "report.sign": TEAM,  # the lead of the team signs (reports.services.report_sign checks the lead)
+    "summary.view": READERS,  # 总结汇报: the campaign's summary report
+    "summary.write": OFFICE,  # its suggestions, its rendering
+    "word_template.manage": OFFICE,  # download the default Word templates, upload the office's own
     # the after stage (reports.followup): feedback, 复核 appeals, the final lock, 整改
     "followup.view": READERS,  # the campaign's feedback, appeals and 整改 pages
     "followup.manage": OFFICE,  # settings, issue results, assign reviewers, lock results, 整改 items
@@ -205,6 +213,7 @@ VIEW_ACTIONS = {
     "surveys.SurveyLink": "link.view",
     "surveys.Export": "export.view",
     "reports.Report": "report.view",
+    "reports.SummaryReport": "summary.view",
     "scoring.StaffingRequest": "request.view",
     "reports.Appeal": "appeal.view",
     "reports.RectificationItem": "rectification.view",

@@ -749,6 +749,58 @@ def _followup_unit(e: CampaignEvent) -> str:
         return _("%(who)s 核实通过了 %(unit)s 的整改事项“%(item)s”") % {"who": e.who, "unit": unit, "item": d.get("item", "")}
     return _("%(who)s 退回了 %(unit)s 的整改事项“%(item)s”，理由：%(reason)s") % {
         "who": e.who, "unit": unit, "item": d.get("item", ""), "reason": d.get("reason", "")}
+# The written reports (reports app) and the campaign's summary
+# ---------------------------------------------------------------------------------------------------------
+def event_report_saved(*, target: CampaignTarget, actor: User, version: int, sections: list[str]) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.REPORT_SAVED, actor=actor, version=version,
+                   sections=sections)
+
+
+@describes(T.REPORT_SAVED)
+def _report_saved(e: CampaignEvent) -> str:
+    return _("%(who)s 修改了 %(unit)s 评估报告第 %(v)s 版的%(sections)s") % {
+        "who": e.who, "unit": _unit(e), "v": e.data.get("version"), "sections": "、".join(e.data.get("sections", []))}
+
+
+def event_report_signed(*, target: CampaignTarget, actor: User, version: int, total: str | None, grade: str) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.REPORT_SIGNED, actor=actor, version=version,
+                   total=total, grade=grade)
+
+
+@describes(T.REPORT_SIGNED)
+def _report_signed(e: CampaignEvent) -> str:
+    return _("%(who)s 签署了 %(unit)s 评估报告第 %(v)s 版（得分 %(total)s，%(grade)s）") % {
+        "who": e.who, "unit": _unit(e), "v": e.data.get("version"), "total": e.data.get("total") or "—",
+        "grade": e.data.get("grade", "")}
+
+
+def event_report_redrafted(*, target: CampaignTarget, actor: User | None, version: int, result_version: int) -> CampaignEvent:
+    return _record(campaign=target.campaign, target=target, type=T.REPORT_REDRAFTED, actor=actor, version=version,
+                   result_version=result_version)
+
+
+@describes(T.REPORT_REDRAFTED)
+def _report_redrafted(e: CampaignEvent) -> str:
+    return _("%(who)s 调整评估结果后，%(unit)s 的评估报告生成第 %(v)s 版（依据评估结果第 %(r)s 版），待重新签署") % {
+        "who": e.who, "unit": _unit(e), "v": e.data.get("version"), "r": e.data.get("result_version")}
+
+
+def event_summary_saved(*, campaign: Campaign, actor: User) -> CampaignEvent:
+    return _record(campaign=campaign, type=T.SUMMARY_SAVED, actor=actor)
+
+
+@describes(T.SUMMARY_SAVED)
+def _summary_saved(e: CampaignEvent) -> str:
+    return _("%(who)s 修改了总结报告的工作建议") % {"who": e.who}
+
+
+def event_summary_requested(*, campaign: Campaign, actor: User) -> CampaignEvent:
+    return _record(campaign=campaign, type=T.SUMMARY_REQUESTED, actor=actor)
+
+
+@describes(T.SUMMARY_REQUESTED)
+def _summary_requested(e: CampaignEvent) -> str:
+    return _("%(who)s 申请生成总结报告") % {"who": e.who}
 
 
 # ---------------------------------------------------------------------------------------------------------

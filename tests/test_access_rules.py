@@ -99,8 +99,8 @@ def test_leaders_read_everything_and_change_nothing():
     reads = {"unit.view", "registry.view", "campaign.view", "campaign.inspect", "event.view", "package.view",
              "package.inspect", "upload.view", "notification.view", "form.view", "form.inspect", "link.view", "sheet.view",
              "results.view_all", "results.view_provisional", "dashboard.view", "report.view", "report.download",
-             "tree.view", "ahp.view", "staff_comments.view", "pool.view", "request.view", "rules.view",
-             "followup.view", "feedback.view", "appeal.view", "rectification.view"}
+             "report.inspect", "summary.view", "tree.view", "ahp.view", "staff_comments.view", "pool.view",
+             "request.view", "rules.view", "followup.view", "feedback.view", "appeal.view", "rectification.view"}
     policies = {"session.idle_timeout"}  # what happens to the role, not something it does
     for action in set(access.RULES) - policies:
         assert access.may(leader, action) == (action in reads), action

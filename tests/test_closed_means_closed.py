@@ -29,6 +29,8 @@ from django.utils import timezone
 import evaluations.services
 import reports.followup.services
 import reports.services
+import reports.summary
+import reports.word_admin
 import scoring.services
 import surveys.services
 from bianzhi.exceptions import ApplicationError
@@ -50,8 +52,8 @@ from .test_url_permissions import RULES, all_urls
 pytestmark = pytest.mark.django_db
 
 CLOSED = "评估已结束"
-SERVICE_PACKAGES = (evaluations.services, surveys.services, scoring.services, reports.services,
-                    reports.followup.services)
+SERVICE_PACKAGES = (evaluations.services, surveys.services, scoring.services, reports.services, reports.summary,
+                    reports.word_admin, reports.followup.services)
 
 # Public functions of the services modules that do not change a campaign, and why.
 EXEMPT = {
@@ -80,6 +82,17 @@ EXEMPT = {
     "report_build": "the worker's half of report_request (a job: it reads the campaign)",
     "report_render": "runs report_build now, in-process (a read of the campaign)",
     "report_context": "a read",
+    "pdf_render": "pure: HTML to PDF",
+    "report_lead_id": "a read",
+    "signed_version": "a read",
+    "report_redraft": "the hook of result_revise, which asks the guard first",
+    "reports_generate_all": "report_request for every signed unit (see report_request)",
+    "summary_request": "reads the campaign: a closed campaign's summary may be rendered again (nothing it reads changes)",
+    "summary_build": "the worker's half of summary_request (a job: it reads the campaign)",
+    "summary_context": "a read",
+    "summary_word_context": "pure",
+    "sample_context": "pure",
+    "word_template_upload": "the office's Word templates belong to no campaign",
     "default_template_ensure": "templates belong to no campaign",
     "tree_template_save": "copies a closed campaign's tree into a template for next year; the tree is unchanged",
     "form_template_save": "copies a closed campaign's questions into a template for next year; the form is unchanged",
@@ -176,6 +189,12 @@ def closed_followup(world) -> dict:
 
 # name → the call, on the closed world `w`. Who acts is who may act, so the guard is the only reason to refuse.
 SERVICE_CALLS = {
+    # reports
+    "report_draft_save": lambda w: reports.services.report_draft_save(
+        target=w["target"], actor=w["office"], achievements="改", problems="改", suggestions="改"),
+    "report_sign": lambda w: reports.services.report_sign(target=w["target"], actor=w["office"], confirmed=True),
+    "summary_text_save": lambda w: reports.summary.summary_text_save(campaign=w["campaign"], actor=w["office"],
+                                                                     suggestions="改"),
     # evaluations
     "campaign_update": lambda w: ev.campaign_update(campaign=w["campaign"], actor=w["office"], name="改名"),
     "campaign_deadlines_set": lambda w: ev.campaign_deadlines_set(
@@ -318,6 +337,9 @@ URL_EXEMPT = {
     "registry:import": "the registry, not a campaign",
     "surveys:export_request": "exports read the campaign (see EXEMPT)",
     "reports:request": "reports read the campaign (see EXEMPT)",
+    "reports:generate_all": "reports read the campaign (see EXEMPT)",
+    "reports:summary_request": "the summary reads the campaign (see EXEMPT)",
+    "reports:template_upload": "the Word templates belong to no campaign",
     "scoring:template_save": "copies the tree into a template (see EXEMPT)",
     "surveys:form_template_save": "copies the questions into a template (see EXEMPT)",
     "surveys:form_preview": "renders the editor's draft as the public page would; writes nothing",
@@ -390,6 +412,9 @@ def json_data(w: dict) -> dict:
 # Where one body cannot fit every page (the same field name means two things).
 URL_DATA = {
     "evaluations:campaign_edit": {"kind": "both"},
+    "reports:write": {"achievements": "改", "problems": "改", "suggestions": "改"},
+    "reports:sign": {"confirm": "on"},
+    "reports:summary_save": {"suggestions": "改"},
     "evaluations:self_assessment_review": {"action": "accept"},
     "package-transition": {"action": "accept"},
     "scoring:indicator_add": {"kind": "evaluator", "direction": "positive", "full_marks": "10"},

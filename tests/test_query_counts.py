@@ -66,6 +66,8 @@ NOT_COMPARED = {
     "scoring-api-weights": "404 until the weights are frozen",
     "schema": "the OpenAPI schema: generated from code, no rows",
     "favicon": "a static icon",
+    "reports:zip": "no report file rendered in the fixture (404); a file download of the rendered files, no page",
+    "reports:summary_download": "the summary has not been rendered (404 in the fixture); a file download, no list",
     "scoring-api-aggregate": "400 without the experts' judgements in the fixture; its inputs are one selector call",
     "reports:followup_file": "a file download (the fixture's upload is a photo, not an appeal's file: 404), no list",
     "reports:followup_appeal_create": "no result fed back at the field visit (404); tests/reports/test_followup.py",

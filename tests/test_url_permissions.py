@@ -23,7 +23,7 @@ from bianzhi.models import RegistryImport, UnitVersion, User
 from bianzhi.services import registry_apply
 from evaluations import services
 from evaluations.models import Campaign, CampaignTarget, Notification
-from reports.models import Report
+from reports.models import Report, SummaryReport
 from scoring import services as scoring_services
 from surveys.models import Export, Form
 from surveys.services import form_create, satisfaction_form_issue
@@ -146,6 +146,18 @@ RULES: dict[str, Rule] = {
     "reports:request": R(post="report.request"),
     "reports:status": R(get=ANY),
     "reports:download": R(get="report.download"),
+    "reports:write": R(get="report.inspect", post="report.write"),
+    "reports:sign": R(post="report.sign"),
+    "reports:campaign": R(get="report.inspect"),
+    "reports:generate_all": R(post="report.request"),
+    "reports:bulk_status": R(get="report.inspect"),
+    "reports:zip": R(get="report.inspect"),
+    "reports:summary_save": R(post="summary.write"),
+    "reports:summary_request": R(post="summary.write"),
+    "reports:summary_status": R(get="summary.view"),
+    "reports:summary_download": R(get="summary.view"),
+    "reports:template_download": R(get="word_template.manage"),
+    "reports:template_upload": R(post="word_template.manage"),
     "api-root": R(get=ANY),
     "unit-list": R(get=ANY),
     "unit-detail": R(get=ANY),
@@ -272,6 +284,9 @@ DATA_404 = {
     "reports:followup_appeal_create": "no result has been fed back at the field visit (nothing to contest)",
     "reports:followup_appeal_assign": "the POST names no reviewer",
     "reports:followup_file": "the site's upload is a photo, not an appeal's or a 整改 report's file",
+    "reports:zip": "no report file has been rendered",
+    "reports:status": "a liaison sees their unit's report files only from 反馈结果 on (reports.selectors)",
+    "reports:summary_download": "the summary has not been rendered",
 }
 # The admin checks its own staff flag on every page: anonymous users and liaisons land on its login page.
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}
@@ -316,6 +331,7 @@ def site(db):
     advance_to(world, Campaign.Status.FIELD_VISIT)
     photo = services.upload_add(target=world.target, actor=world.evaluator, purpose="photo", data=PNG, name="门牌.png")
     report = Report.objects.create(target=world.target)
+    summary = SummaryReport.objects.create(campaign=world.campaign, kind=SummaryReport.Kind.PDF)
     tree = campaign_tree_factory(actor=world.evaluator, campaign=world.campaign)  # the scoring pages have a tree
     dimension = tree.dimensions.order_by("pk").first()
     expert = scoring_services.expert_invite(tree=tree, name="张教授", actor=world.evaluator)
@@ -327,7 +343,7 @@ def site(db):
     answers = {q.code: "satisfied" for q in form.questions.filter(counts_for_satisfaction=True)}
     sheet = form_create(campaign=world.campaign, kind=Form.Kind.EVALUATION_SHEET, actor=world.evaluator)
     objects = {
-        "campaign": world.campaign, "target": world.target, "upload": photo, "report": report, "unit": unit,
+        "campaign": world.campaign, "target": world.target, "upload": photo, "report": report, "summary": summary, "unit": unit,
         "notification": Notification.objects.filter(user=world.liaison).first(), "form": form, "sheet": sheet,
         "link": link, "export": Export.objects.create(form=form, format="csv"),
         "account": world.liaison, "registry_import": RegistryImport.objects.create(requested_by=world.evaluator),
@@ -396,6 +412,7 @@ def url_for(name: str, params: set[str], objects: dict, keys: dict, token: str) 
         else "upload" if name.startswith(("evaluations:upload_", "upload-")) and name != "evaluations:upload_create"
         else "notification" if name.startswith("evaluations:notification")
         else "report" if name in {"reports:status", "reports:download"}
+        else "summary" if name in {"reports:summary_status", "reports:summary_download"}
         else "unit" if name.startswith(("unit-", "registry:unit_", "pool:unit_", "register-api-may-file",
                                         "reports:dashboard_unit"))
         else "export" if name in {"surveys:export_status", "surveys:export_download"}
@@ -403,7 +420,8 @@ def url_for(name: str, params: set[str], objects: dict, keys: dict, token: str) 
                                  "form-sheet", "form-sheet-files"}
         else "form" if name.startswith(("surveys:", "form-")) and "pk" in params
         else "target" if name.startswith(("evaluations:package", "evaluations:self_", "evaluations:upload_create",
-                                          "evaluations:field_visit", "package-", "reports:request"))
+                                          "evaluations:field_visit", "package-", "reports:request", "reports:write",
+                                          "reports:sign"))
         else "campaign" if params & {"pk", "campaign_pk"}
         else None
     )
@@ -413,7 +431,8 @@ def url_for(name: str, params: set[str], objects: dict, keys: dict, token: str) 
           else objects[owner].pk if owner in objects and owner != "link" else None)
     values = {"pk": pk, "target_pk": objects["target"].pk, "campaign_pk": objects["campaign"].pk,
               "team_pk": keys["team"], "token": token, "version": 1, "version_pk": keys["version"], "format": "json",
-              "name": "0" * 32, "node": "root", "chart": "ranking", "question_pk": keys["question"], "response_pk": keys["response"]}
+              "name": "0" * 32, "node": "root", "chart": "ranking", "kind": "unit", "question_pk": keys["question"],
+              "response_pk": keys["response"]}
     return reverse(name, kwargs={p: values[p] for p in params}), owner
 
 

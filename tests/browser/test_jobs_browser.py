@@ -11,6 +11,7 @@ from bianzhi.jobs import JobStatus
 from reports.models import Report
 
 from ..factories import TEST_PASSWORD, CampaignTargetFactory, QuotaFactory, UserFactory
+from ..reports.helpers import signed_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,8 @@ def test_polling_stops_with_the_message_when_a_report_fails_and_a_retry_succeeds
     target = CampaignTargetFactory(unit__name="临川市轮询局")
     QuotaFactory(unit=target.unit, approved=10, actual=9)
     evaluator = UserFactory(role="evaluator")
-    report = Report.objects.create(target=target, requested_by=evaluator)  # queued: the page polls it
+    version = signed_report(target, evaluator)  # files are rendered from the signed report
+    report = Report.objects.create(target=target, requested_by=evaluator, version=version)  # queued: the page polls it
     page = browser_page
     status_calls = []
     page.on("request", lambda request: "/status/" in request.url and status_calls.append(time.monotonic()))
@@ -49,4 +51,4 @@ def test_polling_stops_with_the_message_when_a_report_fails_and_a_retry_succeeds
     cell.get_by_role("button", name="重新生成").click()
     expect(cell.get_by_role("link", name="下载 PDF")).to_be_visible()
     report.refresh_from_db()
-    assert report.is_ready and report.attempts == 1
+    assert report.is_ready and report.attempts == 1 and report.version == version

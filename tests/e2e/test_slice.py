@@ -18,6 +18,7 @@ from reports.models import Report
 from surveys.models import SurveyLink
 
 from ..factories import QuotaFactory, UnitFactory, UserFactory
+from ..reports.helpers import signed_report
 
 pytestmark = pytest.mark.services
 
@@ -63,7 +64,8 @@ def test_campaign_to_pdf_report_through_a_real_worker(celery_worker_process):
     # indicators scored, so no grade: 数据不全
     assert "100.0" in detail and "数据不全" in detail
 
-    # when: the evaluator asks for the report; the worker process renders it
+    # when: the unit's report is signed and the evaluator asks for its files; the worker process renders them
+    signed_report(target, evaluator)
     accepted = office.post(reverse("reports:request", args=[target.pk]), HTTP_ACCEPT="application/json")
     assert accepted.status_code == 202
     status_url = accepted.json()["status_url"]
@@ -79,8 +81,9 @@ def test_campaign_to_pdf_report_through_a_real_worker(celery_worker_process):
     # then: the PDF says the unit's name and its score, in Chinese
     download = office.get(payload["download_url"])
     assert download["Content-Type"] == "application/pdf"
-    text = pdf_text(b"".join(download.streaming_content))
-    assert "临川市测试局" in text and "100.0" in text and "80%" in text and "数据不全" in text
+    text = pdf_text(b"".join(download.streaming_content)).replace("\n", "")
+    assert "临川市测试局" in text and "100.0" in text and "80.0%" in text and "数据不全" in text
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FEEDBACK)  # liaisons: after feedback
 
     # and only the office, leaders and that unit's liaison may download it
     for user, allowed in [

@@ -67,28 +67,12 @@ def world(db) -> World:
 
 
 def advance_to(world: World, status: str) -> World:
+    from ..reports.helpers import prepare_for
+
     while world.campaign.status != status:
-        if world.campaign.status == Campaign.Status.REVIEW:
-            finish_review(world)
+        prepare_for(world.campaign, world.campaign.next_status, world.evaluator)  # signed reports, the summary
         world.campaign = services.campaign_advance(campaign=world.campaign, actor=world.evaluator)
     return world.refresh()
-
-
-def finish_review(world: World) -> None:
-    """总结汇报 needs every result fed back and final: feed back the units not yet fed back, and lock every
-    result as on the day after the last appeal window closes (reports.followup)."""
-    from datetime import timedelta
-
-    from reports.followup.models import Feedback
-    from reports.followup.services import results_feed_back, results_finalize
-
-    targets = list(world.campaign.targets.all())
-    if Feedback.objects.filter(target__in=targets).count() < len(targets):
-        results_feed_back(campaign=world.campaign, actor=world.evaluator, targets=targets)
-    open_ = [f.target for f in Feedback.objects.filter(target__in=targets, final_at__isnull=True).select_related("target")]
-    if open_:
-        last = max(f.appeal_until for f in Feedback.objects.filter(target__in=open_))
-        results_finalize(campaign=world.campaign, actor=world.evaluator, targets=open_, today=last + timedelta(days=1))
 
 
 def fill_and_submit(world: World, target: CampaignTarget, liaison: User, score: str = "8") -> None:

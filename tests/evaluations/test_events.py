@@ -16,7 +16,8 @@ from django.utils import timezone
 from bianzhi.models import User
 from evaluations import events, services
 from evaluations.models import Campaign, CampaignEvent, Upload
-from reports.services import report_request
+from reports.services import report_draft_save, report_sign
+from reports.summary import summary_request, summary_text_save
 from scoring import services as sc
 from surveys import services as sv
 from surveys.models import Form, Question
@@ -118,8 +119,11 @@ def run_everything():
     advance_to(world, Campaign.Status.REPORT)  # stores each unit's result (version 1)
     from scoring.results import result_revise
 
-    result_revise(target=target, changes={"D1_01": 5}, reason="复核调整", actor=office)
-    report_request(target=target, actor=office)
+    report_draft_save(target=target, actor=office, achievements="成效", problems="问题", suggestions="整改")
+    report_sign(target=target, actor=office, confirmed=True)  # asks for its files too
+    result_revise(target=target, changes={"D1_01": 5}, reason="复核调整", actor=office)  # a new report version
+    summary_text_save(campaign=world.campaign, actor=office, suggestions="建议")
+    summary_request(campaign=world.campaign, actor=office)
     followup_everything(world)
     return world.refresh()
 
@@ -144,7 +148,7 @@ def followup_everything(world) -> None:
     fu.rectification_report(item=late, actor=world.liaison, text="已更换")
     fu.rectification_verify(item=late, actor=office, accept=True)
     fu.rectification_create(target=target, actor=office, title="清理超编", measures="消化", deadline=timezone.localdate())
-    advance_to(world, Campaign.Status.CLOSED)  # the results locked (finish_review)
+    advance_to(world, Campaign.Status.CLOSED)  # the results locked (tests.reports.helpers.prepare_for)
     following = services.campaign_create(name="下一轮评估", year=2027, units=[target.unit], actor=office,
                                          plan_text="方案", notice_text="通知")
     services.campaign_advance(campaign=following, actor=office)  # 发布通知: the open item carried over

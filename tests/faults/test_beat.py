@@ -11,6 +11,7 @@ from reports.models import Report
 
 from ..conftest import ROOT
 from ..factories import CampaignTargetFactory, QuotaFactory
+from ..reports.helpers import signed_report
 
 pytestmark = pytest.mark.services
 
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.services
 def test_beat_sweeps_a_job_left_queued(workers, settings, evaluator):
     target = CampaignTargetFactory()
     QuotaFactory(unit=target.unit, approved=4, actual=4)
-    report = Report.objects.create(target=target, requested_by=evaluator)  # recorded, never sent (broker was down)
+    version = signed_report(target, evaluator)
+    report = Report.objects.create(target=target, requested_by=evaluator, version=version)  # recorded, never sent
     assert report.is_waiting_for_broker
     workers.env["JOB_TEST_STEP_DELAY"] = "0"
     worker = workers.start()

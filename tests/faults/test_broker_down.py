@@ -17,6 +17,7 @@ from surveys.models import Export, SurveyResponse
 from surveys.services import satisfaction_form_issue
 
 from ..factories import CampaignTargetFactory, QuotaFactory
+from ..reports.helpers import signed_report
 from .conftest import Forwarder, free_port, point_celery_at
 from .test_worker_killed import wait_for
 
@@ -44,6 +45,7 @@ def redis_down(workers, redis_url, settings):
 def test_with_redis_down_answers_are_taken_jobs_wait_and_go_once_it_is_back(redis_down, workers, evaluator, caplog):
     target = CampaignTargetFactory()
     QuotaFactory(unit=target.unit, approved=10, actual=8)
+    signed_report(target, evaluator)  # files are rendered from a signed report
     link = satisfaction_form_issue(campaign=target.campaign, actor=evaluator).links.get()
     with pytest.raises(Exception):  # the premise: Redis really is unreachable from this process
         cache._cache.get_client().ping()
@@ -71,21 +73,21 @@ def test_with_redis_down_answers_are_taken_jobs_wait_and_go_once_it_is_back(redi
     exported = office.post(reverse("surveys:export_request", args=[link.form.pk]), {"format": "xlsx"},
                            HTTP_ACCEPT="application/json")
     assert exported.status_code == 202 and DOWN in exported.json()["message"]
-    jobs = [Report.objects.get(), *Export.objects.all()]
+    jobs = [*Report.objects.order_by("kind"), *Export.objects.all()]  # the report's PDF and Word file
     assert any(r.name == "bianzhi.jobs" and "not dispatched" in r.getMessage() for r in caplog.records)
-    assert len(jobs) == 3 and all(job.is_queued and job.dispatched_at is None for job in jobs)
+    assert len(jobs) == 4 and all(job.is_queued and job.dispatched_at is None for job in jobs)
 
     # the sweep (cron's `manage.py sweep_jobs`) while Redis is still down: nothing lost, nothing sent
     out = StringIO()
     call_command("sweep_jobs", stdout=out)
-    assert "仍无法派发 3" in out.getvalue()
+    assert "仍无法派发 4" in out.getvalue()
 
     # Redis answers again on the same URL; a worker runs; the next sweep sends the waiting jobs
     redis_down.start()
     worker = workers.start()
     out = StringIO()
     call_command("sweep_jobs", stdout=out)
-    assert "已派发 3" in out.getvalue(), out.getvalue()
+    assert "已派发 4" in out.getvalue(), out.getvalue()
     for job in jobs:
         wait_for(lambda job=job: (job.refresh_from_db(), job.is_done)[1], 90, f"{job} after Redis came back",
                  lambda: workers.log(worker))

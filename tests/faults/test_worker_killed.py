@@ -17,6 +17,7 @@ from bianzhi.jobs import job_dispatch, jobs_sweep
 from reports.models import Report
 
 from ..factories import CampaignTargetFactory, QuotaFactory
+from ..reports.helpers import signed_report
 from .conftest import children_of
 
 pytestmark = pytest.mark.services
@@ -37,9 +38,10 @@ def office(evaluator):
 
 
 @pytest.fixture
-def target():
+def target(evaluator):
     target = CampaignTargetFactory(unit__name="临川市故障局")
     QuotaFactory(unit=target.unit, approved=10, actual=5)
+    signed_report(target, evaluator)  # files are rendered from a signed report
     return target
 
 
@@ -102,7 +104,7 @@ def test_a_worker_killed_outright_leaves_a_stuck_job_that_the_sweep_requeues(wor
     assert jobs_sweep()["requeued"] == 0
     later = timezone.now() + timedelta(seconds=Report.TIME_LIMIT + 60)
     counts = jobs_sweep(now=later)
-    assert counts["requeued"] == 1 and counts["dispatched"] == 1
+    assert counts["requeued"] == 1 and counts["dispatched"] == 2  # and the Word file, still waiting
     report.refresh_from_db()
     assert report.is_queued and report.dispatched_at is not None
 

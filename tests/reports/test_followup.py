@@ -187,7 +187,7 @@ def test_the_overdue_sweep_reminds_once_a_week(review):
 
 
 def _close(world):
-    advance_to(world, S.CLOSED)  # (finish_review locks the results)
+    advance_to(world, S.CLOSED)  # (prepare_for locks the results)
 
 
 def test_open_items_are_carried_into_the_next_campaign_and_feed_the_on_time_rule(review):

@@ -34,6 +34,7 @@ from surveys.services import (
 )
 
 from ..factories import CampaignTargetFactory, QuotaFactory, UnitFactory, UserFactory, campaign_tree_factory
+from ..reports.helpers import reports_signed
 from .results_data import campaign_with_sources
 
 pytestmark = pytest.mark.django_db
@@ -222,6 +223,7 @@ def test_the_api_shows_a_liaison_only_their_own_result_and_only_after_feedback(c
     assert client.get(url).json() == []  # before 反馈结果: nothing
     _to_report(target.campaign, evaluator)
     assert client.get(url).json() == []
+    reports_signed(target.campaign, evaluator)  # every unit's report signed (reports app)
     campaign_advance(campaign=Campaign.objects.get(pk=target.campaign.pk), actor=evaluator)  # → 反馈结果
     assert client.get(url).json() == []  # not before the office feeds back this unit's result
     from reports.followup.services import results_feed_back
