@@ -8,10 +8,13 @@ passed in when many units are drafted at once.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date
 
-from django.utils import timezone
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone, translation
 
 from evaluations.models import CampaignTarget, FieldVisit, SelfAssessment
 from scoring import application_rules as arules
@@ -58,9 +61,15 @@ def consequences(target: CampaignTarget, result: ResultVersion, today: date | No
     return [{"name": f.name, "text": f.reason.replace(f"{today:%Y-%m-%d}反馈", "反馈")} for f in found]
 
 
-def report_facts(target: CampaignTarget, result: ResultVersion, *, averages: dict[str, float] | None = None,
-                 staff_stats=None, satisfaction_stats=None) -> dict:
-    """Everything the report prints that the evaluators do not write, as JSON."""
+def report_facts(target: CampaignTarget, result: ResultVersion, **given) -> dict:
+    """Everything the report prints that the evaluators do not write, as plain JSON, in the office's language
+    whoever signs (a signed version keeps them: they are a record, not a page)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return json.loads(json.dumps(_facts(target, result, **given), cls=DjangoJSONEncoder))
+
+
+def _facts(target: CampaignTarget, result: ResultVersion, *, averages: dict[str, float] | None = None,
+           staff_stats=None, satisfaction_stats=None) -> dict:
     campaign = target.campaign
     unit = target.unit
     averages = campaign_averages(campaign) if averages is None else averages

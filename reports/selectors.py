@@ -6,7 +6,7 @@ from bianzhi.access import may
 from bianzhi.models import User
 from evaluations.hooks import campaign_column
 from evaluations.models import Campaign, CampaignTarget
-from evaluations.results_release import results_released
+from evaluations.results_release import target_released
 from evaluations.selectors import target_list_for_user
 
 from .models import Report, ReportVersion, SummaryReport, SummaryText
@@ -21,10 +21,10 @@ def reports_by_target(*, campaign: Campaign) -> dict[int, Report]:
     return {r.target_id: r for r in Report.objects.filter(target__campaign=campaign, kind=Report.Kind.UNIT)}
 
 
-def _released_for(user: User, campaign: Campaign) -> bool:
-    """A liaison sees their unit's report files once the results are fed back (反馈结果); the office and
-    leaders whenever."""
-    return may(user, "results.view_provisional") or results_released(campaign)
+def _released_for(user: User, target: CampaignTarget) -> bool:
+    """A liaison sees their unit's report files once its result is fed back (反馈结果, per unit); the office
+    and leaders whenever."""
+    return may(user, "results.view_provisional") or target_released(target)
 
 
 def report_get_for_user(*, user: User, pk: int) -> Report:
@@ -36,14 +36,14 @@ def report_get_for_user(*, user: User, pk: int) -> Report:
         ),
         pk=pk,
     )
-    if not _released_for(user, report.target.campaign):
+    if not _released_for(user, report.target):
         raise Http404
     return report
 
 
 def unit_reports_for_user(*, user: User, target: CampaignTarget) -> list[Report]:
     """The unit's files (PDF, Word) the user may download: none for a liaison before feedback."""
-    if not _released_for(user, target.campaign):
+    if not _released_for(user, target):
         return []
     return list(Report.objects.filter(target=target).select_related("version").order_by("kind"))
 

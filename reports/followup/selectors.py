@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bianzhi.access import restrict
-from bianzhi.jobs import JobStatus
 from bianzhi.models import User
 from evaluations import board
 from evaluations.hooks import board_steps, campaign_fact, target_fact
@@ -19,7 +18,7 @@ from evaluations.models import Campaign, CampaignTarget, Problem
 from scoring.models import ResultVersion
 from scoring.results import latest_versions
 
-from ..models import Report
+from ..models import ReportVersion
 from .models import Appeal, AppealItem, Feedback, FollowupSettings, RectificationItem, RectificationReport
 
 
@@ -198,9 +197,12 @@ def after_steps(campaign: Campaign) -> list[board.BoardStep]:
         return []
     today = timezone.localdate()
     rows = unit_progress(campaign=campaign, today=today)
-    # h13's signed drafts replace this at merge: today a report is there once its PDF is rendered
-    ready = set(Report.objects.filter(target__campaign=campaign, status=JobStatus.READY).values_list("target_id", flat=True))
-    report_cells = {r["target"].pk: board.DONE if r["target"].pk in ready else board.IN_PROGRESS for r in rows}
+    # a unit's report is done when its latest version is signed (a 复核 decision makes a new one to sign)
+    latest = dict(ReportVersion.objects.filter(target__campaign=campaign).order_by("target_id", "number")
+                  .values_list("target_id", "signed_at"))
+    ready = {target_id for target_id, signed_at in latest.items() if signed_at}
+    report_cells = {r["target"].pk: board.DONE if r["target"].pk in ready else board.IN_PROGRESS
+                    if r["target"].pk in latest else board.NOT_STARTED for r in rows}
     feedback_cells = {r["target"].pk: board.DONE if r["feedback"] else board.NOT_STARTED for r in rows}
     review_cells, rect_cells = {}, {}
     for r in rows:

@@ -16,7 +16,8 @@ from evaluations.models import Upload
 from evaluations.results_release import target_released
 from evaluations.selectors import campaign_get_for_user, target_get_for_user, upload_list_for_user
 
-from ..models import Report
+from ..selectors import unit_reports_for_user
+from ..services import signed_version
 from . import selectors, services
 from .exporters import rectification_xlsx
 from .forms import DecideForm, FollowupSettingsForm, ReportForm, VerifyForm
@@ -184,11 +185,11 @@ def unit_page(request, target_pk: int):
     items = list(selectors.rectification_items(targets=[target]).order_by("deadline", "pk"))
     for item in items:  # one form per item, each with its own ids
         item.report_form, item.verify_form = ReportForm(auto_id=f"r{item.pk}-%s"), VerifyForm(auto_id=f"v{item.pk}-%s")
-    report = Report.objects.filter(target=target, kind=Report.Kind.UNIT).first()
+    signed = signed_version(target) if released else None  # its 整改意见, as the lead signed them
     return render(request, "reports/followup/unit.html", {
         "target": target, "campaign": target.campaign, "feedback": feedback, "result": result, "appeal": appeal,
         "rows": sorted(result.indicators.items()) if result else [], "items": items, "today": today,
-        "report": report if released else None,
+        "signed": signed, "files": unit_reports_for_user(user=request.user, target=target),
         "carried": selectors.carried_open_items(target=target),
         "may_appeal": (may(request.user, "appeal.file", target) and feedback is not None and appeal is None
                        and feedback.window_open(today) and not feedback.is_final),

@@ -80,7 +80,7 @@ def test_ranking_grades_and_year_over_year_from_stored_results():
     assert data["radar"]["city"][1] == round((85 + 92 + 55 + 75) / 4, 1)
     # the units nearest a grade line come first
     assert (data["closest"][0]["unit"], data["closest"][0]["distance"]) == ("临川市第1局", 3.0)  # 93 over 优秀's 90
-    assert data["rectification"] is None and data["headline"]["rectification_open"] is None  # shown as —
+    assert data["rectification"]["total"] == 0 and data["headline"]["rectification_open"] == 0  # none made yet
 
 
 def test_the_leader_lands_on_the_dashboard_picks_a_campaign_and_exports_a_chart():

@@ -129,7 +129,8 @@ def test_decisions_make_a_new_version_and_then_the_result_is_locked(review):
     assert latest.version == 2 and latest.indicators[adj]["points"] == full
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.DECIDED
-    assert selectors.appeals_fact(review.campaign) == {"units": 1, "items": 2, "decided": 2, "upheld": 1, "adjusted": 1}
+    assert selectors.appeals_fact(review.campaign) == {"units": 1, "open": 0, "items": 2, "decided": 2, "upheld": 1,
+                                                  "adjusted": 1}
     assert Notification.objects.filter(user=review.liaison, title__contains="调整").exists()
     types = set(CampaignEvent.objects.filter(target=review.target).values_list("type", flat=True))
     assert {"appeal_submitted", "appeal_assigned", "appeal_item_decided", "result_revised"} <= types

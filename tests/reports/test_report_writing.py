@@ -15,6 +15,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from evaluations import services as ev
 from evaluations.models import Campaign, CampaignEvent
+from reports.followup.services import results_feed_back
 from reports.models import Report, ReportVersion, SummaryReport
 from reports.services import report_draft_save, report_sign, reports_generate_all
 from reports.summary import summary_request, summary_text_save
@@ -23,6 +24,7 @@ from scoring.selectors import target_result
 
 from ..factories import UserFactory
 from .conftest import JUDGEMENT, PROBLEM
+from .helpers import results_final
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +127,7 @@ def test_feedback_needs_every_report_signed_and_closing_needs_the_summary(report
     campaign = ev.campaign_advance(campaign=world.campaign, actor=world.evaluator)
     assert campaign.status == Campaign.Status.FEEDBACK
     campaign = ev.campaign_advance(campaign=campaign, actor=world.evaluator)
+    results_final(campaign, world.evaluator)  # every result fed back and locked (reports.followup)
     campaign = ev.campaign_advance(campaign=campaign, actor=world.evaluator)
     assert campaign.status == Campaign.Status.SUMMARY
     with pytest.raises(ApplicationError, match="总结报告尚未生成"):
@@ -137,7 +140,7 @@ def test_feedback_needs_every_report_signed_and_closing_needs_the_summary(report
     assert pdf.is_ready and docx.is_ready, (pdf.error, docx.error)
     for text in (pdf_text(pdf.file.path), docx_text(docx.file.path)):
         flat = text.replace(" ", "").replace("\n", "")
-        assert "临川市甲局" in flat and "建立评估结果运用长效机制" in flat and "暂无" in flat and PROBLEM in flat
+        assert "临川市甲局" in flat and "建立评估结果运用长效机制" in flat and "整改" in flat and PROBLEM in flat
     assert ev.campaign_advance(campaign=campaign, actor=world.evaluator).status == Campaign.Status.CLOSED
 
 
@@ -168,6 +171,8 @@ def test_a_liaison_sees_their_units_report_only_after_feedback(report_world, cli
     assert client.get(reverse("reports:download", args=[own.pk])).status_code == 404  # before feedback
     assert client.get(reverse("reports:write", args=[world.target.pk])).status_code == 403  # sees the unit, not the draft
     ev.campaign_advance(campaign=world.campaign, actor=world.evaluator)
+    assert client.get(reverse("reports:download", args=[own.pk])).status_code == 404  # 反馈结果, not yet to this unit
+    results_feed_back(campaign=world.campaign, actor=world.evaluator, targets=[world.target])
     assert client.get(reverse("reports:download", args=[own.pk])).status_code == 200
     assert client.get(reverse("reports:download", args=[other.pk])).status_code == 404
     assert client.get(reverse("reports:campaign", args=[world.campaign.pk])).status_code == 403

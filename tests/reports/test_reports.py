@@ -3,10 +3,12 @@ from unittest.mock import patch
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bianzhi.models import User
 from evaluations.models import Campaign
 from reports.charts import Bar, bar_chart_svg
+from reports.followup.models import Feedback
 from reports.models import Report
 from reports.services import report_render, report_request
 
@@ -74,6 +76,7 @@ def test_download_is_for_the_office_leaders_and_the_units_liaison(client, evalua
     with django_capture_on_commit_callbacks(execute=True):
         report = report_request(target=target, actor=evaluator)
     Campaign.objects.filter(pk=target.campaign_id).update(status=Campaign.Status.FEEDBACK)  # liaisons: after feedback
+    Feedback.objects.create(target=target, fed_back_on=timezone.localdate(), fed_back_by=evaluator)  # of their unit
     url = reverse("reports:download", args=[report.pk])
     cases = [
         (evaluator, 200),
