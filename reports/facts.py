@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 
+from evaluations.indicators import campaign_indicators, indicator_scale
 from evaluations.models import CampaignTarget, FieldVisit, SelfAssessment
 from scoring import application_rules as arules
 from scoring import register
@@ -88,8 +89,13 @@ def _facts(target: CampaignTarget, result: ResultVersion, *, averages: dict[str,
     names = {code: d["name"] for code, d in result.dimensions.items()}
     assessment = (SelfAssessment.objects.filter(target=target).exclude(status=SelfAssessment.Status.DRAFT)
                   .order_by("-version").first())
-    self_scores = {i.indicator_code: float(i.score) for i in assessment.items.all() if i.score is not None} \
-        if assessment else {}
+    # self-scores are on each indicator's own scale (0 to its full marks): compared as a percentage; a negative
+    # indicator's self-assessment counts incidents, which is no score to compare
+    scales = {code: indicator_scale(ind) for code, ind in campaign_indicators(campaign).items()}
+    self_scores = {i.indicator_code: round(100 * float(i.score) / float(scales[i.indicator_code].high), 1)
+                   for i in (assessment.items.all() if assessment else ())
+                   if i.score is not None and i.indicator_code in scales and not scales[i.indicator_code].counts
+                   and scales[i.indicator_code].high}
     indicators = []
     for code, row in result.indicators.items():
         share = row.get("share")
