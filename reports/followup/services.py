@@ -274,7 +274,7 @@ def results_finalize(*, campaign: Campaign, actor: User, targets: Sequence[Campa
     for target in targets:
         why = finalize_refusal(feedbacks.get(target.pk), appeals.get(target.pk), today)
         if why:
-            refused.append(f"{target.unit.name}（{why}）")
+            refused.append(_("%(unit)s（%(why)s）") % {"unit": target.unit.name, "why": why})
     if refused:
         raise ApplicationError(_("以下单位的评估结果暂不能定稿：%(units)s") % {"units": _("；").join(refused)})
     for target in targets:
