@@ -354,7 +354,7 @@ def _question(e: CampaignEvent) -> str:
         return _("%(who)s 在表册“%(form)s”中添加了题目“%(text)s”") % values
     if e.type == T.QUESTION_REMOVED:
         return _("%(who)s 从表册“%(form)s”中删除了题目“%(text)s”") % values
-    values["what"] = "、".join(str(QUESTION_FIELD_LABELS.get(f, f)) for f in e.data.get("after", {}))
+    values["what"] = _("、").join(str(QUESTION_FIELD_LABELS.get(f, f)) for f in e.data.get("after", {}))
     if not text:
         return _("%(who)s 修改了表册“%(form)s”的一道题目（%(what)s）") % values
     return _("%(who)s 修改了表册“%(form)s”的题目“%(text)s”（%(what)s）") % values

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -37,8 +39,9 @@ class Layout:
     note_needs_value: str  # the message when a note comes without a value
 
 
-SELF_ASSESSMENT = Layout("自评表", "自评分", "情况说明", "填写了情况说明，请同时填写自评分")
-EVALUATION_SHEET = Layout("评估表", "评分", "评分理由", "填写了评分理由，请同时打分")
+# the sheet and column names are the file's format (read back by name): Chinese in both languages
+SELF_ASSESSMENT = Layout("自评表", "自评分", "情况说明", gettext_lazy("填写了情况说明，请同时填写自评分"))
+EVALUATION_SHEET = Layout("评估表", "评分", "评分理由", gettext_lazy("填写了评分理由，请同时打分"))
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,13 @@ class WorkbookRow:
 def number(value) -> Decimal:
     """A score cell: a number, or digits typed as text."""
     if isinstance(value, bool):
-        raise CellError("应填写数字")
+        raise CellError(_("应填写数字"))
     try:
         result = Decimal(str(value).strip()) if not isinstance(value, float) else Decimal(repr(value))
     except InvalidOperation:
-        raise CellError(f"应填写数字，不能是“{str(value).strip()}”") from None
+        raise CellError(_("应填写数字，不能是“%(value)s”") % {"value": str(value).strip()}) from None
     if not result.is_finite():
-        raise CellError("应填写数字")
+        raise CellError(_("应填写数字"))
     return result.normalize() if result == result.to_integral() else result
 
 
@@ -87,11 +90,13 @@ def indicator_workbook(*, layout: Layout, heading: str, rows: Iterable[WorkbookR
     notes.title = INSTRUCTIONS_TITLE
     for line in (
         heading,
-        f"在“{layout.title}”工作表中填写“{layout.value_header}”和“{layout.note_header}”两列（黄色），其余列请勿修改。",
-        "每项的分值范围见“分值范围”列（与评估组评估表、单位自评表同一分值，来自本次评估指标体系的满分）；"
-        "负向指标填写发生的起数。超出范围、多余小数或文字将被拒绝。",
-        f"“{layout.value_header}”留空的行不作改动。上传时整份文件一起检查：有任何一处错误，全部不保存，并列出出错的行和列。",
-        "请勿使用公式、合并单元格，请勿修改表头；可删除不填写的行。",
+        _("在“%(sheet)s”工作表中填写“%(value)s”和“%(note)s”两列（黄色），其余列请勿修改。")
+        % {"sheet": layout.title, "value": layout.value_header, "note": layout.note_header},
+        _("每项的分值范围见“分值范围”列（与评估组评估表、单位自评表同一分值，来自本次评估指标体系的满分）；"
+          "负向指标填写发生的起数。超出范围、多余小数或文字将被拒绝。"),
+        _("“%(value)s”留空的行不作改动。上传时整份文件一起检查：有任何一处错误，全部不保存，并列出出错的行和列。")
+        % {"value": layout.value_header},
+        _("请勿使用公式、合并单元格，请勿修改表头；可删除不填写的行。"),
     ):
         spreadsheets.append(notes, [line])
     notes.column_dimensions["A"].width = 110
@@ -112,7 +117,7 @@ def indicator_workbook(*, layout: Layout, heading: str, rows: Iterable[WorkbookR
         check = DataValidation(
             type="whole" if r.scale.decimals == 0 else "decimal", operator="between",
             formula1=plain_decimal(r.scale.low), formula2=plain_decimal(r.scale.high), allow_blank=True,
-            showErrorMessage=True, errorTitle="超出分值范围", error=f"{r.name}：{r.scale.label}",
+            showErrorMessage=True, errorTitle=_("超出分值范围"), error=f"{r.name}{_('：')}{r.scale.label}",
             showInputMessage=True, promptTitle=layout.value_header[:32], prompt=r.scale.label[:250],
         )
         check.add(f"F{row_number}")
@@ -140,7 +145,7 @@ def indicator_workbook_read(data: bytes, *, layout: Layout, scales: dict[str, Sc
         return ReadBack({}, issues, issues.total)
     sheet = _sheet(layout)
     if layout.title not in wb.sheetnames:
-        issues.append(ImportIssue(layout.title, None, None, "", f"找不到“{layout.title}”工作表：请先下载本页的 Excel 再填写"))
+        issues.append(ImportIssue(layout.title, None, None, "", _("找不到“%(sheet)s”工作表：请先下载本页的 Excel 再填写") % {"sheet": layout.title}))
         return ReadBack({}, issues, issues.total)
     found = read_sheet(wb[layout.title], sheet, issues, data)
     values_column = 6
@@ -149,22 +154,22 @@ def indicator_workbook_read(data: bytes, *, layout: Layout, scales: dict[str, Sc
     for row_number, record in found.parsed:
         code = record["code"].upper()
         if code not in scales:
-            issues.append(ImportIssue(layout.title, row_number, 1, "编号", f"编号“{record['code']}”不是本次评估的指标"))
+            issues.append(ImportIssue(layout.title, row_number, 1, "编号", _("编号“%(code)s”不是本次评估的指标") % {"code": record["code"]}))
             continue
         if code in seen:
-            issues.append(ImportIssue(layout.title, row_number, 1, "编号", f"指标“{names[code]}”重复（第{seen[code]}行已有）"))
+            issues.append(ImportIssue(layout.title, row_number, 1, "编号", _("指标“%(name)s”重复（第%(row)s行已有）") % {"name": names[code], "row": seen[code]}))
             continue
         seen[code] = row_number
         value, note = record.get("value"), record.get("note", "")
         if value is None:
             if note:
                 issues.append(ImportIssue(layout.title, row_number, values_column, layout.value_header,
-                                          f"{names[code]}：{layout.note_needs_value}"))
+                                          _("%(name)s：%(message)s") % {"name": names[code], "message": layout.note_needs_value}))
             continue
         why = scales[code].error(value)
         if why:
             issues.append(ImportIssue(layout.title, row_number, values_column, layout.value_header,
-                                      f"{names[code]}：{layout.value_header}{why}（{scales[code].label}）"))
+                                      _("%(name)s：%(column)s%(why)s（%(scale)s）") % {"name": names[code], "column": layout.value_header, "why": why, "scale": scales[code].label}))
             continue
         values[code] = (value, note)
     return ReadBack({} if issues.total else values, issues, issues.total)

@@ -338,7 +338,7 @@ def self_assessment_import(request, pk: int):
         raise Http404
     upload = SheetImportForm(request.POST, request.FILES)
     if not upload.is_valid():
-        messages.error(request, "；".join(e for errors in upload.errors.values() for e in errors))
+        messages.error(request, _("；").join(e for errors in upload.errors.values() for e in errors))
         return redirect("evaluations:self_assessment", pk=pk)
     try:
         read = services.self_assessment_import(target=target, actor=request.user, data=upload.cleaned_data["file"].read())

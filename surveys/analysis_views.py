@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from bianzhi import spreadsheets
 from bianzhi.access import require
@@ -63,16 +64,16 @@ def analysis_xlsx(result: Analysis) -> bytes:
     codebook: the only place codes appear)."""
     book = spreadsheets.workbook()
     sheet = book.active
-    sheet.title = "统计"
-    spreadsheets.append(sheet, ["题号", "题目", "选项或分组", "人数", "比例"])
+    sheet.title = _("统计")
+    spreadsheets.append(sheet, [_("题号"), _("题目"), _("选项或分组"), _("人数"), _("比例")])
     for r in result.questions:
         q = r.question
         title = [r.number, q.text]
         if r.matrix:
-            spreadsheets.append(sheet, [*title, "（矩阵）", r.answered, ""])
-            spreadsheets.append(sheet, ["", "行", *r.matrix["options"]])
+            spreadsheets.append(sheet, [*title, _("（矩阵）"), r.answered, ""])
+            spreadsheets.append(sheet, ["", _("行"), *r.matrix["options"]])
             for row in r.matrix["table"]:
-                spreadsheets.append(sheet, ["", row["label"], *(f"{c['count']}（{c['percent']}）" for c in row["cells"])])
+                spreadsheets.append(sheet, ["", row["label"], *(_("%(count)s（%(percent)s）") % c for c in row["cells"])])
         elif r.words:
             for word, n in r.words:
                 spreadsheets.append(sheet, [*title, word, n, ""])
@@ -80,14 +81,14 @@ def analysis_xlsx(result: Analysis) -> bytes:
             for row in r.rows:
                 spreadsheets.append(sheet, [*title, row["label"], row["count"], row["percent"]])
         else:
-            spreadsheets.append(sheet, [*title, "平均" if r.mean is not None else "", r.answered,
+            spreadsheets.append(sheet, [*title, _("平均") if r.mean is not None else "", r.answered,
                                         round(r.mean, 2) if r.mean is not None else ""])
         if r.cross:
-            spreadsheets.append(sheet, ["", f"按“{r.cross['by']}”交叉", *r.cross["columns"]])
+            spreadsheets.append(sheet, ["", _("按“%(by)s”交叉") % {"by": r.cross["by"]}, *r.cross["columns"]])
             for row in r.cross["rows"]:
-                spreadsheets.append(sheet, ["", row["label"], *(f"{c['count']}（{c['percent']}）" for c in row["cells"])])
-    book_sheet = book.create_sheet("编码说明")
-    spreadsheets.append(book_sheet, ["题号", "题目", "题目编码", "选项或行", "编码"])
+                spreadsheets.append(sheet, ["", row["label"], *(_("%(count)s（%(percent)s）") % c for c in row["cells"])])
+    book_sheet = book.create_sheet(_("编码说明"))
+    spreadsheets.append(book_sheet, [_("题号"), _("题目"), _("题目编码"), _("选项或行"), _("编码")])
     for r in result.questions:
         q = r.question
         spreadsheets.append(book_sheet, [r.number, q.text, q.code, "", ""])

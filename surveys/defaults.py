@@ -6,6 +6,8 @@ answer becomes points: `points` maps a choice to its share of full marks; a scor
 The staff assessment and the evaluation sheet are written from the campaign's own tree (`form_template`).
 """
 
+from django.utils.translation import gettext_noop
+
 from evaluations.indicators import indicator_scale
 
 SATISFACTION_SCALE = [
@@ -16,7 +18,7 @@ SATISFACTION_SCALE = [
 # 满意率 = (满意 + 基本满意) / valid answers
 SATISFIED_VALUES = frozenset({"satisfied", "basically_satisfied"})
 SATISFACTION_POINTS = {"satisfied": 1, "basically_satisfied": 0.6, "dissatisfied": 0}
-SATISFACTION_RATE_DEFINITION = "满意率 =（满意 + 基本满意）÷ 有效回答数"
+SATISFACTION_RATE_DEFINITION = gettext_noop("满意率 =（满意 + 基本满意）÷ 有效回答数")  # pages gettext() it
 
 FIVE_LEVEL_SCALE = [
     ["very_good", "很好"],

@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 SINGLE, MULTIPLE, MATRIX, SCORE = "single_choice", "multiple_choice", "matrix", "score"
 SHORT_TEXT, LONG_TEXT, NUMBER, DATE, FILE = "short_text", "long_text", "number", "date", "file"
 CHOICE_TYPES = {SINGLE, MULTIPLE}
 OPTION_TYPES = {SINGLE, MULTIPLE, MATRIX}
 
+# Chinese in the form-import workbook (the importer matches them); gettext() them where a page shows them.
 TYPE_LABELS = {
-    SINGLE: "单选", MULTIPLE: "多选", MATRIX: "矩阵量表", SCORE: "打分", SHORT_TEXT: "短文本",
-    LONG_TEXT: "长文本", NUMBER: "数字", DATE: "日期", FILE: "附件",
+    SINGLE: gettext_noop("单选"), MULTIPLE: gettext_noop("多选"), MATRIX: gettext_noop("矩阵量表"),
+    SCORE: gettext_noop("打分"), SHORT_TEXT: gettext_noop("短文本"), LONG_TEXT: gettext_noop("长文本"),
+    NUMBER: gettext_noop("数字"), DATE: gettext_noop("日期"), FILE: gettext_noop("附件"),
 }
 # What each kind of form can ask. The staff assessment keeps counts, not sheets: nothing it cannot tally;
 # the evaluators' sheet is scored per indicator, with files; files never come from the public.
@@ -40,7 +43,7 @@ MAX_QUESTIONS, MAX_OPTIONS, MAX_ROWS = 200, 30, 60
 
 class DefinitionError(Exception):
     def __init__(self, errors: list[str]):
-        super().__init__("；".join(errors))
+        super().__init__(_("；").join(errors))
         self.errors = errors
 
 
@@ -155,7 +158,7 @@ def _question(raw: Mapping, kind: str, tree: Tree, where: str, errors: list[str]
     qtype = str(raw.get("type") or "")
     if qtype not in kind_types:
         errors.append(_("%(where)s：这类表册不能使用该题型（可用：%(types)s）")
-                      % {"where": where, "types": "、".join(TYPE_LABELS[t] for t in kind_types)})
+                      % {"where": where, "types": _("、").join(_(TYPE_LABELS[t]) for t in kind_types)})
         return None
     text = str(raw.get("text") or "").strip()
     if not text:

@@ -32,7 +32,7 @@ def _editor_context(form, definition: dict, errors: list[str]) -> dict:
         "definition_json": json.dumps(definition, ensure_ascii=False),
         "editor_data": {
             "definition": definition,
-            "types": [[t, TYPE_LABELS[t]] for t in KIND_TYPES[form.kind]],
+            "types": [[t, _(TYPE_LABELS[t])] for t in KIND_TYPES[form.kind]],
             "tags": [{"code": d.code, "name": d.name,
                       "indicators": [{"code": i.code, "name": i.name} for i in d.indicators]} for d in dimensions],
             "bank": question_bank(dimensions) if not form.is_sheet else [],

@@ -31,15 +31,16 @@ class QuestionColumns:
     def columns(self) -> list[tuple[str, str]]:
         """(Chinese header, what its codes are) for each column: headers name questions, options and rows by
         their wording; the codes go to the codebook sheet only."""
-        labels = "；".join(f"{v}={label}" for v, label in self.choices)
+        labels = _("；").join(f"{v}={label}" for v, label in self.choices)
         if self.type == "multiple_choice":
-            out = [(f"{self.title}：{label}", f"{self.code} 选择了 {v}（1 = 选择，0 = 未选）") for v, label in self.choices]
+            out = [(f"{self.title}{_('：')}{label}", _("%(code)s 选择了 %(value)s（1 = 选择，0 = 未选）") % {"code": self.code, "value": v})
+                   for v, label in self.choices]
         elif self.type == "matrix":
-            out = [(f"{self.title}：{label}", f"{self.code}.{r}；{labels}") for r, label in self.rows]
+            out = [(f"{self.title}{_('：')}{label}", f"{self.code}.{r}{_('；')}{labels}") for r, label in self.rows]
         else:
-            out = [(self.title, f"{self.code}" + (f"；{labels}" if labels else ""))]
+            out = [(self.title, f"{self.code}" + (f"{_('；')}{labels}" if labels else ""))]
         if self.other:
-            out.append((f"{self.title}（注明）", f"{self.code} 的“其他，请注明”文字"))
+            out.append((_("%(title)s（注明）") % {"title": self.title}, _("%(code)s 的“其他，请注明”文字") % {"code": self.code}))
         return out
 
     def headers(self) -> list[str]:
@@ -78,7 +79,7 @@ def codebook(questions: Sequence[QuestionColumns]) -> Iterator[list[str]]:
     yield [_("列"), _("题目"), _("题型"), _("编码")]
     for q in questions:
         for header, codes in q.columns():
-            yield [header, q.text, TYPE_LABELS.get(q.type, q.type), codes]
+            yield [header, q.text, _(TYPE_LABELS[q.type]) if q.type in TYPE_LABELS else q.type, codes]
 
 
 @spreadsheets.exporter

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bianzhi.jobs import Job
@@ -410,15 +411,15 @@ class Answer(models.Model):
         if q.type == Question.Type.SINGLE_CHOICE:
             shown = labels.get(self.choice, self.choice)
         elif q.type == Question.Type.MULTIPLE_CHOICE:
-            shown = "、".join(labels.get(v, v) for v in self.choices or [])
+            shown = gettext("、").join(labels.get(v, v) for v in self.choices or [])
         elif q.type == Question.Type.MATRIX:
             rows = q.row_labels
-            shown = "；".join(f"{rows.get(r, r)}：{labels.get(v, v)}" for r, v in (self.choices or {}).items())
+            shown = gettext("；").join(f"{rows.get(r, r)}{gettext('：')}{labels.get(v, v)}" for r, v in (self.choices or {}).items())
         elif q.type in (Question.Type.SCORE, Question.Type.NUMBER):
             return plain(self.number)
         else:
             return self.text
-        return f"{shown}（{self.text}）" if self.text else shown
+        return gettext("%(shown)s（%(text)s）") % {"shown": shown, "text": self.text} if self.text else shown
 
     class Meta:
         verbose_name = _("答案")

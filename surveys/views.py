@@ -585,7 +585,7 @@ def results(request, pk: int):
     stats = selectors.form_statistics(form=form)
     dimensions = sorted({q.dimension for q in stats.questions if q.counts_for_satisfaction})
     return render(request, "surveys/results.html", {
-        "form": form, "stats": stats, "definition": SATISFACTION_RATE_DEFINITION,
+        "form": form, "stats": stats, "definition": _(SATISFACTION_RATE_DEFINITION),
         "dimensions": [(code, campaign_dimension_names(form.campaign).get(code, code)) for code in dimensions],
         "units": [stats.units[t] for t in stats.units],
     })
@@ -611,7 +611,7 @@ def unit_results(request, pk: int, target_pk: int):
     ]
     return render(request, "surveys/unit_results.html", {
         "form": form, "target": target, "unit": unit, "questions": questions, "min": stats.min_responses,
-        "definition": SATISFACTION_RATE_DEFINITION,
+        "definition": _(SATISFACTION_RATE_DEFINITION),
         "comments": [] if unit.hidden else selectors.comments_for_target(form=form, target=target, user=request.user),
         "comments_hidden": form.is_staff_assessment and not may(request.user, "staff_comments.view", target),
     })

@@ -32,7 +32,7 @@ def sheet_xlsx_upload(request, pk: int, target_pk: int):
     require(request.user, "sheet.fill", target)
     upload = SheetImportForm(request.POST, request.FILES)
     if not upload.is_valid():
-        messages.error(request, "；".join(e for errors in upload.errors.values() for e in errors))
+        messages.error(request, _("；").join(e for errors in upload.errors.values() for e in errors))
         return redirect("surveys:sheet", pk=form.pk, target_pk=target.pk)
     try:
         read = services.sheet_import(form=form, target=target, evaluator=request.user,

@@ -71,7 +71,7 @@ def coverage_table(rows: list[dict], years: int) -> tuple[str, list[str], list[l
         _("评估覆盖情况"),
         [_("单位"), _("类别"), _("层级"), _("所属地区"), _("评估年度"), _("最近一次"), _("状态")],
         [[r["unit"].name, r["unit"].get_kind_display(), r["unit"].get_level_display(), r["unit"].region,
-          "、".join(str(y) for y in r["years"]) or "—", _v(r["last"]),
+          _("、").join(str(y) for y in r["years"]) or "—", _v(r["last"]),
           _("从未评估") if r["never"] else (_("近 %(y)s 年未评估") % {"y": years} if r["due"] else _("已覆盖"))]
          for r in rows],
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bianzhi.access import restrict
 from bianzhi.models import User
@@ -217,10 +218,10 @@ def after_steps(campaign: Campaign) -> list[board.BoardStep]:
     n = len(rows)
     with_items = [r for r in rows if r["rect"]["total"]]
     return [
-        board.BoardStep("report", "报告", report_cells, len(ready & set(report_cells)), n),
-        board.BoardStep("feedback", "反馈", feedback_cells, sum(1 for r in rows if r["feedback"]), n),
-        board.BoardStep("review", "复核", review_cells, sum(1 for r in rows if r["feedback"] and r["feedback"].is_final), n),
-        board.BoardStep("rectification", "整改", rect_cells,
+        board.BoardStep("report", _("报告"), report_cells, len(ready & set(report_cells)), n),
+        board.BoardStep("feedback", _("反馈"), feedback_cells, sum(1 for r in rows if r["feedback"]), n),
+        board.BoardStep("review", _("复核"), review_cells, sum(1 for r in rows if r["feedback"] and r["feedback"].is_final), n),
+        board.BoardStep("rectification", _("整改"), rect_cells,
                         sum(1 for r in with_items if r["rect"]["closed"] == r["rect"]["total"]), len(with_items), behind),
     ]
 

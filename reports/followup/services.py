@@ -82,7 +82,7 @@ def results_feed_back(*, campaign: Campaign, actor: User, targets: Sequence[Camp
         versions.setdefault(v.target_id, v.version)
     missing = [t.unit.name for t in targets if t.pk not in versions]
     if missing:
-        raise ApplicationError(_("以下单位还没有已保存的评估结果，不能反馈：%(units)s") % {"units": "、".join(missing)})
+        raise ApplicationError(_("以下单位还没有已保存的评估结果，不能反馈：%(units)s") % {"units": _("、").join(missing)})
     days = settings_for(campaign).appeal_days
     made = []
     for target in targets:
@@ -274,9 +274,9 @@ def results_finalize(*, campaign: Campaign, actor: User, targets: Sequence[Campa
     for target in targets:
         why = finalize_refusal(feedbacks.get(target.pk), appeals.get(target.pk), today)
         if why:
-            refused.append(f"{target.unit.name}（{why}）")
+            refused.append(_("%(unit)s（%(why)s）") % {"unit": target.unit.name, "why": why})
     if refused:
-        raise ApplicationError(_("以下单位的评估结果暂不能定稿：%(units)s") % {"units": "；".join(refused)})
+        raise ApplicationError(_("以下单位的评估结果暂不能定稿：%(units)s") % {"units": _("；").join(refused)})
     for target in targets:
         feedback = feedbacks[target.pk]
         latest = _latest(target)
@@ -297,11 +297,11 @@ def summary_requires_final_results(campaign: Campaign, actor: User | None) -> No
     not_final = [t.unit.name for t in targets if not (t.pk in feedbacks and feedbacks[t.pk].is_final)]
     parts = []
     if undecided:
-        parts.append(_("复核申请尚未决定：%(u)s") % {"u": "、".join(undecided)})
+        parts.append(_("复核申请尚未决定：%(u)s") % {"u": _("、").join(undecided)})
     if not_final:
-        parts.append(_("评估结果尚未定稿：%(u)s") % {"u": "、".join(not_final)})
+        parts.append(_("评估结果尚未定稿：%(u)s") % {"u": _("、").join(not_final)})
     if parts:
-        raise ApplicationError(_("不能进入总结汇报。") + "；".join(parts))
+        raise ApplicationError(_("不能进入总结汇报。") + _("；").join(parts))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def settings_save(request, pk: int):
         except ApplicationError as exc:
             _error(request, exc)
     else:
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _("；").join(e for errors in form.errors.values() for e in errors))
     return redirect("reports:followup_campaign", pk=campaign.pk)
 
 
@@ -263,7 +263,7 @@ def appeal_item_decide(request, pk: int):
     require(request.user, "appeal.decide", item.appeal)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _("；").join(e for errors in form.errors.values() for e in errors))
     else:
         d = form.cleaned_data
         try:

@@ -3,6 +3,7 @@
    change, offered back when the page is reopened with other values than the server's, and dropped once the
    server's values are the same (the save went through). */
 (function () {
+  var _ = window.gettext || String; // the English catalogue (jsi18n), when the page loaded it
   var form = document.querySelector("form[data-draft-key]");
   if (!form || !window.localStorage) return;
   var key = "bianzhi-draft:" + form.dataset.draftKey;
@@ -44,7 +45,7 @@
     save();
     if (!navigator.onLine) {  // nothing would reach the server: keep the draft and say so
       event.preventDefault();
-      if (banner) { banner.hidden = false; banner.querySelector("[data-text]").textContent = "网络已断开：内容已保存在本机，恢复网络后再提交。"; }
+      if (banner) { banner.hidden = false; banner.querySelector("[data-text]").textContent = _("网络已断开：内容已保存在本机，恢复网络后再提交。"); }
     }
   });
 })();

@@ -2,6 +2,7 @@
 // (no 41 pickers). The picker names its row in a hidden field (data-code-field); a "replace" button either
 // points the picker at the file's replace URL (data-replace) or names the file it replaces (data-replaces).
 (function () {
+  var _ = window.gettext || String; // the English catalogue (jsi18n), when the page loaded it
   var picker = document.getElementById("evidence-picker");
   if (!picker) return;
   var code = picker.querySelector("input[name=" + picker.dataset.codeField + "]");
@@ -26,7 +27,7 @@
     });
     details.querySelectorAll("[data-replace], [data-replaces]").forEach(function (button) {
       button.addEventListener("click", function () {
-        place(details, button.dataset.replace || picker.dataset.upload, button.textContent + "：" + button.dataset.name,
+        place(details, button.dataset.replace || picker.dataset.upload, button.textContent + _("：") + button.dataset.name,
               button.dataset.replaces);
       });
     });

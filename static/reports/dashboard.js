@@ -1,10 +1,11 @@
 // The leaders' dashboard: every chart drawn from the page's data (the same figures as the tables beside them).
 (function () {
   "use strict";
+  var _ = window.gettext || String; // the English catalogue (jsi18n), when the page loaded it
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
   var dims = data.dimensions.map(function (d) { return d.name; });
   var GRADE_COLOURS = { excellent: "#1e7b45", good: "#2f6fb0", fair: "#e0a030", poor: "#b3261e", incomplete: "#9aa5b1" };
-  var mark = data.provisional ? "（暂定）" : "";
+  var mark = data.provisional ? _("（暂定）") : "";
   var charts = {};
   var narrow = function () { return window.innerWidth < 640; };
   var labelWidth = function () { return 8; };  // with containLabel: the axis makes room for the names
@@ -49,11 +50,11 @@
     var chart = init("ranking");
     chart.resize();
     chart.setOption({
-      title: { text: "各单位得分" + mark, left: "center", textStyle: { fontSize: 14 } },
+      title: { text: _("各单位得分") + mark, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
-                 formatter: function (p) { var r = rows[p[0].dataIndex]; return r.unit + "<br>得分 " + r.score + "，" + r.grade_label; } },
+                 formatter: function (p) { var r = rows[p[0].dataIndex]; return r.unit + "<br>" + _("得分 %s").replace("%s", r.score) + _("，") + r.grade_label; } },
       grid: { containLabel: true, left: labelWidth(), right: 40, top: 40, bottom: 30 },
-      xAxis: { type: "value", min: 0, max: 100, name: "得分" },
+      xAxis: { type: "value", min: 0, max: 100, name: _("得分") },
       yAxis: { type: "category", inverse: true, data: rows.map(label) },
       series: [{ type: "bar", data: rows.map(function (r) { return { value: r.score, itemStyle: { color: GRADE_COLOURS[r.grade || "incomplete"] } }; }),
                  label: { show: true, position: "right" } }],
@@ -66,14 +67,14 @@
 
   function drawGrades() {
     var g = data.headline.grades;
-    var groups = [{ label: "全部单位" }].concat(data.grades.by_kind, data.grades.by_level);
-    groups[0] = Object.assign({ label: "全部单位" }, Object.fromEntries(g.map(function (x) { return [x.grade, x.count]; })));
+    var groups = [{ label: _("全部单位") }].concat(data.grades.by_kind, data.grades.by_level);
+    groups[0] = Object.assign({ label: _("全部单位") }, Object.fromEntries(g.map(function (x) { return [x.grade, x.count]; })));
     init("grades").setOption({
-      title: { text: "等次分布" + mark, left: "center", textStyle: { fontSize: 14 } },
+      title: { text: _("等次分布") + mark, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 24, data: g.map(function (x) { return x.label; }) },
       grid: { left: narrow() ? 80 : 110, right: 20, top: 60, bottom: 20 },
-      xAxis: { type: "value", name: "单位数", minInterval: 1 },
+      xAxis: { type: "value", name: _("单位数"), minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: groups.map(function (x) { return x.label; }) },
       series: g.map(function (x) {
         return { name: x.label, type: "bar", stack: "n", itemStyle: { color: GRADE_COLOURS[x.grade] },
@@ -84,15 +85,15 @@
   }
 
   function drawRadar(index) {
-    var series = [{ value: data.radar.city.map(function (v) { return v === null ? 0 : v; }), name: "全市平均", areaStyle: { opacity: 0.15 } }];
-    var legend = ["全市平均"];
+    var series = [{ value: data.radar.city.map(function (v) { return v === null ? 0 : v; }), name: _("全市平均"), areaStyle: { opacity: 0.15 } }];
+    var legend = [_("全市平均")];
     if (index !== "" && index !== undefined && data.ranking[index]) {
       var r = data.ranking[index];
       series.push({ value: r.dimensions.map(function (v) { return v === null ? 0 : v; }), name: r.unit, areaStyle: { opacity: 0.2 } });
       legend.push(r.unit);
     }
     init("radar").setOption({
-      title: { text: "八个维度" + mark, left: "center", textStyle: { fontSize: 14 } },
+      title: { text: _("八个维度") + mark, left: "center", textStyle: { fontSize: 14 } },
       tooltip: {}, legend: { bottom: 0, data: legend },
       color: ["#5f6b7a", "#b3261e"],
       radar: { radius: narrow() ? "55%" : "65%", indicator: dims.map(function (d) { return { name: d, max: 100 }; }),
@@ -115,22 +116,22 @@
     var chart = init("heatmap");
     chart.resize();
     chart.setOption({
-      title: { text: "各单位八个维度得分" + mark, left: "center", textStyle: { fontSize: 14 } },
-      tooltip: { formatter: function (p) { return rows[p.data[1]].unit + "<br>" + dims[p.data[0]] + "：" + p.data[2]; } },
+      title: { text: _("各单位八个维度得分") + mark, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { formatter: function (p) { return rows[p.data[1]].unit + "<br>" + dims[p.data[0]] + _("：") + p.data[2]; } },
       grid: { containLabel: true, left: labelWidth(), right: 10, top: 70, bottom: 60 },
       xAxis: { type: "category", data: dims, position: "top", axisLabel: { interval: 0, rotate: narrow() ? 60 : 0, fontSize: 11 } },
       yAxis: { type: "category", inverse: true, data: rows.map(label) },
-      visualMap: { min: 40, max: 100, calculable: true, orient: "horizontal", left: "center", bottom: 0, text: ["高", "低"],
+      visualMap: { min: 40, max: 100, calculable: true, orient: "horizontal", left: "center", bottom: 0, text: [_("高"), _("低")],
                    inRange: { color: ["#b3261e", "#f4d03f", "#1e7b45"] } },
       series: [{ type: "heatmap", data: cells, label: { show: !narrow(), fontSize: 10 } }],
     }, true);
   }
 
   function drawSatisfaction() {
-    var names = dims.concat(data.satisfaction.public !== null ? ["服务对象"] : []);
+    var names = dims.concat(data.satisfaction.public !== null ? [_("服务对象")] : []);
     var values = data.satisfaction.staff.concat(data.satisfaction.public !== null ? [data.satisfaction.public] : []);
     init("satisfaction").setOption({
-      title: { text: "满意率（%）", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: _("满意率（%）"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
       grid: { left: narrow() ? 70 : 100, right: 40, top: 40, bottom: 20 },
       xAxis: { type: "value", min: 0, max: 100 },
@@ -145,16 +146,16 @@
     var el = document.getElementById("chart-rectification");
     el.style.height = Math.max(240, 70 + rowHeight() * rows.length) + "px";
     init("rectification").setOption({
-      title: { text: "各单位整改进度", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: _("各单位整改进度"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 24, data: ["已完成", "未完成", "逾期"] },
+      legend: { top: 24, data: [_("已完成"), _("未完成"), _("逾期")] },
       grid: { containLabel: true, left: labelWidth(), right: 20, top: 60, bottom: 20 },
-      xAxis: { type: "value", minInterval: 1, name: "事项" },
+      xAxis: { type: "value", minInterval: 1, name: _("事项") },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return String(r.unit); }) },
       series: [
-        { name: "已完成", type: "bar", stack: "n", itemStyle: { color: "#1e7b45" }, data: rows.map(function (r) { return r.closed; }) },
-        { name: "未完成", type: "bar", stack: "n", itemStyle: { color: "#9aa5b1" }, data: rows.map(function (r) { return r.total - r.closed - r.overdue; }) },
-        { name: "逾期", type: "bar", stack: "n", itemStyle: { color: "#b3261e" }, data: rows.map(function (r) { return r.overdue; }) },
+        { name: _("已完成"), type: "bar", stack: "n", itemStyle: { color: "#1e7b45" }, data: rows.map(function (r) { return r.closed; }) },
+        { name: _("未完成"), type: "bar", stack: "n", itemStyle: { color: "#9aa5b1" }, data: rows.map(function (r) { return r.total - r.closed - r.overdue; }) },
+        { name: _("逾期"), type: "bar", stack: "n", itemStyle: { color: "#b3261e" }, data: rows.map(function (r) { return r.overdue; }) },
       ],
     });
   }
@@ -163,16 +164,16 @@
     if (!data.yoy) { return; }
     var d = data.yoy.dimensions;
     init("yoy").setOption({
-      title: { text: "全市各维度平均得分", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: _("全市各维度平均得分"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
-      legend: { top: 24, data: [String(data.compare.year) + " 年", String(data.campaign.year) + " 年" + mark] },
+      legend: { top: 24, data: [_("%s 年").replace("%s", data.compare.year), _("%s 年").replace("%s", data.campaign.year) + mark] },
       grid: { left: narrow() ? 70 : 100, right: 40, top: 60, bottom: 20 },
       xAxis: { type: "value", min: 0, max: 100 },
       yAxis: { type: "category", inverse: true, data: d.map(function (x) { return x.name; }) },
       series: [
-        { name: String(data.compare.year) + " 年", type: "bar", itemStyle: { color: "#9aa5b1" }, data: d.map(function (x) { return x.before; }) },
-        { name: String(data.campaign.year) + " 年" + mark, type: "bar", itemStyle: { color: "#2f6fb0" }, data: d.map(function (x) { return x.now; }),
-          label: { show: true, position: "right", formatter: function (p) { var c = d[p.dataIndex].change; return c === null ? "" : (c > 0 ? "↑" + c : c < 0 ? "↓" + (-c) : "持平"); } } },
+        { name: _("%s 年").replace("%s", data.compare.year), type: "bar", itemStyle: { color: "#9aa5b1" }, data: d.map(function (x) { return x.before; }) },
+        { name: _("%s 年").replace("%s", data.campaign.year) + mark, type: "bar", itemStyle: { color: "#2f6fb0" }, data: d.map(function (x) { return x.now; }),
+          label: { show: true, position: "right", formatter: function (p) { var c = d[p.dataIndex].change; return c === null ? "" : (c > 0 ? "↑" + c : c < 0 ? "↓" + (-c) : _("持平")); } } },
       ],
     });
   }
@@ -181,7 +182,7 @@
   function buildHeatTable(box) {
     var table = document.createElement("table");
     var head = table.createTHead().insertRow();
-    ["单位"].concat(dims).forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
+    [_("单位")].concat(dims).forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
     var body = table.createTBody();
     data.ranking.forEach(function (r) {
       var tr = body.insertRow();
@@ -236,7 +237,7 @@
     var on = !document.body.classList.contains("fullscreen");
     document.body.classList.toggle("fullscreen", on);
     full.setAttribute("aria-pressed", String(on));
-    full.textContent = on ? "退出全屏" : "全屏展示";
+    full.textContent = on ? _("退出全屏") : _("全屏展示");
     if (on && document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen().catch(function () {}); }
     if (!on && document.fullscreenElement) { document.exitFullscreen(); }
     setTimeout(function () { drawAll(); Object.values(charts).forEach(function (c) { c.resize(); }); }, 100);

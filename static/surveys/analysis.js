@@ -3,6 +3,7 @@
  * under the charts carry the same figures for those who cannot see the chart. */
 (function () {
   "use strict";
+  var _ = window.gettext || String; // the English catalogue (jsi18n), when the page loaded it
   var charts = JSON.parse(document.getElementById("charts-data").textContent);
   var drawn = [];
   var COLORS = ["#2f6fb0", "#e0a030", "#1e7b45", "#b3261e", "#7a5bb0", "#3aa0a0", "#8a6d3b", "#5f6b7a"];
@@ -19,8 +20,8 @@
   function option(c) {
     var labels = c.rows.map(function (r) { return r.label; }), counts = c.rows.map(function (r) { return r.count; });
     if (c.chart === "pie") return {
-      color: COLORS, tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" }, legend: { bottom: 0, type: "scroll" },
-      series: [{ type: "pie", radius: ["0%", "62%"], center: ["50%", "45%"], label: { formatter: "{b}\n{c}（{d}%）" },
+      color: COLORS, tooltip: { trigger: "item", formatter: _("{b}：{c}（{d}%）") }, legend: { bottom: 0, type: "scroll" },
+      series: [{ type: "pie", radius: ["0%", "62%"], center: ["50%", "45%"], label: { formatter: _("{b}\n{c}（{d}%）") },
                  data: c.rows.map(function (r) { return { name: r.label, value: r.count }; }) }],
     };
     if (c.chart === "stacked" && c.matrix) return stacked(c.matrix.rows, c.matrix.series, true);
@@ -30,7 +31,7 @@
       yAxis: c.chart === "histogram" ? { type: "value", minInterval: 1 } : { type: "category", data: labels, inverse: true },
       series: [{ type: "bar", data: counts, barCategoryGap: c.chart === "histogram" ? "2%" : "30%",
                  label: { show: true, position: c.chart === "histogram" ? "top" : "right",
-                          formatter: function (p) { return p.value ? p.value + "（" + c.rows[p.dataIndex].percent + "）" : ""; } } }],
+                          formatter: function (p) { return p.value ? p.value + _("（") + c.rows[p.dataIndex].percent + _("）") : ""; } } }],
     };
   }
   document.querySelectorAll(".result-card").forEach(function (card) {

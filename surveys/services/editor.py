@@ -42,7 +42,7 @@ def definition_check(*, form: Form, definition: dict) -> dict:
     try:
         return definition_clean(definition, kind=form.kind, tree=form_tree(form))
     except DefinitionError as exc:
-        raise ApplicationError(_("表册未保存：%(errors)s") % {"errors": "；".join(exc.errors)},
+        raise ApplicationError(_("表册未保存：%(errors)s") % {"errors": _("；").join(exc.errors)},
                                extra={"errors": exc.errors}) from None
 
 
@@ -85,7 +85,7 @@ def form_definition_save(*, form: Form, definition: dict, actor: User, how: str 
         try:
             question.full_clean()
         except Exception as exc:  # a model rule the definition missed: say which question
-            raise ApplicationError(_("第 %(n)s 题：%(why)s") % {"n": position, "why": "；".join(
+            raise ApplicationError(_("第 %(n)s 题：%(why)s") % {"n": position, "why": _("；").join(
                 getattr(exc, "messages", [str(exc)]))}) from None
         question.save()
     if clean["title"]:
@@ -115,7 +115,7 @@ def form_definition_import(*, form: Form, data: bytes, actor: User) -> Form:
     try:
         definition = importers.definition_read(data, tree=form_tree(form))
     except importers.ImportRefused as exc:
-        raise ApplicationError(_("导入未完成：%(errors)s") % {"errors": "；".join(exc.errors)},
+        raise ApplicationError(_("导入未完成：%(errors)s") % {"errors": _("；").join(exc.errors)},
                                extra={"errors": exc.errors}) from None
     return form_definition_save(form=form, definition=definition, actor=actor, how=_("从 Excel 导入并"))
 

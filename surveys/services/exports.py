@@ -89,7 +89,7 @@ def _export_rows(form: Form, progress: _Progress) -> Iterator[list]:
 def _staff_export_rows(form: Form, progress: _Progress) -> Iterator[list]:
     """The staff assessment: released counts per unit, question and option (units above the threshold), then
     the released comments, each on its own row, in the random order of their keys: never a sheet, no day."""
-    yield ["单位代码", "单位名称", "题目", "选项", "人数", "平均分", "意见建议"]
+    yield [_("单位代码"), _("单位名称"), _("题目"), _("选项"), _("人数"), _("平均分"), _("意见建议")]
     for tally in staff_tallies_for_export(form=form):
         unit, question = tally.target.unit, tally.question
         mean = rules.plain(round(tally.total / tally.count, 2)) if question.type == "score" and tally.count else ""
@@ -105,7 +105,7 @@ def _tally_label(question, choice: str) -> str:
     """A tally's option as a label; a matrix's "<row>:<option>" as "row label：option label"."""
     if question.is_matrix:
         row, _sep, value = choice.partition(":")
-        return f"{question.row_labels.get(row, row)}：{question.choice_labels.get(value, value)}"
+        return f"{question.row_labels.get(row, row)}{_('：')}{question.choice_labels.get(value, value)}"
     return question.choice_labels.get(choice, "")
 
 
@@ -114,7 +114,7 @@ def _write_xlsx(out, rows: Iterator[list], form: Form) -> None:
     sheet = workbook.create_sheet(_("答卷"))
     for row in rows:
         spreadsheets.append(sheet, row)
-    book = workbook.create_sheet("编码说明")
+    book = workbook.create_sheet(_("编码说明"))
     questions = _export_columns(form)
     for row in exporters.codebook(questions):
         spreadsheets.append(book, row)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from surveys import rules
 
@@ -42,7 +43,7 @@ def show_when(conditions):
 @register.filter
 def condition_numbers(conditions, numbers):
     """The numbers of the questions a show-if depends on: "3、5"."""
-    return "、".join(str(numbers.get(c["question"], "")) for c in conditions if numbers)
+    return _("、").join(str(numbers.get(c["question"], "")) for c in conditions if numbers)
 
 
 @register.filter
@@ -55,6 +56,6 @@ def conditions_text(question, questions):
         if source is None:
             continue
         labels = source.choice_labels
-        chosen = "或".join(f"“{labels.get(v, v)}”" for v in c["values"])
-        parts.append(f"第 {n} 题选择了{chosen}")
-    return "，且".join(parts)
+        chosen = _("或").join(_("“%(label)s”") % {"label": labels.get(v, v)} for v in c["values"])
+        parts.append(_("第 %(n)s 题选择了%(chosen)s") % {"n": n, "chosen": chosen})
+    return _("，且").join(parts)
