@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -83,8 +86,9 @@ def radar_svg(labels: list[str], series: list[tuple[str, list[float | None], str
 
 
 def dimension_bars_svg(rows: list[tuple[str, float | None, float | None]], *, width: int = 600,
-                       legend: tuple[str, str] = ("本单位", "全市平均")) -> str:
+                       legend: tuple[str, str] | None = None) -> str:
     """Each dimension's score (solid) beside the city average (outlined), 0–100, one row each."""
+    legend = legend or (pgettext("the unit evaluated", "本单位"), _("全市平均"))
     label_w, row_h, top = 110, 34, 8
     plot = width - label_w - 60
     parts = []

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bianzhi.jobs import Job
@@ -56,7 +57,7 @@ class ReportVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.target.unit} 评估报告 v{self.number}"
+        return gettext("%(unit)s 评估报告 v%(n)s") % {"unit": self.target.unit, "n": self.number}
 
     @property
     def is_signed(self) -> bool:

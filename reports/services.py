@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bianzhi.access import may
 from bianzhi.exceptions import ApplicationError
@@ -108,7 +109,7 @@ def report_sign(*, target: CampaignTarget, actor: User, confirmed: bool) -> Repo
         raise ApplicationError(_("没有待签署的报告：请先撰写并保存报告"))
     empty = [str(ReportVersion._meta.get_field(n).verbose_name) for n in SECTIONS if not getattr(latest, n).strip()]
     if empty:
-        raise ApplicationError(_("报告还缺少：%(sections)s") % {"sections": "、".join(empty)})
+        raise ApplicationError(_("报告还缺少：%(sections)s") % {"sections": _("、").join(empty)})
     result = _latest_result(target)
     if result.pk != latest.result_version_id:  # the result changed since drafting: sign what is current
         latest.result_version = result
@@ -184,13 +185,13 @@ def report_context(*, version: ReportVersion) -> dict:
     f = version.facts
     labels = [d["name"] for d in f["dimensions"]]
     radar = radar_svg(labels, [
-        (_("本单位"), [d["score"] for d in f["dimensions"]], "#2f6fb0"),
+        (pgettext("the unit evaluated", "本单位"), [d["score"] for d in f["dimensions"]], "#2f6fb0"),
         (_("全市平均"), [d["average"] for d in f["dimensions"]], "#b3261e"),
     ])
     bars = dimension_bars_svg([(d["name"], d["score"], d["average"]) for d in f["dimensions"]])
     paragraphs = {n: [p.strip() for p in getattr(version, n).splitlines() if p.strip()] for n in SECTIONS}
     signed_by = version.signed_by.get_full_name() or version.signed_by.username if version.signed_by else ""
-    signed_on = f"{timezone.localtime(version.signed_at):%Y年%-m月%-d日}" if version.signed_at else ""
+    signed_on = dateformat.format(timezone.localtime(version.signed_at), _("Y年n月j日")) if version.signed_at else ""
     return {"f": f, "sections": paragraphs, "radar_svg": radar, "bars_svg": bars, "signed_by": signed_by,
             "signed_on": signed_on, "version": version}
 
@@ -201,7 +202,14 @@ def pdf_render(template: str, context: dict) -> bytes:
 
 
 def report_build(report: Report, progress) -> dict:
-    """The job's work (run by bianzhi.jobs.job_run, which claims the row and records the outcome)."""
+    """The job's work (run by bianzhi.jobs.job_run, which claims the row and records the outcome). The files are
+    in the office's language, as the signed facts they print are, whoever asked (a worker has no user's choice;
+    an in-process run must not take the requester's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _report_build(report, progress)
+
+
+def _report_build(report: Report, progress) -> dict:
     report = Report.objects.select_related("target__campaign", "target__unit", "version__signed_by").get(pk=report.pk)
     version = report.version
     if version is None or not version.is_signed:

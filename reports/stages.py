@@ -17,7 +17,7 @@ NAMED = 10  # a refusal names this many units, then says how many more
 def feedback_needs_signed_reports(campaign: Campaign, actor) -> None:
     missing = units_unsigned(campaign=campaign)
     if missing:
-        names = "、".join(missing[:NAMED]) + (_("等 %(n)s 个单位") % {"n": len(missing)} if len(missing) > NAMED else "")
+        names = _("、").join(missing[:NAMED]) + (_("等 %(n)s 个单位") % {"n": len(missing)} if len(missing) > NAMED else "")
         raise ApplicationError(_("还不能反馈结果：以下单位的评估报告尚未签署：%(names)s") % {"names": names})
 
 

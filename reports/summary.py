@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from bianzhi.access import may
@@ -139,14 +140,14 @@ def summary_context(campaign: Campaign, progress=lambda p: None) -> dict:
     bars = dimension_bars_svg([(d["name"], d["average"], None) for d in dimensions], legend=(_("全市平均"), ""))
     progress(60)
     sensitivity = [{"name": s.name, "current": round(s.current, 3), "lo": round(s.lo, 3), "hi": round(s.hi, 3),
-                    "closest": "、".join(f"{n}（{d}分）" for n, d in s.closest[:3])}
+                    "closest": _("、").join(_("%(unit)s（%(d)s分）") % {"unit": n, "d": d} for n, d in s.closest[:3])}
                    for s in results_sensitivity(campaign=campaign, results=results)]
     scheme = scheme_get(campaign=campaign)
     dimension_of = {i.code: i.dimension.name for i in scheme.indicators}
     problems_by_dim: dict[str, list[str]] = defaultdict(list)
     for code, text, unit in Problem.objects.filter(target__campaign=campaign).values_list(
             "indicator_code", "description", "target__unit__name").order_by("id"):
-        problems_by_dim[dimension_of.get(code) or _("其他")].append(f"{text}（{unit}）")
+        problems_by_dim[dimension_of.get(code) or _("其他")].append(_("%(text)s（%(unit)s）") % {"text": text, "unit": unit})
     problems = sorted(({"dimension": d, "count": len(items), "examples": items[:5]} for d, items in problems_by_dim.items()),
                       key=lambda p: -p["count"])
     progress(75)
@@ -164,12 +165,12 @@ def summary_context(campaign: Campaign, progress=lambda p: None) -> dict:
         "stages": [{**s, "entered": s["entered"].isoformat() if s["entered"] else "—",
                     "due": s["due"].isoformat() if s["due"] else "—"} for s in _stage_dates(campaign)],
         "weights": _weights(campaign, scheme), "forms": form_rows, "ranking": ranking, "distribution": distribution,
-        "dimensions": dimensions, "staff_sentences": staff_sentences, "staff_text": "；".join(staff_sentences),
+        "dimensions": dimensions, "staff_sentences": staff_sentences, "staff_text": _("；").join(staff_sentences),
         "recipients_rate": recipients_rate, "recipients_n": recipients_n, "sensitivity": sensitivity,
         "problems": problems, "rectification": facts.get("rectification"), "appeals": facts.get("appeals"),
         "frozen": frozen, "reclaims": reclaims,
         "suggestions": [p.strip() for p in (text.suggestions if text else "").splitlines() if p.strip()],
-        "radar_svg": radar, "bars_svg": bars, "generated_on": f"{timezone.localdate():%Y年%-m月%-d日}",
+        "radar_svg": radar, "bars_svg": bars, "generated_on": dateformat.format(timezone.localdate(), _("Y年n月j日")),
     }
 
 
@@ -184,6 +185,12 @@ def summary_word_context(context: dict) -> dict:
 
 
 def summary_build(job: SummaryReport, progress) -> dict:
+    """The job's work: the summary in the office's language, as the unit reports it sums up (see report_build)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _summary_build(job, progress)
+
+
+def _summary_build(job: SummaryReport, progress) -> dict:
     job = SummaryReport.objects.select_related("campaign").get(pk=job.pk)
     context = summary_context(job.campaign, progress)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")

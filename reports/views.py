@@ -209,12 +209,14 @@ def reports_zip(request, campaign_pk: int):
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
         for report in files:
             extension = "docx" if report.is_word else "pdf"
-            name = f"{report.target.unit.code}-{report.target.unit.name}-评估报告-第{report.version.number}版.{extension}"
+            name = _("%(code)s-%(unit)s-评估报告-第%(v)s版.%(ext)s") % {
+                "code": report.target.unit.code, "unit": report.target.unit.name, "v": report.version.number,
+                "ext": extension}
             with report.file.open("rb") as fh:
                 archive.writestr(name, fh.read())
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{campaign.year}-{campaign.name}-评估报告.zip",
-                        content_type="application/zip")
+    zip_name = _("%(year)s-%(campaign)s-评估报告.zip") % {"year": campaign.year, "campaign": campaign.name}
+    return FileResponse(spool, as_attachment=True, filename=zip_name, content_type="application/zip")
 
 
 @login_required
@@ -260,7 +262,8 @@ def summary_download(request, pk: int):
     if not job.is_ready or not job.file:
         raise Http404
     extension, content_type = ("docx", DOCX) if job.is_word else ("pdf", "application/pdf")
-    filename = f"{job.campaign.year}-{job.campaign.name}-总结报告.{extension}"
+    filename = _("%(year)s-%(campaign)s-总结报告.%(ext)s") % {"year": job.campaign.year, "campaign": job.campaign.name,
+                                                     "ext": extension}
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
 
 
@@ -281,7 +284,7 @@ def template_upload(request):
     back = request.POST.get("next") or reverse("evaluations:campaign_list")
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, _("；").join(errors))
         return redirect(back)
     try:
         template = word_template_upload(kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user)
