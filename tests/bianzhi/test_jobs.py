@@ -34,7 +34,7 @@ KINDS = job_kinds()
 
 
 def test_reports_exports_and_registry_imports_are_the_kinds_of_job():
-    assert {m._meta.label for m in KINDS} == {"reports.Report", "surveys.Export", "bianzhi.RegistryImport"}
+    assert {m._meta.label for m in KINDS} == {"reports.Report", "reports.SummaryReport", "surveys.Export", "bianzhi.RegistryImport"}
 
 
 @pytest.mark.parametrize("model", KINDS, ids=lambda m: m._meta.label)

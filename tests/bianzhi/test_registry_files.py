@@ -3,6 +3,7 @@ merged cells (across columns and down rows), and the noise one mistake used to m
 unbounded list). Real xlsx files written by openpyxl; the web page and the command as well as the parser."""
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -28,9 +29,10 @@ def with_cached_value(data: bytes, sheet_xml: str, cell: str, cached: str) -> by
                 text = content.decode()
                 start = text.index(f'<c r="{cell}"')
                 end = text.index("</c>", start)
-                cell_xml = text[start:end]
+                # openpyxl writes an empty value (<v/>, <v />, or <v></v> through lxml): drop it
+                cell_xml = re.sub(r"<v\s*/>|<v></v>", "", text[start:end])
                 assert "<f>" in cell_xml and "<v>" not in cell_xml
-                text = text[:start] + cell_xml.replace("<v />", "") + f"<v>{cached}</v>" + text[end:]
+                text = text[:start] + cell_xml + f"<v>{cached}</v>" + text[end:]
                 content = text.encode()
             target.writestr(item, content)
     return out.getvalue()

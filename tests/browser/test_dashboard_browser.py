@@ -98,6 +98,7 @@ def test_the_header_folds_into_a_menu_on_a_phone(chromium, live_server):
     try:
         sign_in(page, leader)
         expect(page.get_by_role("link", name="评估覆盖").first).to_be_hidden()
+        page.wait_for_load_state("load")  # the menu's script is in place
         page.get_by_role("button", name="菜单").tap()
         expect(page.locator("header.top").get_by_role("link", name="评估覆盖")).to_be_visible()
         assert page.evaluate(NO_OVERFLOW)

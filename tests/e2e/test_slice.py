@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from bianzhi.models import User
 from evaluations.models import Campaign
+from reports.followup.services import results_feed_back
 from reports.models import Report
 from surveys.models import SurveyLink
 
@@ -84,6 +85,7 @@ def test_campaign_to_pdf_report_through_a_real_worker(celery_worker_process):
     text = pdf_text(b"".join(download.streaming_content)).replace("\n", "")
     assert "临川市测试局" in text and "100.0" in text and "80.0%" in text and "数据不全" in text
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FEEDBACK)  # liaisons: after feedback
+    results_feed_back(campaign=campaign, actor=evaluator, targets=list(campaign.targets.all()))  # of their unit
 
     # and only the office, leaders and that unit's liaison may download it
     for user, allowed in [
