@@ -573,9 +573,12 @@ def event_expert_changed(*, campaign: Campaign | None, actor: User, expert_id: i
     return _tree_event(campaign, T.EXPERT_CHANGED, actor, expert=expert_id, name=name, before=before, after=after)
 
 
-def event_judgement_saved(*, campaign: Campaign | None, expert_id: int, expert_name: str, node: str, cr: float):
-    """Saved by the expert through their personal link: no account, so the expert's name says who."""
-    return _tree_event(campaign, T.JUDGEMENT_SAVED, None, expert=expert_id, expert_name=expert_name, node=node, cr=cr)
+def event_judgement_saved(*, campaign: Campaign | None, expert_id: int, expert_name: str, node: str, cr: float,
+                          node_name: str = ""):
+    """Saved by the expert through their personal link: no account, so the expert's name says who; the
+    dimension is recorded by name too (the audit page names it, never its code)."""
+    return _tree_event(campaign, T.JUDGEMENT_SAVED, None, expert=expert_id, expert_name=expert_name, node=node,
+                       node_name=node_name, cr=cr)
 
 
 @describes(T.EXPERT_INVITED, T.EXPERT_CHANGED, T.JUDGEMENT_SAVED)
@@ -591,7 +594,8 @@ def _experts(e: CampaignEvent) -> str:
         return _("%(who)s 将专家 %(name)s 的权重设为 %(w)s") % {"who": e.who, "name": d.get("name", ""),
                                                            "w": after.get("weight", "")}
     node = d.get("node", "")
-    matrix = _("各维度之间") if node == "root" else _("维度 %(code)s 的各指标之间") % {"code": node}
+    matrix = (_("各维度之间") if node == "root"
+              else _("维度“%(name)s”的各指标之间") % {"name": d.get("node_name") or node})
     return _("%(who)s 保存了%(matrix)s的判断（CR = %(cr)s）") % {"who": e.who, "matrix": matrix, "cr": d.get("cr", "")}
 
 

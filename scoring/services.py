@@ -252,9 +252,11 @@ def judgement_save(*, expert: Expert, node: str, answers: Mapping[tuple[int, int
     """Save an expert's answers for one matrix. An inconsistent matrix is saved too (the CR says so); answers
     that cannot give weights (too few, not connected, off the scale) are refused with the reason."""
     tree = _locked_tree(expert.tree_id, "weights")
-    items, names = tree_nodes(tree=tree).get(node, (None, None))
+    nodes = tree_nodes(tree=tree)
+    items, names = nodes.get(node, (None, None))
     if items is None or len(items) < 2:
         raise ApplicationError(_("没有这个判断矩阵"))
+    node_name = dict(zip(*nodes["root"], strict=True)).get(node, node) if "root" in nodes else node
     if any(a is not None and a not in judging.ANSWERS for a in answers.values()):
         raise ApplicationError(_("判断只能取 1～9 标度"))
     matrix = judging.matrix_from_answers(len(items), {p: answers.get(p) for p in judging.pairs(len(items))})
@@ -266,7 +268,7 @@ def judgement_save(*, expert: Expert, node: str, answers: Mapping[tuple[int, int
         expert=expert, node=node, defaults={"items": items, "matrix": matrix, "cr": result.cr, "saved_at": timezone.now()},
     )
     events.event_judgement_saved(campaign=tree.campaign, expert_id=expert.pk, expert_name=expert.name, node=node,
-                                 cr=round(result.cr, 4))
+                                 node_name=node_name, cr=round(result.cr, 4))
     return judgement
 
 
