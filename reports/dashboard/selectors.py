@@ -167,8 +167,8 @@ def _closest(results, cutoffs: dict[str, Decimal]) -> list[dict]:
     return sorted(rows, key=lambda row: abs(row["distance"]))[:CLOSEST]
 
 
-def _facts(campaign: Campaign) -> dict:
-    facts = hooks.campaign_facts(campaign, "rectification", "appeals")
+def _facts(campaign: Campaign, names=("rectification", "appeals")) -> dict:
+    facts = hooks.campaign_facts(campaign, *names)
     return {"rectification": facts.get("rectification"), "appeals": facts.get("appeals")}
 
 
@@ -283,8 +283,7 @@ def _year_over_year(ranking: list[dict], dims: dict[str, str], city: list, previ
     dimensions = [{"name": dims[c], "code": c, "before": b, "now": n,
                    "change": None if b is None or n is None else round(n - b, 1)} for c, b, n in zip(codes, earlier, city)]
     changes = [row["change"] for row in matched if row["change"] is not None]
-    facts = _facts(compare)
-    rect = facts["rectification"]
+    rect = _facts(compare, ("rectification",))["rectification"]  # last year's appeals are not compared
     return {
         "matched": len(matched), "only_now": len(ranking) - len(matched), "only_before": len(previous) - len(matched),
         "average_change": round(sum(changes) / len(changes), 1) if changes else None,

@@ -242,9 +242,14 @@ def rectification_fact(campaign: Campaign, today: date | None = None) -> dict:
             "overdue": sum(u["overdue"] for u in by_unit), "by_unit": by_unit}
 
 
+APPEALS_POSSIBLE = frozenset({Campaign.Status.REVIEW, Campaign.Status.SUMMARY, Campaign.Status.CLOSED})
+
+
 @campaign_fact("appeals")
 def appeals_fact(campaign: Campaign) -> dict:
     """Appeals in figures: units that appealed, of them still open (an item undecided), items and decisions."""
+    if campaign.status not in APPEALS_POSSIBLE:  # no query before 评估复核 opens the windows
+        return {"units": 0, "items": 0, "decided": 0, "open": 0, "upheld": 0, "adjusted": 0}
     items = AppealItem.objects.filter(appeal__target__campaign=campaign)
     figures = items.aggregate(
         units=Count("appeal", distinct=True), items=Count("pk"), decided=Count("pk", filter=~Q(decision="")),
