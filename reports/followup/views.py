@@ -1,5 +1,6 @@
 """Pages of the after stage: thin; each fetches through a selector, checks bianzhi.access, calls one service."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -30,6 +31,18 @@ def _files(request) -> list[tuple[str, bytes]]:
 
 def _error(request, exc: ApplicationError) -> None:
     messages.error(request, exc.message)
+
+
+def _confirmed(request, refusal: str, work: Callable[[], str]) -> None:
+    """A step the office ticks to confirm: without the tick, `refusal`; else `work()`'s success message, or the
+    service's refusal."""
+    if not request.POST.get("confirm"):
+        messages.error(request, refusal)
+        return
+    try:
+        messages.success(request, work())
+    except ApplicationError as exc:
+        _error(request, exc)
 
 
 @login_required
@@ -80,14 +93,8 @@ def settings_save(request, pk: int):
 @require_POST
 def feedback_issue(request, pk: int):
     campaign = _campaign_for_manage(request, pk)
-    if not request.POST.get("confirm"):
-        messages.error(request, _("请勾选确认后再反馈"))
-    else:
-        try:
-            done = services.results_feed_back(campaign=campaign, actor=request.user, targets=_chosen_targets(request, campaign))
-            messages.success(request, _("已向 %(n)s 个单位反馈评估结果") % {"n": len(done)})
-        except ApplicationError as exc:
-            _error(request, exc)
+    _confirmed(request, _("请勾选确认后再反馈"), lambda: _("已向 %(n)s 个单位反馈评估结果") % {"n": len(
+        services.results_feed_back(campaign=campaign, actor=request.user, targets=_chosen_targets(request, campaign)))})
     return redirect("reports:followup_campaign", pk=campaign.pk)
 
 
@@ -95,14 +102,8 @@ def feedback_issue(request, pk: int):
 @require_POST
 def finalize(request, pk: int):
     campaign = _campaign_for_manage(request, pk)
-    if not request.POST.get("confirm"):
-        messages.error(request, _("请勾选确认后再定稿"))
-    else:
-        try:
-            n = services.results_finalize(campaign=campaign, actor=request.user, targets=_chosen_targets(request, campaign))
-            messages.success(request, _("已将 %(n)s 个单位的评估结果定稿") % {"n": n})
-        except ApplicationError as exc:
-            _error(request, exc)
+    _confirmed(request, _("请勾选确认后再定稿"), lambda: _("已将 %(n)s 个单位的评估结果定稿") % {
+        "n": services.results_finalize(campaign=campaign, actor=request.user, targets=_chosen_targets(request, campaign))})
     return redirect("reports:followup_campaign", pk=campaign.pk)
 
 
@@ -111,14 +112,8 @@ def finalize(request, pk: int):
 def remind(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
     require(request.user, "followup.remind", campaign)
-    if not request.POST.get("confirm"):
-        messages.error(request, _("请勾选确认后再催办"))
-    else:
-        try:
-            n = services.followup_remind(campaign=campaign, actor=request.user)
-            messages.success(request, _("已向 %(n)s 个单位的填报员发送催办通知") % {"n": n})
-        except ApplicationError as exc:
-            _error(request, exc)
+    _confirmed(request, _("请勾选确认后再催办"), lambda: _("已向 %(n)s 个单位的填报员发送催办通知") % {
+        "n": services.followup_remind(campaign=campaign, actor=request.user)})
     return redirect("evaluations:campaign_board", pk=campaign.pk)
 
 
