@@ -711,7 +711,7 @@ def _followup_campaign(e: CampaignEvent) -> str:
             "who": e.who, "on": d.get("on", ""), "n": len(d.get("units", [])), "units": _plain(d.get("units"))}
     if e.type == T.FOLLOWUP_SETTINGS_CHANGED:
         return _("%(who)s 修改了复核与整改设置：%(changes)s") % {"who": e.who, "changes": _plain(
-            [f"{k} {d.get('before', {}).get(k)} → {v}" for k, v in d.get("after", {}).items()])}
+            [f"{FOLLOWUP_SETTING_LABELS.get(k, k)} {d.get('before', {}).get(k)} → {v}" for k, v in d.get("after", {}).items()])}
     if e.type == T.APPEAL_WINDOWS_OPENED:
         return _("%(who)s 开放了 %(n)s 个单位的复核申请（%(days)s 个工作日）") % {
             "who": e.who or _("系统"), "n": d.get("units", 0), "days": d.get("days", "")}
@@ -725,6 +725,10 @@ def _followup_campaign(e: CampaignEvent) -> str:
 
 
 _DECISIONS = {"upheld": gettext_lazy("维持"), "adjusted": gettext_lazy("调整")}
+# What the follow-up settings are called (reports.followup.models.FollowupSettings' fields): never their codes.
+FOLLOWUP_SETTING_LABELS = {"appeal_days": gettext_lazy("复核申请期限（工作日）"),
+                           "rectify_below": gettext_lazy("整改阈值（得分率 %）"),
+                           "rectify_days": gettext_lazy("整改期限（自然日）")}
 
 
 @describes(T.APPEAL_SUBMITTED, T.APPEAL_ASSIGNED, T.APPEAL_ITEM_DECIDED, T.RESULT_FINALIZED,
