@@ -663,8 +663,9 @@ def event_appeal_windows_opened(*, campaign: Campaign, actor: User | None, units
     return _record(campaign=campaign, type=T.APPEAL_WINDOWS_OPENED, actor=actor, units=units, days=days)
 
 
-def event_appeal_submitted(*, target: CampaignTarget, actor: User, indicators: list[str]):
-    return _record(campaign=target.campaign, target=target, type=T.APPEAL_SUBMITTED, actor=actor, indicators=indicators)
+def event_appeal_submitted(*, target: CampaignTarget, actor: User, indicators: list[str], names: list[str] = ()):
+    return _record(campaign=target.campaign, target=target, type=T.APPEAL_SUBMITTED, actor=actor, indicators=indicators,
+                   names=list(names))
 
 
 def event_appeal_assigned(*, target: CampaignTarget, actor: User, reviewer: str):
@@ -672,9 +673,10 @@ def event_appeal_assigned(*, target: CampaignTarget, actor: User, reviewer: str)
 
 
 def event_appeal_item_decided(*, target: CampaignTarget, actor: User, indicator: str, decision: str,
-                              before: float | None, after: float | None, reason: str):
+                              before: float | None, after: float | None, reason: str, indicator_name: str = ""):
     return _record(campaign=target.campaign, target=target, type=T.APPEAL_ITEM_DECIDED, actor=actor,
-                   indicator=indicator, decision=decision, before=before, after=after, reason=reason)
+                   indicator=indicator, indicator_name=indicator_name, decision=decision, before=before, after=after,
+                   reason=reason)
 
 
 def event_result_finalized(*, target: CampaignTarget, actor: User, version: int):
@@ -737,13 +739,14 @@ def _followup_unit(e: CampaignEvent) -> str:
     d, unit = e.data, _unit(e)
     if e.type == T.APPEAL_SUBMITTED:
         return _("%(who)s 为 %(unit)s 提出复核申请，对 %(n)s 项指标有异议：%(codes)s") % {
-            "who": e.who, "unit": unit, "n": len(d.get("indicators", [])), "codes": _plain(d.get("indicators"))}
+            "who": e.who, "unit": unit, "n": len(d.get("indicators", [])),
+            "codes": _plain(d.get("names") or d.get("indicators"))}
     if e.type == T.APPEAL_ASSIGNED:
         return _("%(who)s 指定 %(reviewer)s 复核 %(unit)s 的申请") % {"who": e.who, "reviewer": d.get("reviewer", ""),
                                                                   "unit": unit}
     if e.type == T.APPEAL_ITEM_DECIDED:
         sentence = _("%(who)s 对 %(unit)s 的指标 %(code)s 作出复核决定：%(decision)s") % {
-            "who": e.who, "unit": unit, "code": d.get("indicator", ""),
+            "who": e.who, "unit": unit, "code": d.get("indicator_name") or d.get("indicator", ""),
             "decision": str(_DECISIONS.get(d.get("decision"), d.get("decision", "")))}
         if d.get("decision") == "adjusted":
             sentence += _("（%(before)s → %(after)s）") % {"before": _plain(d.get("before")), "after": _plain(d.get("after"))}

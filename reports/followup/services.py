@@ -163,7 +163,8 @@ def appeal_submit(*, target: CampaignTarget, actor: User, items: Sequence[tuple[
             item.evidence.add(upload_store(target=target, actor=actor, purpose=Upload.Purpose.APPEAL,
                                            indicator_code=code, data=data, name=name, replaces=None))
         codes.append(code)
-    events.event_appeal_submitted(target=target, actor=actor, indicators=codes)
+    events.event_appeal_submitted(target=target, actor=actor, indicators=codes,
+                                  names=[rows[code]["name"] for code in codes])
     notify(users=office_people(target), kind=Notification.Kind.SUBMITTED,
            title=_("%(unit)s 提出复核申请（%(n)s 项指标），请指定复核人员") % {"unit": target.unit.name, "n": len(codes)},
            url=reverse("reports:followup_appeal", args=[appeal.pk]), key=f"appeal:{appeal.pk}")
@@ -233,7 +234,8 @@ def appeal_item_decide(*, item: AppealItem, actor: User, decision: str, reason: 
         raise ApplicationError(_("请选择维持或调整"))
     item.decision, item.decision_reason, item.decided_at = decision, reason, timezone.now()
     item.save(update_fields=["decision", "points_after", "decision_reason", "decided_at"])
-    events.event_appeal_item_decided(target=target, actor=actor, indicator=item.indicator_code, decision=decision,
+    events.event_appeal_item_decided(target=target, actor=actor, indicator=item.indicator_code,
+                                     indicator_name=item.indicator_name, decision=decision,
                                      before=item.points_before, after=item.points_after, reason=reason)
     if not appeal.items.filter(decision="").exists():
         appeal.status, appeal.decided_at = Appeal.Status.DECIDED, timezone.now()
