@@ -19,15 +19,11 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="bianzhi-static-")
 PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="bianzhi-private-")
 if not S3_BUCKET:  # noqa: F405
     STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
-# The test runner empties tables with TRUNCATE between transactional tests. The append-only tables refuse
-# TRUNCATE unless the session allows it (production never does): the security audit
-# (accounts/migrations/0002), the campaign's audit trail (evaluations/migrations/0009), the pool ledger and the
-# requests register (bianzhi/migrations/0005, scoring/migrations/0004).
-TRUNCATE_ALLOWED = {"bianzhi.audit_maintenance": "on", "bianzhi.audit_truncate": "allow", "bianzhi.allow_truncate": "on"}
+# The test runner empties tables with TRUNCATE between transactional tests. The append-only tables (the
+# security audit, the campaign's audit trail, the pool ledger) refuse TRUNCATE unless the session sets
+# `bianzhi.audit_maintenance = on` (bianzhi/migrations/0007); production never does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(  # noqa: F405
-        f"-c {name}={value}" for name, value in TRUNCATE_ALLOWED.items()
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c bianzhi.audit_maintenance=on"  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Ordinary tests run tasks in-process; the end-to-end test switches to the real broker and a worker.

@@ -188,7 +188,7 @@ def test_postgresql_refuses_edits_truncation_unbalanced_movements_and_negative_b
         with pytest.raises(DatabaseError, match="不可修改或删除"), transaction.atomic(), connection.cursor() as c:
             c.execute(sql)
     with pytest.raises(DatabaseError, match="TRUNCATE"), transaction.atomic(), connection.cursor() as c:
-        c.execute("SET LOCAL bianzhi.allow_truncate = 'off'")
+        c.execute("SET LOCAL bianzhi.audit_maintenance = 'off'")
         c.execute("TRUNCATE bianzhi_poolline, bianzhi_poolmovement CASCADE")
     account = PoolAccount.objects.get(type="pool", pool="city", quota_kind=ADMIN)
     with pytest.raises(IntegrityError), transaction.atomic():

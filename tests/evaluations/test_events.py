@@ -216,7 +216,7 @@ def test_the_actors_name_stays_on_the_row_and_the_user_cannot_be_deleted(world):
 
 def test_postgresql_refuses_truncate_of_the_audit_trail(world, postgres):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL bianzhi.audit_truncate = ''")  # as any session but the test runner's flush
+        cursor.execute("SET LOCAL bianzhi.audit_maintenance = ''")  # as any session but the test runner's flush
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending foreign-key checks, out of the way
         cursor.execute("TRUNCATE evaluations_campaignevent CASCADE")
     assert world.campaign.events.exists()
