@@ -301,6 +301,12 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("username"), name="%(app_label)s_%(class)s_username_ci"),
         ]
 
+    @property
+    def display_name(self) -> str:
+        """The person's name as pages, documents and audit lines show it; the account name only where no name
+        was entered."""
+        return self.get_full_name() or self.username
+
     # Kept for code written before bianzhi.access; new code asks access.may(...) (a test greps for these).
     @property
     def is_office_staff(self) -> bool:

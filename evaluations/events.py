@@ -24,7 +24,7 @@ T = CampaignEvent.Type
 def actor_name(actor: User | None) -> str:
     if actor is None:
         return ""
-    return actor.get_full_name() or actor.username
+    return actor.display_name
 
 
 def _record(

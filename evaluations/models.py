@@ -342,7 +342,7 @@ class CampaignEvent(models.Model):
         if self.actor_name:
             return self.actor_name
         if self.actor_id is not None:
-            return self.actor.get_full_name() or self.actor.username
+            return self.actor.display_name
         if self.data.get("expert_name"):
             return _("专家 %(name)s") % {"name": self.data["expert_name"]}
         return str(_("系统"))

@@ -190,7 +190,7 @@ def report_context(*, version: ReportVersion) -> dict:
     ])
     bars = dimension_bars_svg([(d["name"], d["score"], d["average"]) for d in f["dimensions"]])
     paragraphs = {n: [p.strip() for p in getattr(version, n).splitlines() if p.strip()] for n in SECTIONS}
-    signed_by = version.signed_by.get_full_name() or version.signed_by.username if version.signed_by else ""
+    signed_by = version.signed_by.display_name if version.signed_by else ""
     signed_on = dateformat.format(timezone.localtime(version.signed_at), _("Y年n月j日")) if version.signed_at else ""
     return {"f": f, "sections": paragraphs, "radar_svg": radar, "bars_svg": bars, "signed_by": signed_by,
             "signed_on": signed_on, "version": version}

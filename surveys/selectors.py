@@ -650,7 +650,7 @@ def sheet_workbook(*, form: Form, target: CampaignTarget, evaluator: User) -> by
                                 guideline=ind.guideline if ind else "", scale=scale,
                                 value=entry.score if entry else None, note=entry.reason if entry else ""))
     heading = _("%(unit)s · %(form)s（评估人员：%(who)s）") % {
-        "unit": target.unit.name, "form": form.title, "who": evaluator.get_full_name() or evaluator.username}
+        "unit": target.unit.name, "form": form.title, "who": evaluator.display_name}
     return indicator_workbook(layout=EVALUATION_SHEET, heading=heading, rows=rows)
 
 

@@ -31,7 +31,7 @@ def audit_rows(events):
         yield [
             e.created_at, e.get_kind_display(), e.username,
             e.user.get_full_name() if e.user else "",
-            (e.actor.get_full_name() or e.actor.username) if e.actor else "",
+            e.actor.display_name if e.actor else "",
             e.ip_address or "", e.user_agent, _data_text(e.data),
         ]
 

@@ -71,11 +71,11 @@ def security_event_list(
 
 def security_event_sentence(event: SecurityEvent) -> str:
     """The record in one Chinese line: the account by name (kept after deactivation), who acted, what."""
-    who = (event.user.get_full_name() or event.user.username) if event.user else (event.username or _("（未知账号）"))
+    who = event.user.display_name if event.user else (event.username or _("（未知账号）"))
     text = _("%(who)s（%(username)s）") % {"who": who, "username": event.username} if event.user and event.user.get_full_name() else who
     text += event.get_kind_display()
     if event.actor:
-        text = _("%(actor)s 操作：%(text)s") % {"actor": event.actor.get_full_name() or event.actor.username,
+        text = _("%(actor)s 操作：%(text)s") % {"actor": event.actor.display_name,
                                             "text": text}
     reason = (event.data or {}).get("reason")
     if reason:

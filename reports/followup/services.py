@@ -174,11 +174,11 @@ def appeal_submit(*, target: CampaignTarget, actor: User, items: Sequence[tuple[
 def reviewer_refusal(target: CampaignTarget, reviewer: User) -> str | None:
     """Why `reviewer` may not review the unit's appeal (None: they may): a 复核人员, not on its evaluation team."""
     if not reviewer.is_active or not access.may(reviewer, "appeal.review"):
-        return _("%(name)s 不是复核人员") % {"name": reviewer.get_full_name() or reviewer.username}
+        return _("%(name)s 不是复核人员") % {"name": reviewer.display_name}
     teams = [t for t in (target.team_id, getattr(getattr(target, "field_visit", None), "team_id", None)) if t]
     if teams and User.objects.filter(pk=reviewer.pk, evaluation_teams__in=teams).exists():
         return _("%(name)s 是 %(unit)s 评估组的成员，不能复核该单位的申请") % {
-            "name": reviewer.get_full_name() or reviewer.username, "unit": target.unit.name}
+            "name": reviewer.display_name, "unit": target.unit.name}
     return None
 
 
@@ -195,7 +195,7 @@ def appeal_assign(*, appeal: Appeal, reviewer: User, actor: User) -> Appeal:
         return appeal
     appeal.reviewer, appeal.assigned_by, appeal.status = reviewer, actor, Appeal.Status.ASSIGNED
     appeal.save(update_fields=["reviewer", "assigned_by", "status", "updated_at"])
-    name = reviewer.get_full_name() or reviewer.username
+    name = reviewer.display_name
     events.event_appeal_assigned(target=appeal.target, actor=actor, reviewer=name)
     notify(users=[reviewer], kind=Notification.Kind.SUBMITTED,
            title=_("请复核 %(unit)s 的复核申请") % {"unit": appeal.target.unit.name},

@@ -245,7 +245,7 @@ def appeal_assign(request, pk: int):
     reviewer = get_object_or_404(selectors.reviewers(), pk=request.POST.get("reviewer") or 0)
     try:
         services.appeal_assign(appeal=appeal, reviewer=reviewer, actor=request.user)
-        messages.success(request, _("已指定 %(n)s 为复核人员") % {"n": reviewer.get_full_name() or reviewer.username})
+        messages.success(request, _("已指定 %(n)s 为复核人员") % {"n": reviewer.display_name})
     except ApplicationError as exc:
         _error(request, exc)
     return redirect("reports:followup_appeal", pk=appeal.pk)
