@@ -106,6 +106,14 @@ class Report(TimeStampedModel, Job):
     def is_word(self) -> bool:
         return self.kind == self.Kind.UNIT_DOCX
 
+    def download_name(self, prefix) -> str:
+        """The file's name as its reader saves it, e.g. `2026-市统计局-评估报告-第2版.pdf` (the prefix: the year for
+        one download, the unit's code in the campaign's zip, so the zip's names sort and never collide)."""
+        names = {"prefix": prefix, "unit": self.target.unit.name, "ext": "docx" if self.is_word else "pdf"}
+        if self.version_id is None:
+            return gettext("%(prefix)s-%(unit)s-评估报告.%(ext)s") % names
+        return gettext("%(prefix)s-%(unit)s-评估报告-第%(v)s版.%(ext)s") % {**names, "v": self.version.number}
+
 
 def summary_upload_to(report: "SummaryReport", filename: str) -> str:
     return f"reports/{report.campaign_id}/summary/{filename}"

@@ -86,12 +86,8 @@ def report_download(request, pk: int):
     require(request.user, "report.download", report)
     if not report.is_ready or not report.file:
         raise Http404
-    target = report.target
-    extension, content_type = ("docx", DOCX) if report.is_word else ("pdf", "application/pdf")
-    names = {"year": target.campaign.year, "unit": target.unit.name, "ext": extension}
-    filename = (_("%(year)s-%(unit)s-评估报告-第%(v)s版.%(ext)s") % {**names, "v": report.version.number} if report.version_id
-                else _("%(year)s-%(unit)s-评估报告.%(ext)s") % names)
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.download_name(report.target.campaign.year),
+                        content_type=DOCX if report.is_word else "application/pdf")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -208,12 +204,8 @@ def reports_zip(request, campaign_pk: int):
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  (FileResponse closes it)
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
         for report in files:
-            extension = "docx" if report.is_word else "pdf"
-            name = _("%(code)s-%(unit)s-评估报告-第%(v)s版.%(ext)s") % {
-                "code": report.target.unit.code, "unit": report.target.unit.name, "v": report.version.number,
-                "ext": extension}
             with report.file.open("rb") as fh:
-                archive.writestr(name, fh.read())
+                archive.writestr(report.download_name(report.target.unit.code), fh.read())
     spool.seek(0)
     zip_name = _("%(year)s-%(campaign)s-评估报告.zip") % {"year": campaign.year, "campaign": campaign.name}
     return FileResponse(spool, as_attachment=True, filename=zip_name, content_type="application/zip")
