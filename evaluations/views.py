@@ -95,7 +95,7 @@ def campaign_detail(request, pk: int):
     return render(
         request,
         "evaluations/campaign_detail.html",
-        {"campaign": campaign, "rows": rows, **campaign_facts(campaign), "no_liaison": no_liaison,
+        {"campaign": campaign, "rows": rows, **campaign_facts(campaign, "satisfaction_form"), "no_liaison": no_liaison,
          "teams": campaign.teams.prefetch_related("members", "targets__unit"),
          "deadlines": campaign.deadlines.all(), "events": campaign_events(campaign=campaign)[:50]},
     )
