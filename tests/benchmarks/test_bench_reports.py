@@ -21,6 +21,7 @@ from bianzhi.models import User
 from evaluations.models import Campaign
 from reports.facts import campaign_averages, report_facts
 from reports.models import Report, ReportVersion
+from reports.selectors import bulk_progress
 from reports.services import report_build, reports_generate_all
 from scoring.models import ResultVersion
 from scoring.results import results_store
@@ -102,10 +103,9 @@ def test_one_unit_report_warm_and_all_reports_with_1_2_4_workers(redis_url, post
                 started = time.perf_counter()
                 reports_generate_all(campaign=campaign, actor=actor)  # commits: the jobs are sent on commit
                 total = 2 * UNITS
-                while True:
-                    done = Report.objects.filter(target__campaign=campaign, status__in=["ready", "failed"]).count()
-                    if done == total:
-                        break
+                percents = []  # the overall progress bar of 生成全部报告, as the office sees it
+                while not (progress := bulk_progress(campaign=campaign))["done"]:
+                    percents.append(progress["percent"])
                     assert time.perf_counter() - started < 60 * 60
                     time.sleep(0.2)
                 seconds = time.perf_counter() - started
@@ -119,8 +119,10 @@ def test_one_unit_report_warm_and_all_reports_with_1_2_4_workers(redis_url, post
             assert max(rows.values_list("attempts", flat=True)) == 1, "a report was rendered twice"
             per_worker = [Path(log).read_text().count(" succeeded in ") for log in logs]
             assert sum(per_worker) == total
+            assert progress["percent"] == 100 and progress["ready"] == total and percents == sorted(percents)
             curve.append({"workers": workers, "files": total, "seconds": round(seconds, 2),
-                          "units_per_s": round(UNITS / seconds, 2), "per_worker": per_worker})
+                          "units_per_s": round(UNITS / seconds, 2), "per_worker": per_worker,
+                          "progress_polls_monotonic_to_100": len(percents)})
     finally:
         celery_app.conf.update(**previous)
     base = curve[0]["units_per_s"]
