@@ -3,7 +3,17 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .accounts.services import liaisons_deactivate_for_abolished_units
-from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
+from .models import (
+    CalendarDay,
+    InternalBody,
+    LeadershipPost,
+    Quota,
+    RegistryImport,
+    Unit,
+    UnitFunction,
+    UnitVersion,
+    User,
+)
 from .services import unit_version_record
 
 
@@ -67,6 +77,13 @@ class UnitAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         unit_version_record(unit=form.instance, actor=request.user, source=UnitVersion.Source.ADMIN)
         liaisons_deactivate_for_abolished_units(unit_ids=[form.instance.pk], actor=request.user)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "is_working_day", "name"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "day"
 
 
 @admin.register(User)

@@ -274,6 +274,24 @@ class Quota(TimeStampedModel, ApprovedActual):
         return self.get_kind_display()
 
 
+class CalendarDay(models.Model):
+    """A day the State Council's holiday notice moves off the Monday-to-Friday week: a public holiday on a
+    weekday (放假), or a weekend day worked in exchange (调休上班). Working-day windows (the appeal window of
+    评估复核) count with these; the office enters each year's notice in the admin (系统管理 → 节假日安排)."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("上班"), default=False, help_text=_("勾选：周末调休上班；不勾选：放假"))
+    name = models.CharField(_("说明"), max_length=40, blank=True, help_text=_("例如：国庆节、春节调休上班"))
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}"
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         ADMIN = "admin", _("系统管理员")

@@ -1,7 +1,7 @@
 """Registry reads, scoped to who may see what: a unit outside a user's view is a 404."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
@@ -23,7 +23,24 @@ from .figures import (
     totals_by,
 )
 from .importers import QUOTA_KINDS, RANKS, UnitRecord, canonical_lines
-from .models import InternalBody, LeadershipPost, Quota, RegistryImport, Unit, UnitFunction, UnitVersion, User
+from .models import (
+    CalendarDay,
+    InternalBody,
+    LeadershipPost,
+    Quota,
+    RegistryImport,
+    Unit,
+    UnitFunction,
+    UnitVersion,
+    User,
+)
+
+
+def calendar_exceptions(*, start: date, days: int) -> dict[date, bool]:
+    """The holiday notice's days (is it a working day?) from `start` over any window of `days` working days:
+    at most 2 × days + 31 calendar days (a week of holidays per fortnight, and 春节's long week, included)."""
+    until = start + timedelta(days=2 * days + 31)
+    return dict(CalendarDay.objects.filter(day__gt=start, day__lte=until).values_list("day", "is_working_day"))
 
 
 def unit_list_for_user(*, user: User) -> QuerySet[Unit]:

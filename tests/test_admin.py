@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from bianzhi.admin import UnitAdmin, UserAdmin
+from bianzhi.admin import CalendarDayAdmin, UnitAdmin, UserAdmin
 from bianzhi.models import User
 from evaluations.models import Campaign
 
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 WRITES_THROUGH = {
     UnitAdmin: "every save records a dated registry version (bianzhi.services.unit_version_record)",
     UserAdmin: "accounts are Django's own; no service owns them",
+    CalendarDayAdmin: "the holiday notice's days are the office's settings; no service writes them",
 }
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.exceptions import ApplicationError
-from bianzhi.models import User
+from bianzhi.models import CalendarDay, User
 from evaluations import hooks
 from evaluations.models import Campaign, CampaignEvent, Notification, Problem
 from evaluations.results_release import target_released
@@ -55,6 +55,26 @@ def test_working_days_skip_weekends():
     assert add_working_days(date(2026, 12, 5), 1) == date(2026, 12, 7)  # Saturday + 1: Monday
     assert add_working_days(date(2026, 12, 7), 4) == date(2026, 12, 11)  # Monday + 4: Friday, no weekend crossed
     assert add_working_days(date(2026, 12, 10), 2) == date(2026, 12, 14)  # Thursday + 2: Friday, (weekend), Monday
+
+
+def test_working_days_follow_the_holiday_notice():
+    # 国庆 2026 as a notice might set it: Thursday 10-01 to Wednesday 10-07 off, Saturday 10-10 worked.
+    notice = {date(2026, 10, d): False for d in (1, 2, 5, 6, 7)} | {date(2026, 10, 10): True}
+    # From Wednesday 09-30: Thu–Wed are off (the weekend too), then Thu 10-08, Fri 10-09, Sat 10-10 (worked), Mon 10-12
+    assert add_working_days(date(2026, 9, 30), 4, notice) == date(2026, 10, 12)
+    assert add_working_days(date(2026, 9, 30), 4) == date(2026, 10, 6)  # without the notice: Thu, Fri, Mon, Tue
+
+
+def test_the_appeal_window_skips_the_holidays_the_office_entered():
+    world = at_stage(S.FEEDBACK)
+    services.results_feed_back(campaign=world.campaign, actor=world.evaluator, targets=[world.target])
+    today = timezone.localdate()
+    weekdays = [d for d in (today + timedelta(days=n) for n in range(1, 8)) if d.weekday() < 5][:3]
+    CalendarDay.objects.bulk_create([CalendarDay(day=d, name="假日") for d in weekdays])
+    advance_to(world, S.REVIEW)
+    world.target.feedback.refresh_from_db()
+    # the three next weekdays are holidays: 10 working days end where 13 weekdays would
+    assert world.target.feedback.appeal_until == add_working_days(today, 13)
 
 
 def test_feedback_is_per_unit_and_a_liaison_sees_no_score_before_their_own():
