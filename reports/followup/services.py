@@ -89,7 +89,7 @@ def results_feed_back(*, campaign: Campaign, actor: User, targets: Sequence[Camp
     for target in targets:
         feedback = Feedback(target=target, fed_back_on=on, fed_back_by=actor, result_version=versions[target.pk])
         if campaign.status == S.REVIEW:
-            feedback.appeal_until = appeal_window_end(max(on, timezone.localdate()), days)
+            feedback.appeal_until = _appeal_window_end(max(on, timezone.localdate()), days)
         feedback.save()
         made.append(feedback)
         notify(users=[target.liaison], kind=Notification.Kind.RESULTS,
@@ -100,7 +100,7 @@ def results_feed_back(*, campaign: Campaign, actor: User, targets: Sequence[Camp
     return made
 
 
-def appeal_window_end(start: date, days: int) -> date:
+def _appeal_window_end(start: date, days: int) -> date:
     return add_working_days(start, days, calendar_exceptions(start=start, days=days))
 
 
@@ -113,7 +113,7 @@ def appeal_windows_open(campaign: Campaign, actor: User | None) -> int:
     today = timezone.localdate()
     opened = 0
     for feedback in Feedback.objects.filter(target__campaign=campaign, appeal_until__isnull=True):
-        feedback.appeal_until = appeal_window_end(max(feedback.fed_back_on, today), days)
+        feedback.appeal_until = _appeal_window_end(max(feedback.fed_back_on, today), days)
         feedback.save(update_fields=["appeal_until"])
         opened += 1
     events.event_appeal_windows_opened(campaign=campaign, actor=actor, units=opened, days=days)
