@@ -183,13 +183,14 @@ class _Unit:
     staff: dict  # {dimension: (mean points, n)}
     sheet: dict  # {indicator: (signed score, min, max)}
     public: dict  # {form kind: {indicator: (mean points, n)}}
+    tagged: dict  # {indicator: the public forms' (mean points, n) tagged with it, questionnaire then satisfaction}
     late: bool | None
     history: tuple | None  # 整改 of the previous campaign
 
-    def tagged(self, code: str) -> tuple:
-        """The public forms' answers tagged with the indicator, questionnaire then satisfaction form."""
-        return tuple(found[code] for found in (self.public.get(Form.Kind.QUESTIONNAIRE),
-                                               self.public.get(Form.Kind.SATISFACTION)) if found and code in found)
+
+def _tagged(public: dict) -> dict[str, tuple]:
+    forms = [found for found in (public.get(Form.Kind.QUESTIONNAIRE), public.get(Form.Kind.SATISFACTION)) if found]
+    return {code: tuple(found[code] for found in forms if code in found) for code in set().union(*forms)}
 
 
 class _Rows:
@@ -202,6 +203,19 @@ class _Rows:
         self.form_labels = {k: str(v) for k, v in Form.Kind.choices}
         self.spans: dict[tuple, tuple[float, float, str]] = {}  # a sheet question's (min, max) → (min, max − min, "max")
         self.built: dict[tuple, tuple[dict, float | None, tuple]] = {}
+        # The texts of the rows whose inputs rarely repeat (a sheet score blended with a unit's own answers),
+        # translated once: the language does not change during a computation, and gettext per row cost more
+        # than the rest of building it.
+        self.sheet_source, self.sheet_why = _("评估表（评估组长签署）"), _("评估表尚未签署或未评本项")
+        self.signed_text = _("签署得分 %(score)s／%(full)s")
+        self.tagged_text = _("；问卷／满意度 %(n)s 个回答，平均分值 %(mean)s，占 %(share)s")
+        self.tagged_flag = _("%(indicator)s：问卷仅 %(n)s 个回答，少于最少样本 %(min)s")
+        self.staff_text, self.staff_why = (_("测评表「%(dimension)s」%(n)s 个回答，平均分值 %(mean)s"),
+                                           _("测评表答卷不足最少人数或尚未测评"))
+        self.form_text = _("%(form)s %(n)s 个回答，平均分值 %(mean)s")
+        self.form_flag = _("%(indicator)s：%(form)s仅 %(n)s 个回答，少于最少样本 %(min)s")
+        self.form_why = _("%(form)s没有标注本指标的有效回答")
+        self.suffixes: dict[tuple, str] = {}  # the long-vacancy and deadline sentences of a sheet row
 
     def row(self, spec: _Spec, unit: _Unit) -> tuple[dict, float | None, tuple]:
         """(the row, its share of full marks or None, its flags)."""
@@ -221,7 +235,7 @@ class _Rows:
         if rule == "posts_within":
             return unit.registry, unit.posts
         if rule == "staff_dimension":
-            return unit.staff.get(spec.params.get("dimension") or spec.dimension), unit.tagged(spec.code)
+            return unit.staff.get(spec.params.get("dimension") or spec.dimension), unit.tagged.get(spec.code, ())
         if rule == "questions":
             return (unit.public.get(spec.params.get("form") or Form.Kind.QUESTIONNAIRE, {}).get(spec.code),)
         if rule in ("sheet", "deduction"):
@@ -231,7 +245,7 @@ class _Rows:
             if rule == "deduction":
                 return signed
             return (*signed, unit.long_vacant if spec.cut else (), unit.late if spec.late_cut else None,
-                    unit.tagged(spec.code))
+                    unit.tagged.get(spec.code, ()))
         if rule == "rectification_on_time":
             return (unit.history,)
         return ()
@@ -276,14 +290,14 @@ class _Rows:
         if found:
             share, n = found
             dimension = spec.params.get("dimension") or spec.dimension
-            evidence = _("测评表「%(dimension)s」%(n)s 个回答，平均分值 %(mean)s") % {
+            evidence = self.staff_text % {
                 "dimension": self.scheme.dimension_names.get(dimension, dimension), "n": n, "mean": f"{share:.3f}"}
             # questions of the public forms tagged with this indicator (满意度测评表「服务态度」→ D4_04)
             if tagged:
                 share, n, more = self.with_tagged(spec, share, n, tagged, flags)
                 evidence += more
             points = spec.full * share
-        return points, n, "", evidence, _("测评表答卷不足最少人数或尚未测评")
+        return points, n, "", evidence, self.staff_why
 
     def questions(self, spec, flags, found):
         kind = spec.params.get("form") or Form.Kind.QUESTIONNAIRE
@@ -292,14 +306,14 @@ class _Rows:
         evidence = ""
         if found:
             points, n = spec.full * found[0], found[1]
-            evidence = _("%(form)s %(n)s 个回答，平均分值 %(mean)s") % {"form": label, "n": n, "mean": f"{found[0]:.3f}"}
+            evidence = self.form_text % {"form": label, "n": n, "mean": f"{found[0]:.3f}"}
             if n < self.min_sample:
-                flags.append(_("%(indicator)s：%(form)s仅 %(n)s 个回答，少于最少样本 %(min)s") % {
+                flags.append(self.form_flag % {
                     "indicator": spec.ind.name, "form": label, "n": n, "min": self.min_sample})
-        return points, n, str(label), evidence, _("%(form)s没有标注本指标的有效回答") % {"form": label}
+        return points, n, str(label), evidence, self.form_why % {"form": label}
 
     def sheet(self, spec, flags, found, _signed, long_vacant, late, tagged):
-        source, why = _("评估表（评估组长签署）"), _("评估表尚未签署或未评本项")
+        source, why = self.sheet_source, self.sheet_why
         if not found:
             return None, None, source, "", why
         value, low, high = found
@@ -309,14 +323,21 @@ class _Rows:
             span = self.spans[(low, high)] = (float(low_), float(high_ - low_), f"{high_:g}")
         share = (float(value) - span[0]) / span[1] if span[1] > 0 else None
         n = None
-        evidence = _("签署得分 %(score)s／%(full)s") % {"score": f"{value:g}", "full": span[2]}
+        evidence = self.signed_text % {"score": f"{value:g}", "full": span[2]}
         # questions tagged with this sheet indicator: blended at the tree's form_share (rules.sheet_with_forms)
         if share is not None and tagged:
             share, n, more = self.with_tagged(spec, share, None, tagged, flags)
             evidence += more
-        cut, late_cut, due = spec.cut, spec.late_cut, self.due
+        cut, late_cut = spec.cut, spec.late_cut
         points = rules.sheet_points(share, spec.full, len(long_vacant) if cut else 0, cut, bool(late and late_cut),
                                     late_cut)
+        suffix = self.suffixes.get((cut, late_cut, long_vacant, late))
+        if suffix is None:
+            suffix = self.suffixes[(cut, late_cut, long_vacant, late)] = self.sheet_suffix(cut, late_cut, long_vacant, late)
+        return points, n, source, evidence + suffix, why
+
+    def sheet_suffix(self, cut: float, late_cut: float, long_vacant: tuple, late: bool | None) -> str:
+        evidence, due = "", self.due
         if cut and long_vacant:
             evidence += _("；长期空编：%(kinds)s，各扣 %(cut)s 分") % {
                 "kinds": _("、").join(str(QUOTA_LABELS.get(k, k)) for k in long_vacant), "cut": f"{cut:g}"}
@@ -326,10 +347,10 @@ class _Rows:
                          _("；自评报告逾期报送（截止 %(due)s），扣 %(cut)s 分") % on if late else
                          _("；自评报告按时报送（截止 %(due)s）") % on if late is False else
                          _("；自评报告尚未报送，截止 %(due)s") % on)
-        return points, n, source, evidence, why
+        return evidence
 
     def deduction(self, spec, flags, found, _signed):
-        source, why = _("评估表（评估组长签署）"), _("评估表尚未签署或未评本项")
+        source, why = self.sheet_source, self.sheet_why
         if not found:
             return None, None, source, "", why
         per_item = spec.params["per_item"]
@@ -351,10 +372,10 @@ class _Rows:
         if public is None or not spec.form_share:
             return share, n, ""
         if n_public < self.min_sample:
-            flags.append(_("%(indicator)s：问卷仅 %(n)s 个回答，少于最少样本 %(min)s") % {
+            flags.append(self.tagged_flag % {
                 "indicator": spec.ind.name, "n": n_public, "min": self.min_sample})
         return (rules.sheet_with_forms(share, public, spec.form_share), n_public,
-                _("；问卷／满意度 %(n)s 个回答，平均分值 %(mean)s，占 %(share)s") % {
+                self.tagged_text % {
                     "n": n_public, "mean": f"{public:.3f}", "share": f"{spec.form_share:.0%}"})
 
 
@@ -407,10 +428,11 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
                                                  if valid_from else _("编制台账（当前记录）"))
         quotas, long_vacant = pool[target.pk]
         history = rectified.get(target.pk)
+        public = {kind: found[target.pk] for kind, found in forms.items() if target.pk in found}
         unit = _Unit(registry, data.get("kind", ""), tuple(tuple(x) for x in quotas),
                      tuple(tuple(x) for x in data.get("posts", [])), tuple(long_vacant), staff.get(target.pk, {}),
-                     sheets.get(target.pk, {}), {kind: found[target.pk] for kind, found in forms.items() if target.pk in found},
-                     rules.filed_late(filed.get(target.pk), due, today), None if history is None else tuple(history))
+                     sheets.get(target.pk, {}), public, _tagged(public), rules.filed_late(filed.get(target.pk), due, today),
+                     None if history is None else tuple(history))
         rows, shares, flags = {}, {}, []
         for spec in specs:
             row, shares[spec.code], row_flags = built.row(spec, unit)
