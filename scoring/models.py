@@ -250,18 +250,14 @@ class RowJSONField(models.JSONField):
 
     On PostgreSQL a `json` column (the text as written, lz4-compressed: migration 0008) rather than `jsonb`:
     jsonb's conversion to its binary form and pglz compression were most of writing 1,000 results (10 KB of
-    indicators each: COPY 0.27 s as jsonb, 0.08 s as json with lz4), and reading it back costs a conversion to
-    text again. Keys keep the order they were written in (the tree's), as the live results have them.
+    indicators each: COPY 0.27 s as jsonb, 0.08 s as json with lz4), and reading jsonb back costs a conversion to
+    text. psycopg returns the json as text (scoring.apps) for the field to decode, as it does jsonb. Keys keep
+    the order they were written in (the tree's), as the live results have them.
     Bulk-inserted as plain VALUES rows: a placeholder per value keeps PostgreSQL's UNNEST strategy off, whose
     array quoting of large JSON texts took 18 s for 1,000 results instead of 0.3 s."""
 
     def db_type(self, connection):
         return "json" if connection.vendor == "postgresql" else super().db_type(connection)
-
-    def from_db_value(self, value, expression, connection):
-        if value is not None and not isinstance(value, str):  # psycopg decodes a json column itself
-            return value
-        return super().from_db_value(value, expression, connection)
 
     def get_placeholder(self, value, compiler, connection):
         return "%s"
