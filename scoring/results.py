@@ -143,31 +143,240 @@ def _self_assessment_dates(campaign: Campaign) -> tuple[date | None, dict[int, d
     return due, {target_id: timezone.localdate(at) for target_id, at in first}
 
 
-def _public_mean(found: list[tuple[float, int]]) -> tuple[float | None, int]:
+def _public_mean(found: tuple[tuple[float, int], ...]) -> tuple[float | None, int]:
     """The answers of several forms tagged with one indicator pooled: Σ mean·n ÷ Σ n."""
     n = sum(f[1] for f in found)
     return (sum(f[0] * f[1] for f in found) / n if n else None), n
 
 
-def _with_tagged(share: float, n: int | None, code: str, public_found: list[dict], form_share: float, name: str,
-                 min_sample: int, flags: list[str]) -> tuple[float, int | None, str]:
-    """An indicator scored from the sheet or the staff assessment that questions of the public forms are also
-    tagged with: those answers count for `form_share` (rules.sheet_with_forms). Returns (share, n, evidence)."""
-    tagged = [f[code] for f in public_found if code in f]
-    public, n_public = _public_mean(tagged) if tagged else (None, 0)
-    if public is None or not form_share:
-        return share, n, ""
-    if n_public < min_sample:
-        flags.append(_("%(indicator)s：问卷仅 %(n)s 个回答，少于最少样本 %(min)s") % {
-            "indicator": name, "n": n_public, "min": min_sample})
-    return (rules.sheet_with_forms(share, public, form_share), n_public,
-            _("；问卷／满意度 %(n)s 个回答，平均分值 %(mean)s，占 %(share)s") % {
-                "n": n_public, "mean": f"{public:.3f}", "share": f"{form_share:.0%}"})
-
-
 def _lines_text(lines, labels) -> str:
     return _("；").join(_("%(kind)s 实有 %(actual)s／核定 %(approved)s") % {"kind": labels.get(k, k), "actual": n, "approved": a}
                         for k, a, n in lines) or _("无")
+
+
+@dataclass(slots=True)
+class _Spec:
+    """One indicator of the campaign's tree, with what every unit's row of it shares."""
+
+    ind: TreeIndicator
+    code: str
+    rule: str
+    params: dict
+    full: float
+    dimension: str
+    label: str
+    cut: float  # per long-vacant quota kind
+    late_cut: float
+    form_share: float
+    base: dict  # the fixed part of the row
+
+
+@dataclass(slots=True)
+class _Unit:
+    """What the rules read of one unit's sources."""
+
+    registry: str  # the registry version the objective rules read, as the row names it
+    kind: str
+    quotas: tuple  # ((kind, approved, actual), ...) with the pool applied
+    posts: tuple
+    long_vacant: tuple
+    staff: dict  # {dimension: (mean points, n)}
+    sheet: dict  # {indicator: (signed score, min, max)}
+    public: dict  # {form kind: {indicator: (mean points, n)}}
+    tagged: dict  # {indicator: the public forms' (mean points, n) tagged with it, questionnaire then satisfaction}
+    late: bool | None
+    history: tuple | None  # 整改 of the previous campaign
+
+
+def _tagged(public: dict) -> dict[str, tuple]:
+    forms = [found for found in (public.get(Form.Kind.QUESTIONNAIRE), public.get(Form.Kind.SATISFACTION)) if found]
+    return {code: tuple(found[code] for found in forms if code in found) for code in set().union(*forms)}
+
+
+class _Rows:
+    """Each indicator's row for a unit, from the inputs its rule reads (`inputs`) and nothing else (`build`).
+    A campaign's rows repeat (the same signed score, the same quotas, the same tally), so equal inputs are
+    built once and the row shared: building 41 rows of evidence for every unit was most of storing 1,000."""
+
+    def __init__(self, scheme: Scheme, due: date | None):
+        self.scheme, self.due, self.min_sample = scheme, due, scheme.tree.min_sample
+        self.form_labels = {k: str(v) for k, v in Form.Kind.choices}
+        self.spans: dict[tuple, tuple[float, float, str]] = {}  # a sheet question's (min, max) → (min, max − min, "max")
+        self.built: dict[tuple, tuple[dict, float | None, tuple]] = {}
+        # The texts of the rows whose inputs rarely repeat (a sheet score blended with a unit's own answers),
+        # translated once: the language does not change during a computation, and gettext per row cost more
+        # than the rest of building it.
+        self.sheet_source, self.sheet_why = _("评估表（评估组长签署）"), _("评估表尚未签署或未评本项")
+        self.signed_text = _("签署得分 %(score)s／%(full)s")
+        self.tagged_text = _("；问卷／满意度 %(n)s 个回答，平均分值 %(mean)s，占 %(share)s")
+        self.tagged_flag = _("%(indicator)s：问卷仅 %(n)s 个回答，少于最少样本 %(min)s")
+        self.staff_text, self.staff_why = (_("测评表「%(dimension)s」%(n)s 个回答，平均分值 %(mean)s"),
+                                           _("测评表答卷不足最少人数或尚未测评"))
+        self.form_text = _("%(form)s %(n)s 个回答，平均分值 %(mean)s")
+        self.form_flag = _("%(indicator)s：%(form)s仅 %(n)s 个回答，少于最少样本 %(min)s")
+        self.form_why = _("%(form)s没有标注本指标的有效回答")
+        self.suffixes: dict[tuple, str] = {}  # the long-vacancy and deadline sentences of a sheet row
+
+    def row(self, spec: _Spec, unit: _Unit) -> tuple[dict, float | None, tuple]:
+        """(the row, its share of full marks or None, its flags)."""
+        key = (spec.code, self.inputs(spec, unit))
+        found = self.built.get(key)
+        if found is None:
+            found = self.built[key] = self.build(spec, *key[1])
+        return found
+
+    @staticmethod
+    def inputs(spec: _Spec, unit: _Unit) -> tuple:
+        rule = spec.rule
+        if rule == "staffing_in_place":
+            return unit.registry, unit.quotas
+        if rule == "quota_rules":
+            return unit.registry, unit.kind, unit.quotas
+        if rule == "posts_within":
+            return unit.registry, unit.posts
+        if rule == "staff_dimension":
+            return unit.staff.get(spec.params.get("dimension") or spec.dimension), unit.tagged.get(spec.code, ())
+        if rule == "questions":
+            return (unit.public.get(spec.params.get("form") or Form.Kind.QUESTIONNAIRE, {}).get(spec.code),)
+        if rule in ("sheet", "deduction"):
+            found = unit.sheet.get(spec.code)
+            # the score as signed: 8.1 and 8.10 are equal Decimals (one key) but the evidence prints them apart
+            signed = (found, found and str(found[0]))
+            if rule == "deduction":
+                return signed
+            return (*signed, unit.long_vacant if spec.cut else (), unit.late if spec.late_cut else None,
+                    unit.tagged.get(spec.code, ()))
+        if rule == "rectification_on_time":
+            return (unit.history,)
+        return ()
+
+    def build(self, spec: _Spec, *inputs) -> tuple[dict, float | None, tuple]:
+        flags: list[str] = []
+        points, n, source, evidence, why = getattr(self, spec.rule)(spec, flags, *inputs)
+        share = None if points is None else min(1.0, points / spec.full)
+        row = {**spec.base, "source": source or str(spec.label), "points": None if points is None else round(points, 4),
+               "share": None if share is None else round(share, 6), "evidence": evidence, "n": n, "why": ""}
+        if points is None:
+            ind = spec.ind
+            row["why"] = ind.exempt_reason and _("豁免：%(reason)s") % {"reason": ind.exempt_reason} or str(why)
+        return row, share, tuple(flags)
+
+    # Each rule: (points, n, source — "" for the rule's label —, evidence, why it is missing).
+    def staffing_in_place(self, spec, flags, registry, quotas):
+        return (rules.staffing_in_place(quotas, spec.full), None, registry, _lines_text(quotas, QUOTA_LABELS),
+                _("台账中没有核定编制"))
+
+    def quota_rules(self, spec, flags, registry, unit_kind, quotas):
+        points = rules.quota_rules(unit_kind, quotas, spec.full, float(spec.params["per_case"]))
+        evidence = _("；").join(
+            _("%(kind)s 超编 %(n)s 人") % {"kind": QUOTA_LABELS.get(c.split(":")[1], c), "n": c.split(":")[2]}
+            if c.startswith("超编") else _(c)  # the other case is 党政机关使用事业编制, marked in rules.py
+            for c in rules.quota_cases(unit_kind, quotas)
+        ) or _("无超编、无党政机关使用事业编制")
+        return points, None, registry, evidence, _("台账中没有核定编制")
+
+    def posts_within(self, spec, flags, registry, posts):
+        over = [(r, a, k) for r, a, k in posts if k > a]
+        evidence = _("；").join(
+            _("%(rank)s 实配 %(filled)s／核定 %(approved)s，超 %(over)s 人") % {
+                "rank": RANK_LABELS.get(r, r), "filled": k, "approved": a, "over": k - a}
+            for r, a, k in over) or (_("未超职数") if posts else "")
+        return (rules.posts_within(posts, spec.full, float(spec.params["per_post"])), None, registry, evidence,
+                _("台账中没有核定领导职数"))
+
+    def staff_dimension(self, spec, flags, found, tagged):
+        points = n = None
+        evidence = ""
+        if found:
+            share, n = found
+            dimension = spec.params.get("dimension") or spec.dimension
+            evidence = self.staff_text % {
+                "dimension": self.scheme.dimension_names.get(dimension, dimension), "n": n, "mean": f"{share:.3f}"}
+            # questions of the public forms tagged with this indicator (满意度测评表「服务态度」→ D4_04)
+            if tagged:
+                share, n, more = self.with_tagged(spec, share, n, tagged, flags)
+                evidence += more
+            points = spec.full * share
+        return points, n, "", evidence, self.staff_why
+
+    def questions(self, spec, flags, found):
+        kind = spec.params.get("form") or Form.Kind.QUESTIONNAIRE
+        label = self.form_labels.get(kind, kind)
+        points = n = None
+        evidence = ""
+        if found:
+            points, n = spec.full * found[0], found[1]
+            evidence = self.form_text % {"form": label, "n": n, "mean": f"{found[0]:.3f}"}
+            if n < self.min_sample:
+                flags.append(self.form_flag % {
+                    "indicator": spec.ind.name, "form": label, "n": n, "min": self.min_sample})
+        return points, n, str(label), evidence, self.form_why % {"form": label}
+
+    def sheet(self, spec, flags, found, _signed, long_vacant, late, tagged):
+        source, why = self.sheet_source, self.sheet_why
+        if not found:
+            return None, None, source, "", why
+        value, low, high = found
+        span = self.spans.get((low, high))
+        if span is None:
+            low_, high_ = low or Decimal(0), high or Decimal(10)
+            span = self.spans[(low, high)] = (float(low_), float(high_ - low_), f"{high_:g}")
+        share = (float(value) - span[0]) / span[1] if span[1] > 0 else None
+        n = None
+        evidence = self.signed_text % {"score": f"{value:g}", "full": span[2]}
+        # questions tagged with this sheet indicator: blended at the tree's form_share (rules.sheet_with_forms)
+        if share is not None and tagged:
+            share, n, more = self.with_tagged(spec, share, None, tagged, flags)
+            evidence += more
+        cut, late_cut = spec.cut, spec.late_cut
+        points = rules.sheet_points(share, spec.full, len(long_vacant) if cut else 0, cut, bool(late and late_cut),
+                                    late_cut)
+        suffix = self.suffixes.get((cut, late_cut, long_vacant, late))
+        if suffix is None:
+            suffix = self.suffixes[(cut, late_cut, long_vacant, late)] = self.sheet_suffix(cut, late_cut, long_vacant, late)
+        return points, n, source, evidence + suffix, why
+
+    def sheet_suffix(self, cut: float, late_cut: float, long_vacant: tuple, late: bool | None) -> str:
+        evidence, due = "", self.due
+        if cut and long_vacant:
+            evidence += _("；长期空编：%(kinds)s，各扣 %(cut)s 分") % {
+                "kinds": _("、").join(str(QUOTA_LABELS.get(k, k)) for k in long_vacant), "cut": f"{cut:g}"}
+        if late_cut:
+            on = {"due": f"{due:%Y-%m-%d}" if due else "", "cut": f"{late_cut:g}"}
+            evidence += (_("；未设部门自评截止日期，不判逾期") if due is None else
+                         _("；自评报告逾期报送（截止 %(due)s），扣 %(cut)s 分") % on if late else
+                         _("；自评报告按时报送（截止 %(due)s）") % on if late is False else
+                         _("；自评报告尚未报送，截止 %(due)s") % on)
+        return evidence
+
+    def deduction(self, spec, flags, found, _signed):
+        source, why = self.sheet_source, self.sheet_why
+        if not found:
+            return None, None, source, "", why
+        per_item = spec.params["per_item"]
+        return (rules.deduction(found[0], spec.full, float(per_item)), None, source,
+                _("重大失误 %(n)s 起，每起扣 %(cut)s 分") % {"n": f"{found[0]:g}", "cut": per_item}, why)
+
+    def rectification_on_time(self, spec, flags, history):
+        points, why = rules.rectification_on_time(history, spec.full)
+        evidence = ""
+        if history is not None:
+            on_time = sum(1 for d, c in history if c is not None and c <= d)
+            evidence = _("上一轮整改事项 %(n)s 项，按期办结 %(on_time)s 项") % {"n": len(history), "on_time": on_time}
+        return points, None, "", evidence, why
+
+    def with_tagged(self, spec: _Spec, share: float, n: int | None, tagged: tuple, flags: list[str]):
+        """An indicator scored from the sheet or the staff assessment that questions of the public forms are also
+        tagged with: those answers count for `form_share` (rules.sheet_with_forms). Returns (share, n, evidence)."""
+        public, n_public = _public_mean(tagged)
+        if public is None or not spec.form_share:
+            return share, n, ""
+        if n_public < self.min_sample:
+            flags.append(self.tagged_flag % {
+                "indicator": spec.ind.name, "n": n_public, "min": self.min_sample})
+        return (rules.sheet_with_forms(share, public, spec.form_share), n_public,
+                self.tagged_text % {
+                    "n": n_public, "mean": f"{public:.3f}", "share": f"{spec.form_share:.0%}"})
 
 
 def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
@@ -195,128 +404,42 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     blocks = {"execution": [d for d in scheme.dimension_names if d in execution],
               "benefit": [d for d in scheme.dimension_names if d not in execution]}
     exempt = {i.code for i in scheme.indicators if i.exempt_reason}
-    form_labels = {k: str(v) for k, v in Form.Kind.choices}
     # Per-campaign constants of each indicator, once: its parameters as floats and the fixed part of its row.
     specs = []
     for ind in scheme.indicators:
         params = rules.rule_params(ind.rule, ind.params)
-        specs.append((ind, ind.code, ind.rule, params, float(ind.full_marks), dimension_of[ind.code],
-                      rules.RULE_LABELS[ind.rule], float(params.get("long_vacancy_deduction") or 0),
-                      float(params.get("late_deduction") or 0), float(params.get("form_share") or 0),
-                      {"name": ind.name, "dimension": dimension_of[ind.code], "rule": ind.rule,
-                       "full": float(ind.full_marks), "weight": scheme.weights.get(ind.code, 0.0)}))
-    spans: dict[tuple, tuple[float, float, str]] = {}  # a sheet question's (min, max) → (min, max − min, "max")
+        specs.append(_Spec(ind, ind.code, ind.rule, params, float(ind.full_marks), dimension_of[ind.code],
+                           rules.RULE_LABELS[ind.rule], float(params.get("long_vacancy_deduction") or 0),
+                           float(params.get("late_deduction") or 0), float(params.get("form_share") or 0),
+                           {"name": ind.name, "dimension": dimension_of[ind.code], "rule": ind.rule,
+                            "full": float(ind.full_marks), "weight": scheme.weights.get(ind.code, 0.0)}))
+    built = _Rows(scheme, due)
     dimension_weights = defaultdict(float)
     for code, w in scheme.weights.items():
         dimension_weights[dimension_of[code]] += w
+    min_coverage = float(tree.min_coverage) / 100
+    registries: dict[date | None, str] = {}
     results = []
     for target in targets:
         data, valid_from = _snapshot(target)
-        registry = (_("编制台账（%(date)s 版）") % {"date": f"{valid_from:%Y-%m-%d}"} if valid_from
-                    else _("编制台账（当前记录）"))
-        posts = [tuple(x) for x in data.get("posts", [])]
+        registry = registries.get(valid_from)
+        if registry is None:
+            registry = registries[valid_from] = (_("编制台账（%(date)s 版）") % {"date": f"{valid_from:%Y-%m-%d}"}
+                                                 if valid_from else _("编制台账（当前记录）"))
         quotas, long_vacant = pool[target.pk]
-        rows, shares, flags, missing = {}, {}, [], []
-        staff_found, sheet_found = staff.get(target.pk, {}), sheets.get(target.pk, {})
-        public_found = [f for f in (forms.get(kind, {}).get(target.pk) for kind in (Form.Kind.QUESTIONNAIRE,
-                                                                                    Form.Kind.SATISFACTION)) if f]
-        late = rules.filed_late(filed.get(target.pk), due, today)
-        public_codes = set().union(*public_found)  # the indicators this unit's public answers are tagged with
-        for ind, code, rule, params, full, dimension_code, rule_label, cut, late_cut, form_share, base in specs:
-            points = n = None
-            source, evidence, why = str(rule_label), "", ""
-            if rule == "staffing_in_place":
-                points, source, evidence = rules.staffing_in_place(quotas, full), registry, _lines_text(quotas, QUOTA_LABELS)
-                why = _("台账中没有核定编制")
-            elif rule == "quota_rules":
-                points, source = rules.quota_rules(data.get("kind", ""), quotas, full, float(params["per_case"])), registry
-                cases = rules.quota_cases(data.get("kind", ""), quotas)
-                evidence = _("；").join(
-                    _("%(kind)s 超编 %(n)s 人") % {"kind": QUOTA_LABELS.get(c.split(":")[1], c), "n": c.split(":")[2]}
-                    if c.startswith("超编") else _(c)  # the other case is 党政机关使用事业编制, marked in rules.py
-                    for c in cases
-                ) or _("无超编、无党政机关使用事业编制")
-                why = _("台账中没有核定编制")
-            elif rule == "posts_within":
-                points, source = rules.posts_within(posts, full, float(params["per_post"])), registry
-                over = [(r, a, k) for r, a, k in posts if k > a]
-                evidence = _("；").join(
-                    _("%(rank)s 实配 %(filled)s／核定 %(approved)s，超 %(over)s 人") % {
-                        "rank": RANK_LABELS.get(r, r), "filled": k, "approved": a, "over": k - a}
-                    for r, a, k in over) or (_("未超职数") if posts else "")
-                why = _("台账中没有核定领导职数")
-            elif rule == "staff_dimension":
-                dimension = params.get("dimension") or dimension_code
-                found = staff_found.get(dimension)
-                if found:
-                    share, n = found
-                    evidence = _("测评表「%(dimension)s」%(n)s 个回答，平均分值 %(mean)s") % {
-                        "dimension": scheme.dimension_names.get(dimension, dimension), "n": n, "mean": f"{share:.3f}"}
-                    # questions of the public forms tagged with this indicator (满意度测评表「服务态度」→ D4_04)
-                    if code in public_codes:
-                        share, n, more = _with_tagged(share, n, code, public_found, form_share, ind.name,
-                                                      tree.min_sample, flags)
-                        evidence += more
-                    points = full * share
-                why = _("测评表答卷不足最少人数或尚未测评")
-            elif rule == "questions":
-                kind = params.get("form") or Form.Kind.QUESTIONNAIRE
-                found = forms.get(kind, {}).get(target.pk, {}).get(ind.code)
-                label = form_labels.get(kind, kind)
-                source = str(label)
-                if found:
-                    points, n = full * found[0], found[1]
-                    evidence = _("%(form)s %(n)s 个回答，平均分值 %(mean)s") % {"form": label, "n": n, "mean": f"{found[0]:.3f}"}
-                    if n < tree.min_sample:
-                        flags.append(_("%(indicator)s：%(form)s仅 %(n)s 个回答，少于最少样本 %(min)s") % {
-                            "indicator": ind.name, "form": label, "n": n, "min": tree.min_sample})
-                why = _("%(form)s没有标注本指标的有效回答") % {"form": label}
-            elif rule in ("sheet", "deduction"):
-                found = sheet_found.get(code)
-                source = _("评估表（评估组长签署）")
-                why = _("评估表尚未签署或未评本项")
-                if found and rule == "deduction":
-                    points = rules.deduction(found[0], full, float(params["per_item"]))
-                    evidence = _("重大失误 %(n)s 起，每起扣 %(cut)s 分") % {"n": f"{found[0]:g}", "cut": params["per_item"]}
-                elif found:
-                    value, low, high = found
-                    span = spans.get((low, high))
-                    if span is None:
-                        low_, high_ = low or Decimal(0), high or Decimal(10)
-                        span = spans[(low, high)] = (float(low_), float(high_ - low_), f"{high_:g}")
-                    share = (float(value) - span[0]) / span[1] if span[1] > 0 else None
-                    evidence = _("签署得分 %(score)s／%(full)s") % {"score": f"{value:g}", "full": span[2]}
-                    # questions tagged with this sheet indicator: blended at the tree's form_share (rules.sheet_with_forms)
-                    if share is not None and code in public_codes:
-                        share, n, more = _with_tagged(share, None, code, public_found, form_share, ind.name,
-                                                      tree.min_sample, flags)
-                        evidence += more
-                    points = rules.sheet_points(share, full, len(long_vacant) if cut else 0, cut, bool(late and late_cut),
-                                                late_cut)
-                    if cut and long_vacant:
-                        evidence += _("；长期空编：%(kinds)s，各扣 %(cut)s 分") % {
-                            "kinds": _("、").join(str(QUOTA_LABELS.get(k, k)) for k in long_vacant), "cut": f"{cut:g}"}
-                    if late_cut:
-                        on = {"due": f"{due:%Y-%m-%d}" if due else "", "cut": f"{late_cut:g}"}
-                        evidence += (_("；未设部门自评截止日期，不判逾期") if due is None else
-                                     _("；自评报告逾期报送（截止 %(due)s），扣 %(cut)s 分") % on if late else
-                                     _("；自评报告按时报送（截止 %(due)s）") % on if late is False else
-                                     _("；自评报告尚未报送，截止 %(due)s") % on)
-            elif rule == "rectification_on_time":
-                history = rectified.get(target.pk)
-                points, why = rules.rectification_on_time(history, full)
-                if history is not None:
-                    on_time = sum(1 for d, c in history if c is not None and c <= d)
-                    evidence = _("上一轮整改事项 %(n)s 项，按期办结 %(on_time)s 项") % {"n": len(history), "on_time": on_time}
-            share = None if points is None else min(1.0, points / full)
-            shares[code] = share
-            rows[code] = row = {
-                **base, "source": source, "points": None if points is None else round(points, 4),
-                "share": None if share is None else round(share, 6), "evidence": evidence, "n": n, "why": "",
-            }
-            if points is None:
-                row["why"] = ind.exempt_reason and _("豁免：%(reason)s") % {"reason": ind.exempt_reason} or str(why)
-        agg = rules.aggregate(shares, scheme.weights, dimension_of, blocks, exempt, float(tree.min_coverage) / 100)
+        history = rectified.get(target.pk)
+        public = {kind: found[target.pk] for kind, found in forms.items() if target.pk in found}
+        unit = _Unit(registry, data.get("kind", ""), tuple(tuple(x) for x in quotas),
+                     tuple(tuple(x) for x in data.get("posts", [])), tuple(long_vacant), staff.get(target.pk, {}),
+                     sheets.get(target.pk, {}), public, _tagged(public), rules.filed_late(filed.get(target.pk), due, today),
+                     None if history is None else tuple(history))
+        rows, shares, flags = {}, {}, []
+        for spec in specs:
+            row, shares[spec.code], row_flags = built.row(spec, unit)
+            rows[spec.code] = row
+            if row_flags:
+                flags += row_flags
+        agg = rules.aggregate(shares, scheme.weights, dimension_of, blocks, exempt, min_coverage)
         missing = [{"code": c, "name": rows[c]["name"], "why": rows[c]["why"]} for c in agg.missing]
         results.append(ResultVersion(
             campaign=campaign, target=target, version=0,

@@ -21,7 +21,7 @@ from scoring.indicators import DIMENSIONS
 from scoring.models import ResultVersion, TreeIndicator
 from scoring.results import result_revise, results_store
 from scoring.selectors import campaign_results, target_result, target_score
-from surveys.models import Answer, Form, Question, SurveyResponse
+from surveys.models import Answer, Form, Question, SheetSignoff, SurveyResponse
 from surveys.services import (
     ballot_submit,
     ballots_issue,
@@ -346,6 +346,25 @@ def test_every_tagged_public_question_feeds_its_indicator_also_one_scored_from_t
     tagged = set(Question.objects.filter(form__in=[satisfaction, questionnaire]).exclude(indicator="")
                  .values_list("indicator", flat=True))
     assert len(tagged) == 11 and {result.indicators[c]["rule"] for c in tagged} <= {"questions", "sheet", "staff_dimension"}
+
+
+def test_units_with_the_same_sources_get_the_same_rows_and_each_keeps_its_own_flags_and_signed_text(settings):
+    """Rows are built once per distinct input and shared: what differs between units must still show. Three
+    units of campaign_with_sources, D1_01 signed "8.1", "8.10" and "9": 8.1 ÷ 10 × 10 = 8.1 points for both of the
+    first two, but each evidence prints the score as signed; every unit keeps its own small-sample flags."""
+    settings.SURVEY_MIN_RESPONSES_FOR_STATS = 5
+    campaign = campaign_with_sources(3, "M")
+    signoffs = list(SheetSignoff.objects.filter(form__campaign=campaign).order_by("target_id"))
+    for signoff, score in zip(signoffs, ("8.1", "8.10", "9")):
+        signoff.scores["d1_01"] = score
+        signoff.save(update_fields=["scores"])
+    results = sorted(campaign_results(campaign=campaign), key=lambda r: r.target_id)
+    rows = [r.indicators["D1_01"] for r in results]
+    assert [row["points"] for row in rows] == [pytest.approx(8.1), pytest.approx(8.1), pytest.approx(9.0)]
+    assert [row["evidence"] for row in rows] == ["签署得分 8.1／10.00", "签署得分 8.10／10.00", "签署得分 9／10.00"]
+    # 10 answers of each public form per unit, fewer than the minimum sample of 30: every unit is flagged for
+    # the same indicators, whether its rows were built for it or shared
+    assert results[0].flags and all(r.flags == results[0].flags for r in results)
 
 
 def test_storing_results_costs_the_same_queries_for_10_and_60_units(settings):
