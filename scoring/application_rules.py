@@ -11,6 +11,7 @@ A rule "binds until" its last day, inclusive: one year from a feedback date of 2
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -141,12 +142,26 @@ def _source(result: FinalResult) -> str:
         "date": f"{result.feedback_on:%Y-%m-%d}"}
 
 
+class _Source:
+    """`_source(result)`, written only when a finding quotes it (most units of a city are bound by none)."""
+
+    def __init__(self, result: FinalResult):
+        self.result = result
+
+    @cached_property
+    def text(self) -> str:
+        return _source(self.result)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def unit_findings(unit: UnitFacts, result: FinalResult | None, params: RuleParams, today: date) -> list[Finding]:
     """The rules that bind the unit today, whatever it asks for."""
     found: list[Finding] = []
     if result is None or result.feedback_on is None:
         return found
-    source = _source(result)
+    source = _Source(result)
     if params.poor_grade_enabled and result.grade in {"fair", "poor"}:
         until = last_day(result.feedback_on, params.poor_freeze_months)
         if today <= until:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from bianzhi import access
 from bianzhi.exceptions import ApplicationError
-from bianzhi.models import Unit, User
-from bianzhi.pool.selectors import unit_effective_lines
+from bianzhi.models import Unit, UnitVersion, User
+from bianzhi.pool.selectors import units_effective_lines
 from bianzhi.pool.services import pool_deposit
 from bianzhi.services import registry_decision
 from evaluations import hooks
@@ -40,28 +40,20 @@ PAST_FEEDBACK = [FEEDBACK, Campaign.Status.REVIEW, Campaign.Status.SUMMARY, Camp
 # ---------------------------------------------------------------------------------------------------------
 # The adapter: a unit's latest final result
 # ---------------------------------------------------------------------------------------------------------
-def feedback_dates(campaign_ids) -> dict[int, date]:
-    """{campaign id: the day it entered 反馈结果}, from its audit events."""
-    rows = CampaignEvent.objects.filter(campaign_id__in=campaign_ids, type=CampaignEvent.Type.STATUS_CHANGED,
-                                        data__to=FEEDBACK).values_list("campaign_id", "created_at")
-    found: dict[int, date] = {}
-    for campaign_id, at in rows:
-        day = timezone.localdate(at)
-        found[campaign_id] = min(found.get(campaign_id, day), day)
-    return found
-
-
 def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
     """{unit id: its latest final result}: the stored result (latest version) of the latest campaign past
-    反馈结果 that evaluated it. A unit without a stored result there is bound by no result rule."""
-    targets = CampaignTarget.objects.filter(unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK) \
-        .select_related("campaign")
-    targets = list(targets)
-    by_campaign = feedback_dates({t.campaign_id for t in targets})
+    反馈结果 that evaluated it. A unit without a stored result there is bound by no result rule. Three queries
+    (two while none was fed back), however many units."""
+    entered = (CampaignEvent.objects.filter(campaign=OuterRef("campaign"), type=CampaignEvent.Type.STATUS_CHANGED,
+                                            data__to=FEEDBACK).order_by("created_at").values("created_at")[:1])
+    targets = list(CampaignTarget.objects.filter(unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK)
+                   .select_related("campaign").annotate(entered_feedback=Subquery(entered))
+                   .only("unit_id", "campaign__name", "campaign__year").order_by())  # a city's units: only what is read
     # the day each unit's own result was fed back (reports.followup, through the hook); a campaign fed back
     # before results were issued unit by unit: the day it entered 反馈结果
     by_unit = hooks.target_facts("feedback_on", targets) or {}
-    dates = {t.pk: by_unit.get(t.pk) or by_campaign.get(t.campaign_id) for t in targets}
+    dates = {t.pk: by_unit.get(t.pk) or (timezone.localdate(t.entered_feedback) if t.entered_feedback else None)
+             for t in targets}
     latest: dict[int, CampaignTarget] = {}
     for target in targets:
         day = dates[target.pk]
@@ -70,19 +62,20 @@ def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
         current = latest.get(target.unit_id)
         if current is None or (day, target.campaign_id) > (dates[current.pk], current.campaign_id):
             latest[target.unit_id] = target
-    versions: dict[int, ResultVersion] = {}
-    for version in ResultVersion.objects.filter(target__in=list(latest.values())).order_by("target_id", "-version"):
-        versions.setdefault(version.target_id, version)
+    newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
+    versions = {target_id: (grade, total, indicators) for target_id, grade, total, indicators in
+                ResultVersion.objects.filter(target__in=list(latest.values()), version=Subquery(newest))
+                .order_by().values_list("target_id", "grade", "total", "indicators")}  # (its ordering joins 3 tables)
     results = {}
     for unit_id, target in latest.items():
-        version = versions.get(target.pk)
-        if version is None:
+        if target.pk not in versions:
             continue
+        grade, total, indicators = versions[target.pk]
         campaign = target.campaign
         results[unit_id] = rules.FinalResult(
-            campaign_id=campaign.pk, campaign_name=campaign.name, year=campaign.year, grade=version.grade or None,
-            score=float(version.total) if version.total is not None else None, feedback_on=dates[target.pk],
-            indicator_scores={c: row["share"] for c, row in version.indicators.items() if row.get("share") is not None},
+            campaign_id=campaign.pk, campaign_name=campaign.name, year=campaign.year, grade=grade or None,
+            score=float(total) if total is not None else None, feedback_on=dates[target.pk],
+            indicator_scores={c: row["share"] for c, row in indicators.items() if row.get("share") is not None},
         )
     return results
 
@@ -102,11 +95,13 @@ def campaign_final_results(*, campaign: Campaign) -> list[tuple[CampaignTarget, 
 # ---------------------------------------------------------------------------------------------------------
 # Inputs of the rules
 # ---------------------------------------------------------------------------------------------------------
+def _in_force(rows, year: int | None) -> RuleSettings | None:
+    """Of the settings rows (the latest year first), those in force for a result of `year` (None: the latest)."""
+    return next((row for row in rows if year is None or row.year <= year), None)
+
+
 def rule_settings_for(year: int | None) -> RuleSettings | None:
-    settings_ = RuleSettings.objects.select_related("campaign").order_by("-year")
-    if year is not None:
-        settings_ = settings_.filter(year__lte=year)
-    return settings_.first()
+    return _in_force(RuleSettings.objects.select_related("campaign").order_by("-year"), year)
 
 
 def params_of(row: RuleSettings | None) -> rules.RuleParams:
@@ -123,13 +118,21 @@ def params_of(row: RuleSettings | None) -> rules.RuleParams:
     )
 
 
+def units_facts(units) -> dict[int, rules.UnitFacts]:
+    """{unit id: what the rules need of the unit}: its figures with the pool applied, and the dated totals of
+    its registry versions (for 长期空编). Three queries, however many units."""
+    ids = [unit.pk for unit in units]
+    history: dict[int, list] = {unit_id: [] for unit_id in ids}
+    for unit_id, valid_from, quotas in UnitVersion.objects.filter(unit_id__in=ids).order_by().values_list(
+            "unit_id", "valid_from", "data__quotas"):
+        history[unit_id].append((valid_from, sum(line[1] for line in quotas), sum(line[2] for line in quotas)))
+    lines = units_effective_lines(unit_ids=ids)
+    return {unit.pk: rules.UnitFacts(unit_kind=unit.kind, lines=tuple(lines[unit.pk]), history=tuple(history[unit.pk]))
+            for unit in units}
+
+
 def unit_facts(unit: Unit) -> rules.UnitFacts:
-    history = []
-    for valid_from, data in unit.versions.values_list("valid_from", "data"):
-        approved = sum(line[1] for line in data["quotas"])
-        actual = sum(line[2] for line in data["quotas"])
-        history.append((valid_from, approved, actual))
-    return rules.UnitFacts(unit_kind=unit.kind, lines=tuple(unit_effective_lines(unit=unit)), history=tuple(history))
+    return units_facts([unit])[unit.pk]
 
 
 def request_facts(request: StaffingRequest) -> rules.RequestFacts:
@@ -137,10 +140,45 @@ def request_facts(request: StaffingRequest) -> rules.RequestFacts:
                               retiring=request.retiring, basis=request.hiring_basis)
 
 
-def unit_rule_inputs(unit: Unit, result: rules.FinalResult | None = None, *, fetch: bool = True):
-    if fetch and result is None:
-        result = latest_final_result(unit)
-    return unit_facts(unit), result, params_of(rule_settings_for(result.year if result else None))
+def units_rule_inputs(units, results: dict[int, rules.FinalResult]) -> dict[int, tuple]:
+    """{unit id: (its facts, its latest final result or None, the rules' parameters for that result's year)}:
+    the inputs of `rules.unit_findings`. Four queries, however many units (none for no unit)."""
+    if not units:
+        return {}
+    facts = units_facts(units)
+    settings_rows = list(RuleSettings.objects.order_by("-year"))  # a row per year: a short list
+    params = {}
+    inputs = {}
+    for unit in units:
+        result = results.get(unit.pk)
+        year = result.year if result else None
+        if year not in params:
+            params[year] = params_of(_in_force(settings_rows, year))
+        inputs[unit.pk] = (facts[unit.pk], result, params[year])
+    return inputs
+
+
+def unit_rule_inputs(unit: Unit):
+    result = latest_final_result(unit)
+    return units_rule_inputs([unit], {unit.pk: result} if result else {})[unit.pk]
+
+
+def units_findings(*, units, today: date, results: dict[int, rules.FinalResult] | None = None
+                   ) -> dict[int, list[rules.Finding]]:
+    """{unit id: the result-application rules binding it today} (`rules.unit_findings`, the rules that refuse
+    a staffing request) for the units with a final result; a fixed number of queries, however many units."""
+    if results is None:
+        results = latest_final_results(unit_ids=[unit.pk for unit in units])
+    bound = [unit for unit in units if unit.pk in results]
+    inputs = units_rule_inputs(bound, results)
+    return {unit.pk: rules.unit_findings(*inputs[unit.pk], today) for unit in bound}
+
+
+def units_frozen(*, units, today: date) -> set[int]:
+    """The units a result-application rule bars today from filing some staffing request (一般/较差, 长期空编,
+    工作量较轻: a block, as `request_check` refuses with it, before any office override)."""
+    return {unit_id for unit_id, found in units_findings(units=units, today=today).items()
+            if not rules.decide(found).allowed}
 
 
 def unit_may_file(*, unit: Unit, kind: str, today: date | None = None) -> tuple[rules.Decision, rules.FinalResult | None]:
@@ -353,12 +391,11 @@ def reclaim_proposals_generate(*, actor: User | None, today: date | None = None)
     today = today or timezone.localdate()
     units = list(Unit.objects.filter(status=Unit.Status.ACTIVE))
     results = latest_final_results(unit_ids=[u.pk for u in units])
+    bound = [unit for unit in units if unit.pk in results]
+    inputs = units_rule_inputs(bound, results)
     made = 0
-    for unit in units:
-        result = results.get(unit.pk)
-        if result is None:
-            continue
-        facts, _result, params = unit_rule_inputs(unit, result)
+    for unit in bound:
+        facts, result, params = inputs[unit.pk]
         reclaim = [f for f in rules.unit_findings(facts, result, params, today) if f.effect == rules.RECLAIM]
         if not reclaim:
             continue
@@ -437,12 +474,9 @@ def pool_sweep(*, today: date | None = None, within_days: int = 30) -> dict[str,
         overdue += 1
     expiring = 0
     units = list(Unit.objects.filter(status=Unit.Status.ACTIVE))
-    results = latest_final_results(unit_ids=[u.pk for u in units])
+    findings = units_findings(units=units, today=today)
     for unit in units:
-        if unit.pk not in results:
-            continue
-        facts, result, params = unit_rule_inputs(unit, results[unit.pk])
-        for finding in rules.unit_findings(facts, result, params, today):
+        for finding in findings.get(unit.pk, []):
             if finding.effect == rules.BLOCK and finding.until and finding.until <= today + timedelta(days=within_days):
                 _notify_unit(unit, _("限制即将到期：%(name)s，%(until)s 止") % {"name": finding.name, "until": finding.until},
                              finding.reason, reverse("register:request_list"), f"freeze-{unit.pk}-{finding.rule}-{finding.until}")
@@ -482,15 +516,9 @@ def units_bound(*, today: date | None = None) -> list[dict]:
     today = today or timezone.localdate()
     units = list(Unit.objects.filter(status=Unit.Status.ACTIVE).order_by("code"))
     results = latest_final_results(unit_ids=[u.pk for u in units])
-    rows = []
-    for unit in units:
-        result = results.get(unit.pk)
-        if result is None:
-            continue
-        facts, result, params = unit_rule_inputs(unit, result)
-        for finding in rules.unit_findings(facts, result, params, today):
-            rows.append({"unit": unit, "result": result, "finding": finding})
-    return rows
+    findings = units_findings(units=units, today=today, results=results)
+    return [{"unit": unit, "result": results[unit.pk], "finding": finding}
+            for unit in units for finding in findings.get(unit.pk, [])]
 
 
 def reclaim_list() -> QuerySet[ReclaimProposal]:

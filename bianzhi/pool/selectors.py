@@ -55,21 +55,31 @@ def ledger_invariant_errors() -> list[str]:
     return errors
 
 
-def unit_positions(*, unit_ids) -> dict[tuple[int, str], ledger.UnitPosition]:
-    """{(unit, kind): position}; a unit or kind the ledger has not opened is all its own (owned = usable)."""
-    balances = {(t, u, p, k): b for t, u, p, k, b in PoolAccount.objects.filter(unit_id__in=unit_ids)
-                .values_list("type", "unit_id", "pool", "quota_kind", "balance")}
+def _unit_balances(unit_ids) -> dict[ledger.AccountKey, int]:
+    return {(t, u, p, k): b for t, u, p, k, b in PoolAccount.objects.filter(unit_id__in=unit_ids)
+            .values_list("type", "unit_id", "pool", "quota_kind", "balance")}
+
+
+def _positions(balances: dict[ledger.AccountKey, int], approved: dict[tuple[int, str], int]
+               ) -> dict[tuple[int, str], ledger.UnitPosition]:
+    """{(unit, kind): position} from the units' ledger balances and their registry's approved figures."""
     opened = ledger.positions(balances)
-    result = {}
-    for unit_id, kind, approved in Quota.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "kind", "approved"):
-        result[(unit_id, kind)] = ledger.UnitPosition(approved, approved, 0, 0)
+    usable_opened = {(u, k) for (t, u, _p, k) in balances if t == "usable"}
+    result = {key: ledger.UnitPosition(approved_, approved_, 0, 0) for key, approved_ in approved.items()}
     for key, position in opened.items():
-        if key in {(u, k) for (t, u, _p, k) in balances if t == "usable"}:
+        if key in usable_opened:
             result[key] = position
         else:  # borrowed or deposited without an opened usable account: the registry gives the own part
             own = result.get(key, ledger.UnitPosition(0, 0, 0, 0))
             result[key] = ledger.UnitPosition(own.owned, own.own_usable, position.deposited, position.borrowed)
     return result
+
+
+def unit_positions(*, unit_ids) -> dict[tuple[int, str], ledger.UnitPosition]:
+    """{(unit, kind): position}; a unit or kind the ledger has not opened is all its own (owned = usable)."""
+    approved = {(u, k): a for u, k, a in Quota.objects.filter(unit_id__in=unit_ids)
+                .values_list("unit_id", "kind", "approved")}
+    return _positions(_unit_balances(unit_ids), approved)
 
 
 def pool_adjustments(*, unit_ids) -> dict[int, dict[str, int]]:
@@ -82,26 +92,37 @@ def pool_adjustments(*, unit_ids) -> dict[int, dict[str, int]]:
     return {unit_id: dict(by_kind) for unit_id, by_kind in adjustments.items()}
 
 
+def units_effective_rows(*, unit_ids) -> dict[int, list[dict]]:
+    """{unit: the unit page's table}: per kind owned vs usable and the effective 空编/超编 (against what it may
+    use). Two queries, however many units (the result-application rules read every unit's at once)."""
+    quotas = list(Quota.objects.filter(unit_id__in=unit_ids).order_by()  # (its ordering joins the units)
+                  .values_list("unit_id", "kind", "approved", "actual"))
+    positions = _positions(_unit_balances(unit_ids), {(u, k): a for u, k, a, _x in quotas})
+    actual = {(u, k): x for u, k, _a, x in quotas}
+    found = {}
+    for unit_id in unit_ids:
+        rows = []
+        for kind, label in Quota.Kind.choices:
+            position = positions.get((unit_id, kind))
+            if position is None and (unit_id, kind) not in actual:
+                continue
+            position = position or ledger.UnitPosition(0, 0, 0, 0)
+            figures = StaffingFigures(position.usable, actual.get((unit_id, kind), 0))
+            rows.append({"kind": kind, "label": label, "owned": position.owned, "deposited": position.deposited,
+                         "borrowed": position.borrowed, "usable": position.usable, "actual": figures.actual,
+                         "vacancy": figures.vacancy, "overstaffing": figures.overstaffing})
+        found[unit_id] = rows
+    return found
+
+
 def unit_effective_rows(*, unit: Unit) -> list[dict]:
-    """The unit page's table: per kind owned vs usable and the effective 空编/超编 (against what it may use)."""
-    positions = unit_positions(unit_ids=[unit.pk])
-    actual = dict(unit.quotas.values_list("kind", "actual"))
-    rows = []
-    for kind, label in Quota.Kind.choices:
-        position = positions.get((unit.pk, kind))
-        if position is None and kind not in actual:
-            continue
-        position = position or ledger.UnitPosition(0, 0, 0, 0)
-        figures = StaffingFigures(position.usable, actual.get(kind, 0))
-        rows.append({"kind": kind, "label": label, "owned": position.owned, "deposited": position.deposited,
-                     "borrowed": position.borrowed, "usable": position.usable, "actual": figures.actual,
-                     "vacancy": figures.vacancy, "overstaffing": figures.overstaffing})
-    return rows
+    return units_effective_rows(unit_ids=[unit.pk])[unit.pk]
 
 
-def unit_effective_lines(*, unit: Unit) -> list[tuple[str, int, int]]:
-    """(kind, usable, actual) lines: the registry figures with the pool's deposits and loans applied."""
-    return [(r["kind"], r["usable"], r["actual"]) for r in unit_effective_rows(unit=unit)]
+def units_effective_lines(*, unit_ids) -> dict[int, list[tuple[str, int, int]]]:
+    """{unit: (kind, usable, actual) lines}: the registry figures with the pool's deposits and loans applied."""
+    return {unit_id: [(r["kind"], r["usable"], r["actual"]) for r in rows]
+            for unit_id, rows in units_effective_rows(unit_ids=unit_ids).items()}
 
 
 def pool_balance_rows() -> list[dict]:

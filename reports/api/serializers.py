@@ -25,6 +25,7 @@ class RankingRowSerializer(serializers.Serializer):
     provisional = serializers.BooleanField()
     scored = serializers.IntegerField(help_text=_("已计量的指标数"))
     indicator_count = serializers.IntegerField()
+    basis = serializers.CharField(allow_blank=True, help_text=_("暂定得分的依据（已计量的指标数），结果生成后为空"))
     dimensions = serializers.ListField(child=serializers.FloatField(allow_null=True))
     previous_score = serializers.FloatField(allow_null=True)
     previous_grade = serializers.CharField(allow_blank=True)

@@ -192,10 +192,88 @@
     box.replaceChildren(table);
   }
 
+  // the ranking's table and the radar's unit picker: built here from the same data as the charts, not sent
+  // again as 1,000 rows of HTML
+  var one = function (v) { return v === null ? "—" : v.toFixed(1); };  // as the server writes 86.0
+  function buildRankingTable() {
+    var table = document.getElementById("ranking-table");
+    var unitUrl = table.dataset.unitUrl;
+    var body = document.createDocumentFragment();
+    data.ranking.forEach(function (r, i) {
+      var tr = document.createElement("tr");
+      tr.dataset.kind = r.kind;
+      tr.dataset.level = r.level;
+      var rank = tr.insertCell();
+      rank.className = "num";
+      rank.textContent = r.rank === null ? "—" : r.rank;
+      var name = tr.insertCell();
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "linklike";
+      button.dataset.unit = i;
+      button.title = _("查看雷达图");
+      button.textContent = r.unit;
+      var history = document.createElement("a");
+      history.className = "muted";
+      history.href = unitUrl.replace(/\/0\/$/, "/" + r.unit_id + "/");
+      history.textContent = _("历年");
+      name.append(button, " ", history);
+      var score = tr.insertCell();
+      score.className = "num";
+      score.textContent = one(r.score);
+      if (r.provisional) {
+        var basis = document.createElement("small");
+        basis.className = "muted provisional";
+        basis.title = _("结果生成前按已计量的指标计算，随评估推进变化");
+        basis.textContent = r.basis;
+        score.append(document.createElement("br"), basis);
+      }
+      var grade = tr.insertCell();
+      if (r.grade) {
+        var badge = document.createElement("span");
+        badge.className = "badge " + r.grade;
+        badge.textContent = r.grade_label;
+        grade.append(badge);
+      } else {
+        grade.textContent = r.grade_label;
+      }
+      if (data.compare) {
+        var change = tr.insertCell();
+        change.className = "num";
+        change.textContent = r.change === null ? "—" : (r.change > 0 ? "↑ +" : r.change < 0 ? "↓ " : "") + one(r.change);
+      }
+      body.append(tr);
+    });
+    table.tBodies[0].replaceChildren(body);
+    var picker = document.getElementById("radar-unit");
+    data.ranking.forEach(function (r, i) { picker.add(new Option(r.unit, String(i))); });
+  }
+
+  // 年度对比: the units that moved up or down a grade
+  function listMoved() {
+    document.querySelectorAll("#yoy [data-moved]").forEach(function (list) {
+      var moved = data.yoy[list.dataset.moved];
+      var items = moved.map(function (m) {
+        var li = document.createElement("li");
+        li.textContent = m.unit + _("：") + m.from + " → " + m.to;
+        return li;
+      });
+      if (!items.length) {
+        items = [document.createElement("li")];
+        items[0].className = "muted";
+        items[0].textContent = _("无");
+      }
+      list.replaceChildren.apply(list, items);
+    });
+  }
+
   function drawAll() {
     drawRanking(); drawGrades(); drawRadar(document.getElementById("radar-unit").value); drawHeatmap();
     drawSatisfaction(); drawRectification(); drawYoy();
   }
+
+  buildRankingTable();
+  listMoved();
 
   // the toolbar of each card: the table view, the chart as a PNG (ECharts getDataURL)
   document.querySelectorAll(".chart-card").forEach(function (card) {
@@ -224,12 +302,12 @@
   document.getElementById("heat-sort").addEventListener("change", drawHeatmap);
   var radarPick = document.getElementById("radar-unit");
   radarPick.addEventListener("change", function () { drawRadar(radarPick.value); });
-  document.querySelectorAll("#ranking-table [data-unit]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      radarPick.value = button.dataset.unit;
-      drawRadar(radarPick.value);
-      document.getElementById("card-radar").scrollIntoView({ behavior: "smooth" });
-    });
+  document.querySelector("#ranking-table tbody").addEventListener("click", function (event) {
+    var button = event.target.closest("[data-unit]");
+    if (!button) { return; }
+    radarPick.value = button.dataset.unit;
+    drawRadar(radarPick.value);
+    document.getElementById("card-radar").scrollIntoView({ behavior: "smooth" });
   });
   // full screen for a meeting room: the page alone, larger type; Esc or the button leaves it
   var full = document.getElementById("fullscreen");

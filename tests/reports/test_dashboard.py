@@ -1,5 +1,7 @@
 """The leaders' dashboard: its figures, a fixed number of queries, the page, exports, the API, coverage."""
 
+import json
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -7,13 +9,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
+from rest_framework.renderers import JSONRenderer
 
 from bianzhi.models import User
 from evaluations.models import Campaign
+from reports.api.serializers import DashboardSerializer
 from reports.dashboard.selectors import dashboard_campaigns, dashboard_data, previous_campaign
+from scoring.models import ResultVersion
+from scoring.register import units_findings
 
-from ..factories import CampaignTargetFactory, UnitFactory, UserFactory
+from ..factories import CampaignTargetFactory, QuotaFactory, UnitFactory, UserFactory
+from ..scoring.register_helpers import evaluated, long_vacant_unit
 from .dashboard_data import stored_campaign
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +47,47 @@ def test_the_dashboard_reads_in_the_same_number_of_queries_for_10_and_60_units()
     assert counts[0] == counts[1] <= 15
     compared = [queries(lambda c=c: dashboard_data(campaign=c, compare=before)) for c in (small, large)]
     assert compared[0] == compared[1] <= 15
+
+
+def fed_back_last_month(unit, grade: str, name: str = "上年评估") -> None:
+    """The unit's latest final result: `grade`, fed back 30 days ago (the result-application rules bind)."""
+    today = timezone.localdate()
+    evaluated(unit, grade=grade, feedback_on=today - timedelta(days=30), name=name, year=today.year - 1)
+
+
+def staffed_unit(name: str):
+    unit = UnitFactory(name=name)
+    QuotaFactory(unit=unit, approved=20, actual=20)
+    return unit
+
+
+def test_the_headline_counts_units_under_any_result_application_freeze_once():
+    """一般/较差 freezes a unit; so do 长期空编 and a light workload (the register refuses its staffing requests
+    for each), and a unit two rules bind is one unit."""
+    poor, vacant, both, light, free = (staffed_unit("临川市较差局"), long_vacant_unit("临川市空编局"),
+                                       long_vacant_unit("临川市双限局"), staffed_unit("临川市清闲局"),
+                                       staffed_unit("临川市良好局"))
+    for unit, grade in ((poor, "poor"), (vacant, "good"), (both, "fair"), (light, "good"), (free, "good")):
+        fed_back_last_month(unit, grade)
+    ResultVersion.objects.filter(target__unit=light).update(indicators={"D7_02": {"share": 0.4}})  # 职责饱和程度
+    units = [poor, vacant, both, light, free]
+    rules = {unit: {f.rule for f in found} for unit, found in units_findings(units=units, today=timezone.localdate()).items()}
+    assert rules == {poor.pk: {"poor_grade"}, vacant.pk: {"ample_vacancy"}, both.pk: {"poor_grade", "ample_vacancy"},
+                     light.pk: {"light_workload"}, free.pk: set()}
+    now = stored_campaign(units=units, year=timezone.localdate().year)
+    assert dashboard_data(campaign=now)["headline"]["frozen_units"] == 4
+
+
+def test_the_freeze_count_reads_in_the_same_number_of_queries_for_2_and_20_units():
+    campaigns = []
+    for n in (2, 20):
+        units = [long_vacant_unit(f"临川市{n}空编局{i}") if i % 2 else staffed_unit(f"临川市{n}较差局{i}") for i in range(n)]
+        for i, unit in enumerate(units):
+            fed_back_last_month(unit, "poor" if i % 2 == 0 else "good", name=f"{n} 个单位的上年评估")
+        campaigns.append(stored_campaign(units=units, year=timezone.localdate().year))
+    counts = [queries(lambda c=c: dashboard_data(campaign=c)) for c in campaigns]
+    assert counts[0] == counts[1]
+    assert [dashboard_data(campaign=c)["headline"]["frozen_units"] for c in campaigns] == [2, 20]
 
 
 def test_before_results_are_stored_the_live_figures_are_marked_provisional():
@@ -118,7 +167,10 @@ def test_the_api_serves_the_same_data():
     client = client_for(leader)
     body = client.get("/api/v1/dashboard/", {"campaign": now.pk, "compare": 0}).json()
     assert body["campaign"]["id"] == now.pk and body["compare"] is None
-    assert [r["unit"] for r in body["ranking"]] == [r["unit"] for r in dashboard_data(campaign=now)["ranking"]]
+    data = dashboard_data(campaign=now)
+    assert [r["unit"] for r in body["ranking"]] == [r["unit"] for r in data["ranking"]]
+    # the data goes out as it is (orjson): exactly what the schema's serializer would have made of it
+    assert body == json.loads(JSONRenderer().render(DashboardSerializer(data).data))
     assert client.get("/api/v1/dashboard/", {"campaign": "x"}).status_code == 400
     assert client.get("/api/v1/dashboard/", {"campaign": 999999}).status_code == 404
     liaison = UserFactory(role=User.Role.LIAISON, unit=UnitFactory())

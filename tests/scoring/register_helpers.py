@@ -1,12 +1,15 @@
-"""A unit evaluated in a campaign that reached 反馈结果 on a given day, with the grade the test needs."""
+"""A unit evaluated in a campaign that reached 反馈结果 on a given day, with the grade the test needs; a unit
+long amply vacant (长期空编, in its registry versions since mid-2023)."""
 
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.utils import timezone
 
+from bianzhi.models import Quota, Unit, UnitVersion
 from evaluations.models import Campaign, CampaignEvent, CampaignTarget
 from scoring.models import ResultVersion
+from tests.factories import QuotaFactory, UnitFactory
 
 SCORES = {"excellent": Decimal("92"), "good": Decimal("85"), "fair": Decimal("70"), "poor": Decimal("50")}
 
@@ -36,3 +39,11 @@ def evaluated(unit, *, grade: str, feedback_on: date, name: str = "2025年度机
         CampaignEvent.objects.create(campaign=campaign, type=CampaignEvent.Type.STATUS_CHANGED, actor=None,
                                      data={"from": "report", "to": "feedback"}, created_at=at)
     return campaign
+
+
+def long_vacant_unit(name="临川市空编局") -> Unit:
+    unit = UnitFactory(name=name, kind=Unit.Kind.PUBLIC_INSTITUTION)
+    QuotaFactory(unit=unit, kind=Quota.Kind.INSTITUTIONAL_FULL, approved=40, actual=30)
+    UnitVersion.objects.create(unit=unit, valid_from=date(2023, 6, 30), source="seed",
+                               data={"quotas": [["institutional_full", 40, 30]], "kind": unit.kind})
+    return unit

@@ -22,7 +22,7 @@ from scoring.application_rules import last_day
 from scoring.register_models import ReclaimProposal, RequestEvent
 
 from ..factories import QuotaFactory, UnitFactory, UserFactory
-from .register_helpers import evaluated
+from .register_helpers import evaluated, long_vacant_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -161,14 +161,6 @@ def test_the_may_file_api_within_the_year(office):
     assert body["allowed"] is False and body["reasons"][0]["rule"] == "poor_grade"
     assert body["until"] == last_day(timezone.localdate() - timedelta(days=10), 12).isoformat()
     assert "近期评估" in body["reasons"][0]["reason"]
-
-
-def long_vacant_unit(name="临川市空编局"):
-    unit = UnitFactory(name=name, kind=Unit.Kind.PUBLIC_INSTITUTION)
-    QuotaFactory(unit=unit, kind=Quota.Kind.INSTITUTIONAL_FULL, approved=40, actual=30)
-    UnitVersion.objects.create(unit=unit, valid_from=date(2023, 6, 30), source="seed",
-                               data={"quotas": [["institutional_full", 40, 30]], "kind": unit.kind})
-    return unit
 
 
 def test_ample_vacancies_give_a_reclaim_proposal_approved_into_the_pool(office):
