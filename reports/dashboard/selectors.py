@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import orjson
-from django.db.models import Count, OuterRef, Subquery, Sum, TextField
+from django.db.models import Count, OuterRef, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,8 @@ from scoring.results import latest_versions
 from scoring.rules import GRADE_LABELS, INCOMPLETE_LABEL
 from scoring.selectors import campaign_results
 from surveys.defaults import SATISFIED_VALUES
-from surveys.models import Answer, BallotBox, Form, StaffTally, SurveyResponse
+from surveys.models import Form
+from surveys.selectors import campaign_form_counts
 
 GRADES = ("excellent", "good", "fair", "poor")
 GRADE_ORDER = {g: n for n, g in enumerate(reversed(GRADES))}  # poor 0 … excellent 3: "up" is a larger number
@@ -140,27 +141,9 @@ def _grade_label(grade: str) -> str:
 
 def _forms(campaign: Campaign, units: int) -> tuple[list[dict], dict]:
     """Responses and rates of the three forms, and the staff assessment's 满意率 per dimension (the paper's
-    sentences) and the service recipients' overall 满意率. Three queries."""
-
-    def per_form(rows, aggregate):  # a subquery per form: a campaign has one form of each kind
-        return Subquery(rows.filter(form=OuterRef("pk")).order_by().values("form").annotate(value=aggregate).values("value"))
-
-    boxes, answered = {}, {}
-    ballots, responses = BallotBox.objects.all(), SurveyResponse.objects.filter(is_voided=False)
-    for kind, issued, used, n, reached in Form.objects.filter(campaign=campaign).values_list("kind").annotate(
-            issued=per_form(ballots, Sum("issued")), used=per_form(ballots, Sum("used")),
-            n=per_form(responses, Count("id")), reached=per_form(responses, Count("target_id", distinct=True))):
-        boxes[kind] = (issued or 0, used or 0)
-        answered[kind] = (n or 0, reached or 0)
-    staff = defaultdict(Counter)
-    for dimension, choice, n in (StaffTally.objects.filter(
-            question__form__campaign=campaign, question__form__kind=Form.Kind.STAFF_ASSESSMENT,
-            question__counts_for_satisfaction=True, count__gt=0)
-            .values_list("question__dimension", "choice").annotate(n=Sum("count")).order_by()):
-        staff[dimension][choice] += n
-    public = Counter(dict(Answer.objects.filter(
-        response__form__campaign=campaign, response__form__kind=Form.Kind.SATISFACTION, response__is_voided=False,
-        question__counts_for_satisfaction=True).values_list("choice").annotate(n=Count("id")).order_by()))
+    sentences) and the service recipients' overall 满意率 (surveys' counts: three queries, none once settled)."""
+    counts = campaign_form_counts(campaign=campaign)
+    boxes, answered, staff, public = counts["boxes"], counts["answered"], counts["staff"], counts["public"]
     labels = dict(Form.Kind.choices)
     forms = []
     for kind in FORM_KINDS:

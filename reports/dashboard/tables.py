@@ -12,7 +12,10 @@ def _v(value):
     return "—" if value is None else value
 
 
-def dashboard_tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]:
+def dashboard_tables(data: dict, *, rows_of_per_unit: bool = True) -> dict[str, tuple[str, list[str], list[list]]]:
+    """Every chart's table. The page asks without the rows of the two tables of one row per unit (ranking, heat
+    map): dashboard.js builds those from the page's data; the xlsx exports have every row."""
+    units = data["ranking"] if rows_of_per_unit else []
     dims = [d["name"] for d in data["dimensions"]]
     mark = _("（暂定）") if data["provisional"] else ""
     compare = data["compare"]
@@ -22,7 +25,7 @@ def dashboard_tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]
         [_("名次"), _("单位"), _("类别"), _("层级"), _("得分"), _("等次"),
          _("上次得分"), _("较上次")] if compare else [_("名次"), _("单位"), _("类别"), _("层级"), _("得分"), _("等次")],
         [[_v(r["rank"]), r["unit"], r["kind_label"], r["level_label"], _v(r["score"]), r["grade_label"],
-          *([_v(r["previous_score"]), _v(r["change"])] if compare else [])] for r in data["ranking"]],
+          *([_v(r["previous_score"]), _v(r["change"])] if compare else [])] for r in units],
     )
     grade_heads = [g["label"] for g in data["headline"]["grades"]]
     grade_keys = [g["grade"] for g in data["headline"]["grades"]]
@@ -34,7 +37,7 @@ def dashboard_tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]
     )
     tables["heatmap"] = (
         _("各单位八个维度得分") + mark, [_("单位"), *dims],
-        [[r["unit"], *[_v(v) for v in r["dimensions"]]] for r in data["ranking"]],
+        [[r["unit"], *[_v(v) for v in r["dimensions"]]] for r in units],
     )
     tables["radar"] = (
         _("全市各维度平均得分") + mark, [_("维度"), _("全市平均")],

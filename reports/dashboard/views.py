@@ -70,7 +70,7 @@ def dashboard(request):
     context = {"campaigns": campaigns, "campaign": campaign, "compare": compare}
     if campaign is not None:
         data = dashboard_data(campaign=campaign, compare=compare)
-        context.update(data=data, tables=dashboard_tables(data), kinds=Unit.Kind.choices, levels=Unit.Level.choices,
+        context.update(data=data, tables=dashboard_tables(data, rows_of_per_unit=False), kinds=Unit.Kind.choices, levels=Unit.Level.choices,
                        chart_height=max(320, 40 + 24 * len(data["ranking"])))
     return render(request, "reports/dashboard/index.html", context)
 

@@ -21,7 +21,7 @@ from evaluations.guard import campaign_writable, refusal
 
 from .. import rules
 from ..models import Answer, Ballot, BallotBox, Form, Question, StaffComment, StaffTally, SurveyLink, SurveyResponse
-from ..selectors import form_questions
+from ..selectors import forget_form_counts, form_questions
 from .abuse import FormUnavailable, admit
 from .definitions import ballot_code_normalize
 
@@ -458,6 +458,8 @@ def survey_response_void(*, response: SurveyResponse, reason: str, actor: User) 
     response.save(update_fields=["is_voided", "void_reason"])
     events.event_response_voided(form=response.form, target=response.target, actor=actor, response=str(response.pk),
                                  reason=reason)
+    campaign = response.form.campaign
+    transaction.on_commit(lambda: forget_form_counts(campaign))  # the dashboard's counts, kept once settled
     return response
 
 

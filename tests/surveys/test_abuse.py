@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.exceptions import ApplicationError
-from evaluations.models import CampaignEvent
+from evaluations.models import Campaign, CampaignEvent
 from surveys.models import Form, SurveyResponse
-from surveys.selectors import form_statistics
+from surveys.selectors import campaign_form_counts, form_statistics
 from surveys.services import (
     ballot_submit,
     ballots_issue,
@@ -233,6 +233,26 @@ def test_a_voided_answer_is_kept_shown_voided_and_not_counted(link, evaluator):
     unit = form_statistics(form=link.form).units[link.target_id]
     assert unit.responses == 1 and unit.total.valid == 5 and unit.total.satisfied == 4  # MIXED only
     assert link.form.campaign.events.filter(type=CampaignEvent.Type.RESPONSE_VOIDED).exists()
+
+
+def test_settled_counts_are_read_once_and_a_void_is_counted_at_once(link, evaluator, django_assert_num_queries,
+                                                                     django_capture_on_commit_callbacks):
+    """From 撰写报告 on the forms take no answers: the dashboard's counts are kept in the cache, and a void (still
+    allowed then) makes them read again."""
+    for answers in (MIXED, SAME):
+        Client().post(url(link), {**answers, "_started": started(60)})
+    campaign = link.form.campaign
+    campaign.status = Campaign.Status.REPORT
+    campaign.save(update_fields=["status"])
+    counts = campaign_form_counts(campaign=campaign)
+    assert counts["answered"][Form.Kind.SATISFACTION] == (2, 1) and sum(counts["public"].values()) == 10
+    with django_assert_num_queries(0):
+        assert campaign_form_counts(campaign=campaign) == counts
+    with django_capture_on_commit_callbacks(execute=True):
+        survey_response_void(response=SurveyResponse.objects.get(straight_lined=True), reason="刷票", actor=evaluator)
+    counts = campaign_form_counts(campaign=campaign)
+    assert counts["answered"][Form.Kind.SATISFACTION] == (1, 1) and counts["public"] == {
+        "satisfied": 3, "basically_satisfied": 1, "dissatisfied": 1}  # MIXED alone
 
 
 def test_only_the_office_may_void(link, leader, liaison):
