@@ -7,7 +7,7 @@ no import runs upwards.
 """
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 ColumnReader = Callable[[Any], Mapping[int, Any]]  # campaign → {target id: value}
 FactReader = Callable[[Any], Any]  # campaign → value
@@ -106,10 +106,18 @@ TargetReader = Callable[[list], Mapping[int, Any]]  # targets → {target id: va
 _target_facts: dict[str, TargetReader] = {}
 
 
+class TargetRef(NamedTuple):
+    """A campaign's unit by its target's id alone: what "feedback_on" reads, so a province's thousands of
+    targets need not be model instances."""
+
+    pk: int
+
+
 def target_fact(name: str) -> Callable[[TargetReader], TargetReader]:
     """Register `reader(targets)` as the per-unit fact `name` that lower apps ask for without importing the
-    app that knows it: "feedback_on" (the day the unit's results were fed back, reports.followup) and
-    "rectification_history" (the unit's 整改 items of its previous campaign, for scoring's on-time rule)."""
+    app that knows it: "feedback_on" (the day the unit's results were fed back, reports.followup; it reads only
+    each target's `pk`, so TargetRefs do) and "rectification_history" (the unit's 整改 items of its previous
+    campaign, for scoring's on-time rule)."""
 
     def register(reader: TargetReader) -> TargetReader:
         _target_facts[name] = reader

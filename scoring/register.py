@@ -46,35 +46,37 @@ def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
     (two while none was fed back), however many units."""
     entered = (CampaignEvent.objects.filter(campaign=OuterRef("campaign"), type=CampaignEvent.Type.STATUS_CHANGED,
                                             data__to=FEEDBACK).order_by("created_at").values("created_at")[:1])
-    targets = list(CampaignTarget.objects.filter(unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK)
-                   .select_related("campaign").annotate(entered_feedback=Subquery(entered))
-                   .only("unit_id", "campaign__name", "campaign__year").order_by())  # a city's units: only what is read
+    # plain rows, not model instances: a city's units, or a province's (only what is read)
+    targets = {pk: (unit_id, campaign_id, name, year, entered) for pk, unit_id, campaign_id, name, year, entered in
+               CampaignTarget.objects.filter(unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK)
+               .annotate(entered_feedback=Subquery(entered)).order_by()
+               .values_list("pk", "unit_id", "campaign_id", "campaign__name", "campaign__year", "entered_feedback")}
     # the day each unit's own result was fed back (reports.followup, through the hook); a campaign fed back
     # before results were issued unit by unit: the day it entered 反馈结果
-    by_unit = hooks.target_facts("feedback_on", targets) or {}
-    dates = {t.pk: by_unit.get(t.pk) or (timezone.localdate(t.entered_feedback) if t.entered_feedback else None)
-             for t in targets}
-    latest: dict[int, CampaignTarget] = {}
-    for target in targets:
-        day = dates[target.pk]
-        if day is None:
+    by_unit = hooks.target_facts("feedback_on", [hooks.TargetRef(pk) for pk in targets]) or {}
+    dates = {pk: by_unit.get(pk) or (timezone.localdate(row[4]) if row[4] else None) for pk, row in targets.items()}
+    latest: dict[int, int] = {}  # unit id → its target's id
+    for pk, (unit_id, campaign_id, *_rest) in targets.items():
+        if dates[pk] is None:
             continue
-        current = latest.get(target.unit_id)
-        if current is None or (day, target.campaign_id) > (dates[current.pk], current.campaign_id):
-            latest[target.unit_id] = target
+        current = latest.get(unit_id)
+        if current is None or (dates[pk], campaign_id) > (dates[current], targets[current][1]):
+            latest[unit_id] = pk
+    if not latest:
+        return {}
     newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
     versions = {target_id: (grade, total, indicators) for target_id, grade, total, indicators in
                 ResultVersion.objects.filter(target__in=list(latest.values()), version=Subquery(newest))
                 .order_by().values_list("target_id", "grade", "total", "indicators")}  # (its ordering joins 3 tables)
     results = {}
-    for unit_id, target in latest.items():
-        if target.pk not in versions:
+    for unit_id, pk in latest.items():
+        if pk not in versions:
             continue
-        grade, total, indicators = versions[target.pk]
-        campaign = target.campaign
+        grade, total, indicators = versions[pk]
+        _unit, campaign_id, name, year, _entered = targets[pk]
         results[unit_id] = rules.FinalResult(
-            campaign_id=campaign.pk, campaign_name=campaign.name, year=campaign.year, grade=grade or None,
-            score=float(total) if total is not None else None, feedback_on=dates[target.pk],
+            campaign_id=campaign_id, campaign_name=name, year=year, grade=grade or None,
+            score=float(total) if total is not None else None, feedback_on=dates[pk],
             indicator_scores={c: row["share"] for c, row in indicators.items() if row.get("share") is not None},
         )
     return results
