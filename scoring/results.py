@@ -512,7 +512,7 @@ def _insert(results: list[ResultVersion]) -> None:
 
 
 def _compact(value) -> str:
-    """JSON as COPY text for a jsonb column: no spaces, Chinese as UTF-8 rather than \\u escapes (a third smaller);
+    """JSON as COPY text for a json column: no spaces, Chinese as UTF-8 rather than \\u escapes (a third smaller);
     orjson, as json.dumps took a third of storing 1,000 units' results."""
     return orjson.dumps(value).decode()
 
