@@ -7,7 +7,7 @@ no import runs upwards.
 """
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 ColumnReader = Callable[[Any], Mapping[int, Any]]  # campaign → {target id: value}
 FactReader = Callable[[Any], Any]  # campaign → value
@@ -106,18 +106,10 @@ TargetReader = Callable[[list], Mapping[int, Any]]  # targets → {target id: va
 _target_facts: dict[str, TargetReader] = {}
 
 
-class TargetRef(NamedTuple):
-    """A campaign's unit by its target's id alone: what "feedback_on" reads, so a province's thousands of
-    targets need not be model instances."""
-
-    pk: int
-
-
 def target_fact(name: str) -> Callable[[TargetReader], TargetReader]:
     """Register `reader(targets)` as the per-unit fact `name` that lower apps ask for without importing the
-    app that knows it: "feedback_on" (the day the unit's results were fed back, reports.followup; it reads only
-    each target's `pk`, so TargetRefs do) and "rectification_history" (the unit's 整改 items of its previous
-    campaign, for scoring's on-time rule)."""
+    app that knows it: "rectification_history" (the unit's 整改 items of its previous campaign, for scoring's
+    on-time rule)."""
 
     def register(reader: TargetReader) -> TargetReader:
         _target_facts[name] = reader
@@ -130,6 +122,28 @@ def target_facts(name: str, targets) -> Mapping[int, Any] | None:
     """{target id: value} from the reader registered as `name`; None when no app registered one."""
     reader = _target_facts.get(name)
     return None if reader is None else reader(list(targets))
+
+
+TargetExpression = Callable[[], Any]  # () → an expression over a CampaignTarget row (the row: OuterRef("pk"))
+_target_expressions: dict[str, TargetExpression] = {}
+
+
+def target_expression(name: str) -> Callable[[TargetExpression], TargetExpression]:
+    """Register `make()` as the per-unit fact `name` in SQL, which lower apps annotate their CampaignTarget
+    queries with, so a city's (or a province's) units cost no query of their own: "feedback_on" (the day the
+    unit's result was fed back, reports.followup)."""
+
+    def register(make: TargetExpression) -> TargetExpression:
+        _target_expressions[name] = make
+        return make
+
+    return register
+
+
+def target_expression_of(name: str):
+    """The expression registered as `name` (a fresh one), or None when no app registered one."""
+    make = _target_expressions.get(name)
+    return None if make is None else make()
 
 
 BoardReader = Callable[[Any], list]  # campaign → [BoardStep, …] (evaluations.board)

@@ -13,7 +13,7 @@ from bianzhi import access
 
 from . import hooks
 from .indicators import campaign_indicator_codes
-from .models import Campaign
+from .models import Campaign, CampaignTarget
 
 S = Campaign.Status
 RELEASED = frozenset({S.FEEDBACK, S.REVIEW, S.SUMMARY, S.CLOSED})
@@ -26,9 +26,12 @@ def results_released(campaign: Campaign) -> bool:
 
 def released_targets(targets) -> set[int]:
     """The ids of those targets whose result has been fed back to the unit (one query)."""
-    targets = [t for t in targets if results_released(t.campaign)]
-    dates = hooks.target_facts("feedback_on", targets)
-    return {t.pk for t in targets if dates is None or dates.get(t.pk) is not None}
+    ids = [t.pk for t in targets if results_released(t.campaign)]
+    fed_back = hooks.target_expression_of("feedback_on")
+    if fed_back is None or not ids:
+        return set(ids)
+    return set(CampaignTarget.objects.filter(pk__any=ids).alias(fed_back_on=fed_back)
+               .filter(fed_back_on__isnull=False).values_list("pk", flat=True))
 
 
 def target_released(target) -> bool:

@@ -8,7 +8,7 @@ organ on 事业编制 (section 四). No ORM here (only gettext): the register (s
 A rule "binds until" its last day, inclusive: one year from a feedback date of 2025-03-01 ends on 2026-02-28.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -94,10 +94,15 @@ class RequestFacts:
 class Finding:
     rule: str
     effect: str  # BLOCK, PRIORITY or RECLAIM
-    reason: str
+    say: Callable[[], str] = field(compare=False, repr=False)  # writes the reason
     until: date | None = None  # last day it binds, inclusive
     kinds: frozenset = frozenset()  # request kinds it affects
     hard: bool = False  # cannot be overridden
+
+    @cached_property
+    def reason(self) -> str:
+        """Written when read: the dashboard counts a city's frozen units without writing their sentences."""
+        return self.say()
 
     @property
     def name(self) -> str:
@@ -142,61 +147,52 @@ def _source(result: FinalResult) -> str:
         "date": f"{result.feedback_on:%Y-%m-%d}"}
 
 
-class _Source:
-    """`_source(result)`, written only when a finding quotes it (most units of a city are bound by none)."""
-
-    def __init__(self, result: FinalResult):
-        self.result = result
-
-    @cached_property
-    def text(self) -> str:
-        return _source(self.result)
-
-    def __str__(self) -> str:
-        return self.text
-
-
 def unit_findings(unit: UnitFacts, result: FinalResult | None, params: RuleParams, today: date) -> list[Finding]:
     """The rules that bind the unit today, whatever it asks for."""
     found: list[Finding] = []
     if result is None or result.feedback_on is None:
         return found
-    source = _Source(result)
     if params.poor_grade_enabled and result.grade in {"fair", "poor"}:
         until = last_day(result.feedback_on, params.poor_freeze_months)
         if today <= until:
-            found.append(Finding("poor_grade", BLOCK, _("%(source)s：自反馈之日起%(n)s个月内不受理") % {"source": source, "n": params.poor_freeze_months},
-                                 until, ADJUSTMENT_KINDS))
-    total, vacancy, _over = totals(unit.lines)
+            found.append(Finding("poor_grade", BLOCK, lambda: _("%(source)s：自反馈之日起%(n)s个月内不受理") % {
+                "source": _source(result), "n": params.poor_freeze_months}, until, ADJUSTMENT_KINDS))
+    total, vacancy, over = totals(unit.lines)
     if params.vacancy_enabled and is_ample(total.approved, vacancy, params):
         since = ample_since(unit.history, params) or today
         if add_months(since, params.vacancy_months) <= today:
             until = last_day(result.feedback_on, params.vacancy_freeze_months)
-            rate = vacancy / total.approved if total.approved else 0.0
-            figures = _("可用编制%(usable)s名、实有%(actual)s名、空编%(vacant)s名（空编率%(rate)s），自%(since)s起持续空编") % {
-                "usable": total.approved, "actual": total.actual, "vacant": vacancy, "rate": f"{rate:.1%}",
-                "since": f"{since:%Y-%m-%d}"}
+
+            def figures() -> str:
+                rate = vacancy / total.approved if total.approved else 0.0
+                return _("可用编制%(usable)s名、实有%(actual)s名、空编%(vacant)s名（空编率%(rate)s），自%(since)s起持续空编") % {
+                    "usable": total.approved, "actual": total.actual, "vacant": vacancy, "rate": f"{rate:.1%}",
+                    "since": f"{since:%Y-%m-%d}"}
+
             if today <= until:
-                found.append(Finding("ample_vacancy", BLOCK, _("%(source)s；%(figures)s：%(n)s个月内不受理调整事项") % {
-                    "source": source, "figures": figures, "n": params.vacancy_freeze_months}, until, ADJUSTMENT_KINDS))
-            found.append(Finding("ample_vacancy", RECLAIM, _("%(figures)s：建议收回部分编制") % {"figures": figures}, None,
-                                 frozenset()))
+                found.append(Finding("ample_vacancy", BLOCK, lambda: _("%(source)s；%(figures)s：%(n)s个月内不受理调整事项") % {
+                    "source": _source(result), "figures": figures(), "n": params.vacancy_freeze_months},
+                    until, ADJUSTMENT_KINDS))
+            found.append(Finding("ample_vacancy", RECLAIM, lambda: _("%(figures)s：建议收回部分编制") % {"figures": figures()},
+                                 None, frozenset()))
     workload = result.indicator_scores.get(params.workload_indicator)
     if params.workload_enabled and workload is not None and workload < params.workload_threshold:
         until = last_day(result.feedback_on, params.workload_pause_months)
         if today <= until:
-            found.append(Finding("light_workload", BLOCK,
-                                 _("%(source)s；职责饱和程度得分%(score)s，低于%(threshold)s：暂停审批用编进人计划（根据退休人数申请的除外）")
-                                 % {"source": source, "score": f"{workload:.0%}", "threshold": f"{params.workload_threshold:.0%}"},
-                                 until, frozenset({HIRING})))
+            found.append(Finding(
+                "light_workload", BLOCK,
+                lambda: _("%(source)s；职责饱和程度得分%(score)s，低于%(threshold)s：暂停审批用编进人计划（根据退休人数申请的除外）") % {
+                    "source": _source(result), "score": f"{workload:.0%}", "threshold": f"{params.workload_threshold:.0%}"},
+                until, frozenset({HIRING})))
     if params.priority_enabled:
-        _total, vacancy, over = totals(unit.lines)
         shortage = not vacancy and not over and workload is not None and workload >= params.workload_high
         if result.grade == "excellent" or shortage:
-            why = (_("评估等次优秀") if result.grade == "excellent"
-                   else _("无空编、无超编，职责饱和程度得分%(score)s") % {"score": f"{workload:.0%}"})
-            found.append(Finding("priority", PRIORITY, _("%(source)s；%(why)s：研究其机构编制事项时予以倾斜") % {"source": source, "why": why},
-                                 last_day(result.feedback_on, 12), ALL_KINDS))
+            def why() -> str:
+                return (_("评估等次优秀") if result.grade == "excellent"
+                        else _("无空编、无超编，职责饱和程度得分%(score)s") % {"score": f"{workload:.0%}"})
+
+            found.append(Finding("priority", PRIORITY, lambda: _("%(source)s；%(why)s：研究其机构编制事项时予以倾斜") % {
+                "source": _source(result), "why": why()}, last_day(result.feedback_on, 12), ALL_KINDS))
     return found
 
 
@@ -204,19 +200,18 @@ def hard_findings(request: RequestFacts, unit: UnitFacts) -> list[Finding]:
     """Refusals whatever the grade: the request would make the unit 超编, or put an organ on 事业编制."""
     found = []
     if request.quota_kind in INSTITUTIONAL_KINDS and unit.unit_kind == "party_government" and request.kind in {QUOTA, HIRING}:
-        found.append(Finding("organ_institutional", BLOCK, _("党政机关不得申请或使用事业编制"), None,
+        found.append(Finding("organ_institutional", BLOCK, lambda: _("党政机关不得申请或使用事业编制"), None,
                              frozenset({request.kind}), hard=True))
     if request.kind == HIRING:
         usable = sum(u for k, u, _a in unit.lines if k == request.quota_kind)
         actual = sum(a for k, _u, a in unit.lines if k == request.quota_kind)
         after = actual + request.amount - request.retiring
         if after > usable:
-            found.append(Finding("no_overstaffing", BLOCK,
-                                 _("可用编制%(usable)s名、实有%(actual)s名，进人%(n)s名%(retiring)s后为%(after)s名，将超编%(over)s名") % {
-                                     "usable": usable, "actual": actual, "n": request.amount, "after": after,
-                                     "over": after - usable,
-                                     "retiring": _("（退休%(n)s名）") % {"n": request.retiring} if request.retiring else ""},
-                                 None, frozenset({HIRING}), hard=True))
+            found.append(Finding("no_overstaffing", BLOCK, lambda: _(
+                "可用编制%(usable)s名、实有%(actual)s名，进人%(n)s名%(retiring)s后为%(after)s名，将超编%(over)s名") % {
+                    "usable": usable, "actual": actual, "n": request.amount, "after": after, "over": after - usable,
+                    "retiring": _("（退休%(n)s名）") % {"n": request.retiring} if request.retiring else ""},
+                None, frozenset({HIRING}), hard=True))
     return found
 
 

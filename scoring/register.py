@@ -7,12 +7,14 @@ result was fed back (the hook "feedback_on", filled by reports.followup), or for
 whole, the day it entered 反馈结果.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,21 +42,24 @@ PAST_FEEDBACK = [FEEDBACK, Campaign.Status.REVIEW, Campaign.Status.SUMMARY, Camp
 # ---------------------------------------------------------------------------------------------------------
 # The adapter: a unit's latest final result
 # ---------------------------------------------------------------------------------------------------------
-def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
+def latest_final_results(*, unit_ids, indicators=None) -> dict[int, rules.FinalResult]:
     """{unit id: its latest final result}: the stored result (latest version) of the latest campaign past
-    反馈结果 that evaluated it. A unit without a stored result there is bound by no result rule. Three queries
-    (two while none was fed back), however many units."""
+    反馈结果 that evaluated it. A unit without a stored result there is bound by no result rule. Two queries
+    (one while none was fed back, three while some version's scores are not yet in the cache), however many
+    units. `indicators`: the codes whose scores the caller reads (all when None)."""
     entered = (CampaignEvent.objects.filter(campaign=OuterRef("campaign"), type=CampaignEvent.Type.STATUS_CHANGED,
                                             data__to=FEEDBACK).order_by("created_at").values("created_at")[:1])
     # plain rows, not model instances: a city's units, or a province's (only what is read)
-    targets = {pk: (unit_id, campaign_id, name, year, entered) for pk, unit_id, campaign_id, name, year, entered in
-               CampaignTarget.objects.filter(unit_id__in=unit_ids, campaign__status__in=PAST_FEEDBACK)
-               .annotate(entered_feedback=Subquery(entered)).order_by()
-               .values_list("pk", "unit_id", "campaign_id", "campaign__name", "campaign__year", "entered_feedback")}
     # the day each unit's own result was fed back (reports.followup, through the hook); a campaign fed back
     # before results were issued unit by unit: the day it entered 反馈结果
-    by_unit = hooks.target_facts("feedback_on", [hooks.TargetRef(pk) for pk in targets]) or {}
-    dates = {pk: by_unit.get(pk) or (timezone.localdate(row[4]) if row[4] else None) for pk, row in targets.items()}
+    fed_back = hooks.target_expression_of("feedback_on") or Value(None, output_field=DateField())
+    targets = {pk: (unit_id, campaign_id, name, year, entered, day)
+               for pk, unit_id, campaign_id, name, year, entered, day in
+               CampaignTarget.objects.filter(unit_id__any=unit_ids, campaign__status__in=PAST_FEEDBACK)
+               .annotate(entered_feedback=Subquery(entered), fed_back_on=fed_back).order_by()
+               .values_list("pk", "unit_id", "campaign_id", "campaign__name", "campaign__year", "entered_feedback",
+                            "fed_back_on")}
+    dates = {pk: row[5] or (timezone.localdate(row[4]) if row[4] else None) for pk, row in targets.items()}
     latest: dict[int, int] = {}  # unit id → its target's id
     for pk, (unit_id, campaign_id, *_rest) in targets.items():
         if dates[pk] is None:
@@ -65,21 +70,48 @@ def latest_final_results(*, unit_ids) -> dict[int, rules.FinalResult]:
     if not latest:
         return {}
     newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
-    versions = {target_id: (grade, total, indicators) for target_id, grade, total, indicators in
-                ResultVersion.objects.filter(target__in=list(latest.values()), version=Subquery(newest))
-                .order_by().values_list("target_id", "grade", "total", "indicators")}  # (its ordering joins 3 tables)
+    versions = {target_id: (version_id, created_at, grade, total) for target_id, version_id, created_at, grade, total in
+                ResultVersion.objects.filter(target_id__any=latest.values(), version=Subquery(newest))
+                .order_by().values_list("target_id", "id", "created_at", "grade", "total")}  # (its ordering joins 3 tables)
+    shares = version_shares({v[0]: v[1] for v in versions.values()}, indicators)
     results = {}
     for unit_id, pk in latest.items():
         if pk not in versions:
             continue
-        grade, total, indicators = versions[pk]
-        _unit, campaign_id, name, year, _entered = targets[pk]
+        version_id, _created, grade, total = versions[pk]
+        _unit, campaign_id, name, year, _entered, _day = targets[pk]
         results[unit_id] = rules.FinalResult(
             campaign_id=campaign_id, campaign_name=name, year=year, grade=grade or None,
             score=float(total) if total is not None else None, feedback_on=dates[pk],
-            indicator_scores={c: row["share"] for c, row in indicators.items() if row.get("share") is not None},
+            indicator_scores=shares[version_id],
         )
     return results
+
+
+SHARES_KEPT = 30 * 24 * 3600  # seconds
+
+
+def version_shares(versions: dict[int, datetime], indicators=None) -> dict[int, dict[str, float]]:
+    """{version id: {indicator code: its score as a share}} of `indicators` (every indicator when None), for
+    {version id: its created_at}. A stored version never changes (a change is a new version), so its scores are
+    kept in the cache once read, under its id and time: they sit in its per-indicator JSON (8 KB a unit), which
+    for a city's freeze count is otherwise the larger read. Without the cache (Redis down) they are read again."""
+    codes = None if indicators is None else sorted(indicators)
+    tag = "*" if codes is None else ",".join(codes)
+    keys = {pk: f"result-shares:{pk}:{created_at.timestamp():.6f}:{tag}" for pk, created_at in versions.items()}
+    kept = cache.get_many(keys.values())
+    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    todo = [pk for pk in versions if pk not in found]
+    if todo:
+        # PostgreSQL picks the few scores out of the JSON; all of them are parsed here
+        scores = ["indicators"] if codes is None else [KT(f"indicators__{code}__share") for code in codes]
+        read = {}
+        for pk, *values in ResultVersion.objects.filter(id__any=todo).order_by().values_list("id", *scores):
+            read[pk] = ({c: row["share"] for c, row in values[0].items() if row.get("share") is not None}
+                        if codes is None else {c: float(v) for c, v in zip(codes, values) if v is not None})
+        cache.set_many({keys[pk]: row for pk, row in read.items()}, timeout=SHARES_KEPT)
+        found |= read
+    return found
 
 
 def latest_final_result(unit: Unit) -> rules.FinalResult | None:
@@ -125,7 +157,7 @@ def units_facts(units) -> dict[int, rules.UnitFacts]:
     its registry versions (for 长期空编). Three queries, however many units."""
     ids = [unit.pk for unit in units]
     history: dict[int, list] = {unit_id: [] for unit_id in ids}
-    for unit_id, valid_from, quotas in UnitVersion.objects.filter(unit_id__in=ids).order_by().values_list(
+    for unit_id, valid_from, quotas in UnitVersion.objects.filter(unit_id__any=ids).order_by().values_list(
             "unit_id", "valid_from", "data__quotas"):
         history[unit_id].append((valid_from, sum(line[1] for line in quotas), sum(line[2] for line in quotas)))
     lines = units_effective_lines(unit_ids=ids)
@@ -142,13 +174,24 @@ def request_facts(request: StaffingRequest) -> rules.RequestFacts:
                               retiring=request.retiring, basis=request.hiring_basis)
 
 
-def units_rule_inputs(units, results: dict[int, rules.FinalResult]) -> dict[int, tuple]:
+def rule_settings_rows() -> list[RuleSettings]:
+    return list(RuleSettings.objects.order_by("-year"))  # a row per year: a short list
+
+
+def rule_indicators(settings_rows: list[RuleSettings]) -> set[str]:
+    """The indicators whose scores the rules read: 职责饱和程度, or the indicator a year's settings name."""
+    return {rules.RuleParams.workload_indicator, *(row.workload_indicator for row in settings_rows)}
+
+
+def units_rule_inputs(units, results: dict[int, rules.FinalResult], settings_rows: list[RuleSettings] | None = None
+                      ) -> dict[int, tuple]:
     """{unit id: (its facts, its latest final result or None, the rules' parameters for that result's year)}:
-    the inputs of `rules.unit_findings`. Four queries, however many units (none for no unit)."""
+    the inputs of `rules.unit_findings`. Four queries (three given the settings), however many units (none
+    for no unit)."""
     if not units:
         return {}
     facts = units_facts(units)
-    settings_rows = list(RuleSettings.objects.order_by("-year"))  # a row per year: a short list
+    settings_rows = rule_settings_rows() if settings_rows is None else settings_rows
     params = {}
     inputs = {}
     for unit in units:
@@ -169,10 +212,11 @@ def units_findings(*, units, today: date, results: dict[int, rules.FinalResult] 
                    ) -> dict[int, list[rules.Finding]]:
     """{unit id: the result-application rules binding it today} (`rules.unit_findings`, the rules that refuse
     a staffing request) for the units with a final result; a fixed number of queries, however many units."""
+    settings_rows = rule_settings_rows()
     if results is None:
-        results = latest_final_results(unit_ids=[unit.pk for unit in units])
+        results = latest_final_results(unit_ids=[unit.pk for unit in units], indicators=rule_indicators(settings_rows))
     bound = [unit for unit in units if unit.pk in results]
-    inputs = units_rule_inputs(bound, results)
+    inputs = units_rule_inputs(bound, results, settings_rows)
     return {unit.pk: rules.unit_findings(*inputs[unit.pk], today) for unit in bound}
 
 

@@ -572,7 +572,8 @@ def result_revise(target: CampaignTarget, changes: dict[str, Decimal | float], r
     return new
 
 
-def latest_versions(*, campaign: Campaign):
-    """Each unit's latest stored version (one query)."""
+def latest_versions(*, campaign: Campaign | None = None, campaigns=None):
+    """Each unit's latest stored version, of the campaign or of several (one query)."""
     newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
-    return ResultVersion.objects.filter(campaign=campaign, version=Subquery(newest))
+    versions = ResultVersion.objects.filter(version=Subquery(newest))
+    return versions.filter(campaign=campaign) if campaigns is None else versions.filter(campaign__in=campaigns)

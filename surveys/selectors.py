@@ -7,7 +7,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, FloatField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -712,7 +726,7 @@ def _form_counts_key(campaign: Campaign) -> str:
 def campaign_form_counts(*, campaign: Campaign) -> dict:
     """The forms' counts as plain data: per form kind the ballots issued and used and the answer sheets and units
     reached; the staff assessment's tallies per dimension and choice, and the satisfaction form's answers per
-    choice (the questions that count for 满意率; voided sheets left out). Three queries.
+    choice (the questions that count for 满意率; voided sheets left out). Two queries.
 
     Once the campaign no longer takes answers or ballots (from 撰写报告 on) only a void changes them
     (`survey_response_void` forgets them): they are read once and kept in the cache."""
@@ -740,13 +754,20 @@ def _form_counts(campaign: Campaign) -> dict:
             n=per_form(responses, Count("id")), reached=per_form(responses, Count("target_id", distinct=True))):
         boxes[kind] = (issued or 0, used or 0)
         answered[kind] = (n or 0, reached or 0)
-    staff: dict[str, dict[str, int]] = defaultdict(dict)
-    for dimension, choice, n in (StaffTally.objects.filter(
-            question__form__campaign=campaign, question__form__kind=Form.Kind.STAFF_ASSESSMENT,
-            question__counts_for_satisfaction=True, count__gt=0)
-            .values_list("question__dimension", "choice").annotate(n=Sum("count")).order_by()):
-        staff[dimension][choice] = staff[dimension].get(choice, 0) + n
-    public = dict(Answer.objects.filter(
+    staff_tallies = (StaffTally.objects.filter(
+        question__form__campaign=campaign, question__form__kind=Form.Kind.STAFF_ASSESSMENT,
+        question__counts_for_satisfaction=True, count__gt=0)
+        .values_list("question__dimension", "choice").annotate(n=Sum("count")).order_by())
+    public_answers = (Answer.objects.filter(
         response__form__campaign=campaign, response__form__kind=Form.Kind.SATISFACTION, response__is_voided=False,
-        question__counts_for_satisfaction=True).values_list("choice").annotate(n=Count("id")).order_by())
+        question__counts_for_satisfaction=True)
+        .values_list(Value(None, output_field=CharField()), "choice").annotate(n=Count("id")).order_by())
+    staff: dict[str, dict[str, int]] = defaultdict(dict)
+    public: dict[str, int] = {}
+    # one query for both: the staff tallies per dimension, the public answers (no dimension) per choice
+    for dimension, choice, n in staff_tallies.union(public_answers, all=True):
+        if dimension is None:
+            public[choice] = n
+        else:
+            staff[dimension][choice] = staff[dimension].get(choice, 0) + n
     return {"boxes": boxes, "answered": answered, "staff": dict(staff), "public": public}

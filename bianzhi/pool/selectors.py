@@ -56,7 +56,7 @@ def ledger_invariant_errors() -> list[str]:
 
 
 def _unit_balances(unit_ids) -> dict[ledger.AccountKey, int]:
-    return {(t, u, p, k): b for t, u, p, k, b in PoolAccount.objects.filter(unit_id__in=unit_ids)
+    return {(t, u, p, k): b for t, u, p, k, b in PoolAccount.objects.filter(unit_id__any=unit_ids)
             .values_list("type", "unit_id", "pool", "quota_kind", "balance")}
 
 
@@ -95,7 +95,7 @@ def pool_adjustments(*, unit_ids) -> dict[int, dict[str, int]]:
 def units_effective_rows(*, unit_ids) -> dict[int, list[dict]]:
     """{unit: the unit page's table}: per kind owned vs usable and the effective 空编/超编 (against what it may
     use). Two queries, however many units (the result-application rules read every unit's at once)."""
-    quotas = list(Quota.objects.filter(unit_id__in=unit_ids).order_by()  # (its ordering joins the units)
+    quotas = list(Quota.objects.filter(unit_id__any=unit_ids).order_by()  # (its ordering joins the units)
                   .values_list("unit_id", "kind", "approved", "actual"))
     positions = _positions(_unit_balances(unit_ids), {(u, k): a for u, k, a, _x in quotas})
     actual = {(u, k): x for u, k, _a, x in quotas}

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from bianzhi.models import Unit
 from bianzhi.pool.selectors import pool_balance_rows
-from evaluations import hooks
 from evaluations.models import Campaign, CampaignTarget
 from evaluations.selectors import campaign_list_for_user
 from scoring.models import ResultVersion
@@ -33,6 +32,8 @@ from scoring.selectors import campaign_results
 from surveys.defaults import SATISFIED_VALUES
 from surveys.models import Form
 from surveys.selectors import campaign_form_counts
+
+from ..followup.selectors import appeals_fact, rectification_figures
 
 GRADES = ("excellent", "good", "fair", "poor")
 GRADE_ORDER = {g: n for n, g in enumerate(reversed(GRADES))}  # poor 0 … excellent 3: "up" is a larger number
@@ -113,12 +114,19 @@ def _json_text(field: str) -> Cast:
     return Cast(field, TextField())
 
 
-def _results(campaign: Campaign) -> list[ResultRow]:
-    """Each unit's latest stored version without the per-indicator JSON the dashboard does not show (two
-    queries); while some unit has none yet, the results as scoring gives them (stored or live, 暂定)."""
-    stored = [ResultRow(UnitRef(*row[:6]), *row[6:-1], orjson.loads(row[-1]) if row[-1] else {})
-              for row in latest_versions(campaign=campaign).order_by().values_list(  # sorted below
-                  *UNIT_FIELDS, *RESULT_FIELDS, _json_text("dimensions"))]
+def _stored(campaigns: list[Campaign]) -> dict[int, list[ResultRow]]:
+    """{campaign id: each unit's latest stored version}, without the per-indicator JSON the dashboard does not
+    show: one query for the campaign shown and the one compared with."""
+    stored: dict[int, list[ResultRow]] = {campaign.pk: [] for campaign in campaigns}
+    for campaign_id, *row in latest_versions(campaigns=campaigns).order_by().values_list(
+            "campaign_id", *UNIT_FIELDS, *RESULT_FIELDS, _json_text("dimensions")):
+        stored[campaign_id].append(ResultRow(UnitRef(*row[:6]), *row[6:-1], orjson.loads(row[-1]) if row[-1] else {}))
+    return stored
+
+
+def _results(campaign: Campaign, stored: list[ResultRow]) -> list[ResultRow]:
+    """The campaign's stored results, ranked; while some unit has none yet, the results as scoring gives them
+    (stored or live, 暂定)."""
     units = getattr(campaign, "unit_count", None)  # counted by dashboard_campaigns; else one more query
     if len(stored) < (campaign.targets.count() if units is None else units):
         return [ResultRow(_unit_ref(r.target.unit), *(getattr(r, f) for f in RESULT_FIELDS), r.dimensions or {},
@@ -126,13 +134,10 @@ def _results(campaign: Campaign) -> list[ResultRow]:
     return sorted(stored, key=lambda r: (r.rank_overall or 10**9, r.unit.code))
 
 
-def _stored_rows(campaign: Campaign) -> dict[int, dict]:
-    """{unit id: its latest stored result's total, grade and dimension scores} of another campaign. One query."""
-    newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
-    rows = (ResultVersion.objects.filter(campaign=campaign, version=Subquery(newest)).order_by()
-            .values_list("target__unit_id", "total", "grade", "complete", _json_text("dimensions")))
-    return {unit_id: {"total": total, "grade": grade if complete else "", "dimensions": orjson.loads(dims) if dims else {}}
-            for unit_id, total, grade, complete, dims in rows}
+def _by_unit(stored: list[ResultRow]) -> dict[int, dict]:
+    """{unit id: its total, grade and dimension scores}: another campaign's, to compare with."""
+    return {r.unit.pk: {"total": r.total, "grade": r.grade if r.complete else "", "dimensions": r.dimensions}
+            for r in stored}
 
 
 def _grade_label(grade: str) -> str:
@@ -178,22 +183,18 @@ def _closest(results, cutoffs: dict[str, Decimal]) -> list[dict]:
              "distance": round(total - line, 2)} for _d, r, total, line, grade in near[:CLOSEST]]
 
 
-def _facts(campaign: Campaign, names=("rectification", "appeals")) -> dict:
-    facts = hooks.campaign_facts(campaign, *names)
-    return {"rectification": facts.get("rectification"), "appeals": facts.get("appeals")}
-
-
 def dashboard_data(*, campaign: Campaign, compare: Campaign | None = None, today: date | None = None) -> dict:
     """Everything the dashboard shows of `campaign` (and of `compare`, year over year), as plain data."""
     today = today or timezone.localdate()
-    results = _results(campaign)
+    stored = _stored([campaign, compare] if compare else [campaign])
+    results = _results(campaign, stored[campaign.pk])
     provisional = any(r.provisional for r in results)
     dims: dict[str, str] = {}
     for r in results:
         for code, d in (r.dimensions or {}).items():
             dims.setdefault(code, d.get("name", code))
     codes = list(dims)
-    previous = _stored_rows(compare) if compare else {}
+    previous = _by_unit(stored[compare.pk]) if compare else {}
     # each label translated once, not once per unit
     kind_labels = {k: str(v) for k, v in KIND_LABELS.items()}
     level_labels = {k: str(v) for k, v in LEVEL_LABELS.items()}
@@ -248,8 +249,8 @@ def dashboard_data(*, campaign: Campaign, compare: Campaign | None = None, today
     if public_rate is not None:
         sentences.append(_("%(n)s 名服务对象中对 %(u)s 个单位机构编制执行情况的满意度测评满意率达到 %(r)s%%")
                          % {"n": public_n, "u": public_units, "r": f"{public_rate:g}"})
-    facts = _facts(campaign)
-    rect, appeals = facts["rectification"], facts["appeals"]
+    rectification = rectification_figures([campaign, compare] if compare else [campaign], today)
+    rect, appeals = rectification[campaign.pk], appeals_fact(campaign)
     # the rule that refuses a staffing request (scoring.register), whichever of its rules binds the unit
     frozen = units_frozen(units=[r.unit for r in results], today=today)
     pool = pool_balance_rows()
@@ -265,9 +266,9 @@ def dashboard_data(*, campaign: Campaign, compare: Campaign | None = None, today
                        for g in (*GRADES, "incomplete")],
             "average": round(sum(scored) / len(scored), 1) if scored else None,
             "forms": forms,
-            "appeals_open": appeals["open"] if appeals else None,
-            "rectification_open": rect["open"] if rect else None,
-            "rectification_overdue": rect["overdue"] if rect else None,
+            "appeals_open": appeals["open"],
+            "rectification_open": rect["open"],
+            "rectification_overdue": rect["overdue"],
             "frozen_units": len(frozen),
             "pool_available": sum(row["available"] for row in pool),
             "pool_deposits": sum(row["deposits"] for row in pool),
@@ -279,12 +280,13 @@ def dashboard_data(*, campaign: Campaign, compare: Campaign | None = None, today
         "rectification": rect,
         "appeals": appeals,
         "closest": _closest(results, campaign.grade_cutoffs),
-        "yoy": _year_over_year(ranking, dims, city, previous, compare) if compare else None,
+        "yoy": _year_over_year(ranking, dims, city, previous, compare, rectification[compare.pk]) if compare else None,
     }
     return data
 
 
-def _year_over_year(ranking: list[dict], dims: dict[str, str], city: list, previous: dict, compare: Campaign) -> dict:
+def _year_over_year(ranking: list[dict], dims: dict[str, str], city: list, previous: dict, compare: Campaign,
+                    rect: dict) -> dict:
     """Two campaigns side by side, the units matched by the registry (the same unit in both)."""
     matched = [row for row in ranking if row["unit_id"] in previous]
     up, down = [], []
@@ -303,22 +305,20 @@ def _year_over_year(ranking: list[dict], dims: dict[str, str], city: list, previ
     dimensions = [{"name": dims[c], "code": c, "before": b, "now": n,
                    "change": None if b is None or n is None else round(n - b, 1)} for c, b, n in zip(codes, earlier, city)]
     changes = [row["change"] for row in matched if row["change"] is not None]
-    rect = _facts(compare, ("rectification",))["rectification"]  # last year's appeals are not compared
     return {
         "matched": len(matched), "only_now": len(ranking) - len(matched), "only_before": len(previous) - len(matched),
         "average_change": round(sum(changes) / len(changes), 1) if changes else None,
         "moved_up": up, "moved_down": down,
         "dimensions": dimensions,
-        "rectification_before": ({"total": rect["total"], "closed": rect["closed"], "open": rect["open"]}
-                                 if rect else None),
+        # last year's appeals are not compared
+        "rectification_before": {"total": rect["total"], "closed": rect["closed"], "open": rect["open"]},
     }
 
 
 def unit_history(*, unit: Unit, campaigns) -> list[dict]:
     """The unit's latest stored result in every campaign (of `campaigns`) that evaluated it, oldest first, with
     the city's average per dimension in that campaign beside its own. Two queries."""
-    newest = ResultVersion.objects.filter(target=OuterRef("target")).order_by("-version").values("version")[:1]
-    stored = ResultVersion.objects.filter(campaign__in=campaigns, version=Subquery(newest))
+    stored = latest_versions(campaigns=campaigns)
     own = list(stored.filter(target__unit=unit).select_related("campaign").order_by("campaign__year", "campaign_id"))
     sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for campaign_id, dims in stored.filter(campaign_id__in=[v.campaign_id for v in own]).values_list(

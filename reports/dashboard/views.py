@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -63,6 +64,7 @@ def _xlsx(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@transaction.non_atomic_requests  # it only reads: no transaction held open while the page renders
 @action_required("dashboard.view")
 def dashboard(request):
     """The leaders' landing page (also the office's): one campaign's figures and charts, year over year."""

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from bianzhi.access import restrict
 from bianzhi.models import User
 from evaluations import board
-from evaluations.hooks import board_steps, campaign_fact, target_fact
+from evaluations.hooks import board_steps, campaign_fact, target_expression, target_fact
 from evaluations.models import Campaign, CampaignTarget, Problem
 from scoring.models import ResultVersion
 from scoring.results import latest_versions
@@ -31,10 +31,10 @@ def settings_for(campaign: Campaign) -> FollowupSettings:
 # ---------------------------------------------------------------------------------------------------------
 # Hooks for the layers below
 # ---------------------------------------------------------------------------------------------------------
-@target_fact("feedback_on")
-def feedback_dates(targets) -> dict[int, date]:
-    """{target id: the day its result was fed back} (units not yet fed back are absent)."""
-    return dict(Feedback.objects.filter(target__in=[t.pk for t in targets]).values_list("target_id", "fed_back_on"))
+@target_expression("feedback_on")
+def feedback_day() -> Subquery:
+    """The day the target's result was fed back (NULL: not yet), over CampaignTarget rows."""
+    return Subquery(Feedback.objects.filter(target=OuterRef("pk")).order_by().values("fed_back_on")[:1])
 
 
 def previous_targets(targets, *, closed_only: bool = False) -> dict[int, CampaignTarget]:
@@ -228,18 +228,30 @@ def after_steps(campaign: Campaign) -> list[board.BoardStep]:
 
 @campaign_fact("rectification")
 def rectification_fact(campaign: Campaign, today: date | None = None) -> dict:
-    """The campaign's 整改 in figures, per unit and in all (one query: the dashboard and the summary read it)."""
+    """The campaign's 整改 in figures, per unit and in all (one query: the summary reads it)."""
+    return rectification_figures([campaign], today)[campaign.pk]
+
+
+def rectification_figures(campaigns, today: date | None = None) -> dict[int, dict]:
+    """{campaign id: its 整改 in figures, per unit and in all}: one query for the campaigns (the dashboard
+    reads this year's and the year compared with)."""
     closed = Q(status=RectificationItem.Status.CLOSED)
-    rows = (RectificationItem.objects.filter(target__campaign=campaign)
-            .values("target__unit__code", "target__unit__name").order_by("target__unit__code")
+    rows = (RectificationItem.objects.filter(target__campaign__in=campaigns)
+            .values("target__campaign_id", "target__unit__code", "target__unit__name")
+            .order_by("target__campaign_id", "target__unit__code")
             .annotate(total=Count("pk"), closed=Count("pk", filter=closed),
                       overdue=Count("pk", filter=~closed & Q(deadline__lt=today or timezone.localdate()))))
-    by_unit = [{"unit": r["target__unit__name"], "total": r["total"], "closed": r["closed"], "overdue": r["overdue"]}
-               for r in rows]
-    total = sum(u["total"] for u in by_unit)
-    closed_count = sum(u["closed"] for u in by_unit)
-    return {"total": total, "closed": closed_count, "open": total - closed_count,
-            "overdue": sum(u["overdue"] for u in by_unit), "by_unit": by_unit}
+    by_campaign: dict[int, list[dict]] = {campaign.pk: [] for campaign in campaigns}
+    for r in rows:
+        by_campaign[r["target__campaign_id"]].append(
+            {"unit": r["target__unit__name"], "total": r["total"], "closed": r["closed"], "overdue": r["overdue"]})
+    figures = {}
+    for pk, by_unit in by_campaign.items():
+        total = sum(u["total"] for u in by_unit)
+        closed_count = sum(u["closed"] for u in by_unit)
+        figures[pk] = {"total": total, "closed": closed_count, "open": total - closed_count,
+                       "overdue": sum(u["overdue"] for u in by_unit), "by_unit": by_unit}
+    return figures
 
 
 APPEALS_POSSIBLE = frozenset({Campaign.Status.REVIEW, Campaign.Status.SUMMARY, Campaign.Status.CLOSED})

@@ -10,7 +10,7 @@ from django.utils import timezone
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import CalendarDay, User
 from evaluations import hooks
-from evaluations.models import Campaign, CampaignEvent, Notification, Problem
+from evaluations.models import Campaign, CampaignEvent, CampaignTarget, Notification, Problem
 from evaluations.results_release import target_released
 from evaluations.services import campaign_advance, campaign_create
 from reports.followup import selectors, services
@@ -82,7 +82,8 @@ def test_feedback_is_per_unit_and_a_liaison_sees_no_score_before_their_own():
     assert not target_released(world.target)
     services.results_feed_back(campaign=world.campaign, actor=world.evaluator, targets=[world.target])
     assert target_released(world.target) and not target_released(world.other)
-    assert hooks.target_facts("feedback_on", [world.target])[world.target.pk] == timezone.localdate()
+    fed_back = CampaignTarget.objects.annotate(day=hooks.target_expression_of("feedback_on")).get(pk=world.target.pk)
+    assert fed_back.day == timezone.localdate()
     assert Notification.objects.filter(user=world.liaison, title__contains="评估结果已反馈").exists()
     assert not Notification.objects.filter(user=world.other_liaison, title__contains="评估结果已反馈").exists()
     assert CampaignEvent.objects.filter(type="results_fed_back").get().sentence.count("临川市甲局") == 1
