@@ -73,7 +73,7 @@ def latest_final_results(*, unit_ids, indicators=None) -> dict[int, rules.FinalR
     versions = {target_id: (version_id, created_at, grade, total) for target_id, version_id, created_at, grade, total in
                 ResultVersion.objects.filter(target_id__any=latest.values(), version=Subquery(newest))
                 .order_by().values_list("target_id", "id", "created_at", "grade", "total")}  # (its ordering joins 3 tables)
-    shares = version_shares({v[0]: v[1] for v in versions.values()}, indicators)
+    shares = version_shares({v[0]: (targets[pk][1], v[1]) for pk, v in versions.items()}, indicators)
     results = {}
     for unit_id, pk in latest.items():
         if pk not in versions:
@@ -91,26 +91,36 @@ def latest_final_results(*, unit_ids, indicators=None) -> dict[int, rules.FinalR
 SHARES_KEPT = 30 * 24 * 3600  # seconds
 
 
-def version_shares(versions: dict[int, datetime], indicators=None) -> dict[int, dict[str, float]]:
+def version_shares(versions: dict[int, tuple[int, datetime]], indicators=None) -> dict[int, dict[str, float]]:
     """{version id: {indicator code: its score as a share}} of `indicators` (every indicator when None), for
-    {version id: its created_at}. A stored version never changes (a change is a new version), so its scores are
-    kept in the cache once read, under its id and time: they sit in its per-indicator JSON (8 KB a unit), which
-    for a city's freeze count is otherwise the larger read. Without the cache (Redis down) they are read again."""
+    {version id: (its campaign's id, its created_at)}.
+
+    A stored version never changes (a change is a new version), so its scores are kept in the cache once read,
+    one entry per campaign ({version id: (created_at, scores)}, the time guarding against ids reused by another
+    database): they sit in the version's per-indicator JSON (8 KB a unit), which for a city's freeze count is
+    otherwise the larger read. Without the cache (Redis down) they are read again."""
     codes = None if indicators is None else sorted(indicators)
     tag = "*" if codes is None else ",".join(codes)
-    keys = {pk: f"result-shares:{pk}:{created_at.timestamp():.6f}:{tag}" for pk, created_at in versions.items()}
-    kept = cache.get_many(keys.values())
-    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
-    todo = [pk for pk in versions if pk not in found]
+    key = {campaign_id: f"result-shares:{campaign_id}:{tag}" for campaign_id, _created in versions.values()}
+    kept = cache.get_many(key.values())
+    entries = {campaign_id: kept.get(k, {}) for campaign_id, k in key.items()}
+    found, todo = {}, []
+    for pk, (campaign_id, created_at) in versions.items():
+        hit = entries[campaign_id].get(pk)
+        if hit is not None and hit[0] == created_at:
+            found[pk] = hit[1]
+        else:
+            todo.append(pk)
     if todo:
         # PostgreSQL picks the few scores out of the JSON; all of them are parsed here
         scores = ["indicators"] if codes is None else [KT(f"indicators__{code}__share") for code in codes]
-        read = {}
         for pk, *values in ResultVersion.objects.filter(id__any=todo).order_by().values_list("id", *scores):
-            read[pk] = ({c: row["share"] for c, row in values[0].items() if row.get("share") is not None}
-                        if codes is None else {c: float(v) for c, v in zip(codes, values) if v is not None})
-        cache.set_many({keys[pk]: row for pk, row in read.items()}, timeout=SHARES_KEPT)
-        found |= read
+            found[pk] = ({c: row["share"] for c, row in values[0].items() if row.get("share") is not None}
+                         if codes is None else {c: float(v) for c, v in zip(codes, values) if v is not None})
+            campaign_id, created_at = versions[pk]
+            entries[campaign_id][pk] = (created_at, found[pk])
+        cache.set_many({key[campaign_id]: entries[campaign_id] for campaign_id in {versions[pk][0] for pk in todo}},
+                       timeout=SHARES_KEPT)
     return found
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -85,9 +86,27 @@ def test_the_freeze_count_reads_in_the_same_number_of_queries_for_2_and_20_units
         for i, unit in enumerate(units):
             fed_back_last_month(unit, "poor" if i % 2 == 0 else "good", name=f"{n} 个单位的上年评估")
         campaigns.append(stored_campaign(units=units, year=timezone.localdate().year))
+    cache.clear()  # the first read: no stored version's scores kept yet
     counts = [queries(lambda c=c: dashboard_data(campaign=c)) for c in campaigns]
     assert counts[0] == counts[1]
     assert [dashboard_data(campaign=c)["headline"]["frozen_units"] for c in campaigns] == [2, 20]
+
+
+def test_the_page_reads_in_at_most_15_queries_when_last_years_results_bind():
+    """The page compared with last year, whose results were fed back and bind the units (the freeze count
+    reads their results, registry and pool): 15 queries at most, the first time (nothing kept in the cache)
+    as after."""
+    units = [long_vacant_unit(f"临川市空编局{i}") if i % 2 else staffed_unit(f"临川市较差局{i}") for i in range(6)]
+    for i, unit in enumerate(units):
+        fed_back_last_month(unit, "poor" if i % 2 == 0 else "good", name="上年评估")
+    now = stored_campaign(units=units, year=timezone.localdate().year)
+    client = client_for(UserFactory(role=User.Role.LEADER))
+    url = reverse("reports:dashboard") + f"?campaign={now.pk}"
+    client.get(url)  # the session read once
+    cache.clear()
+    first, then = queries(lambda: client.get(url)), queries(lambda: client.get(url))
+    assert then < first <= 15
+    assert client.get(url).context["data"]["headline"]["frozen_units"] == 6
 
 
 def test_before_results_are_stored_the_live_figures_are_marked_provisional():

@@ -242,3 +242,34 @@ def test_the_sweep_tells_a_unit_whose_block_ends_within_thirty_days_once(poor_un
     reg.pool_sweep(today=date(2026, 2, 10))
     [note] = Notification.objects.filter(user=liaison)
     assert "2026-02-28" in note.title and "较差" in note.body
+
+
+def test_the_rules_read_a_stored_versions_scores_once_and_a_new_versions_afresh():
+    """职责饱和程度 sits in the version's per-indicator JSON: read once and kept (a version never changes); a
+    复核 makes a new version, whose scores are read again."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scoring.models import ResultVersion
+
+    cache.clear()
+    unit = UnitFactory(name="临川市清闲局")
+    QuotaFactory(unit=unit, kind=ADMIN, approved=20, actual=20)
+    campaign = evaluated(unit, grade="good", feedback_on=timezone.localdate() - timedelta(days=30))
+    first = ResultVersion.objects.get(target__unit=unit)
+    ResultVersion.objects.filter(pk=first.pk).update(indicators={"D7_02": {"share": 0.4}})  # as stored
+
+    def light(units):
+        found = reg.units_findings(units=units, today=timezone.localdate())
+        return {f.rule for f in found[unit.pk]} & {"light_workload"}
+
+    with CaptureQueriesContext(connection) as cold:
+        assert light([unit]) == {"light_workload"}
+    with CaptureQueriesContext(connection) as warm:
+        assert light([unit]) == {"light_workload"}
+    assert len(warm) == len(cold) - 1 and not any("#>>" in q["sql"] for q in warm.captured_queries)
+    ResultVersion.objects.create(campaign=campaign, target=first.target, version=2, total=first.total, grade="good",
+                                 complete=True, scored=41, indicator_count=41, weight_covered=1.0, reason="复核调整",
+                                 indicators={"D7_02": {"share": 0.9}})
+    assert light([unit]) == set()
