@@ -1,6 +1,7 @@
 """`field__any=[…]` (bianzhi.lookups): the rows of `__in`, with the ids sent as one array parameter."""
 
 import pytest
+
 from bianzhi.models import Quota, Unit
 
 from ..factories import QuotaFactory, UnitFactory
