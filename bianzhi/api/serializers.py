@@ -63,7 +63,7 @@ class UnitDetailSerializer(UnitSerializer):
 
 
 class UnitVersionSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.display_name", default=None, read_only=True)
 
     class Meta:
         model = UnitVersion

@@ -17,7 +17,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 class PackageSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.name")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    liaison = serializers.CharField(source="liaison.username", allow_null=True, default=None)
+    liaison = serializers.CharField(source="liaison.display_name", allow_null=True, default=None)
     team = serializers.CharField(source="team.name", allow_null=True, default=None)
 
     class Meta:

@@ -67,7 +67,7 @@ class FreezeSerializer(serializers.Serializer):
     method = serializers.CharField()
     ri_table = serializers.CharField()
     frozen_at = serializers.DateTimeField()
-    frozen_by = serializers.CharField(source="frozen_by.username", allow_null=True)
+    frozen_by = serializers.CharField(source="frozen_by.display_name", allow_null=True)
     experts = serializers.JSONField()
     excluded_experts = serializers.JSONField()
     local_weights = serializers.JSONField()

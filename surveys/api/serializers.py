@@ -68,7 +68,7 @@ class UnitStatsSerializer(serializers.Serializer):
 
 
 class SheetEntrySerializer(serializers.Serializer):
-    evaluator = serializers.CharField(source="evaluator.username")
+    evaluator = serializers.CharField(source="evaluator.display_name")
     score = serializers.SerializerMethodField()
     reason = serializers.CharField()
 
@@ -94,7 +94,7 @@ class SheetRowSerializer(serializers.Serializer):
 class SheetSerializer(serializers.Serializer):
     target = serializers.IntegerField(source="target.pk")
     unit = serializers.CharField(source="target.unit.name")
-    signed_by = serializers.CharField(source="signoff.signed_by.username", allow_null=True, default=None)
+    signed_by = serializers.CharField(source="signoff.signed_by.display_name", allow_null=True, default=None)
     signed_at = serializers.DateTimeField(source="signoff.signed_at", allow_null=True, default=None)
     rows = SheetRowSerializer(many=True)
 

@@ -29,6 +29,8 @@ def judged(evaluator):
 
 
 def test_the_tree_with_weights_once_frozen(api, evaluator, judged):
+    evaluator.first_name = "赵评估"
+    evaluator.save(update_fields=["first_name"])
     tree, _experts = judged
     api.force_authenticate(evaluator)
     url = f"/api/v1/campaigns/{tree.campaign_id}/indicator-tree/"
@@ -41,7 +43,7 @@ def test_the_tree_with_weights_once_frozen(api, evaluator, judged):
     assert data["frozen"] and data["rows"][0]["code"] == "D1" and data["rows"][1]["global_weight"] > 0
     weights = api.get(f"/api/v1/campaigns/{tree.campaign_id}/ahp/weights/").json()
     assert weights["ri_table"] == "saaty2005" and len(weights["global_weights"]) == 41
-    assert weights["frozen_by"] == evaluator.username
+    assert weights["frozen_by"] == "赵评估"  # the person's name, not the account's
 
 
 def test_after_the_freeze_the_api_refuses_every_change(api, evaluator, judged):
