@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -65,14 +64,10 @@ def _unavailable(request, exc: FormUnavailable):
 
 def _resolve(token: str) -> tuple[Form, SurveyLink | None, Ballot | None]:
     """A token is either a unit's public link or a ballot's code; raises FormUnavailable(UNKNOWN)."""
-    # Only the form is joined: the submit needs nothing else, and the unit is read when a page is rendered.
-    try:
-        # ...and the campaign's stage, read now: the submit's check of it needs no query of its own
-        link = (SurveyLink.objects.select_related("form").annotate(campaign_status_now=F("form__campaign__status"))
-                .get(token=token))
-    except SurveyLink.DoesNotExist:
-        pass
-    else:
+    # Only the form is joined (and the campaign's stage, read now: the submit's check needs no query of its own);
+    # the unit is read when a page is rendered.
+    link = selectors.survey_link_with_stage(token=token)
+    if link is not None:
         return link.form, link, None
     ballot = services.ballot_get(code=token)
     return ballot.box.form, None, ballot
