@@ -1,5 +1,6 @@
 """Taking answers: checking them, the public submit with its abuse control, one-use ballots, voiding."""
 
+import functools
 import logging
 import random
 from collections.abc import Mapping
@@ -217,23 +218,43 @@ def _insert_statements(model, objs: list) -> list[tuple[str, tuple]]:
     return query.get_compiler(using=router.db_for_write(model)).as_sql()
 
 
+@functools.cache  # per database alias: the statement depends only on the models, never on the answers
+def _sheet_insert_sql(using: str) -> str:
+    """The answer sheet and its answers in one PostgreSQL statement, compiled once by Django's compiler.
+
+    The answers go in as one array per column (the compiler's UNNEST form, which it uses from two rows up and
+    which takes any number of rows, none included), so the text is the same for every sheet.
+    """
+    (sheet_sql, _sheet), (answers_sql, _answers) = (
+        _insert_statements(SurveyResponse, [SurveyResponse()]) + _insert_statements(Answer, [Answer(), Answer()]))
+    assert "UNNEST" in answers_sql, answers_sql
+    return f"WITH sheet AS ({sheet_sql}) {answers_sql}"
+
+
+def _sheet_insert_params(connection, response: SurveyResponse, answers: list[Answer]) -> tuple:
+    """The values of _sheet_insert_sql, prepared by each field as the compiler prepares them."""
+    sheet = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in SurveyResponse._meta.concrete_fields]
+    columns = [[f.get_db_prep_save(f.pre_save(answer, True), connection) for answer in answers]
+               for f in Answer._meta.concrete_fields]
+    return (*sheet, *columns)
+
+
 def _response_save_fast(**kwargs: Any) -> SurveyResponse:
-    """The public submit's writes: compiled first, then only executed inside the transaction.
+    """The public submit's writes: prepared first, then only executed (inside the transaction, where there is one).
 
     On SQLite the transaction holds the database's write lock, and what limits the throughput of many
     phones submitting at once is how long it is held; compiling the SQL inside it nearly doubled that.
     """
     response, answers = _response_rows(**kwargs)
-    statements = _insert_statements(SurveyResponse, [response]) + _insert_statements(Answer, answers)
     using = router.db_for_write(SurveyResponse)
     connection = connections[using]
-    if connection.vendor == "postgresql" and connection.get_autocommit() and len(statements) == 2:
+    if connection.vendor == "postgresql" and connection.get_autocommit():
         # The answer sheet and its answers in one statement (the sheet's key is made here, so the answers need
         # nothing back from it): atomic on its own, so one round trip instead of BEGIN, two INSERTs and COMMIT.
-        (sheet_sql, sheet_params), (answers_sql, answers_params) = statements
         with connection.cursor() as cursor:
-            cursor.execute(f"WITH sheet AS ({sheet_sql}) {answers_sql}", (*sheet_params, *answers_params))
+            cursor.execute(_sheet_insert_sql(using), _sheet_insert_params(connection, response, answers))
     else:
+        statements = _insert_statements(SurveyResponse, [response]) + _insert_statements(Answer, answers)
         with transaction.atomic(using=using), connection.cursor() as cursor:
             for sql, params in statements:
                 cursor.execute(sql, params)
