@@ -112,7 +112,32 @@ def survey_link_with_stage(*, token: str) -> SurveyLink | None:
     form = Form.from_db(using, lookup.form[1], [row[i] for i in lookup.form[0]])
     SurveyLink.form.field.set_cached_value(link, form)
     link.campaign_status_now = row[lookup.status]
+    if db.vendor == "postgresql":
+        _LINKS.pop(token, None)  # back to the end of the line
+        if len(_LINKS) >= REMEMBERED_LINKS:
+            _LINKS.pop(next(iter(_LINKS)))  # the longest unread
+        _LINKS[token] = link
     return link
+
+
+# Per process: public links as last read from the database, for the submit only (survey_link_remembered); each
+# holds its form, a few kilobytes.
+REMEMBERED_LINKS = 5000
+_LINKS: dict[str, SurveyLink] = {}
+
+
+def survey_link_remembered(*, token: str) -> SurveyLink | None:
+    """The link as this process last read it (by a form page, a submit), or None; PostgreSQL only.
+
+    Nothing is decided on it alone: a submit made with it has every fact it was judged by (the link active, the
+    campaign's stage, the form's schedule and version) checked again by its INSERT, in the same statement, and
+    is judged again from a fresh read when any of them changed (surveys.services.LinkChanged).
+    """
+    return _LINKS.get(token)
+
+
+def survey_link_forget(*, token: str) -> None:
+    _LINKS.pop(token, None)
 
 
 # Per process: a form's questions, keyed by the form's version. Services that change questions save the form
