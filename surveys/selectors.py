@@ -113,9 +113,8 @@ def survey_link_with_stage(*, token: str) -> SurveyLink | None:
     SurveyLink.form.field.set_cached_value(link, form)
     link.campaign_status_now = row[lookup.status]
     if db.vendor == "postgresql":
-        _LINKS.pop(token, None)  # back to the end of the line
         if len(_LINKS) >= REMEMBERED_LINKS:
-            _LINKS.pop(next(iter(_LINKS)))  # the longest unread
+            _LINKS.clear()  # as _QUESTIONS: simple and safe across threads; the links are read again as used
         _LINKS[token] = link
     return link
 

@@ -113,3 +113,15 @@ def test_a_missing_answer_on_a_remembered_link_is_refused_in_chinese_and_keeps_w
 def test_the_database_checks_the_stages_the_guard_allows():
     assert set(stages_allowing("public_answer")) == {
         status for status in Campaign.Status.values if may_write(Campaign(status=status), "public_answer")}
+
+
+def test_a_process_remembers_a_bounded_number_of_links(client, link, evaluator, monkeypatch):
+    from surveys import selectors
+
+    monkeypatch.setattr(selectors, "REMEMBERED_LINKS", 2)
+    others = [satisfaction_form_issue(campaign=CampaignTargetFactory().campaign, actor=evaluator).links.get()
+              for _i in range(3)]
+    for each in [link, *others]:
+        assert client.get(url(each)).status_code == 200
+        assert survey_link_remembered(token=each.token) is not None
+        assert len(selectors._LINKS) <= 2
