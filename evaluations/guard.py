@@ -71,6 +71,13 @@ def may_write(campaign: Campaign, what: str) -> bool:
     return what in STAGE_ALLOWS[campaign.status]
 
 
+def stages_allowing(what: str) -> list[str]:
+    """The stages in which `what` is allowed: for a check made by the database itself."""
+    if what not in WHATS:
+        raise ValueError(f"unknown change {what!r}: add it to evaluations.guard.WHATS")
+    return [stage for stage, allowed in STAGE_ALLOWS.items() if what in allowed]
+
+
 def refusal(campaign: Campaign | int, what: str, *, status_now: str | None = None) -> str | None:
     """Why the campaign (or the campaign of that id) may not have `what` now, in Chinese; None when it may.
 

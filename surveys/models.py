@@ -350,7 +350,8 @@ class SurveyResponse(models.Model):
     """
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
-    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="responses")
+    # No index of its own: (form, target) below serves every lookup by form, and each index costs every submit.
+    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="responses", db_index=False)
     target = models.ForeignKey(CampaignTarget, on_delete=models.PROTECT, related_name="responses")
     window = models.CharField(_("服务窗口"), max_length=50, blank=True, default="")
     submitted_on = models.DateField(_("提交日期"), default=timezone.localdate)
@@ -378,8 +379,10 @@ class SurveyResponse(models.Model):
 
 class Answer(models.Model):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # No index of their own: (response, question) and (question, choice) below begin with them, and every
+    # index is written by every submit (six answers a sheet).
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers", db_index=False)
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", db_index=False)
     choice = models.CharField(_("选项"), max_length=32, blank=True)
     # A multiple choice's options; a matrix's {row code: option code}.
     choices = models.JSONField(_("多选选项"), default=list, blank=True)

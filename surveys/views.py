@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -65,14 +64,10 @@ def _unavailable(request, exc: FormUnavailable):
 
 def _resolve(token: str) -> tuple[Form, SurveyLink | None, Ballot | None]:
     """A token is either a unit's public link or a ballot's code; raises FormUnavailable(UNKNOWN)."""
-    # Only the form is joined: the submit needs nothing else, and the unit is read when a page is rendered.
-    try:
-        # ...and the campaign's stage, read now: the submit's check of it needs no query of its own
-        link = (SurveyLink.objects.select_related("form").annotate(campaign_status_now=F("form__campaign__status"))
-                .get(token=token))
-    except SurveyLink.DoesNotExist:
-        pass
-    else:
+    # Only the form is joined (and the campaign's stage, read now: the submit's check needs no query of its own);
+    # the unit is read when a page is rendered.
+    link = selectors.survey_link_with_stage(token=token)
+    if link is not None:
         return link.form, link, None
     ballot = services.ballot_get(code=token)
     return ballot.box.form, None, ballot
@@ -102,6 +97,33 @@ def _numbered_groups(form, questions):
 @transaction.non_atomic_requests  # the submit service is the one transaction: no savepoint around it
 def fill(request, token: str):
     """The public form: no account, phone first, works without JavaScript, keeps every answer on an error."""
+    # A submit to a link this process has read takes it as read: its service has the database check it again
+    # in its INSERT, and anything but an accepted answer sheet is judged again below from a fresh read.
+    remembered = selectors.survey_link_remembered(token=token) if request.method == "POST" else None
+    if remembered is not None:
+        try:
+            return _submitted(request, token, remembered, remembered=True)
+        except services.StaleLink:
+            selectors.survey_link_forget(token=token)
+        except FormUnavailable as exc:  # the abuse controls' refusals: the page again, from a fresh read
+            return _fill(request, token, refused=exc)
+    return _fill(request, token)
+
+
+def _submitted(request, token: str, link: SurveyLink, *, remembered: bool = False):
+    """Save a link's answer sheet; the redirect to the thanks page. Raises what the submit service raises."""
+    start = services.start_token_read(request.POST.get("_started"))
+    services.survey_response_submit(
+        link=link, data=request.POST, elapsed_seconds=start.elapsed,
+        device=services.device_id(request.COOKIES.get(DEVICE_COOKIE)), ip=client_ip(request), nonce=start.nonce,
+        remembered=remembered,
+    )
+    return redirect("surveys:thanks", token=token)
+
+
+def _fill(request, token: str, refused: FormUnavailable | None = None):
+    """The form page, and a submit judged on a fresh read; `refused`: a refusal of the abuse controls already
+    given to this submit (the page shows the form again, with everything typed)."""
     try:
         form, link, ballot = _resolve(token)
         if ballot is not None and services.ballot_is_spent(ballot):
@@ -113,29 +135,24 @@ def fill(request, token: str):
     except FormUnavailable as exc:
         return _unavailable(request, exc)
     errors: dict[str, list[str]] = {}
-    refused: FormUnavailable | None = None
     device = services.device_id(request.COOKIES.get(DEVICE_COOKIE))
     started = request.POST.get("_started")  # the first load counts: a page shown again keeps its token
-    if request.method == "POST":
+    if request.method == "POST" and refused is None:
         try:
             if ballot is not None:
                 services.ballot_submit(code=ballot.code, data=request.POST)
-            else:
-                start = services.start_token_read(request.POST.get("_started"))
-                services.survey_response_submit(
-                    link=link, data=request.POST, elapsed_seconds=start.elapsed, device=device,
-                    ip=client_ip(request), nonce=start.nonce,
-                )
+                return redirect("surveys:thanks", token=token)
+            return _submitted(request, token, link)
         except ValidationError as exc:
             errors = exc.message_dict
         except FormUnavailable as exc:
-            if exc.reason not in FormUnavailable.RETRYABLE:
-                return _unavailable(request, exc)
-            refused = exc  # "try again": the form again, with everything typed
-            if exc.reason == FormUnavailable.REPLAYED:
-                started = services.start_token_issue()  # that page's token is spent
-        else:
-            return redirect("surveys:thanks", token=token)
+            refused = exc
+    if refused is not None:
+        if refused.reason not in FormUnavailable.RETRYABLE:
+            return _unavailable(request, refused)
+        # "try again": the form again, with everything typed
+        if refused.reason == FormUnavailable.REPLAYED:
+            started = services.start_token_issue()  # that page's token is spent
     questions = selectors.form_questions(form=form)
     response = render(
         request,

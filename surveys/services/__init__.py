@@ -2,6 +2,7 @@
 
 from .abuse import FormUnavailable, device_cookie_new, device_id, network_count, start_token_issue, start_token_read
 from .answers import (
+    StaleLink,
     ballot_get,
     ballot_is_spent,
     ballot_submit,
@@ -36,6 +37,6 @@ __all__ = [
     "start_token_read", "export_build", "export_request", "form_check_open", "form_create",
     "form_sample_targets_set", "form_schedule", "network_count", "question_add", "question_remove", "question_shown", "question_update", "satisfaction_form_issue",
     "score_clean", "sheet_entries_save", "sheet_file_add", "sheet_import", "sheet_settings_update", "sheet_signoff",
-    "survey_answers_clean", "survey_links_issue", "survey_response_submit", "survey_response_void",
+    "survey_answers_clean", "survey_links_issue", "survey_response_submit", "survey_response_void", "StaleLink",
     "unit_actual_staff",
 ]

@@ -1,5 +1,6 @@
 """Taking answers: checking them, the public submit with its abuse control, one-use ballots, voiding."""
 
+import functools
 import logging
 import random
 from collections.abc import Mapping
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import User
 from evaluations import events
-from evaluations.guard import campaign_writable, refusal
+from evaluations.guard import campaign_writable, refusal, stages_allowing
+from evaluations.models import Campaign
 
 from .. import rules
 from ..models import Answer, Ballot, BallotBox, Form, Question, StaffComment, StaffTally, SurveyLink, SurveyResponse
@@ -217,23 +219,80 @@ def _insert_statements(model, objs: list) -> list[tuple[str, tuple]]:
     return query.get_compiler(using=router.db_for_write(model)).as_sql()
 
 
-def _response_save_fast(**kwargs: Any) -> SurveyResponse:
-    """The public submit's writes: compiled first, then only executed inside the transaction.
+class StaleLink(Exception):
+    """A submit judged on a remembered link (selectors.survey_link_remembered) must be judged again from a fresh
+    read: a fact it was judged by has changed, or it was refused, and a refusal is only given on fresh facts."""
+
+
+# What a submit on a remembered link was judged by, checked again by its INSERT: the link still active, with
+# the same form, unit and window; the form of the same version (its questions), open now; the campaign in a
+# stage that takes answers.
+# Three reads by primary key, each a yes/no (NULL when the row is gone): the primary key is each one's only
+# condition, so the planner weighs one index a table. Planning a join of the three, or lookups with every
+# column as a condition, took longer than running them.
+_LINK_UNCHANGED = (
+    f'(SELECT is_active AND form_id = %s AND target_id = %s AND "window" = %s FROM "{SurveyLink._meta.db_table}" '
+    "WHERE id = %s) "
+    f"AND (SELECT campaign_id = %s AND updated_at = %s AND opens_at <= %s AND (closes_at IS NULL OR %s < closes_at) "
+    f'FROM "{Form._meta.db_table}" WHERE id = %s) '
+    f'AND (SELECT status = ANY(%s) FROM "{Campaign._meta.db_table}" WHERE id = %s)'
+)
+
+
+@functools.cache  # per database alias: the statement depends only on the models, never on the answers
+def _sheet_insert_sql(using: str, guarded: bool) -> str:
+    """The answer sheet and its answers in one PostgreSQL statement, compiled once by Django's compiler.
+
+    The answers go in as one array per column (the compiler's UNNEST form, which it uses from two rows up and
+    which takes any number of rows, none included), so the text is the same for every sheet. `guarded`: both
+    are written only if _LINK_UNCHANGED holds, and the statement answers how many sheets it wrote (1 or 0).
+    """
+    (sheet_sql, _sheet), (answers_sql, _answers) = (
+        _insert_statements(SurveyResponse, [SurveyResponse()]) + _insert_statements(Answer, [Answer(), Answer()]))
+    assert "UNNEST" in answers_sql and sheet_sql.count(" VALUES (") == 1 and sheet_sql.endswith(")"), sheet_sql
+    if not guarded:
+        return f"WITH sheet AS ({sheet_sql}) {answers_sql}"
+    sheet_select = sheet_sql.replace(" VALUES (", " SELECT ")[:-1]
+    return (f"WITH sheet AS ({sheet_select} WHERE {_LINK_UNCHANGED} RETURNING 1), "
+            f"answers AS ({answers_sql} WHERE EXISTS (SELECT FROM sheet)) SELECT count(*) FROM sheet")
+
+
+def _sheet_insert_params(connection, response: SurveyResponse, answers: list[Answer],
+                         guard: SurveyLink | None) -> tuple:
+    """The values of _sheet_insert_sql, prepared by each field as the compiler prepares them."""
+    sheet = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in SurveyResponse._meta.concrete_fields]
+    columns = [[f.get_db_prep_save(f.pre_save(answer, True), connection) for answer in answers]
+               for f in Answer._meta.concrete_fields]
+    if guard is None:
+        return (*sheet, *columns)
+    now = timezone.now()
+    form = guard.form
+    unchanged = (form.pk, guard.target_id, guard.window, guard.pk, form.campaign_id, form.updated_at, now, now, form.pk,
+                 stages_allowing("public_answer"), form.campaign_id)
+    return (*sheet, *unchanged, *columns)
+
+
+def _response_save_fast(*, guard: SurveyLink | None = None, **kwargs: Any) -> SurveyResponse | None:
+    """The public submit's writes: prepared first, then only executed (inside the transaction, where there is one).
 
     On SQLite the transaction holds the database's write lock, and what limits the throughput of many
     phones submitting at once is how long it is held; compiling the SQL inside it nearly doubled that.
+    `guard` (PostgreSQL only): a remembered link, written for only if _LINK_UNCHANGED holds; None if it does not.
     """
     response, answers = _response_rows(**kwargs)
-    statements = _insert_statements(SurveyResponse, [response]) + _insert_statements(Answer, answers)
     using = router.db_for_write(SurveyResponse)
     connection = connections[using]
-    if connection.vendor == "postgresql" and connection.get_autocommit() and len(statements) == 2:
+    if connection.vendor == "postgresql":
         # The answer sheet and its answers in one statement (the sheet's key is made here, so the answers need
         # nothing back from it): atomic on its own, so one round trip instead of BEGIN, two INSERTs and COMMIT.
-        (sheet_sql, sheet_params), (answers_sql, answers_params) = statements
         with connection.cursor() as cursor:
-            cursor.execute(f"WITH sheet AS ({sheet_sql}) {answers_sql}", (*sheet_params, *answers_params))
+            cursor.execute(_sheet_insert_sql(using, guard is not None),
+                           _sheet_insert_params(connection, response, answers, guard))
+            if guard is not None and cursor.fetchone()[0] == 0:
+                return None
     else:
+        assert guard is None, "a remembered link is used on PostgreSQL only"
+        statements = _insert_statements(SurveyResponse, [response]) + _insert_statements(Answer, answers)
         with transaction.atomic(using=using), connection.cursor() as cursor:
             for sql, params in statements:
                 cursor.execute(sql, params)
@@ -258,7 +317,7 @@ def form_check_open(form: Form, what: str = "public_answer", status_now: str | N
 
 def survey_response_submit(
     *, link: SurveyLink, data: Mapping, elapsed_seconds: float | None = None, device: str | None = None,
-    ip: str | None = None, nonce: str | None = None,
+    ip: str | None = None, nonce: str | None = None, remembered: bool = False,
 ) -> SurveyResponse:
     """Save one public answer sheet, all of it or nothing.
 
@@ -267,14 +326,21 @@ def survey_response_submit(
     only far above an office's NAT, refuses), tighter for answers without a device cookie; quality flags for
     an evaluator to look at. `elapsed_seconds` None means not measured (an import, the demo): no speed flag.
     `device` is a verified device id or None. When the cache is down the answer is taken, flagged unchecked.
+    `remembered`: the link is the process's copy (selectors.survey_link_remembered), not read by this request;
+    raises StaleLink instead of refusing on it, or when the database finds it changed (nothing is written).
     """
     form = link.form
-    if not link.is_active:
-        raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
-    # a link the public view has just read carries its campaign's stage (surveys.views._resolve)
-    form_check_open(form, "public_answer", status_now=getattr(link, "campaign_status_now", None))
-    questions = form_questions(form=form)
-    cleaned = survey_answers_clean(questions=questions, data=data)
+    try:
+        if not link.is_active:
+            raise FormUnavailable(FormUnavailable.CLOSED, _("该链接已停用，感谢您的关注。"))
+        # a link the public view has just read carries its campaign's stage (surveys.views._resolve)
+        form_check_open(form, "public_answer", status_now=getattr(link, "campaign_status_now", None))
+        questions = form_questions(form=form)
+        cleaned = survey_answers_clean(questions=questions, data=data)
+    except (FormUnavailable, ValidationError):
+        if remembered:
+            raise StaleLink from None
+        raise
     admission = admit(form=form, link_id=link.pk, ip=ip, device=device, nonce=nonce)
     choice_answers = [cleaned[q.code] for q in questions if q.type == Question.Type.SINGLE_CHOICE and q.code in cleaned]
     try:
@@ -284,8 +350,10 @@ def survey_response_submit(
             too_fast=elapsed_seconds is not None and rules.too_fast(
                 elapsed_seconds, len(questions), per_question=settings.SURVEY_SECONDS_PER_QUESTION, floor=5),
             straight_lined=rules.straight_lined(choice_answers),
-            busy_network=admission.busy, unchecked=admission.unchecked,
+            busy_network=admission.busy, unchecked=admission.unchecked, guard=link if remembered else None,
         )
+        if response is None:
+            raise StaleLink
     except Exception:
         admission.give_back()
         raise
