@@ -52,10 +52,12 @@ def total_figures(lines: Iterable[tuple[str, int, int]]) -> StaffingFigures:
 
 
 def figures_by_kind(lines: Iterable[tuple[str, int, int]]) -> dict[str, StaffingFigures]:
-    by_kind: dict[str, StaffingFigures] = defaultdict(lambda: ZERO)
+    sums: dict[str, list[int]] = {}  # summed as plain numbers: the rules read a city's units at once
     for kind, approved, actual in lines:
-        by_kind[kind] += StaffingFigures(approved, actual)
-    return dict(by_kind)
+        kind_sums = sums.setdefault(kind, [0, 0])
+        kind_sums[0] += approved
+        kind_sums[1] += actual
+    return {kind: StaffingFigures(approved, actual) for kind, (approved, actual) in sums.items()}
 
 
 def overstaffed_kinds(lines: Iterable[tuple[str, int, int]]) -> dict[str, int]:

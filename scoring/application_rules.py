@@ -121,7 +121,7 @@ def last_day(start: date, months: int) -> date:
 def totals(lines) -> tuple[StaffingFigures, int, int]:
     """(total figures, vacancy, overstaffing), vacancy and 超编 counted kind by kind."""
     by_kind = figures_by_kind(lines).values()
-    total = sum(by_kind, StaffingFigures(0, 0))
+    total = StaffingFigures(sum(f.approved for f in by_kind), sum(f.actual for f in by_kind))
     return total, sum(f.vacancy for f in by_kind), sum(f.overstaffing for f in by_kind)
 
 

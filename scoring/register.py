@@ -9,12 +9,14 @@ whole, the day it entered 反馈结果.
 
 from datetime import date, datetime, timedelta
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.fields.json import KT
+from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -49,17 +51,16 @@ def latest_final_results(*, unit_ids, indicators=None) -> dict[int, rules.FinalR
     units. `indicators`: the codes whose scores the caller reads (all when None)."""
     entered = (CampaignEvent.objects.filter(campaign=OuterRef("campaign"), type=CampaignEvent.Type.STATUS_CHANGED,
                                             data__to=FEEDBACK).order_by("created_at").values("created_at")[:1])
-    # plain rows, not model instances: a city's units, or a province's (only what is read)
     # the day each unit's own result was fed back (reports.followup, through the hook); a campaign fed back
     # before results were issued unit by unit: the day it entered 反馈结果
-    fed_back = hooks.target_expression_of("feedback_on") or Value(None, output_field=DateField())
-    targets = {pk: (unit_id, campaign_id, name, year, entered, day)
-               for pk, unit_id, campaign_id, name, year, entered, day in
-               CampaignTarget.objects.filter(unit_id__any=unit_ids, campaign__status__in=PAST_FEEDBACK)
-               .annotate(entered_feedback=Subquery(entered), fed_back_on=fed_back).order_by()
-               .values_list("pk", "unit_id", "campaign_id", "campaign__name", "campaign__year", "entered_feedback",
-                            "fed_back_on")}
-    dates = {pk: row[5] or (timezone.localdate(row[4]) if row[4] else None) for pk, row in targets.items()}
+    fed_back = Coalesce(hooks.target_expression_of("feedback_on") or Value(None, output_field=DateField()),
+                        TruncDate(Subquery(entered)))
+    # plain rows, not model instances: a city's units, or a province's (only what is read)
+    rows = list(CampaignTarget.objects.filter(unit_id__any=unit_ids, campaign__status__in=PAST_FEEDBACK)
+                .annotate(fed_back_on=fed_back).order_by()
+                .values_list("pk", "unit_id", "campaign_id", "campaign__name", "campaign__year", "fed_back_on"))
+    targets = {pk: (unit_id, campaign_id, name, year) for pk, unit_id, campaign_id, name, year, _day in rows}
+    dates = {pk: day for pk, *_target, day in rows}
     latest: dict[int, int] = {}  # unit id → its target's id
     for pk, (unit_id, campaign_id, *_rest) in targets.items():
         if dates[pk] is None:
@@ -79,7 +80,7 @@ def latest_final_results(*, unit_ids, indicators=None) -> dict[int, rules.FinalR
         if pk not in versions:
             continue
         version_id, _created, grade, total = versions[pk]
-        _unit, campaign_id, name, year, _entered, _day = targets[pk]
+        _unit, campaign_id, name, year = targets[pk]
         results[unit_id] = rules.FinalResult(
             campaign_id=campaign_id, campaign_name=name, year=year, grade=grade or None,
             score=float(total) if total is not None else None, feedback_on=dates[pk],
@@ -167,8 +168,10 @@ def units_facts(units) -> dict[int, rules.UnitFacts]:
     its registry versions (for 长期空编). Three queries, however many units."""
     ids = [unit.pk for unit in units]
     history: dict[int, list] = {unit_id: [] for unit_id in ids}
+    # the quotas as text for orjson: Django's json.loads of a city's versions took longer than reading them
     for unit_id, valid_from, quotas in UnitVersion.objects.filter(unit_id__any=ids).order_by().values_list(
-            "unit_id", "valid_from", "data__quotas"):
+            "unit_id", "valid_from", Cast(KeyTransform("quotas", "data"), TextField())):
+        quotas = orjson.loads(quotas) if quotas else []
         history[unit_id].append((valid_from, sum(line[1] for line in quotas), sum(line[2] for line in quotas)))
     lines = units_effective_lines(unit_ids=ids)
     return {unit.pk: rules.UnitFacts(unit_kind=unit.kind, lines=tuple(lines[unit.pk]), history=tuple(history[unit.pk]))

@@ -100,9 +100,10 @@ def units_effective_rows(*, unit_ids) -> dict[int, list[dict]]:
     positions = _positions(_unit_balances(unit_ids), {(u, k): a for u, k, a, _x in quotas})
     actual = {(u, k): x for u, k, _a, x in quotas}
     found = {}
+    kinds = Quota.Kind.choices  # (built anew on every access)
     for unit_id in unit_ids:
         rows = []
-        for kind, label in Quota.Kind.choices:
+        for kind, label in kinds:
             position = positions.get((unit_id, kind))
             if position is None and (unit_id, kind) not in actual:
                 continue

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bianzhi.memory import cycles_uncollected
 from bianzhi.models import Unit
 from bianzhi.pool.selectors import pool_balance_rows
 from evaluations.models import Campaign, CampaignTarget
@@ -183,6 +184,7 @@ def _closest(results, cutoffs: dict[str, Decimal]) -> list[dict]:
              "distance": round(total - line, 2)} for _d, r, total, line, grade in near[:CLOSEST]]
 
 
+@cycles_uncollected()
 def dashboard_data(*, campaign: Campaign, compare: Campaign | None = None, today: date | None = None) -> dict:
     """Everything the dashboard shows of `campaign` (and of `compare`, year over year), as plain data."""
     today = today or timezone.localdate()

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from bianzhi.access import require
+from bianzhi.memory import cycles_uncollected
 from bianzhi.models import Unit
 from bianzhi.permissions import action_required
 from bianzhi.pool.xlsx import table_workbook
@@ -66,6 +67,7 @@ def _xlsx(body: bytes, filename: str) -> HttpResponse:
 
 @transaction.non_atomic_requests  # it only reads: no transaction held open while the page renders
 @action_required("dashboard.view")
+@cycles_uncollected()  # a thousand units' rows, their payload and tables (bianzhi.memory)
 def dashboard(request):
     """The leaders' landing page (also the office's): one campaign's figures and charts, year over year."""
     campaigns, campaign, compare = _picked(request)
