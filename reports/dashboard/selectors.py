@@ -56,9 +56,11 @@ def dashboard_campaigns(*, user) -> list[Campaign]:
     """The campaigns the picker offers: every campaign the user may see, the latest first, each with how many
     stored result versions it has (`stored`). One query."""
     # subqueries, not joins: counting targets and versions through two joins would multiply the rows
-    stored = (ResultVersion.objects.filter(campaign=OuterRef("pk"), version=1).values("campaign")
+    # (without the models' orderings, which join the units)
+    stored = (ResultVersion.objects.filter(campaign=OuterRef("pk"), version=1).order_by().values("campaign")
               .annotate(n=Count("id")).values("n"))
-    units = CampaignTarget.objects.filter(campaign=OuterRef("pk")).values("campaign").annotate(n=Count("id")).values("n")
+    units = (CampaignTarget.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+             .annotate(n=Count("id")).values("n"))
     return list(campaign_list_for_user(user=user)
                 .annotate(stored=Coalesce(Subquery(stored), 0), unit_count=Coalesce(Subquery(units), 0))
                 .order_by("-year", "-created_at"))
