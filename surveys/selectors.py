@@ -703,8 +703,10 @@ def _choice_point_sums(questions: list[Question]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal, Decimal | None, Decimal | None]]]:
-    """{target id: {indicator: (lead-signed combined score, question's min, max)}}. Two queries."""
+def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal, str, Decimal | None, Decimal | None]]]:
+    """{target id: {indicator: (lead-signed combined score, the score as signed, question's min, max)}}: the
+    text too, as 8.1 and 8.10 are equal Decimals that the evidence prints apart. Two queries. Equal scores of
+    one question are one tuple (a campaign's signed scores repeat: one Decimal per distinct score, not per unit)."""
     questions = {
         q.code: q
         for q in Question.objects.filter(
@@ -712,12 +714,17 @@ def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal
         ).exclude(indicator="")
     }
     out: dict[int, dict[str, tuple]] = {}
+    seen: dict[tuple[str, str], tuple] = {}
     signoffs = SheetSignoff.objects.filter(form__campaign=campaign, form__kind=Form.Kind.EVALUATION_SHEET)
     for target_id, scores in signoffs.values_list("target_id", "scores"):
-        out[target_id] = {
-            questions[code].indicator: (Decimal(score), questions[code].min_score, questions[code].max_score)
-            for code, score in scores.items() if code in questions
-        }
+        values = out[target_id] = {}
+        for code, score in scores.items():
+            found = seen.get((code, score))
+            if found is None and code in questions:
+                q = questions[code]
+                found = seen[(code, score)] = (q.indicator, (Decimal(score), score, q.min_score, q.max_score))
+            if found is not None:
+                values[found[0]] = found[1]
     return out
 
 
