@@ -228,15 +228,17 @@ def _tagged(public: dict) -> dict[str, tuple]:
 
 
 class _Rows:
-    """Each indicator's row for a unit, from the inputs its rule reads (`inputs`) and nothing else (`build`).
+    """Each indicator's row for a unit, from the inputs its rule reads (`inputs_of`) and nothing else (`build`).
     A campaign's rows repeat (the same signed score, the same quotas, the same tally), so equal inputs are
-    built once and the row shared: building 41 rows of evidence for every unit was most of storing 1,000."""
+    built once and the row shared (_Spec.built): building 41 rows of evidence for every unit was most of
+    storing 1,000. The parts of the rows that do not repeat (a sheet score blended with the unit's own answers)
+    are built from parts that do: the signed score's share and text, the answers' mean and text."""
 
     def __init__(self, scheme: Scheme, due: date | None):
         self.scheme, self.due, self.min_sample = scheme, due, scheme.tree.min_sample
         self.form_labels = {k: str(v) for k, v in Form.Kind.choices}
-        self.spans: dict[tuple, tuple[float, float, str]] = {}  # a sheet question's (min, max) → (min, max − min, "max")
-        self.built: dict[tuple, tuple[dict, float | None, tuple]] = {}
+        self.signed: dict[tuple, tuple[float | None, str]] = {}  # a signed score → (its share, its sentence)
+        self.tagged: dict[tuple, tuple] = {}  # (indicator, tagged answers) → (mean, n, flag, sentence)
         # The texts of the rows whose inputs rarely repeat (a sheet score blended with a unit's own answers),
         # translated once: the language does not change during a computation, and gettext per row cost more
         # than the rest of building it.
@@ -250,14 +252,6 @@ class _Rows:
         self.form_flag = _("%(indicator)s：%(form)s仅 %(n)s 个回答，少于最少样本 %(min)s")
         self.form_why = _("%(form)s没有标注本指标的有效回答")
         self.suffixes: dict[tuple, str] = {}  # the long-vacancy and deadline sentences of a sheet row
-
-    def row(self, spec: _Spec, unit: _Unit) -> tuple[dict, float | None, tuple]:
-        """(the row, its share of full marks or None, its flags)."""
-        key = spec.inputs(unit)
-        found = spec.built.get(key)
-        if found is None:
-            found = spec.built[key] = self.build(spec, *key)
-        return found
 
     @staticmethod
     def inputs_of(spec: _Spec) -> Callable[[_Unit], tuple]:
@@ -352,14 +346,8 @@ class _Rows:
         source, why = self.sheet_source, self.sheet_why
         if not found:
             return None, None, source, "", why
-        value, _signed, low, high = found
-        span = self.spans.get((low, high))
-        if span is None:
-            low_, high_ = low or Decimal(0), high or Decimal(10)
-            span = self.spans[(low, high)] = (float(low_), float(high_ - low_), f"{high_:g}")
-        share = (float(value) - span[0]) / span[1] if span[1] > 0 else None
+        share, evidence = self.signed.get(found) or self.signed.setdefault(found, self.signed_share(*found))
         n = None
-        evidence = self.signed_text % {"score": f"{value:g}", "full": span[2]}
         # questions tagged with this sheet indicator: blended at the tree's form_share (rules.sheet_with_forms)
         if share is not None and tagged:
             share, n, more = self.with_tagged(spec, share, None, tagged, flags)
@@ -371,6 +359,13 @@ class _Rows:
         if suffix is None:
             suffix = self.suffixes[(cut, late_cut, long_vacant, late)] = self.sheet_suffix(cut, late_cut, long_vacant, late)
         return points, n, source, evidence + suffix, why
+
+    def signed_share(self, value: Decimal, _signed: str, low: Decimal | None, high: Decimal | None):
+        """(the share of a signed score on its question's scale or None, the sentence saying it)."""
+        low, high = low or Decimal(0), high or Decimal(10)
+        span = float(high - low)
+        return ((float(value) - float(low)) / span if span > 0 else None,
+                self.signed_text % {"score": f"{value:g}", "full": f"{high:g}"})
 
     def sheet_suffix(self, cut: float, late_cut: float, long_vacant: tuple, late: bool | None) -> str:
         evidence, due = "", self.due
@@ -404,15 +399,24 @@ class _Rows:
     def with_tagged(self, spec: _Spec, share: float, n: int | None, tagged: tuple, flags: list[str]):
         """An indicator scored from the sheet or the staff assessment that questions of the public forms are also
         tagged with: those answers count for `form_share` (rules.sheet_with_forms). Returns (share, n, evidence)."""
-        public, n_public = _public_mean(tagged)
+        key = (spec.code, tagged)
+        public, n_public, flag, evidence = self.tagged.get(key) or self.tagged.setdefault(key, self.tagged_part(spec, tagged))
         if public is None or not spec.form_share:
             return share, n, ""
-        if n_public < self.min_sample:
-            flags.append(self.tagged_flag % {
-                "indicator": spec.ind.name, "n": n_public, "min": self.min_sample})
-        return (rules.sheet_with_forms(share, public, spec.form_share), n_public,
-                self.tagged_text % {
-                    "n": n_public, "mean": f"{public:.3f}", "share": f"{spec.form_share:.0%}"})
+        if flag:
+            flags.append(flag)
+        return rules.sheet_with_forms(share, public, spec.form_share), n_public, evidence
+
+    def tagged_part(self, spec: _Spec, tagged: tuple) -> tuple[float | None, int, str, str]:
+        """What the answers tagged with an indicator add to its row: (their mean, how many, the flag when they are
+        fewer than the minimum sample or "", the sentence)."""
+        public, n_public = _public_mean(tagged)
+        if public is None:
+            return None, n_public, "", ""
+        flag = (self.tagged_flag % {"indicator": spec.ind.name, "n": n_public, "min": self.min_sample}
+                if n_public < self.min_sample else "")
+        return public, n_public, flag, self.tagged_text % {
+            "n": n_public, "mean": f"{public:.3f}", "share": f"{spec.form_share:.0%}"}
 
 
 def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
@@ -461,7 +465,7 @@ def _results(campaign: Campaign, targets) -> list[tuple[_Target, dict]]:
     dimension_weights = defaultdict(float)
     for code, w in scheme.weights.items():
         dimension_weights[dimension_of[code]] += w
-    min_coverage = float(tree.min_coverage) / 100
+    weigh = rules.Weighing(scheme.weights, dimension_of, blocks, exempt, float(tree.min_coverage) / 100)
     registries: dict[date | None, str] = {}
     results = []
     for target in targets:
@@ -478,12 +482,15 @@ def _results(campaign: Campaign, targets) -> list[tuple[_Target, dict]]:
                      sheets.get(target.pk, {}), public, _tagged(public), rules.filed_late(filed.get(target.pk), due, today),
                      None if history is None else tuple(history))
         rows, shares, flags = {}, {}, []
-        for spec in specs:
-            row, shares[spec.code], row_flags = built.row(spec, unit)
-            rows[spec.code] = row
+        for spec in specs:  # each row built once per distinct input of its indicator (_Rows), then shared
+            key = spec.inputs(unit)
+            found = spec.built.get(key)
+            if found is None:
+                found = spec.built[key] = built.build(spec, *key)
+            rows[spec.code], shares[spec.code], row_flags = found
             if row_flags:
                 flags += row_flags
-        agg = rules.aggregate(shares, scheme.weights, dimension_of, blocks, exempt, min_coverage)
+        agg = weigh(shares)
         missing = [{"code": c, "name": rows[c]["name"], "why": rows[c]["why"]} for c in agg.missing]
         results.append((target, {
             "total": _d2(agg.total), "execution": _d2(agg.blocks.get("execution")), "benefit": _d2(agg.blocks.get("benefit")),
