@@ -10,8 +10,7 @@ its reason (`result_revise`). The rules themselves are pure functions in scoring
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -201,8 +200,6 @@ class _Spec:
     late_cut: float
     form_share: float
     base: dict  # the fixed part of the row
-    inputs: Callable[[_Unit], tuple] | None = None  # what its rule reads of a unit (_Rows.inputs_of)
-    built: dict = field(default_factory=dict)  # {inputs: (row, share, flags)}: equal inputs, one row
 
 
 @dataclass(slots=True)
@@ -228,9 +225,9 @@ def _tagged(public: dict) -> dict[str, tuple]:
 
 
 class _Rows:
-    """Each indicator's row for a unit, from the inputs its rule reads (`inputs_of`) and nothing else (`build`).
+    """Each indicator's row for a unit, from the inputs its rule reads (`inputs`) and nothing else (`build`).
     A campaign's rows repeat (the same signed score, the same quotas, the same tally), so equal inputs are
-    built once and the row shared (_Spec.built): building 41 rows of evidence for every unit was most of
+    built once and the row shared: building 41 rows of evidence for every unit was most of
     storing 1,000. The parts of the rows that do not repeat (a sheet score blended with the unit's own answers)
     are built from parts that do: the signed score's share and text, the answers' mean and text."""
 
@@ -253,32 +250,44 @@ class _Rows:
         self.form_why = _("%(form)s没有标注本指标的有效回答")
         self.suffixes: dict[tuple, str] = {}  # the long-vacancy and deadline sentences of a sheet row
 
+    def column(self, spec: _Spec, units: list[_Unit]) -> list[tuple[dict, float | None, tuple]]:
+        """The indicator's (row, share of full marks or None, flags) of every unit, in order: one indicator at a
+        time, its rule chosen once (41,000 rows each asking which rule they follow cost a tenth of storing
+        1,000 results), each row built once per distinct input and shared."""
+        built = {}
+        column = []
+        for key in self.inputs(spec, units):
+            found = built.get(key)
+            if found is None:
+                found = built[key] = self.build(spec, *key)
+            column.append(found)
+        return column
+
     @staticmethod
-    def inputs_of(spec: _Spec) -> Callable[[_Unit], tuple]:
-        """The function giving what the indicator's rule reads of a unit: chosen once per indicator, as the
-        41,000 rows of 1,000 units each asking which rule they follow was a tenth of computing them."""
+    def inputs(spec: _Spec, units: list[_Unit]) -> list[tuple]:
+        """What the indicator's rule reads of each unit: its row depends on that alone."""
         rule, code = spec.rule, spec.code
         if rule == "staffing_in_place":
-            return lambda unit: (unit.registry, unit.quotas)
+            return [(unit.registry, unit.quotas) for unit in units]
         if rule == "quota_rules":
-            return lambda unit: (unit.registry, unit.kind, unit.quotas)
+            return [(unit.registry, unit.kind, unit.quotas) for unit in units]
         if rule == "posts_within":
-            return lambda unit: (unit.registry, unit.posts)
+            return [(unit.registry, unit.posts) for unit in units]
         if rule == "staff_dimension":
             dimension = spec.params.get("dimension") or spec.dimension
-            return lambda unit: (unit.staff.get(dimension), unit.tagged.get(code, ()))
+            return [(unit.staff.get(dimension), unit.tagged.get(code, ())) for unit in units]
         if rule == "questions":
             form = spec.params.get("form") or Form.Kind.QUESTIONNAIRE
-            return lambda unit: (unit.public.get(form, {}).get(code),)
+            return [(unit.public.get(form, {}).get(code),) for unit in units]
         if rule == "deduction":
-            return lambda unit: (unit.sheet.get(code),)
+            return [(unit.sheet.get(code),) for unit in units]
         if rule == "sheet":
             cut, late_cut = spec.cut, spec.late_cut
-            return lambda unit: (unit.sheet.get(code), unit.long_vacant if cut else (), unit.late if late_cut else None,
-                                 unit.tagged.get(code, ()))
+            return [(unit.sheet.get(code), unit.long_vacant if cut else (), unit.late if late_cut else None,
+                     unit.tagged.get(code, ())) for unit in units]
         if rule == "rectification_on_time":
-            return lambda unit: (unit.history,)
-        return lambda unit: ()
+            return [(unit.history,) for unit in units]
+        return [()] * len(units)
 
     def build(self, spec: _Spec, *inputs) -> tuple[dict, float | None, tuple]:
         flags: list[str] = []
@@ -459,15 +468,13 @@ def _results(campaign: Campaign, targets) -> list[tuple[_Target, dict]]:
                            float(params.get("late_deduction") or 0), float(params.get("form_share") or 0),
                            {"name": ind.name, "dimension": dimension_of[ind.code], "rule": ind.rule,
                             "full": float(ind.full_marks), "weight": scheme.weights.get(ind.code, 0.0)}))
-    built = _Rows(scheme, due)
-    for spec in specs:
-        spec.inputs = built.inputs_of(spec)
     dimension_weights = defaultdict(float)
     for code, w in scheme.weights.items():
         dimension_weights[dimension_of[code]] += w
+    dimension_parts = {d: (scheme.dimension_names[d], round(w, 6)) for d, w in dimension_weights.items()}
     weigh = rules.Weighing(scheme.weights, dimension_of, blocks, exempt, float(tree.min_coverage) / 100)
     registries: dict[date | None, str] = {}
-    results = []
+    units = []
     for target in targets:
         data, valid_from = target.snapshot, target.valid_from
         registry = registries.get(valid_from)
@@ -477,28 +484,27 @@ def _results(campaign: Campaign, targets) -> list[tuple[_Target, dict]]:
         quotas, long_vacant = pool[target.pk]
         history = rectified.get(target.pk)
         public = {kind: found[target.pk] for kind, found in forms.items() if target.pk in found}
-        unit = _Unit(registry, data.get("kind", ""), tuple(tuple(x) for x in quotas),
-                     tuple(tuple(x) for x in data.get("posts", [])), tuple(long_vacant), staff.get(target.pk, {}),
-                     sheets.get(target.pk, {}), public, _tagged(public), rules.filed_late(filed.get(target.pk), due, today),
-                     None if history is None else tuple(history))
-        rows, shares, flags = {}, {}, []
-        for spec in specs:  # each row built once per distinct input of its indicator (_Rows), then shared
-            key = spec.inputs(unit)
-            found = spec.built.get(key)
-            if found is None:
-                found = spec.built[key] = built.build(spec, *key)
-            rows[spec.code], shares[spec.code], row_flags = found
-            if row_flags:
-                flags += row_flags
-        agg = weigh(shares)
+        units.append(_Unit(registry, data.get("kind", ""), tuple(map(tuple, quotas)),
+                           tuple(map(tuple, data.get("posts", []))), tuple(long_vacant), staff.get(target.pk, {}),
+                           sheets.get(target.pk, {}), public, _tagged(public),
+                           rules.filed_late(filed.get(target.pk), due, today), None if history is None else tuple(history)))
+    built = _Rows(scheme, due)
+    columns = [built.column(spec, units) for spec in specs]  # in the order of the weights (the tree's)
+    codes = [spec.code for spec in specs]
+    results = []
+    by_unit = zip(*columns) if columns else [()] * len(targets)  # a tree without indicators still has results
+    for target, found in zip(targets, by_unit):  # found: each indicator's (row, share, flags) of the unit
+        rows = dict(zip(codes, [row for row, _share, _flags in found]))
+        agg = weigh([share for _row, share, _flags in found])
+        flags = [flag for _row, _share, row_flags in found for flag in row_flags]
         missing = [{"code": c, "name": rows[c]["name"], "why": rows[c]["why"]} for c in agg.missing]
         results.append((target, {
             "total": _d2(agg.total), "execution": _d2(agg.blocks.get("execution")), "benefit": _d2(agg.blocks.get("benefit")),
             "grade": (rules.grade(agg.total, campaign.grade_cutoffs) or "") if agg.complete else "",
             "complete": agg.complete, "scored": agg.scored, "indicator_count": agg.count,
             "weight_covered": round(agg.weight_covered, 6), "missing": missing, "flags": flags, "indicators": rows,
-            "dimensions": {d: {"name": scheme.dimension_names[d], "score": None if s is None else round(s, 2),
-                               "weight": round(dimension_weights[d], 6)} for d, s in agg.dimensions.items()},
+            "dimensions": {d: {"name": dimension_parts[d][0], "score": None if s is None else round(s, 2),
+                               "weight": dimension_parts[d][1]} for d, s in agg.dimensions.items()},
         }))
     ranked = _ranks([(t.pk, fields["total"], fields["complete"], t.kind, t.level) for t, fields in results])
     for target, fields in results:

@@ -224,12 +224,13 @@ def aggregate(
     indicators left out of both sides) reaches `min_coverage` and no non-exempt indicator is missing while
     the minimum is "every indicator" (1.0): below it the unit gets no grade, it shows 数据不全.
     """
-    return Weighing(weights, dimension_of, blocks, exempt, min_coverage)(shares)
+    return Weighing(weights, dimension_of, blocks, exempt, min_coverage)([shares.get(code) for code in weights])
 
 
 class Weighing:
     """`aggregate` with a tree's weights, dimensions, blocks and exemptions prepared once, for the shares of
-    each of a campaign's units: the same sums in the same order (the same floats)."""
+    each of a campaign's units (a list in the order of `weights`): the same sums in the same order (the same
+    floats)."""
 
     def __init__(self, weights: Mapping[str, float], dimension_of: Mapping[str, str],
                  blocks: Mapping[str, Iterable[str]], exempt: Iterable[str] = (), min_coverage: float = 1.0):
@@ -243,15 +244,14 @@ class Weighing:
                 self.need += w
         self.min_coverage = min_coverage
 
-    def __call__(self, shares: Mapping[str, float | None]) -> Aggregate:
+    def __call__(self, shares: Sequence[float | None]) -> Aggregate:
         # one pass: per dimension Σ w·s and Σ w over the scored; coverage over the non-exempt
         dim_ws = dict.fromkeys(self.dimensions, 0.0)
         dim_w = dict.fromkeys(self.dimensions, 0.0)
         scored = 0
         covered = weight_covered = 0.0
         missing = []
-        for code, w, d, is_exempt in self.items:
-            s = shares.get(code)
+        for (code, w, d, is_exempt), s in zip(self.items, shares):
             if s is not None:
                 scored += 1
                 weight_covered += w
