@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, router
@@ -18,8 +19,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
 )
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -719,9 +722,10 @@ def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal
     out: dict[int, dict[str, tuple]] = {}
     seen: dict[tuple[str, str], tuple] = {}
     signoffs = SheetSignoff.objects.filter(form__campaign=campaign, form__kind=Form.Kind.EVALUATION_SHEET)
-    for target_id, scores in signoffs.values_list("target_id", "scores"):
+    # the JSON as text for orjson: Django's json.loads took half of this read for 1,000 units
+    for target_id, scores in signoffs.annotate(text=Cast("scores", TextField())).values_list("target_id", "text"):
         values = out[target_id] = {}
-        for code, score in scores.items():
+        for code, score in orjson.loads(scores).items():
             found = seen.get((code, score))
             if found is None and code in questions:
                 q = questions[code]
