@@ -613,13 +613,11 @@ def _indicators_json(rows: dict[str, dict], fragments: dict[int, bytes]) -> byte
     """orjson.dumps(rows), each row serialised once however many units share it: _Rows builds one dict per
     distinct input of an indicator, and `fragments` maps that dict's id (all are alive until stored) to its
     `"code":{…}`."""
-    parts = []
-    for code, row in rows.items():
-        found = fragments.get(id(row))
-        if found is None:
-            found = fragments[id(row)] = orjson.dumps(code) + b":" + orjson.dumps(row)
-        parts.append(found)
-    return b"{" + b",".join(parts) + b"}"
+    def fragment(code: str, row: dict) -> bytes:
+        found = fragments[id(row)] = orjson.dumps(code) + b":" + orjson.dumps(row)
+        return found
+
+    return b"{" + b",".join([fragments.get(id(row)) or fragment(code, row) for code, row in rows.items()]) + b"}"
 
 
 @transaction.atomic
