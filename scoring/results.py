@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from typing import NamedTuple
 
 import orjson
@@ -243,8 +242,9 @@ class _Rows:
     storing 1,000. The parts of the rows that do not repeat (a sheet score blended with the unit's own answers)
     are built from parts that do: the signed score's share and text, the answers' mean and text."""
 
-    def __init__(self, scheme: Scheme, due: date | None):
+    def __init__(self, scheme: Scheme, due: date | None, as_json: bool = False):
         self.scheme, self.due, self.min_sample = scheme, due, scheme.tree.min_sample
+        self.as_json = as_json  # also each row's `"code":{…}` as JSON, for storing
         self.form_labels = {k: str(v) for k, v in Form.Kind.choices}
         self.signed: dict[tuple, tuple[float | None, str]] = {}  # a signed score → (its share, its sentence)
         self.tagged: dict[tuple, tuple] = {}  # (indicator, tagged answers) → (mean, n, flag, sentence)
@@ -262,15 +262,18 @@ class _Rows:
         self.form_why = _("%(form)s没有标注本指标的有效回答")
         self.suffixes: dict[tuple, str] = {}  # the long-vacancy and deadline sentences of a sheet row
 
-    def column(self, spec: _Spec, units: list[_Unit]) -> list[tuple[dict, float | None, tuple]]:
-        """The indicator's (row, share of full marks or None, flags) of every unit, in order: one indicator at a
-        time, its rule chosen once (41,000 rows each asking which rule they follow cost a tenth of storing
-        1,000 results), each row built once per distinct input and shared."""
+    def column(self, spec: _Spec, units: list[_Unit]) -> list[tuple[dict, float | None, tuple, bytes | None]]:
+        """The indicator's (row, share of full marks or None, flags, `"code":row` as JSON or None) of every unit,
+        in order: one indicator at a time, its rule chosen once (41,000 rows each asking which rule they follow
+        cost a tenth of storing 1,000 results), each row built — and serialised — once per distinct input and
+        shared."""
         built: dict[tuple, tuple] = {}
         rule = getattr(self, spec.rule)
+        code_json = orjson.dumps(spec.code) + b":" if self.as_json else None
 
         def build(key: tuple) -> tuple:
-            found = built[key] = self.build(spec, rule, *key)
+            row, share, flags = self.build(spec, rule, *key)
+            found = built[key] = (row, share, flags, code_json and code_json + orjson.dumps(row))
             return found
 
         return [built.get(key) or build(key) for key in self.inputs(spec, units)]  # found is a non-empty tuple
@@ -463,8 +466,10 @@ def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
             for target, fields in _results(campaign, targets)]
 
 
-def _results(campaign: Campaign, targets) -> list[tuple[_Target, dict]]:
-    """Every unit's result as the values of a ResultVersion's fields, ranked: (target, {field: value})."""
+def _results(campaign: Campaign, targets, *, as_json: bool = False) -> list[tuple[_Target, dict]]:
+    """Every unit's result as the values of a ResultVersion's fields, ranked: (target, {field: value}). With
+    `as_json`, its indicators as the JSON to store (bytes), joined from their rows' (each distinct row
+    serialised once: serialising every unit's rows anew was a tenth of storing 1,000)."""
     scheme = scheme_get(campaign=campaign)
     tree = scheme.tree
     units = targets.values("unit_id")
@@ -515,21 +520,22 @@ def _results(campaign: Campaign, targets) -> list[tuple[_Target, dict]]:
                            tuple(map(tuple, data.get("posts", []))), tuple(long_vacant), staff.get(target.pk, {}),
                            sheets.get(target.pk, {}), public, _tagged(public),
                            rules.filed_late(filed.get(target.pk), due, today), None if history is None else tuple(history)))
-    built = _Rows(scheme, due)
+    built = _Rows(scheme, due, as_json)
     columns = [built.column(spec, units) for spec in specs]  # in the order of the weights (the tree's)
     codes = [spec.code for spec in specs]
     results = []
     by_unit = zip(*columns) if columns else [()] * len(targets)  # a tree without indicators still has results
-    for target, found in zip(targets, by_unit):  # found: each indicator's (row, share, flags) of the unit
-        rows = dict(zip(codes, [row for row, _share, _flags in found]))
-        agg = weigh([share for _row, share, _flags in found])
-        flags = [flag for _row, _share, row_flags in found for flag in row_flags]
+    for target, found in zip(targets, by_unit):  # found: each indicator's (row, share, flags, JSON) of the unit
+        agg = weigh([share for _row, share, _flags, _json in found])
+        flags = [flag for _row, _share, row_flags, _json in found for flag in row_flags]
+        rows = dict(zip(codes, [row for row, _share, _flags, _json in found])) if agg.missing or not as_json else {}
         missing = [{"code": c, "name": rows[c]["name"], "why": rows[c]["why"]} for c in agg.missing]
+        indicators = b"{" + b",".join([row_json for *_found, row_json in found]) + b"}" if as_json else rows
         results.append((target, {
             "total": _d2(agg.total), "execution": _d2(agg.blocks.get("execution")), "benefit": _d2(agg.blocks.get("benefit")),
             "grade": (rules.grade(agg.total, campaign.grade_cutoffs) or "") if agg.complete else "",
             "complete": agg.complete, "scored": agg.scored, "indicator_count": agg.count,
-            "weight_covered": round(agg.weight_covered, 6), "missing": missing, "flags": flags, "indicators": rows,
+            "weight_covered": round(agg.weight_covered, 6), "missing": missing, "flags": flags, "indicators": indicators,
             "dimensions": {d: {"name": dimension_parts[d][0], "score": None if s is None else round(s, 2),
                                "weight": dimension_parts[d][1]} for d, s in agg.dimensions.items()},
         }))
@@ -573,7 +579,8 @@ def results_store(campaign: Campaign, actor: User | None) -> int:
         return 0
     # Ranks are taken over the whole campaign, even when only some units are new.
     with translation.override(settings.LANGUAGE_CODE):  # a stored version is a record: in the office's language
-        results = [(target, fields) for target, fields in _results(campaign, campaign.targets.all())
+        copy = connection.vendor == "postgresql"  # _insert: a COPY of the indicators' JSON, else an INSERT
+        results = [(target, fields) for target, fields in _results(campaign, campaign.targets.all(), as_json=copy)
                    if target.pk not in have]
         first = {"campaign_id": campaign.pk, "version": 1, "created_at": timezone.now(),
                  "actor_id": actor.pk if actor else None, "reason": _("进入撰写报告阶段时生成")}
@@ -583,7 +590,8 @@ def results_store(campaign: Campaign, actor: User | None) -> int:
 
 
 def _insert(results: list[dict]) -> None:
-    """Write the new versions ({field attname: value} each). On PostgreSQL one binary COPY of plain values: the
+    """Write the new versions ({field attname: value} each; on PostgreSQL the indicators already as JSON, from
+    _results(as_json=True)). On PostgreSQL one binary COPY of plain values: the
     rows' large JSON texts go to the server without the INSERT's per-value SQL quoting (for 1,000 units most of
     the time of a bulk INSERT) nor the text COPY's escaping and unescaping of 9 MB, and no model instance is
     built; elsewhere one INSERT."""
@@ -594,30 +602,20 @@ def _insert(results: list[dict]) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     names = [f.attname for f in fields]
     json_at = {f.attname for f in fields if isinstance(f, JSONField)}
-    fragments: dict[int, bytes] = {}
-    indicators_json = partial(_indicators_json, fragments=fragments)
     types = [re.sub(r"\(.*\)", "", f.db_type(connection)) for f in fields]  # numeric(6, 2) → numeric: a binary
     with connection.cursor() as cursor, cursor.cursor.copy(  # COPY sends each value as its column's type
             f"COPY {connection.ops.quote_name(ResultVersion._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         for r in results:
-            copy.write_row([Json(r[name], indicators_json if name == "indicators" else orjson.dumps)
+            copy.write_row([Json(r[name], _as_is if name == "indicators" else orjson.dumps)
                             if name in json_at else r[name] for name in names])
 
 
 # The JSON of a json column for COPY: orjson, as json.dumps took a third of storing 1,000 units' results;
 # no spaces, Chinese as UTF-8 rather than \\u escapes (a third smaller); bytes handed to psycopg as they are
 # (decoding 9 MB of it to str for psycopg to encode again cost as much as serialising it).
-
-def _indicators_json(rows: dict[str, dict], fragments: dict[int, bytes]) -> bytes:
-    """orjson.dumps(rows), each row serialised once however many units share it: _Rows builds one dict per
-    distinct input of an indicator, and `fragments` maps that dict's id (all are alive until stored) to its
-    `"code":{…}`."""
-    def fragment(code: str, row: dict) -> bytes:
-        found = fragments[id(row)] = orjson.dumps(code) + b":" + orjson.dumps(row)
-        return found
-
-    return b"{" + b",".join([fragments.get(id(row)) or fragment(code, row) for code, row in rows.items()]) + b"}"
+def _as_is(json: bytes) -> bytes:
+    return json
 
 
 @transaction.atomic
