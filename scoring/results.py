@@ -206,7 +206,7 @@ class _Spec:
     params: dict
     full: float
     dimension: str
-    label: str
+    label: str  # the rule's, translated once (gettext per row cost more than building it)
     cut: float  # per long-vacant quota kind
     late_cut: float
     form_share: float
@@ -308,7 +308,7 @@ class _Rows:
         flags: list[str] = []
         points, n, source, evidence, why = rule(spec, flags, *inputs)
         share = None if points is None else min(1.0, points / spec.full)
-        row = {**spec.base, "source": source or str(spec.label), "points": None if points is None else round(points, 4),
+        row = {**spec.base, "source": source or spec.label, "points": None if points is None else round(points, 4),
                "share": None if share is None else round(share, 6), "evidence": evidence, "n": n, "why": ""}
         if points is None:
             ind = spec.ind
@@ -496,7 +496,7 @@ def _results(campaign: Campaign, targets, *, as_json: bool = False) -> list[tupl
     for ind in scheme.indicators:
         params = rules.rule_params(ind.rule, ind.params)
         specs.append(_Spec(ind, ind.code, ind.rule, params, float(ind.full_marks), dimension_of[ind.code],
-                           rules.RULE_LABELS[ind.rule], float(params.get("long_vacancy_deduction") or 0),
+                           str(rules.RULE_LABELS[ind.rule]), float(params.get("long_vacancy_deduction") or 0),
                            float(params.get("late_deduction") or 0), float(params.get("form_share") or 0),
                            {"name": ind.name, "dimension": dimension_of[ind.code], "rule": ind.rule,
                             "full": float(ind.full_marks), "weight": scheme.weights.get(ind.code, 0.0)}))
@@ -573,7 +573,8 @@ def results_rank(results: list[ResultVersion]) -> None:
 def results_store(campaign: Campaign, actor: User | None) -> int:
     """Store version 1 of every unit that has no stored result yet (called when the campaign enters 撰写报告;
     calling it again stores nothing twice). Returns how many versions were written."""
-    have = set(ResultVersion.objects.filter(campaign=campaign).values_list("target_id", flat=True))
+    # unordered: the model orders by target, i.e. by campaign and unit code, through three joins
+    have = set(ResultVersion.objects.filter(campaign=campaign).order_by().values_list("target_id", flat=True))
     todo = campaign.targets.exclude(pk__in=have)
     if not todo.exists():
         return 0
