@@ -143,10 +143,10 @@ def _current_records(kinds: dict[int, str]) -> dict[int, dict]:
     if not kinds:
         return {}
     records = {unit_id: {"kind": kind, "quotas": [], "posts": []} for unit_id, kind in kinds.items()}
-    for unit_id, kind, approved, actual in Quota.objects.filter(unit_id__in=kinds).values_list(
+    for unit_id, kind, approved, actual in Quota.objects.filter(unit_id__any=kinds).values_list(
             "unit_id", "kind", "approved", "actual"):
         records[unit_id]["quotas"].append([kind, approved, actual])
-    for unit_id, rank, approved, actual in LeadershipPost.objects.filter(unit_id__in=kinds).values_list(
+    for unit_id, rank, approved, actual in LeadershipPost.objects.filter(unit_id__any=kinds).values_list(
             "unit_id", "rank", "approved", "actual"):
         records[unit_id]["posts"].append([rank, approved, actual])
     return records

@@ -68,7 +68,7 @@ def rectification_history(targets) -> dict[int, list[tuple[date, date | None]] |
     target's `pk`, `unit_id` and `campaign_id` (plain values do); three queries of plain values, as scoring
     asks for a province's thousands of targets (the campaigns' dates read once, not once per target)."""
     targets = list(targets)
-    rows = list(CampaignTarget.objects.filter(unit_id__in={t.unit_id for t in targets}).values_list(
+    rows = list(CampaignTarget.objects.filter(unit_id__any={t.unit_id for t in targets}).values_list(
         "pk", "unit_id", "campaign_id"))
     created = dict(Campaign.objects.filter(pk__in={c for _pk, _unit, c in rows}).values_list("pk", "created_at"))
     by_unit = defaultdict(list)
