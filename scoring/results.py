@@ -530,7 +530,7 @@ def _results(campaign: Campaign, targets, *, as_json: bool = False) -> list[tupl
         flags = [flag for _row, _share, row_flags, _json in found for flag in row_flags]
         rows = dict(zip(codes, [row for row, _share, _flags, _json in found])) if agg.missing or not as_json else {}
         missing = [{"code": c, "name": rows[c]["name"], "why": rows[c]["why"]} for c in agg.missing]
-        indicators = b"{" + b",".join([row_json for *_found, row_json in found]) + b"}" if as_json else rows
+        indicators = b"{" + b",".join([row_json for _row, _share, _flags, row_json in found]) + b"}" if as_json else rows
         results.append((target, {
             "total": _d2(agg.total), "execution": _d2(agg.blocks.get("execution")), "benefit": _d2(agg.blocks.get("benefit")),
             "grade": (rules.grade(agg.total, campaign.grade_cutoffs) or "") if agg.complete else "",

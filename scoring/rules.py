@@ -264,16 +264,15 @@ class Weighing:
             elif not is_exempt:
                 missing.append(code)
 
-        def mean(dims: list[int]) -> float | None:
-            w = sum([dim_w[d] for d in dims])
-            return 100 * sum([dim_ws[d] for d in dims]) / w if w > 0 else None
+        def mean(ws: list[float], w: float) -> float | None:
+            return 100 * sum(ws) / w if w > 0 else None
 
         need, min_coverage = self.need, self.min_coverage
         coverage = covered / need if need > 0 else 0.0
         complete = scored > 0 and (not missing if min_coverage >= 1.0 else coverage + 1e-9 >= min_coverage)
         return Aggregate(
-            total=mean(range(len(self.dimensions))),
-            blocks={b: mean(dims) for b, dims in self.blocks.items()},
+            total=mean(dim_ws, sum(dim_w)),
+            blocks={b: mean([dim_ws[d] for d in dims], sum([dim_w[d] for d in dims])) for b, dims in self.blocks.items()},
             dimensions={d: (100 * ws / w if w > 0 else None) for d, ws, w in zip(self.dimensions, dim_ws, dim_w)},
             scored=scored,
             count=len(self.items),
