@@ -238,9 +238,9 @@ def _tagged(public: dict) -> dict[str, tuple]:
 class _Rows:
     """Each indicator's row for a unit, from the inputs its rule reads (`inputs`) and nothing else (`build`).
     A campaign's rows repeat (the same signed score, the same quotas, the same tally), so equal inputs are
-    built once and the row shared: building 41 rows of evidence for every unit was most of
-    storing 1,000. The parts of the rows that do not repeat (a sheet score blended with the unit's own answers)
-    are built from parts that do: the signed score's share and text, the answers' mean and text."""
+    built once and the row shared: building 41 rows of evidence for every unit was most of storing 1,000.
+    The parts of the rows that do not repeat (a sheet score blended with the unit's own answers) are built
+    from parts that do: the signed score's share and text, the answers' mean and text."""
 
     def __init__(self, scheme: Scheme, due: date | None, as_json: bool = False):
         self.scheme, self.due, self.min_sample = scheme, due, scheme.tree.min_sample
@@ -472,12 +472,12 @@ def _results(campaign: Campaign, targets, *, as_json: bool = False) -> list[tupl
     serialised once: serialising every unit's rows anew was a tenth of storing 1,000)."""
     scheme = scheme_get(campaign=campaign)
     tree = scheme.tree
-    units = targets.values("unit_id")
+    unit_ids = targets.values("unit_id")  # a subquery: a list of 10,000 ids costs more to send than to read
     targets = _targets_read(targets)
     staff = staff_dimension_rates(campaign)
     forms = form_indicator_points(campaign, (Form.Kind.QUESTIONNAIRE, Form.Kind.SATISFACTION))
     sheets = signed_sheet_values(campaign)
-    vacancies = _long_vacancies(targets, tree.long_vacancy_months, units=units)
+    vacancies = _long_vacancies(targets, tree.long_vacancy_months, units=unit_ids)
     due, filed = _self_assessment_dates(campaign)
     # 整改 of each unit's previous campaign (reports.followup answers through the hook; None: not known)
     rectified = hooks.target_facts("rectification_history", targets) or {}
@@ -485,7 +485,7 @@ def _results(campaign: Campaign, targets, *, as_json: bool = False) -> list[tupl
     # 周转池: what each unit may use (owned − deposited + borrowed) on the day the campaign pinned its versions
     pinned_on = timezone.localdate(campaign.created_at)
     pool = pool_effective_lines({t.pk: (t.unit_id, pinned_on, t.snapshot.get("quotas", []), vacancies.get(t.pk, []))
-                                 for t in targets}, units=units)
+                                 for t in targets}, units=unit_ids)
     dimension_of = {i.code: i.dimension.code for i in scheme.indicators}
     execution = set(tree.execution_dimensions or [])
     blocks = {"execution": [d for d in scheme.dimension_names if d in execution],
