@@ -19,9 +19,9 @@ from evaluations.models import Campaign, CampaignDeadline, CampaignEvent, Campai
 from evaluations.services import campaign_advance
 from scoring.indicators import DIMENSIONS
 from scoring.models import ResultVersion, TreeIndicator
-from scoring.results import result_revise, results_store
+from scoring.results import result_revise, results_compute, results_store
 from scoring.selectors import campaign_results, target_result, target_score
-from surveys.models import Answer, Form, Question, SheetSignoff, SurveyResponse
+from surveys.models import Answer, Form, Question, SheetSignoff, StaffTally, SurveyResponse
 from surveys.services import (
     ballot_submit,
     ballots_issue,
@@ -380,3 +380,28 @@ def test_storing_results_costs_the_same_queries_for_10_and_60_units(settings):
         stored = ResultVersion.objects.filter(campaign=campaign)
         assert stored.count() == units and all(r.scored == 41 and r.complete for r in stored)
     assert counts[10] == counts[60], counts
+
+
+def test_the_stored_version_1_is_the_live_result_field_for_field(settings):
+    """results_store writes its own JSON (each distinct row serialised once, by a binary COPY), the live view
+    builds dicts: both must say the same. Units with every source, one with its current record instead of a
+    pinned version, one without a signed sheet, one without staff tallies, an exempt indicator."""
+    settings.SURVEY_MIN_RESPONSES_FOR_STATS = 5
+    campaign = campaign_with_sources(6, "E")
+    targets = list(campaign.targets.order_by("pk").select_related("unit"))
+    CampaignTarget.objects.filter(pk=targets[0].pk).update(registry_version=None)
+    QuotaFactory(unit=targets[0].unit, kind=Quota.Kind.ADMINISTRATIVE, approved=10, actual=12)
+    LeadershipPost.objects.create(unit=targets[0].unit, rank="division_deputy", approved=2, actual=3)
+    SheetSignoff.objects.filter(target=targets[1]).delete()
+    StaffTally.objects.filter(target=targets[2]).delete()
+    TreeIndicator.objects.filter(tree__campaign=campaign, code="D2_01").update(exempt_reason="本年度不适用")
+    live = {r.target_id: r for r in results_compute(campaign=campaign)}
+    assert results_store(campaign, None) == 6
+    fields = ["total", "execution", "benefit", "grade", "complete", "scored", "indicator_count", "weight_covered",
+              "missing", "flags", "dimensions", "rank_overall", "rank_kind", "rank_level"]
+    for stored in ResultVersion.objects.filter(campaign=campaign):
+        expected = live[stored.target_id]
+        assert [getattr(stored, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert list(stored.indicators.items()) == list(expected.indicators.items())  # in the tree's order
+    assert not live[targets[1].pk].complete and live[targets[1].pk].missing  # the unsigned sheet
+    assert live[targets[0].pk].indicators["D3_03"]["source"] == "编制台账（当前记录）"
