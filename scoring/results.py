@@ -9,11 +9,9 @@ its reason (`result_revise`). The rules themselves are pure functions in scoring
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,6 +29,7 @@ from psycopg.types.json import Json
 
 from bianzhi.exceptions import ApplicationError
 from bianzhi.figures import is_long_vacancy
+from bianzhi.memory import cycles_uncollected
 from bianzhi.models import LeadershipPost, Quota, UnitVersion, User
 from bianzhi.pool.selectors import pool_effective_lines
 from evaluations import events, hooks
@@ -443,21 +442,7 @@ class _Rows:
             "n": n_public, "mean": f"{public:.3f}", "share": f"{spec.form_share:.0%}"}
 
 
-@contextmanager
-def _cycles_uncollected():
-    """Python's cyclic garbage collector paused: computing 1,000 units' results makes some 10⁶ short-lived tuples
-    and dicts, and the collector's ~200 passes over them (they hold no cycles: reference counting frees them)
-    took a quarter of the time. Any cycle made meanwhile is collected once it runs again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@_cycles_uncollected()
+@cycles_uncollected()  # a million short-lived tuples and dicts (bianzhi.memory)
 def results_compute(*, campaign: Campaign, targets=None) -> list[ResultVersion]:
     """Every unit's result, unsaved (version 0), ranked. A fixed number of queries, whatever the number of units."""
     targets = targets if targets is not None else campaign.targets.all()
@@ -569,7 +554,7 @@ def results_rank(results: list[ResultVersion]) -> None:
 
 @on_stage_entered(Campaign.Status.REPORT)
 @transaction.atomic
-@_cycles_uncollected()
+@cycles_uncollected()  # a million short-lived tuples and dicts (bianzhi.memory)
 def results_store(campaign: Campaign, actor: User | None) -> int:
     """Store version 1 of every unit that has no stored result yet (called when the campaign enters 撰写报告;
     calling it again stores nothing twice). Returns how many versions were written."""
