@@ -51,13 +51,18 @@ def total_figures(lines: Iterable[tuple[str, int, int]]) -> StaffingFigures:
     return StaffingFigures(approved=approved, actual=actual)
 
 
-def figures_by_kind(lines: Iterable[tuple[str, int, int]]) -> dict[str, StaffingFigures]:
-    sums: dict[str, list[int]] = {}  # summed as plain numbers: the rules read a city's units at once
+def kind_sums(lines: Iterable[tuple[str, int, int]]) -> dict[str, list[int]]:
+    """{kind: [approved, actual]} summed as plain numbers: the rules read a city's units at once."""
+    sums: dict[str, list[int]] = {}
     for kind, approved, actual in lines:
-        kind_sums = sums.setdefault(kind, [0, 0])
-        kind_sums[0] += approved
-        kind_sums[1] += actual
-    return {kind: StaffingFigures(approved, actual) for kind, (approved, actual) in sums.items()}
+        sums_of_kind = sums.setdefault(kind, [0, 0])
+        sums_of_kind[0] += approved
+        sums_of_kind[1] += actual
+    return sums
+
+
+def figures_by_kind(lines: Iterable[tuple[str, int, int]]) -> dict[str, StaffingFigures]:
+    return {kind: StaffingFigures(approved, actual) for kind, (approved, actual) in kind_sums(lines).items()}
 
 
 def overstaffed_kinds(lines: Iterable[tuple[str, int, int]]) -> dict[str, int]:
