@@ -117,30 +117,35 @@ def _json_text(field: str) -> Cast:
     return Cast(field, TextField())
 
 
-def _stored(campaigns: list[Campaign]) -> dict[int, list[ResultRow]]:
-    """{campaign id: each unit's latest stored version}, without the per-indicator JSON the dashboard does not
-    show: one query for the campaign shown and the one compared with."""
-    stored: dict[int, list[ResultRow]] = {campaign.pk: [] for campaign in campaigns}
+def _stored(campaigns: list[Campaign]) -> dict[int, list[tuple]]:
+    """{campaign id: each unit's latest stored version as a row (UNIT_FIELDS, RESULT_FIELDS, its dimensions as
+    JSON text)}, without the per-indicator JSON the dashboard does not show: one query for the campaign shown
+    and the one compared with."""
+    stored: dict[int, list[tuple]] = {campaign.pk: [] for campaign in campaigns}
     for campaign_id, *row in latest_versions(campaigns=campaigns).order_by().values_list(
             "campaign_id", *UNIT_FIELDS, *RESULT_FIELDS, _json_text("dimensions")):
-        stored[campaign_id].append(ResultRow(UnitRef(*row[:6]), *row[6:-1], orjson.loads(row[-1]) if row[-1] else {}))
+        stored[campaign_id].append(row)
     return stored
 
 
-def _results(campaign: Campaign, stored: list[ResultRow]) -> list[ResultRow]:
+def _results(campaign: Campaign, stored: list[tuple]) -> list[ResultRow]:
     """The campaign's stored results, ranked; while some unit has none yet, the results as scoring gives them
     (stored or live, 暂定)."""
     units = getattr(campaign, "unit_count", None)  # counted by dashboard_campaigns; else one more query
     if len(stored) < (campaign.targets.count() if units is None else units):
         return [ResultRow(_unit_ref(r.target.unit), *(getattr(r, f) for f in RESULT_FIELDS), r.dimensions or {},
                           r.provisional) for r in campaign_results(campaign=campaign)]
-    return sorted(stored, key=lambda r: (r.rank_overall or 10**9, r.unit.code))
+    rows = [ResultRow(UnitRef(*row[:6]), *row[6:-1], orjson.loads(row[-1]) if row[-1] else {}) for row in stored]
+    return sorted(rows, key=lambda r: (r.rank_overall or 10**9, r.unit.code))
 
 
-def _by_unit(stored: list[ResultRow]) -> dict[int, dict]:
-    """{unit id: its total, grade and dimension scores}: another campaign's, to compare with."""
-    return {r.unit.pk: {"total": r.total, "grade": r.grade if r.complete else "", "dimensions": r.dimensions}
-            for r in stored}
+def _by_unit(stored: list[tuple]) -> dict[int, dict]:
+    """{unit id: its total, grade and dimension scores}: another campaign's, to compare with (its rows only
+    parsed, not made into ResultRows)."""
+    at = {name: i for i, name in enumerate((*UNIT_FIELDS, *RESULT_FIELDS))}
+    unit, total, grade, complete = at["target__unit_id"], at["total"], at["grade"], at["complete"]
+    return {row[unit]: {"total": row[total], "grade": row[grade] if row[complete] else "",
+                        "dimensions": orjson.loads(row[-1]) if row[-1] else {}} for row in stored}
 
 
 def _grade_label(grade: str) -> str:
