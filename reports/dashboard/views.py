@@ -65,6 +65,14 @@ def _xlsx(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _table_views(tables: dict) -> dict[str, list]:
+    """The charts' hidden table views as data ({chart: [headers, rows of text]}): dashboard.js writes each one when
+    it is opened, as the page's template wrote them (a quarter of the page's rendering for tables seldom opened).
+    The ranking and the heat map are built from the page's data itself."""
+    return {key: [headers, [[str(cell) for cell in row] for row in rows]] for key, (_title, headers, rows)
+            in tables.items() if key not in ("ranking", "heatmap")}
+
+
 @transaction.non_atomic_requests  # it only reads: no transaction held open while the page renders
 @action_required("dashboard.view")
 @cycles_uncollected()  # a thousand units' rows, their payload and tables (bianzhi.memory)
@@ -74,8 +82,9 @@ def dashboard(request):
     context = {"campaigns": campaigns, "campaign": campaign, "compare": compare}
     if campaign is not None:
         data = dashboard_data(campaign=campaign, compare=compare)
-        context.update(data=data, tables=dashboard_tables(data, rows_of_per_unit=False), kinds=Unit.Kind.choices, levels=Unit.Level.choices,
-                       chart_height=max(320, 40 + 24 * len(data["ranking"])))
+        tables = dashboard_tables(data, rows_of_per_unit=False)
+        context.update(data=data, tables=tables, table_views=_table_views(tables), kinds=Unit.Kind.choices,
+                       levels=Unit.Level.choices, chart_height=max(320, 40 + 24 * len(data["ranking"])))
     return render(request, "reports/dashboard/index.html", context)
 
 

@@ -179,6 +179,21 @@
   }
 
   // the heat map's table (every unit × 8 dimensions) is built when first opened, not sent as HTML
+  // a chart's table view, written when first opened from the page's table data (as the server formats it)
+  var tableViews = JSON.parse(document.getElementById("dashboard-tables").textContent);
+  function buildTableView(box, key) {
+    var view = tableViews[key];
+    var table = document.createElement("table");
+    var head = table.createTHead().insertRow();
+    view[0].forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
+    var body = table.createTBody();
+    view[1].forEach(function (row) {
+      var tr = body.insertRow();
+      row.forEach(function (cell, i) { var td = tr.insertCell(); if (i) { td.className = "num"; } td.textContent = cell; });
+    });
+    box.replaceChildren(table);
+  }
+
   function buildHeatTable(box) {
     var table = document.createElement("table");
     var head = table.createTHead().insertRow();
@@ -282,7 +297,9 @@
       if (button.dataset.action === "table") {
         button.addEventListener("click", function () {
           var table = document.getElementById("table-" + key);
-          if (key === "heatmap" && table.querySelector("[data-lazy]")) { buildHeatTable(table); }
+          if (table.querySelector("[data-lazy]")) {
+            if (key === "heatmap") { buildHeatTable(table); } else { buildTableView(table, key); }
+          }
           table.hidden = !table.hidden;
           button.setAttribute("aria-expanded", String(!table.hidden));
         });
