@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.json import KT, KeyTransform
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from bianzhi import access
 from bianzhi.exceptions import ApplicationError
 from bianzhi.models import Unit, UnitVersion, User
+from bianzhi.payload import json_text
 from bianzhi.pool.selectors import units_effective_lines
 from bianzhi.pool.services import pool_deposit
 from bianzhi.services import registry_decision
@@ -170,7 +171,7 @@ def units_facts(units) -> dict[int, rules.UnitFacts]:
     history: dict[int, list] = {unit_id: [] for unit_id in ids}
     # the quotas as text for orjson: Django's json.loads of a city's versions took longer than reading them
     for unit_id, valid_from, quotas in UnitVersion.objects.filter(unit_id__any=ids).order_by().values_list(
-            "unit_id", "valid_from", Cast(KeyTransform("quotas", "data"), TextField())):
+            "unit_id", "valid_from", json_text(KeyTransform("quotas", "data"))):
         quotas = orjson.loads(quotas) if quotas else []
         history[unit_id].append((valid_from, sum(line[1] for line in quotas), sum(line[2] for line in quotas)))
     lines = units_effective_lines(unit_ids=ids)

@@ -20,8 +20,7 @@ from typing import NamedTuple
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import JSONField, Min, OuterRef, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import JSONField, Min, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +30,7 @@ from bianzhi.exceptions import ApplicationError
 from bianzhi.figures import is_long_vacancy
 from bianzhi.memory import cycles_uncollected
 from bianzhi.models import LeadershipPost, Quota, UnitVersion, User
+from bianzhi.payload import json_text
 from bianzhi.pool.selectors import pool_effective_lines
 from evaluations import events, hooks
 from evaluations.guard import campaign_writable
@@ -122,18 +122,13 @@ class _Target(NamedTuple):
 def _targets_read(targets) -> list[_Target]:
     """The targets (a queryset) as plain values: one query, and two more for the current record of the units
     the campaign did not pin a version for, if any."""
-    rows = list(targets.annotate(data=_json_text("registry_version__data")).values_list(
+    rows = list(targets.annotate(data=json_text("registry_version__data")).values_list(
         "pk", "unit_id", "campaign_id", "unit__kind", "unit__level", "registry_version_id", "data",
         "registry_version__valid_from"))
     current = _current_records({unit_id: kind for _pk, unit_id, _c, kind, _l, version, *_rest in rows if version is None})
     return [_Target(pk, unit_id, campaign_id, kind, level, orjson.loads(data) if version else current[unit_id],
                     valid_from, bool(version))
             for pk, unit_id, campaign_id, kind, level, version, data, valid_from in rows]
-
-
-def _json_text(field: str) -> Cast:
-    """A JSON field read as its text, for orjson: Django's json.loads of 1,000 registry versions took twice as long."""
-    return Cast(field, TextField())
 
 
 def _current_records(kinds: dict[int, str]) -> dict[int, dict]:
@@ -165,7 +160,7 @@ def _long_vacancies(targets: list[_Target], months: int, units) -> dict[int, lis
     if vacant:
         wanted = set().union(*vacant.values())
         for unit_id, valid_from, data in UnitVersion.objects.filter(unit_id__in=units).annotate(
-                text=_json_text("data")).values_list("unit_id", "valid_from", "text"):
+                text=json_text("data")).values_list("unit_id", "valid_from", "text"):
             present = {kind: (a, n) for kind, a, n in orjson.loads(data).get("quotas", []) if kind in wanted}
             for kind in wanted:
                 history[unit_id][kind].append((valid_from, *present.get(kind, (0, 0))))

@@ -19,16 +19,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    TextField,
     Value,
 )
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from bianzhi.access import holders, may, restrict
 from bianzhi.models import User
+from bianzhi.payload import json_text
 from evaluations.guard import may_write
 from evaluations.hooks import campaign_column, campaign_fact, campaign_setting_value
 from evaluations.indicators import COUNT_UNIT, POINTS_UNIT, Scale, campaign_dimension_names, campaign_indicators
@@ -107,7 +106,8 @@ def survey_link_with_stage(*, token: str) -> SurveyLink | None:
 
     On every public submit and page: the ORM's building and compiling of this statement, and of the two objects,
     took twice the database's time, so the ORM compiles it once and the row is made into objects here, as the
-    ORM's select_related does (the same converters, from_db, the form cached on the link).
+    ORM's select_related does (the same converters, from_db, the form cached on the link). On PostgreSQL the
+    link is also remembered for this process's next submits (survey_link_remembered).
     """
     using = router.db_for_read(SurveyLink)
     lookup = _link_lookup_compiled(using)
@@ -143,7 +143,7 @@ def survey_link_remembered(*, token: str) -> SurveyLink | None:
 
     Nothing is decided on it alone: a submit made with it has every fact it was judged by (the link active, the
     campaign's stage, the form's schedule and version) checked again by its INSERT, in the same statement, and
-    is judged again from a fresh read when any of them changed (surveys.services.LinkChanged).
+    is judged again from a fresh read when any of them changed (surveys.services.StaleLink).
     """
     return _LINKS.get(token)
 
@@ -730,7 +730,7 @@ def signed_sheet_values(campaign: Campaign) -> dict[int, dict[str, tuple[Decimal
     # the JSON as text for orjson: Django's json.loads took half of this read for 1,000 units
     return {target_id: dict([seen[code].get(score) or value(code, score)
                              for code, score in orjson.loads(scores).items() if code in seen])
-            for target_id, scores in signoffs.annotate(text=Cast("scores", TextField())).values_list("target_id", "text")}
+            for target_id, scores in signoffs.annotate(text=json_text("scores")).values_list("target_id", "text")}
 
 
 def sheet_scales(form: Form) -> dict[str, tuple[Question, Scale]]:

@@ -178,33 +178,29 @@
     });
   }
 
-  // the heat map's table (every unit × 8 dimensions) is built when first opened, not sent as HTML
-  // a chart's table view, written when first opened from the page's table data (as the server formats it)
-  var tableViews = JSON.parse(document.getElementById("dashboard-tables").textContent);
-  function buildTableView(box, key) {
-    var view = tableViews[key];
+  // the charts' table views are written when first opened, not sent as HTML: headers and rows of text, the
+  // first column a name, the others figures
+  function writeTable(box, headers, rows) {
     var table = document.createElement("table");
     var head = table.createTHead().insertRow();
-    view[0].forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
+    headers.forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
     var body = table.createTBody();
-    view[1].forEach(function (row) {
+    rows.forEach(function (row) {
       var tr = body.insertRow();
       row.forEach(function (cell, i) { var td = tr.insertCell(); if (i) { td.className = "num"; } td.textContent = cell; });
     });
     box.replaceChildren(table);
   }
 
+  // as the server formats them (dashboard/views.py: _table_views)
+  var tableViews = JSON.parse(document.getElementById("dashboard-tables").textContent);
+  function buildTableView(box, key) { writeTable(box, tableViews[key][0], tableViews[key][1]); }
+
+  // the heat map's table: every unit × 8 dimensions, from the page's data
   function buildHeatTable(box) {
-    var table = document.createElement("table");
-    var head = table.createTHead().insertRow();
-    [_("单位")].concat(dims).forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
-    var body = table.createTBody();
-    data.ranking.forEach(function (r) {
-      var tr = body.insertRow();
-      tr.insertCell().textContent = r.unit;
-      r.dimensions.forEach(function (v) { var td = tr.insertCell(); td.className = "num"; td.textContent = v === null ? "—" : v; });
-    });
-    box.replaceChildren(table);
+    writeTable(box, [_("单位")].concat(dims), data.ranking.map(function (r) {
+      return [r.unit].concat(r.dimensions.map(function (v) { return v === null ? "—" : v; }));
+    }));
   }
 
   // the ranking's table and the radar's unit picker: built here from the same data as the charts, not sent
